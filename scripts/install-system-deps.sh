@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Homeplane's tests, lab and benchmarks need.
+# Idempotent; run as root. Used by .ci/run and named in the README.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+PACKAGES=(
+  build-essential python3          # node-gyp (better-sqlite3, native socket helper)
+  iproute2                         # ip netns, veth, bridge: the test labs
+  udhcpc isc-dhcp-client dhcpcd-base  # real DHCP clients
+  kea-dhcp4-server kea-admin       # baseline server and perfdhcp load generator
+  tshark python3-scapy             # captures and crafted packets while debugging
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# Kea wants its runtime directory before it starts.
+mkdir -p /run/kea
