@@ -1,0 +1,74 @@
+// The validated, resolved configuration the daemon runs on. The YAML shape users write is
+// defined by the zod schema in schema.ts; load.ts turns it into this form (addresses as numbers,
+// durations in seconds, paths absolute) after the cross-field checks pass.
+import type { Cidr } from '../dhcp/codec/ipv4.ts';
+
+export interface Config {
+  /** Absolute path of the file this came from; null for the built-in default. */
+  source: string | null;
+  /** Absolute. Holds the SQLite file, the gRPC token, VM disks and sockets. */
+  dataDir: string;
+  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' };
+  grpc: { listen: string };
+  dhcp: DhcpConfig;
+  hypervisor: HypervisorConfig;
+}
+
+export interface DhcpConfig {
+  /** False when the config turns DHCP off (dhcp.enabled: false). */
+  enabled: boolean;
+  /** Interfaces answered directly (broadcast) and on which relayed traffic is accepted. */
+  interfaces: string[];
+  /** Server port; clients are answered on port + 1. */
+  port: number;
+  authoritative: boolean;
+  /** Seconds. */
+  leaseTime: number;
+  minLeaseTime: number;
+  maxLeaseTime: number;
+  /** Seconds a declined address stays out of use (Kea: decline-probation-period). */
+  declineProbation: number;
+  /** Seconds an offered address stays held for the client before it may go to another. */
+  offerTimeout: number;
+  /** Seconds between runs of the expired-lease reclaimer. */
+  reclaimInterval: number;
+  /** 'process': leases survive kill -9 (SQLite WAL); 'power': fsync per batch too. */
+  durability: 'process' | 'power';
+  subnets: SubnetConfig[];
+}
+
+export interface PoolConfig {
+  /** Inclusive range. */
+  start: number;
+  end: number;
+}
+
+export interface ReservationConfig {
+  /** Normalised "aa:bb:cc:dd:ee:ff" (lower case); null when the reservation is by client-id. */
+  mac: string | null;
+  /** Client identifier (option 61, type octet included) as lower-case hex; null when by MAC. */
+  clientId: string | null;
+  ip: number;
+  hostname: string | null;
+}
+
+export interface SubnetConfig {
+  /** Text form as written ("10.123.0.0/24"); used as the subnet's identity. */
+  id: string;
+  cidr: Cidr;
+  pools: PoolConfig[];
+  routers: number[];
+  dnsServers: number[];
+  domainName: string | null;
+  ntpServers: number[];
+  /** Seconds; overrides dhcp.leaseTime for this subnet when set. */
+  leaseTime: number | null;
+  reservations: ReservationConfig[];
+}
+
+export interface HypervisorConfig {
+  bridge: string;
+  /** When set ("10.123.0.1/24"), the daemon creates the bridge with this address if missing. */
+  bridgeAddress: string | null;
+  accel: 'auto' | 'kvm' | 'tcg';
+}

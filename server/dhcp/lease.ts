@@ -1,0 +1,43 @@
+// A lease: the binding of one address to one client (RFC 2131 1: "lease").
+// Keyed by address in the store (one row per address: an address belongs to at most one client).
+
+export type LeaseState = 'active' | 'released' | 'expired' | 'declined';
+
+export interface Lease {
+  address: number;
+  /** Subnet id (its CIDR text) the address belongs to. */
+  subnetId: string;
+  /**
+   * The client's identity for lease lookups: "id:<hex>" from option 61 when sent (RFC 2131 4.2:
+   * the client identifier takes precedence), else "hw:<mac>".
+   */
+  clientKey: string;
+  /** "aa:bb:cc:dd:ee:ff". */
+  hwAddress: string;
+  /** Option 61 as lower-case hex, or null. */
+  clientId: string | null;
+  /** Option 12, or the name part of option 81. */
+  hostname: string | null;
+  /** Option 81 name as sent, or null. */
+  fqdn: string | null;
+  state: LeaseState;
+  /** Epoch milliseconds. */
+  startsAt: number;
+  /** Epoch milliseconds. For 'declined' this is when the probation ends. */
+  expiresAt: number;
+}
+
+/** Port: durable lease storage. Implementations group-commit (one transaction per batch). */
+export interface LeaseStore {
+  /** Every stored lease; called once at start-up, before the server answers. */
+  loadAll(): Promise<Lease[]>;
+  /**
+   * Queues an insert-or-replace (by address) and resolves once the transaction holding it has
+   * committed. Writes queued in one event-loop turn share one transaction.
+   */
+  put(lease: Lease): Promise<void>;
+  /** Queues a delete of the row for that address, committed like put(). */
+  remove(address: number): Promise<void>;
+  /** Commits what is queued and closes the database. */
+  close(): Promise<void>;
+}
