@@ -5,7 +5,7 @@
 // are epoch milliseconds in INTEGER columns, and column names are snake_case in SQL, camelCase
 // in TypeScript.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const leaseStates = ['active', 'released', 'expired', 'declined'] as const;
 
@@ -40,3 +40,64 @@ export const leases = sqliteTable(
 
 export type LeaseRow = typeof leases.$inferSelect;
 export type NewLeaseRow = typeof leases.$inferInsert;
+
+/**
+ * The event log: every state change, appended in the same transaction as the change itself.
+ * AUTOINCREMENT (not a bare rowid alias) because a revision must never be handed out twice: once
+ * old events are trimmed, or the newest rolled back, a plain rowid may reuse a number a watcher
+ * has already seen, and Watch(since_revision) would then skip the new event.
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    revision: integer('revision').primaryKey({ autoIncrement: true }),
+    /** Epoch milliseconds of the change. */
+    time: integer('time').notNull(),
+    /** What happened, e.g. "lease.granted", "vm.state". */
+    kind: text('kind').notNull(),
+    /** What it happened to ("lease", "reservation", "vm", "host") and that object's id. */
+    objectType: text('object_type').notNull(),
+    objectId: text('object_id').notNull(),
+    /** The object (or the change) as JSON text. */
+    payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
+  },
+  (t) => [check('events_payload_json', sql`json_valid(${t.payload})`)],
+);
+
+export type EventRow = typeof events.$inferSelect;
+export type NewEventRow = typeof events.$inferInsert;
+
+export const reservationSources = ['config', 'vm', 'api'] as const;
+
+/**
+ * Host reservations (Kea: host reservations; dnsmasq: dhcp-host): a fixed address for a client
+ * known by MAC or by client identifier. `source` says who owns the row: the config file (rewritten
+ * on each start), the VM inventory (one per VM's MAC) or the API.
+ */
+export const reservations = sqliteTable(
+  'reservations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    subnetId: text('subnet_id').notNull(),
+    /** Normalised "aa:bb:cc:dd:ee:ff"; null when the reservation is by client id. */
+    mac: text('mac'),
+    /** Option 61 (type octet included) as lower-case hex; null when by MAC. */
+    clientId: text('client_id'),
+    ip: integer('ip').notNull(),
+    hostname: text('hostname'),
+    source: text('source', { enum: reservationSources }).notNull(),
+  },
+  (t) => [
+    // One reservation per address and per client identity within a subnet, as Kea enforces by
+    // default; SQLite treats NULLs as distinct, so a null mac or client id never collides.
+    uniqueIndex('reservations_subnet_ip_uq').on(t.subnetId, t.ip),
+    uniqueIndex('reservations_subnet_mac_uq').on(t.subnetId, t.mac),
+    uniqueIndex('reservations_subnet_client_id_uq').on(t.subnetId, t.clientId),
+    check('reservations_identity', sql`${t.mac} IS NOT NULL OR ${t.clientId} IS NOT NULL`),
+    check('reservations_ip_uint32', sql`${t.ip} BETWEEN 0 AND 4294967295`),
+    check('reservations_source_known', sql`${t.source} IN ('config', 'vm', 'api')`),
+  ],
+);
+
+export type ReservationRow = typeof reservations.$inferSelect;
+export type NewReservationRow = typeof reservations.$inferInsert;

@@ -1,0 +1,180 @@
+// LeaseStore on SQLite with group commit: every put()/remove() of one event-loop turn goes into
+// one transaction, committed on the next setImmediate. A DHCP server must commit a lease before
+// its ACK leaves (RFC 2131 4.3.1: the server must not reuse an address it has promised), and one
+// commit per packet would cap the server at the disk's commit rate; one commit per turn lets a
+// busy turn's many requests share it, while a lone request still waits only one turn.
+import type Database from 'better-sqlite3';
+import type { Lease, LeaseStore } from '../dhcp/lease.ts';
+import { leases, type LeaseRow } from '../../drizzle/sqlite/schema.ts';
+import type { SqliteHandle } from './sqlite.ts';
+
+export interface LeaseStoreCounters {
+  /** Transactions committed. */
+  batchesCommitted: number;
+  /** Transactions rolled back (their put()/remove() promises were rejected). */
+  batchesFailed: number;
+  /** Rows upserted or deleted by committed transactions, after coalescing. */
+  rowsWritten: number;
+  /** Rows in the last committed transaction, after coalescing. */
+  lastBatchSize: number;
+}
+
+export class LeaseStoreClosedError extends Error {
+  constructor() {
+    super('the lease store is closed; writes after close() are not stored');
+    this.name = 'LeaseStoreClosedError';
+  }
+}
+
+/** The writes of one turn, keyed by address: a later write to an address replaces an earlier. */
+interface PendingBatch {
+  /** A lease to upsert, or null to delete the row. */
+  writes: Map<number, Lease | null>;
+  /** Settles when the batch's transaction has committed (or rolled back). */
+  committed: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  flushTimer: NodeJS.Immediate;
+}
+
+export class SqliteLeaseStore implements LeaseStore {
+  private readonly handle: SqliteHandle;
+  private readonly upsertRow: Database.Statement;
+  private readonly deleteRow: Database.Statement;
+  private readonly commitBatch: (writes: Map<number, Lease | null>) => void;
+  private pending: PendingBatch | null = null;
+  private closed = false;
+  private readonly stats: LeaseStoreCounters = {
+    batchesCommitted: 0,
+    batchesFailed: 0,
+    rowsWritten: 0,
+    lastBatchSize: 0,
+  };
+
+  /** Takes ownership of the handle: close() closes it. */
+  constructor(handle: SqliteHandle) {
+    this.handle = handle;
+    // Raw prepared statements on the hot path: drizzle's query builder would rebuild SQL per row.
+    this.upsertRow = handle.raw.prepare(
+      `INSERT INTO leases (address, subnet_id, client_key, hw_address, client_id, hostname, fqdn,
+         state, starts_at, expires_at)
+       VALUES (@address, @subnetId, @clientKey, @hwAddress, @clientId, @hostname, @fqdn,
+         @state, @startsAt, @expiresAt)
+       ON CONFLICT (address) DO UPDATE SET
+         subnet_id = excluded.subnet_id, client_key = excluded.client_key,
+         hw_address = excluded.hw_address, client_id = excluded.client_id,
+         hostname = excluded.hostname, fqdn = excluded.fqdn, state = excluded.state,
+         starts_at = excluded.starts_at, expires_at = excluded.expires_at`,
+    );
+    this.deleteRow = handle.raw.prepare('DELETE FROM leases WHERE address = ?');
+    // IMMEDIATE takes the write lock at BEGIN, so the batch cannot fail half-way on a lock
+    // upgrade if another connection (a CLI, a backup) holds a read transaction.
+    this.commitBatch = handle.raw.transaction((writes: Map<number, Lease | null>) => {
+      for (const [address, lease] of writes) {
+        if (lease === null) this.deleteRow.run(address);
+        else this.upsertRow.run(lease);
+      }
+    }).immediate;
+  }
+
+  async loadAll(): Promise<Lease[]> {
+    this.assertOpen();
+    await this.flushNow();
+    return this.handle.db.select().from(leases).all().map(leaseFromRow);
+  }
+
+  put(lease: Lease): Promise<void> {
+    // A copy: the caller's in-memory table may change the object before the batch commits, and
+    // the row must be the lease as it was when put() was called.
+    return this.enqueue(lease.address, { ...lease });
+  }
+
+  remove(address: number): Promise<void> {
+    return this.enqueue(address, null);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.flushNow();
+    } finally {
+      this.handle.close();
+    }
+  }
+
+  get counters(): Readonly<LeaseStoreCounters> {
+    return { ...this.stats };
+  }
+
+  private enqueue(address: number, lease: Lease | null): Promise<void> {
+    if (this.closed) return Promise.reject(new LeaseStoreClosedError());
+    const batch = this.pending ?? this.openBatch();
+    batch.writes.set(address, lease);
+    return batch.committed;
+  }
+
+  private openBatch(): PendingBatch {
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const committed = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // setImmediate runs after this turn's I/O callbacks, so every request handled in the turn
+    // (all datagrams read in one poll) joins the batch before it commits.
+    const flushTimer = setImmediate(() => this.flush());
+    const batch: PendingBatch = { writes: new Map(), committed, resolve, reject, flushTimer };
+    this.pending = batch;
+    return batch;
+  }
+
+  /** Commits the pending batch now instead of on its timer; settles like the timer would. */
+  private flushNow(): Promise<void> {
+    const batch = this.pending;
+    if (batch === null) return Promise.resolve();
+    clearImmediate(batch.flushTimer);
+    this.flush();
+    return batch.committed;
+  }
+
+  /**
+   * One transaction for the whole batch. On failure it rolls back entirely and every promise of
+   * the batch rejects with the error; logging is left to the callers, who know what it means.
+   */
+  private flush(): void {
+    const batch = this.pending;
+    if (batch === null) return;
+    this.pending = null;
+    try {
+      this.commitBatch(batch.writes);
+    } catch (error) {
+      this.stats.batchesFailed += 1;
+      batch.reject(error);
+      return;
+    }
+    this.stats.batchesCommitted += 1;
+    this.stats.rowsWritten += batch.writes.size;
+    this.stats.lastBatchSize = batch.writes.size;
+    batch.resolve();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LeaseStoreClosedError();
+  }
+}
+
+function leaseFromRow(row: LeaseRow): Lease {
+  return {
+    address: row.address,
+    subnetId: row.subnetId,
+    clientKey: row.clientKey,
+    hwAddress: row.hwAddress,
+    clientId: row.clientId,
+    hostname: row.hostname,
+    fqdn: row.fqdn,
+    state: row.state,
+    startsAt: row.startsAt,
+    expiresAt: row.expiresAt,
+  };
+}

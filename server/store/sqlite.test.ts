@@ -1,0 +1,116 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { openSqlite, sqliteMigrationsFolder } from './sqlite.ts';
+import { makeScratchDir } from './testing/fixtures.ts';
+
+function tableNames(raw: Database.Database): string[] {
+  const rows = raw
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .all() as { name: string }[];
+  return rows.map((r) => r.name).sort();
+}
+
+function journalTags(): string[] {
+  const journal = JSON.parse(
+    readFileSync(join(sqliteMigrationsFolder(), 'meta', '_journal.json'), 'utf8'),
+  ) as { entries: { tag: string }[] };
+  return journal.entries.map((e) => e.tag);
+}
+
+describe('openSqlite', () => {
+  const scratch = makeScratchDir();
+  after(() => scratch.remove());
+
+  test('creates the parent folder, uses WAL, and maps durability to synchronous', () => {
+    const cases = [
+      { durability: 'process', synchronous: 1 /* NORMAL */ },
+      { durability: 'power', synchronous: 2 /* FULL */ },
+    ] as const;
+    for (const c of cases) {
+      const file = join(scratch.path, c.durability, 'nested', 'db.sqlite');
+      const handle = openSqlite({ file, durability: c.durability });
+      try {
+        assert.equal(handle.raw.pragma('journal_mode', { simple: true }), 'wal');
+        assert.equal(handle.raw.pragma('synchronous', { simple: true }), c.synchronous, c.durability);
+        assert.equal(handle.raw.pragma('busy_timeout', { simple: true }), 5000);
+      } finally {
+        handle.close();
+      }
+    }
+  });
+
+  test('applies every migration to an empty (zero-byte) file', () => {
+    const file = join(scratch.path, 'empty', 'db.sqlite');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '');
+    const handle = openSqlite({ file, durability: 'process' });
+    try {
+      assert.deepEqual(tableNames(handle.raw), [
+        '__drizzle_migrations', 'events', 'leases', 'reservations',
+      ]);
+      const applied = handle.raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get();
+      assert.deepEqual(applied, { n: journalTags().length });
+    } finally {
+      handle.close();
+    }
+  });
+
+  test('brings an old file (first migration only) up to date and keeps its rows', () => {
+    const file = join(scratch.path, 'old', 'db.sqlite');
+    mkdirSync(dirname(file), { recursive: true });
+    migrateWithFirstMigrationOnly(file, join(scratch.path, 'old-migrations'));
+
+    const handle = openSqlite({ file, durability: 'process' });
+    try {
+      assert.ok(tableNames(handle.raw).includes('events'));
+      assert.ok(tableNames(handle.raw).includes('reservations'));
+      const lease = handle.raw.prepare('SELECT address, hostname FROM leases').all();
+      assert.deepEqual(lease, [{ address: 0x0a7b0064, hostname: 'old' }]);
+      const applied = handle.raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get();
+      assert.deepEqual(applied, { n: journalTags().length });
+    } finally {
+      handle.close();
+    }
+  });
+
+  test('reopening an up-to-date file applies nothing twice', () => {
+    const file = join(scratch.path, 'twice', 'db.sqlite');
+    openSqlite({ file, durability: 'process' }).close();
+    const handle = openSqlite({ file, durability: 'process' });
+    try {
+      const applied = handle.raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get();
+      assert.deepEqual(applied, { n: journalTags().length });
+    } finally {
+      handle.close();
+    }
+  });
+});
+
+/** Builds what a database from the first release looks like: only 0000 applied, one lease. */
+function migrateWithFirstMigrationOnly(file: string, folder: string): void {
+  assert.ok(journalTags().length >= 2, 'this test needs at least two migrations');
+  cpSync(sqliteMigrationsFolder(), folder, { recursive: true });
+  const journalFile = join(folder, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: unknown[] };
+  journal.entries = journal.entries.slice(0, 1);
+  writeFileSync(journalFile, JSON.stringify(journal));
+
+  const raw = new Database(file);
+  try {
+    migrate(drizzle({ client: raw }), { migrationsFolder: folder });
+    assert.deepEqual(tableNames(raw), ['__drizzle_migrations', 'leases']);
+    raw
+      .prepare(
+        `INSERT INTO leases (address, subnet_id, client_key, hw_address, hostname, state,
+           starts_at, expires_at) VALUES (?, '10.123.0.0/24', 'hw:x', 'x', 'old', 'active', 1, 2)`,
+      )
+      .run(0x0a7b0064);
+  } finally {
+    raw.close();
+  }
+}
