@@ -1,0 +1,285 @@
+// RFC 2131 decisions. The engine reads the lease table, the offers it made and the subnets, and
+// returns what to answer (or why to stay silent) plus the lease writes that must be durable before
+// the answer leaves. It touches no socket, clock or disk: `now` comes in with each request.
+import { MessageType, type Packet } from './codec/types.ts';
+import { bytesToHex, macToString } from './codec/index.ts';
+import type { DhcpConfig } from '../config/types.ts';
+import type { Lease } from './lease.ts';
+import type { LeaseTable } from './lease-table.ts';
+import { reservationMatches, type ClientIdentity, type Subnet } from './subnet.ts';
+import type { DropReason, LeaseWrite, Outcome } from './outcome.ts';
+import { addConfigOptions, addLeaseTimes, destinationOf, maxMessageSizeOf, replySkeleton } from './reply.ts';
+import { OfferBook } from './offers.ts';
+
+/** The interface a request arrived on, with our address there (the server identifier we use). */
+export interface ServedInterface {
+  name: string;
+  address: number;
+  /** The configured subnet that address lies in. */
+  subnet: Subnet;
+}
+
+export interface RequestContext {
+  iface: ServedInterface;
+  /** Epoch milliseconds. */
+  now: number;
+}
+
+export type EngineSettings = Pick<
+  DhcpConfig,
+  'authoritative' | 'port' | 'leaseTime' | 'minLeaseTime' | 'maxLeaseTime' | 'declineProbation' | 'offerTimeout'
+>;
+
+export class DhcpEngine {
+  readonly offers = new OfferBook();
+
+  constructor(
+    private readonly settings: EngineSettings,
+    readonly subnets: readonly Subnet[],
+    readonly table: LeaseTable,
+    /** Every address of ours a client may name as server identifier. */
+    private readonly serverIds: ReadonlySet<number>,
+  ) {}
+
+  handle(request: Packet, ctx: RequestContext): Outcome {
+    if (request.op !== 1) return drop('not-request');
+    const type = request.options.messageType;
+    if (type === undefined) return drop('no-message-type');
+    switch (type) {
+      case MessageType.Discover:
+        return this.discover(request, ctx);
+      case MessageType.Request:
+        return this.request(request, ctx);
+      case MessageType.Decline:
+        return this.decline(request, ctx);
+      case MessageType.Release:
+        return this.release(request, ctx);
+      case MessageType.Inform:
+        return this.inform(request, ctx);
+      default:
+        return drop('unsupported-message-type');
+    }
+  }
+
+  /** The subnet a request belongs to: by relay address, else by the client's address, else by interface. */
+  subnetFor(request: Packet, ctx: RequestContext): Subnet | undefined {
+    if (request.giaddr !== 0) return this.subnets.find((s) => s.contains(request.giaddr));
+    if (request.ciaddr !== 0) {
+      const byCiaddr = this.subnets.find((s) => s.contains(request.ciaddr));
+      if (byCiaddr) return byCiaddr;
+    }
+    return ctx.iface.subnet;
+  }
+
+  private discover(request: Packet, ctx: RequestContext): Outcome {
+    const subnet = this.subnetFor(request, ctx);
+    if (!subnet) return drop('no-subnet');
+    const client = identify(request);
+    const address = this.chooseForOffer(subnet, client, request.options.requestedIp, ctx.now);
+    if (address === null) return drop('pool-exhausted');
+    this.offers.hold(address, subnet.id, client.key, ctx.now + this.settings.offerTimeout * 1000);
+    const reply = replySkeleton(request, MessageType.Offer, ctx.iface.address);
+    reply.yiaddr = address;
+    addLeaseTimes(reply.options, subnet.leaseTime(request.options.leaseTime, this.settings));
+    addConfigOptions(reply.options, request, subnet, subnet.reservationFor(client));
+    return this.answer(request, reply, []);
+  }
+
+  private chooseForOffer(subnet: Subnet, client: ClientIdentity, requested: number | undefined, now: number): number | null {
+    const reservation = subnet.reservationFor(client);
+    if (reservation && !this.heldByOther(subnet, reservation.ip, client, now)) return reservation.ip;
+    const lease = this.table.forClient(subnet.id, client.key);
+    if (lease && lease.state !== 'declined' && this.mayHave(subnet, client, lease.address, now)) return lease.address;
+    const offered = this.offers.forClient(subnet.id, client.key, now);
+    if (offered !== undefined && this.mayHave(subnet, client, offered, now)) return offered;
+    if (requested !== undefined && this.mayHave(subnet, client, requested, now)) return requested;
+    return subnet.allocator.allocate({
+      isFree: (a) => !this.serverIds.has(a) && !this.heldByOther(subnet, a, undefined, now),
+      hasHistory: (a) => {
+        const l = this.table.byAddr(a);
+        return l !== undefined && l.clientKey !== '';
+      },
+    });
+  }
+
+  /**
+   * Whether someone other than `client` has a claim on the address now: an unexpired lease, an
+   * unexpired offer, a reservation, or a decline still in probation. With no client, any claim.
+   */
+  private heldByOther(subnet: Subnet, address: number, client: ClientIdentity | undefined, now: number): boolean {
+    const lease = this.table.byAddr(address);
+    if (lease && lease.expiresAt > now) {
+      if (lease.state === 'declined') return true;
+      if (lease.state === 'active' && lease.clientKey !== client?.key) return true;
+    }
+    if (this.offers.heldByOther(address, client?.key, now)) return true;
+    const reservation = subnet.reservationAt(address);
+    return reservation !== undefined && (client === undefined || !reservationMatches(reservation, client));
+  }
+
+  /**
+   * Whether the client may be bound to the address: its reservation when it has a usable one
+   * (reservations always win), otherwise a pool address of the subnet nobody else holds.
+   */
+  private mayHave(subnet: Subnet, client: ClientIdentity, address: number, now: number): boolean {
+    if (!subnet.isHost(address) || this.serverIds.has(address)) return false;
+    const reservation = subnet.reservationFor(client);
+    if (reservation && !this.heldByOther(subnet, reservation.ip, client, now)) return address === reservation.ip;
+    if (this.heldByOther(subnet, address, client, now)) return false;
+    return subnet.allocator.contains(address);
+  }
+
+  private request(request: Packet, ctx: RequestContext): Outcome {
+    const serverId = request.options.serverId;
+    if (serverId !== undefined) return this.selecting(request, ctx, serverId);
+    const requested = request.options.requestedIp;
+    if (requested !== undefined && request.ciaddr === 0) return this.confirm(request, ctx, requested);
+    if (request.ciaddr !== 0) return this.confirm(request, ctx, request.ciaddr); // RENEWING/REBINDING
+    return drop('missing-field');
+  }
+
+  /** SELECTING (RFC 2131 4.3.2): the client picked an offer; silence if it picked another server. */
+  private selecting(request: Packet, ctx: RequestContext, serverId: number): Outcome {
+    const client = identify(request);
+    if (!this.serverIds.has(serverId)) {
+      for (const subnet of this.subnets) this.forgetOffer(subnet, client);
+      return drop('other-server');
+    }
+    const requested = request.options.requestedIp;
+    if (requested === undefined) return drop('missing-field');
+    const subnet = this.subnetFor(request, ctx);
+    if (!subnet) return drop('no-subnet');
+    if (!this.mayHave(subnet, client, requested, ctx.now)) return this.nak(request, ctx, 'requested address not available');
+    return this.bind(request, ctx, subnet, client, requested);
+  }
+
+  /**
+   * INIT-REBOOT (address in option 50) and RENEWING/REBINDING (address in ciaddr). Not
+   * authoritative: RFC 2131 4.3.2 (a client we have no record of gets silence). Authoritative
+   * (Kea, ISC dhcpd): an address on the wrong network or held by another client is NAKed even
+   * without a record, and a free pool address of the right subnet is bound again (as dnsmasq
+   * does), so clients keep their addresses after the lease database is lost.
+   */
+  private confirm(request: Packet, ctx: RequestContext, address: number): Outcome {
+    const subnet = this.subnetFor(request, ctx);
+    if (!subnet) return drop('no-subnet');
+    const client = identify(request);
+    const record = this.table.forClient(subnet.id, client.key);
+    const known = record !== undefined && record.state !== 'declined';
+    if (!this.settings.authoritative && !known) return drop('no-record');
+    if (!subnet.contains(address)) return this.nak(request, ctx, 'address is not on this network');
+    const current = record?.state === 'active' && record.expiresAt > ctx.now;
+    if (current && record.address !== address) return this.nak(request, ctx, 'client holds another address');
+    if (!this.mayHave(subnet, client, address, ctx.now)) return this.nak(request, ctx, 'requested address not available');
+    return this.bind(request, ctx, subnet, client, address);
+  }
+
+  private bind(request: Packet, ctx: RequestContext, subnet: Subnet, client: ClientIdentity, address: number): Outcome {
+    const seconds = subnet.leaseTime(request.options.leaseTime, this.settings);
+    const fqdn = request.options.clientFqdn?.name || null;
+    const lease: Lease = {
+      address,
+      subnetId: subnet.id,
+      clientKey: client.key,
+      hwAddress: client.mac,
+      clientId: client.clientId,
+      hostname: request.options.hostName ?? (fqdn ? fqdn.split('.')[0]! : null),
+      fqdn,
+      state: 'active',
+      startsAt: ctx.now,
+      expiresAt: ctx.now + seconds * 1000,
+    };
+    const writes: LeaseWrite[] = [];
+    const moved = this.table.set(lease);
+    if (moved !== null) {
+      writes.push({ remove: moved });
+      subnet.allocator.release(moved);
+    }
+    writes.push({ put: lease });
+    this.offers.release(address);
+    const reply = replySkeleton(request, MessageType.Ack, ctx.iface.address);
+    reply.ciaddr = request.ciaddr;
+    reply.yiaddr = address;
+    addLeaseTimes(reply.options, seconds);
+    addConfigOptions(reply.options, request, subnet, subnet.reservationFor(client));
+    return this.answer(request, reply, writes);
+  }
+
+  /** DECLINE (RFC 2131 4.3.3): the client found the address in use; quarantine it. */
+  private decline(request: Packet, ctx: RequestContext): Outcome {
+    const serverId = request.options.serverId;
+    if (serverId === undefined || !this.serverIds.has(serverId)) return drop('other-server');
+    const address = request.options.requestedIp;
+    if (address === undefined) return drop('missing-field');
+    const client = identify(request);
+    const lease = this.table.byAddr(address);
+    if (!lease || lease.clientKey !== client.key || lease.state !== 'active') return drop('not-holder');
+    const declined: Lease = {
+      ...lease,
+      clientKey: '',
+      clientId: null,
+      hostname: null,
+      fqdn: null,
+      state: 'declined',
+      startsAt: ctx.now,
+      expiresAt: ctx.now + this.settings.declineProbation * 1000,
+    };
+    this.table.set(declined);
+    return { action: 'recorded', what: 'declined', writes: [{ put: declined }] };
+  }
+
+  /** RELEASE (RFC 2131 4.3.4): the lease ends now; the record stays so the client can get it back. */
+  private release(request: Packet, ctx: RequestContext): Outcome {
+    const serverId = request.options.serverId;
+    if (serverId === undefined || !this.serverIds.has(serverId)) return drop('other-server');
+    const client = identify(request);
+    const lease = this.table.byAddr(request.ciaddr);
+    if (!lease || lease.clientKey !== client.key || lease.state !== 'active') return drop('not-holder');
+    const released: Lease = { ...lease, state: 'released', expiresAt: ctx.now };
+    this.table.set(released);
+    this.subnets.find((s) => s.id === lease.subnetId)?.allocator.release(lease.address);
+    return { action: 'recorded', what: 'released', writes: [{ put: released }] };
+  }
+
+  /** INFORM (RFC 2131 4.3.5): configuration only; no lease, no yiaddr, no lease time. */
+  private inform(request: Packet, ctx: RequestContext): Outcome {
+    const subnet = this.subnetFor(request, ctx);
+    if (!subnet) return drop('no-subnet');
+    const reply = replySkeleton(request, MessageType.Ack, ctx.iface.address);
+    reply.ciaddr = request.ciaddr;
+    addConfigOptions(reply.options, request, subnet, subnet.reservationFor(identify(request)));
+    return this.answer(request, reply, []);
+  }
+
+  private nak(request: Packet, ctx: RequestContext, message: string): Outcome {
+    const reply = replySkeleton(request, MessageType.Nak, ctx.iface.address);
+    reply.options.message = message;
+    return this.answer(request, reply, []);
+  }
+
+  private answer(request: Packet, reply: Packet, writes: LeaseWrite[]): Outcome {
+    const to = destinationOf(request, reply, this.settings.port);
+    return { action: 'reply', reply, to, maxMessageSize: maxMessageSizeOf(request), writes };
+  }
+
+  private forgetOffer(subnet: Subnet, client: ClientIdentity): void {
+    const address = this.offers.dropClient(subnet.id, client.key);
+    if (address !== undefined) subnet.allocator.release(address);
+  }
+}
+
+function drop(reason: DropReason): Outcome {
+  return { action: 'drop', reason, writes: [] };
+}
+
+/** RFC 2131 4.2: the client identifier, when sent, identifies the client; else chaddr does. */
+export function identify(request: Packet): ClientIdentity {
+  const mac = macToString(request.chaddr);
+  const id = request.options.clientId;
+  if (id !== undefined && id.length > 0) {
+    const hex = bytesToHex(id);
+    return { key: `id:${hex}`, mac, clientId: hex };
+  }
+  return { key: `hw:${mac}`, mac, clientId: null };
+}
+

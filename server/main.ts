@@ -1,0 +1,138 @@
+// The composition root: the only place adapters (SQLite, sockets, clock, ip commands) are built
+// and handed to the domain. Everything else receives its ports.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config/types.ts';
+import { formatIPv4 } from './dhcp/codec/ipv4.ts';
+import { DhcpEngine, type ServedInterface } from './dhcp/engine.ts';
+import { LeaseTable } from './dhcp/lease-table.ts';
+import { Subnet } from './dhcp/subnet.ts';
+import { DhcpServer, type Logger } from './dhcp/server.ts';
+import { UdpTransport } from './dhcp/transport/udp-transport.ts';
+import { interfaceAddresses, interfaceExists } from './dhcp/transport/interfaces.ts';
+import { openSqlite } from './store/sqlite.ts';
+import { SqliteLeaseStore } from './store/sqlite-lease-store.ts';
+import { ensureBridge } from './hypervisor/bridge.ts';
+import { canManageNetwork, canServeDhcp } from './privileges.ts';
+
+/** A problem that stops the daemon from starting; every line says what to fix. */
+export class StartupError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'StartupError';
+  }
+}
+
+export interface Daemon {
+  /** Null when DHCP is disabled (by config, or for lack of privileges on the built-in default). */
+  readonly dhcp: DhcpServer | null;
+  stop(): Promise<void>;
+  logStats(): void;
+}
+
+const STATS_INTERVAL_MS = 60_000;
+
+export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const builtIn = config.source === null;
+  const dhcpEnabled = config.dhcp.enabled && (await prepareNetwork(config, builtIn, logger));
+
+  const sqlite = openSqlite({ file: join(config.dataDir, 'homeplane.db'), durability: config.dhcp.durability });
+  const store = new SqliteLeaseStore(sqlite);
+  if (!dhcpEnabled) {
+    logger.info({ dataDir: config.dataDir }, 'daemon started without DHCP');
+    return { dhcp: null, stop: () => store.close(), logStats: () => undefined };
+  }
+
+  const subnets = config.dhcp.subnets.map((s) => new Subnet(s));
+  const interfaces = resolveInterfaces(config.dhcp.interfaces, subnets);
+  const table = new LeaseTable();
+  for (const lease of await store.loadAll()) table.set(lease);
+  const serverIds = new Set<number>();
+  for (const name of config.dhcp.interfaces) for (const a of interfaceAddresses(name)) serverIds.add(a.address);
+  const engine = new DhcpEngine(config.dhcp, subnets, table, serverIds);
+  const transport = new UdpTransport({
+    interfaces: config.dhcp.interfaces,
+    port: config.dhcp.port,
+    onError: (err, context) => logger.debug({ err: err.message, context }, 'dhcp socket error'),
+  });
+  const clock = { now: () => Date.now() };
+  const server = new DhcpServer({ engine, transport, store, clock, logger, interfaces });
+  await server.start();
+  await server.reclaim();
+
+  const reclaimTimer = setInterval(() => void server.reclaim(), config.dhcp.reclaimInterval * 1000);
+  const logStats = (): void => logger.info({ dhcp: server.counters.snapshot(), leases: table.size, store: store.counters }, 'dhcp stats');
+  const statsTimer = setInterval(logStats, STATS_INTERVAL_MS);
+  reclaimTimer.unref();
+  statsTimer.unref();
+  logger.info(
+    {
+      interfaces: [...interfaces.values()].map((i) => ({ name: i.name, address: formatIPv4(i.address), subnet: i.subnet.id })),
+      port: config.dhcp.port,
+      leases: table.size,
+      durability: config.dhcp.durability,
+    },
+    'dhcp serving',
+  );
+  return {
+    dhcp: server,
+    logStats,
+    async stop() {
+      clearInterval(reclaimTimer);
+      clearInterval(statsTimer);
+      await server.stop();
+      logStats();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * Each served interface must exist and carry an address inside a configured subnet: that
+ * subnet is what the interface answers for, and that address is our server identifier there.
+ */
+function resolveInterfaces(names: string[], subnets: Subnet[]): Map<string, ServedInterface> {
+  const served = new Map<string, ServedInterface>();
+  const problems: string[] = [];
+  for (const [i, name] of names.entries()) {
+    if (!interfaceExists(name)) {
+      problems.push(`dhcp.interfaces[${i}]: interface "${name}" does not exist; create it or remove it from the config`);
+      continue;
+    }
+    const addresses = interfaceAddresses(name);
+    const match = addresses.flatMap((a) => subnets.filter((s) => s.isHost(a.address)).map((subnet) => ({ address: a.address, subnet })))[0];
+    if (!match) {
+      const have = addresses.map((a) => `${formatIPv4(a.address)}/${a.prefix}`).join(', ') || 'no IPv4 address';
+      problems.push(`dhcp.interfaces[${i}]: interface "${name}" has ${have}, none inside a configured subnet; add its subnet to dhcp.subnets or give it an address there`);
+      continue;
+    }
+    served.set(name, { name, address: match.address, subnet: match.subnet });
+  }
+  if (problems.length > 0) throw new StartupError(problems);
+  return served;
+}
+
+/**
+ * The built-in default serves only Homeplane's own bridge, and only with the privileges to make
+ * it and bind port 67; without them DHCP stays off with a notice (a fresh machine must be safe).
+ * A user's config is taken at its word: missing privileges then fail loudly when sockets open.
+ */
+async function prepareNetwork(config: Config, builtIn: boolean, logger: Logger): Promise<boolean> {
+  const bridge = config.hypervisor.bridgeAddress;
+  if (builtIn && !(canServeDhcp() && canManageNetwork())) {
+    logger.warn({}, `DHCP disabled: the built-in config serves the lab bridge "${config.hypervisor.bridge}", which needs root (or CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE); run as root or pass --config`);
+    return false;
+  }
+  if (bridge !== null) {
+    try {
+      const result = await ensureBridge({ name: config.hypervisor.bridge, address: bridge });
+      logger.info({ bridge: config.hypervisor.bridge, address: bridge, result }, 'lab bridge ready');
+    } catch (err) {
+      if (!builtIn) throw new StartupError([`hypervisor.bridgeAddress: could not set up bridge "${config.hypervisor.bridge}": ${(err as Error).message}`]);
+      logger.warn({ err: (err as Error).message }, 'DHCP disabled: could not set up the lab bridge');
+      return false;
+    }
+  }
+  return true;
+}
