@@ -29,6 +29,14 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+if (filters.length === 0) {
+  // The whole suite also proves the tree typechecks and lints clean.
+  for (const [cmd, args] of [['npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']], ['npx', ['eslint', '.']]]) {
+    console.log(`> ${cmd} ${args.join(' ')}`);
+    const check = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+    if (check.status !== 0) process.exit(check.status ?? 1);
+  }
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
