@@ -26,10 +26,21 @@ export class LeaseStoreClosedError extends Error {
   }
 }
 
+/**
+ * A lease as the upsert's positional parameters, in column order. Taken at put() time, so the row
+ * is the lease as it was then even if the caller's in-memory table changes the object before the
+ * batch commits; positional binding is also cheaper than named binding on the hot path.
+ */
+type LeaseParams = [
+  address: number, subnetId: string, clientKey: string, hwAddress: string,
+  clientId: string | null, hostname: string | null, fqdn: string | null, state: string,
+  startsAt: number, expiresAt: number,
+];
+
 /** The writes of one turn, keyed by address: a later write to an address replaces an earlier. */
 interface PendingBatch {
   /** A lease to upsert, or null to delete the row. */
-  writes: Map<number, Lease | null>;
+  writes: Map<number, LeaseParams | null>;
   /** Settles when the batch's transaction has committed (or rolled back). */
   committed: Promise<void>;
   resolve: () => void;
@@ -41,7 +52,7 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly handle: SqliteHandle;
   private readonly upsertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
-  private readonly commitBatch: (writes: Map<number, Lease | null>) => void;
+  private readonly commitBatch: (writes: Map<number, LeaseParams | null>) => void;
   private pending: PendingBatch | null = null;
   private closed = false;
   private readonly stats: LeaseStoreCounters = {
@@ -58,8 +69,7 @@ export class SqliteLeaseStore implements LeaseStore {
     this.upsertRow = handle.raw.prepare(
       `INSERT INTO leases (address, subnet_id, client_key, hw_address, client_id, hostname, fqdn,
          state, starts_at, expires_at)
-       VALUES (@address, @subnetId, @clientKey, @hwAddress, @clientId, @hostname, @fqdn,
-         @state, @startsAt, @expiresAt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (address) DO UPDATE SET
          subnet_id = excluded.subnet_id, client_key = excluded.client_key,
          hw_address = excluded.hw_address, client_id = excluded.client_id,
@@ -69,10 +79,10 @@ export class SqliteLeaseStore implements LeaseStore {
     this.deleteRow = handle.raw.prepare('DELETE FROM leases WHERE address = ?');
     // IMMEDIATE takes the write lock at BEGIN, so the batch cannot fail half-way on a lock
     // upgrade if another connection (a CLI, a backup) holds a read transaction.
-    this.commitBatch = handle.raw.transaction((writes: Map<number, Lease | null>) => {
-      for (const [address, lease] of writes) {
-        if (lease === null) this.deleteRow.run(address);
-        else this.upsertRow.run(lease);
+    this.commitBatch = handle.raw.transaction((writes: Map<number, LeaseParams | null>) => {
+      for (const [address, params] of writes) {
+        if (params === null) this.deleteRow.run(address);
+        else this.upsertRow.run(params);
       }
     }).immediate;
   }
@@ -84,9 +94,7 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   put(lease: Lease): Promise<void> {
-    // A copy: the caller's in-memory table may change the object before the batch commits, and
-    // the row must be the lease as it was when put() was called.
-    return this.enqueue(lease.address, { ...lease });
+    return this.enqueue(lease.address, leaseParams(lease));
   }
 
   remove(address: number): Promise<void> {
@@ -107,10 +115,10 @@ export class SqliteLeaseStore implements LeaseStore {
     return { ...this.stats };
   }
 
-  private enqueue(address: number, lease: Lease | null): Promise<void> {
+  private enqueue(address: number, params: LeaseParams | null): Promise<void> {
     if (this.closed) return Promise.reject(new LeaseStoreClosedError());
     const batch = this.pending ?? this.openBatch();
-    batch.writes.set(address, lease);
+    batch.writes.set(address, params);
     return batch.committed;
   }
 
@@ -162,6 +170,13 @@ export class SqliteLeaseStore implements LeaseStore {
   private assertOpen(): void {
     if (this.closed) throw new LeaseStoreClosedError();
   }
+}
+
+function leaseParams(l: Lease): LeaseParams {
+  return [
+    l.address, l.subnetId, l.clientKey, l.hwAddress, l.clientId, l.hostname, l.fqdn, l.state,
+    l.startsAt, l.expiresAt,
+  ];
 }
 
 function leaseFromRow(row: LeaseRow): Lease {
