@@ -65,7 +65,7 @@ export class SqliteLeaseStore implements LeaseStore {
   /** Takes ownership of the handle: close() closes it. */
   constructor(handle: SqliteHandle) {
     this.handle = handle;
-    // Raw prepared statements on the hot path: drizzle's query builder would rebuild SQL per row.
+    // Raw prepared statements on the hot path: drizzle's builder builds and prepares SQL per call.
     this.upsertRow = handle.raw.prepare(
       `INSERT INTO leases (address, subnet_id, client_key, hw_address, client_id, hostname, fqdn,
          state, starts_at, expires_at)
@@ -77,8 +77,9 @@ export class SqliteLeaseStore implements LeaseStore {
          starts_at = excluded.starts_at, expires_at = excluded.expires_at`,
     );
     this.deleteRow = handle.raw.prepare('DELETE FROM leases WHERE address = ?');
-    // IMMEDIATE takes the write lock at BEGIN, so the batch cannot fail half-way on a lock
-    // upgrade if another connection (a CLI, a backup) holds a read transaction.
+    // IMMEDIATE takes the write lock at BEGIN, waiting up to busy_timeout if another connection
+    // (a CLI, a backup) is writing; a deferred BEGIN would take it at the first write instead,
+    // where SQLite may return SQLITE_BUSY at once rather than wait.
     this.commitBatch = handle.raw.transaction((writes: Map<number, LeaseParams | null>) => {
       for (const [address, params] of writes) {
         if (params === null) this.deleteRow.run(address);
