@@ -1,0 +1,179 @@
+// Wire bytes -> Packet. Total: any input yields a Packet or a PacketError, never an exception.
+
+import { PacketError } from './errors.ts';
+import {
+  CHADDR_LENGTH,
+  CHADDR_OFFSET,
+  COOKIE_OFFSET,
+  FILE_LENGTH,
+  FILE_OFFSET,
+  MAGIC_COOKIE,
+  MIN_MESSAGE_LENGTH,
+  OPTIONS_OFFSET,
+  OVERLOAD_FILE,
+  OVERLOAD_SNAME,
+  SNAME_LENGTH,
+  SNAME_OFFSET,
+} from './format.ts';
+import {
+  OPTION_END,
+  OPTION_OVERLOAD,
+  OPTION_PAD,
+  emptyOptions,
+  optionSpec,
+  type OptionSpec,
+  type TypedOptionKey,
+} from './options.ts';
+import { ByteReader, copyBytes, decodeText } from './reader.ts';
+import type { DhcpOptions, Packet } from './types.ts';
+import { optionError } from './values.ts';
+
+export function decode(bytes: Uint8Array): Packet | PacketError {
+  try {
+    return decodeMessage(bytes);
+  } catch (error) {
+    if (error instanceof PacketError) return error;
+    // Nothing below is expected to throw anything else; if it does, the packet is still dropped
+    // as malformed rather than taking the server down.
+    return new PacketError('packet', 0, `cannot be decoded (${String(error)})`);
+  }
+}
+
+function decodeMessage(bytes: Uint8Array): Packet {
+  if (bytes.length < MIN_MESSAGE_LENGTH) {
+    throw new PacketError(
+      'packet',
+      bytes.length,
+      `length ${bytes.length}, expected at least ${MIN_MESSAGE_LENGTH} (236-byte header and magic cookie)`,
+    );
+  }
+  const header = new ByteReader(bytes, 0, COOKIE_OFFSET, 'packet');
+  const op = header.u8('op');
+  if (op !== 1 && op !== 2) throw new PacketError('op', 0, `${op} is neither 1 (BOOTREQUEST) nor 2 (BOOTREPLY)`);
+  const htype = header.u8('htype');
+  const hlen = header.u8('hlen');
+  if (hlen > CHADDR_LENGTH) throw new PacketError('hlen', 2, `${hlen} exceeds the ${CHADDR_LENGTH}-byte chaddr field`);
+  const hops = header.u8('hops');
+  const xid = header.u32('xid');
+  const secs = header.u16('secs');
+  const flags = header.u16('flags');
+  const ciaddr = header.u32('ciaddr');
+  const yiaddr = header.u32('yiaddr');
+  const siaddr = header.u32('siaddr');
+  const giaddr = header.u32('giaddr');
+  const chaddr = copyBytes(bytes.subarray(CHADDR_OFFSET, CHADDR_OFFSET + hlen));
+
+  const cookie = new ByteReader(bytes, COOKIE_OFFSET, OPTIONS_OFFSET, 'cookie').u32('magic cookie');
+  if (cookie !== MAGIC_COOKIE) {
+    throw new PacketError('cookie', COOKIE_OFFSET, `0x${cookie.toString(16).padStart(8, '0')}, expected 0x63825363`);
+  }
+
+  const raw = new Map<number, RawOption>();
+  collectOptions(bytes, OPTIONS_OFFSET, bytes.length, 'options', raw);
+  const overload = overloadOf(raw);
+  // RFC 2131 4.1: the options field first, then file, then sname; RFC 3396 joins across them.
+  if (overload & OVERLOAD_FILE) collectOptions(bytes, FILE_OFFSET, FILE_OFFSET + FILE_LENGTH, 'file', raw);
+  if (overload & OVERLOAD_SNAME) collectOptions(bytes, SNAME_OFFSET, SNAME_OFFSET + SNAME_LENGTH, 'sname', raw);
+
+  return {
+    op,
+    htype,
+    hlen,
+    hops,
+    xid,
+    secs,
+    flags,
+    ciaddr,
+    yiaddr,
+    siaddr,
+    giaddr,
+    chaddr,
+    sname: overload & OVERLOAD_SNAME ? '' : nulTerminated(bytes, SNAME_OFFSET, SNAME_LENGTH),
+    file: overload & OVERLOAD_FILE ? '' : nulTerminated(bytes, FILE_OFFSET, FILE_LENGTH),
+    options: typedOptions(raw),
+  };
+}
+
+/** One option's data, its instances joined (RFC 3396 6), and where its first instance began. */
+interface RawOption {
+  data: Uint8Array;
+  offset: number;
+}
+
+/**
+ * Reads code/length/data triples up to END (RFC 2132 2), skipping PAD. Bytes after END must be
+ * zero padding. Data stays a view into `bytes` unless a code repeats and instances are joined.
+ */
+function collectOptions(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  region: string,
+  raw: Map<number, RawOption>,
+): void {
+  const reader = new ByteReader(bytes, start, end, region);
+  while (!reader.atEnd) {
+    const offset = reader.offset;
+    const code = reader.u8('option code');
+    if (code === OPTION_PAD) continue;
+    if (code === OPTION_END) {
+      const garbage = reader.firstNonZero();
+      if (garbage >= 0) throw new PacketError(region, garbage, `non-zero byte ${bytes[garbage]} after END`);
+      return;
+    }
+    if (code === OPTION_OVERLOAD && region !== 'options') {
+      throw new PacketError(region, offset, 'option 52 (overload) may appear only in the options field');
+    }
+    const length = reader.u8(`option ${code} length`);
+    const data = reader.view(length, `option ${code} data`);
+    const seen = raw.get(code);
+    if (seen === undefined) raw.set(code, { data, offset });
+    else seen.data = joined(seen.data, data);
+  }
+  throw new PacketError(region, end, 'no END option (255)');
+}
+
+function joined(head: Uint8Array, tail: Uint8Array): Uint8Array {
+  const out = new Uint8Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
+}
+
+const OVERLOAD_LABEL = { code: OPTION_OVERLOAD, name: 'option overload' };
+
+/** Option 52's value (RFC 2132 9.3): 1 file, 2 sname, 3 both; 0 when absent. */
+function overloadOf(raw: Map<number, RawOption>): number {
+  const option = raw.get(OPTION_OVERLOAD);
+  if (option === undefined) return 0;
+  if (option.data.length !== 1) throw optionError(OVERLOAD_LABEL, option.offset, `length ${option.data.length}, expected 1`);
+  const value = option.data[0]!;
+  if (value < 1 || value > 3) throw optionError(OVERLOAD_LABEL, option.offset, `value ${value}, expected 1, 2 or 3`);
+  return value;
+}
+
+function typedOptions(raw: Map<number, RawOption>): DhcpOptions {
+  const options = emptyOptions();
+  for (const [code, { data, offset }] of raw) {
+    if (code === OPTION_OVERLOAD) continue;
+    const spec = optionSpec(code);
+    if (spec === undefined) options.other.set(code, copyBytes(data));
+    else assignTyped(options, spec, data, offset);
+  }
+  return options;
+}
+
+function assignTyped<K extends TypedOptionKey>(
+  options: DhcpOptions,
+  spec: OptionSpec<K>,
+  data: Uint8Array,
+  offset: number,
+): void {
+  options[spec.key] = spec.codec.decode(data, spec, offset);
+}
+
+/** sname and file hold C strings: text up to the first NUL, or the whole field without one. */
+function nulTerminated(bytes: Uint8Array, start: number, length: number): string {
+  const nul = bytes.subarray(start, start + length).indexOf(0);
+  return decodeText(bytes, start, nul < 0 ? start + length : start + nul);
+}

@@ -1,0 +1,34 @@
+// Text forms of byte strings for logs, config and lease keys.
+
+import { PacketError } from './errors.ts';
+
+/** Hardware address as "aa:bb:cc:dd:ee:ff" (lower case, colon-separated, any length). */
+export function macToString(chaddr: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < chaddr.length; i++) {
+    if (i > 0) text += ':';
+    text += HEX_DIGITS[chaddr[i]! >> 4]! + HEX_DIGITS[chaddr[i]! & 15]!;
+  }
+  return text;
+}
+
+/** "01aabb": lower-case hex, no separators. */
+export function bytesToHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+/**
+ * Parses hex with or without ":" or "-" between octets ("01:aa:bb", "01aabb"). Throws PacketError
+ * (field "hex", offset = character index) for anything else, including an odd number of digits.
+ */
+export function hexToBytes(text: string): Uint8Array {
+  const digits = text.replace(/[:-]/g, '');
+  const bad = digits.search(/[^0-9a-fA-F]/);
+  if (bad >= 0) throw new PacketError('hex', bad, `"${digits[bad]}" is not a hex digit in "${text}"`);
+  if (digits.length % 2 !== 0) throw new PacketError('hex', digits.length, `odd number of hex digits in "${text}"`);
+  const bytes = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(digits.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
+
+const HEX_DIGITS = '0123456789abcdef';

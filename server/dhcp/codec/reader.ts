@@ -1,0 +1,93 @@
+// Bounds-checked cursor over a region of a received message. With writer.ts, the only code that
+// touches bytes directly. Every read past the region's end throws PacketError naming the region
+// and the offset; decode() catches it and returns it.
+
+import { PacketError } from './errors.ts';
+
+export class ByteReader {
+  /** Absolute offset of the next byte to read. */
+  offset: number;
+
+  /**
+   * @param bytes the whole message (offsets stay absolute so errors point into it)
+   * @param start first byte of the region
+   * @param end one past the region's last byte
+   * @param region named in errors: "packet", "options", "file" or "sname"
+   */
+  constructor(
+    readonly bytes: Uint8Array,
+    start: number,
+    readonly end: number,
+    readonly region: string,
+  ) {
+    this.offset = start;
+  }
+
+  get atEnd(): boolean {
+    return this.offset >= this.end;
+  }
+
+  u8(what: string): number {
+    this.need(1, what);
+    return this.bytes[this.offset++]!;
+  }
+
+  u16(what: string): number {
+    this.need(2, what);
+    const b = this.bytes;
+    const at = this.offset;
+    this.offset = at + 2;
+    return (b[at]! << 8) | b[at + 1]!;
+  }
+
+  u32(what: string): number {
+    this.need(4, what);
+    const b = this.bytes;
+    const at = this.offset;
+    this.offset = at + 4;
+    return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+  }
+
+  /** A view (no copy) of the next `length` bytes. */
+  view(length: number, what: string): Uint8Array {
+    this.need(length, what);
+    const at = this.offset;
+    this.offset = at + length;
+    return this.bytes.subarray(at, at + length);
+  }
+
+  /** A copy of the next `length` bytes, detached from the message buffer. */
+  copy(length: number, what: string): Uint8Array {
+    return copyBytes(this.view(length, what));
+  }
+
+  /** Offset of the first non-zero byte from here to the region's end, or -1 if all are zero. */
+  firstNonZero(): number {
+    const b = this.bytes;
+    for (let i = this.offset; i < this.end; i++) if (b[i] !== 0) return i;
+    return -1;
+  }
+
+  private need(length: number, what: string): void {
+    if (this.offset + length > this.end) {
+      throw new PacketError(
+        this.region,
+        this.offset,
+        `${what} needs ${length} byte(s) but the ${this.region} field ends at offset ${this.end}`,
+      );
+    }
+  }
+}
+
+/** A plain Uint8Array copy, so decoded values never pin (or alias) the receive buffer. */
+export function copyBytes(source: Uint8Array): Uint8Array {
+  const out = new Uint8Array(source.length);
+  out.set(source);
+  return out;
+}
+
+/** Text from bytes (UTF-8; ASCII and valid UTF-8 round-trip exactly). */
+export function decodeText(data: Uint8Array, start = 0, end = data.length): string {
+  if (start >= end) return '';
+  return Buffer.from(data.buffer, data.byteOffset + start, end - start).toString('utf8');
+}

@@ -1,0 +1,113 @@
+// Growable byte writer. With reader.ts, the only code that touches bytes directly. Writes are
+// unchecked: callers validate values first (encode.ts, values.ts) so errors can name the field.
+
+/** Largest data length of one option instance; longer values are split (RFC 3396 section 5). */
+export const MAX_OPTION_INSTANCE = 255;
+
+export class ByteWriter {
+  private buffer: Buffer;
+  private length = 0;
+
+  /** @param capacity initial size; an exact size means the result needs no copy. */
+  constructor(capacity: number) {
+    this.buffer = Buffer.alloc(capacity);
+  }
+
+  get position(): number {
+    return this.length;
+  }
+
+  u8(value: number): void {
+    this.reserve(1);
+    this.buffer[this.length++] = value;
+  }
+
+  u16(value: number): void {
+    this.reserve(2);
+    const b = this.buffer;
+    const at = this.length;
+    b[at] = value >>> 8;
+    b[at + 1] = value;
+    this.length = at + 2;
+  }
+
+  u32(value: number): void {
+    this.reserve(4);
+    const b = this.buffer;
+    const at = this.length;
+    b[at] = value >>> 24;
+    b[at + 1] = value >>> 16;
+    b[at + 2] = value >>> 8;
+    b[at + 3] = value;
+    this.length = at + 4;
+  }
+
+  bytes(data: Uint8Array): void {
+    this.reserve(data.length);
+    this.buffer.set(data, this.length);
+    this.length += data.length;
+  }
+
+  /** Writes text as UTF-8; returns the number of bytes written. */
+  text(value: string): number {
+    const size = Buffer.byteLength(value, 'utf8');
+    this.reserve(size);
+    this.buffer.write(value, this.length, size, 'utf8');
+    this.length += size;
+    return size;
+  }
+
+  /** Appends `count` zero bytes. */
+  zeros(count: number): void {
+    this.reserve(count);
+    this.buffer.fill(0, this.length, this.length + count);
+    this.length += count;
+  }
+
+  /** Overwrites one byte already written (a length decided after its data). */
+  patchU8(offset: number, value: number): void {
+    this.buffer[offset] = value;
+  }
+
+  /** Starts an option: code and a length byte patched by endOption(). Returns its start. */
+  beginOption(code: number): number {
+    const start = this.length;
+    this.u8(code);
+    this.u8(0);
+    return start;
+  }
+
+  /**
+   * Closes the option begun at `start`. A value longer than 255 bytes is rewritten as
+   * consecutive instances of the same code, each at most 255 bytes (RFC 3396 section 5).
+   */
+  endOption(start: number): void {
+    const valueLength = this.length - start - 2;
+    if (valueLength <= MAX_OPTION_INSTANCE) {
+      this.buffer[start + 1] = valueLength;
+      return;
+    }
+    const code = this.buffer[start]!;
+    const value = Buffer.from(this.buffer.subarray(start + 2, this.length));
+    this.length = start;
+    for (let at = 0; at < value.length; at += MAX_OPTION_INSTANCE) {
+      const chunk = value.subarray(at, Math.min(at + MAX_OPTION_INSTANCE, value.length));
+      this.u8(code);
+      this.u8(chunk.length);
+      this.bytes(chunk);
+    }
+  }
+
+  /** The bytes written so far: a view, valid until the next write. */
+  view(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  private reserve(extra: number): void {
+    const needed = this.length + extra;
+    if (needed <= this.buffer.length) return;
+    const grown = Buffer.alloc(Math.max(needed, this.buffer.length * 2));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+}
