@@ -1,0 +1,246 @@
+// Rules that span fields, run after each field's own syntax passed. They run on whatever parsed
+// cleanly (a broken subnet is left out), so one pass reports every problem it can.
+import type { Cidr } from '../dhcp/codec/ipv4.ts';
+import { broadcastOf, cidrContains, formatCidr, formatIPv4 } from '../dhcp/codec/ipv4.ts';
+import { formatDuration } from './duration.ts';
+import type { ConfigProblem } from './problems.ts';
+import type { ParsedDhcpSettings, SalvagedReservation, SalvagedSubnet } from './schema.ts';
+
+/** The DHCP section as far as it parsed. */
+export interface DhcpView {
+  /** Null when the settings themselves had problems. */
+  settings: ParsedDhcpSettings | null;
+  /** Subnets the file lists, whether or not they parsed. */
+  subnetsWritten: number;
+  /** The subnets that parsed, with their index in the file. */
+  subnets: { index: number; subnet: SalvagedSubnet }[];
+}
+
+/** A pool with no more addresses than a /8 holds; larger ones are almost surely a typo. */
+const MAX_POOL_SIZE = 2 ** 24;
+
+/** Kea's default max-valid-lifetime is a day; we never default below the chosen leaseTime. */
+export function effectiveMaxLeaseTime(settings: ParsedDhcpSettings): number {
+  return settings.maxLeaseTime ?? Math.max(settings.leaseTime, 86_400);
+}
+
+export function crossFieldProblems(view: DhcpView): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (view.settings !== null) problems.push(...settingsProblems(view.settings, view.subnetsWritten));
+  for (const { index, subnet } of view.subnets) {
+    const at = `dhcp.subnets[${index}]`;
+    if (view.settings !== null) problems.push(...subnetLeaseProblems(view.settings, subnet, at));
+    problems.push(...poolProblems(subnet, at), ...serverProblems(subnet, at), ...reservationProblems(subnet, at));
+  }
+  problems.push(...subnetOverlaps(view.subnets), ...poolOverlaps(view.subnets), ...duplicateReservations(view.subnets));
+  return problems;
+}
+
+function settingsProblems(settings: ParsedDhcpSettings, subnetsWritten: number): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (settings.enabled && settings.interfaces.length === 0) {
+    problems.push({
+      path: 'dhcp.interfaces',
+      reason: 'DHCP is enabled but no interface is named; list the interfaces to serve, e.g. [br0], or set dhcp.enabled: false',
+    });
+  }
+  settings.interfaces.forEach((name, index) => {
+    const first = settings.interfaces.indexOf(name);
+    if (first !== index) {
+      problems.push({ path: `dhcp.interfaces[${index}]`, reason: `"${name}" is listed twice (also at dhcp.interfaces[${first}]); remove one` });
+    }
+  });
+  if (settings.enabled && subnetsWritten === 0) {
+    problems.push({
+      path: 'dhcp.subnets',
+      reason: 'DHCP is enabled but no subnet is configured; add a subnet with its pools, or set dhcp.enabled: false',
+    });
+  }
+  const max = effectiveMaxLeaseTime(settings);
+  if (settings.minLeaseTime > max) {
+    problems.push({
+      path: 'dhcp.minLeaseTime',
+      reason: `${formatDuration(settings.minLeaseTime)} is longer than maxLeaseTime (${formatDuration(max)}); lower minLeaseTime or raise maxLeaseTime`,
+    });
+  } else {
+    const fault = leaseTimeFault(settings.leaseTime, settings.minLeaseTime, max);
+    if (fault !== null) problems.push({ path: 'dhcp.leaseTime', reason: fault });
+  }
+  return problems;
+}
+
+function subnetLeaseProblems(settings: ParsedDhcpSettings, subnet: SalvagedSubnet, at: string): ConfigProblem[] {
+  const max = effectiveMaxLeaseTime(settings);
+  if (subnet.leaseTime === undefined || settings.minLeaseTime > max) return [];
+  const fault = leaseTimeFault(subnet.leaseTime, settings.minLeaseTime, max);
+  return fault === null ? [] : [{ path: `${at}.leaseTime`, reason: fault }];
+}
+
+function leaseTimeFault(leaseTime: number, min: number, max: number): string | null {
+  if (leaseTime >= min && leaseTime <= max) return null;
+  const bound = leaseTime < min ? `below minLeaseTime (${formatDuration(min)})` : `above maxLeaseTime (${formatDuration(max)})`;
+  return `${formatDuration(leaseTime)} is ${bound}; pick a lease time between ${formatDuration(min)} and ${formatDuration(max)}, or change the bounds`;
+}
+
+function poolProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
+  const { subnet: cidr } = subnet;
+  const broadcast = broadcastOf(cidr);
+  const problems: ConfigProblem[] = [];
+  subnet.pools.forEach((pool, index) => {
+    if (pool === null) return;
+    const path = `${at}.pools[${index}]`;
+    const range = formatRange(pool);
+    const size = pool.end - pool.start + 1;
+    if (size > MAX_POOL_SIZE) {
+      problems.push({ path, reason: `${range} holds ${size} addresses, more than a /8 (${MAX_POOL_SIZE}); use a smaller range` });
+    }
+    if (pool.start < cidr.network || pool.end > broadcast) {
+      problems.push({
+        path,
+        reason: `${range} is not inside subnet ${formatCidr(cidr)} (hosts ${formatRange({ start: cidr.network + 1, end: broadcast - 1 })}); move the pool into the subnet`,
+      });
+      return;
+    }
+    if (pool.start === cidr.network) {
+      problems.push({ path, reason: `${range} includes the network address ${formatIPv4(cidr.network)}, which no client may lease; start the pool at ${formatIPv4(cidr.network + 1)} or later` });
+    }
+    if (pool.end === broadcast) {
+      problems.push({ path, reason: `${range} includes the broadcast address ${formatIPv4(broadcast)}, which no client may lease; end the pool at ${formatIPv4(broadcast - 1)} or earlier` });
+    }
+  });
+  return problems;
+}
+
+/** Routers must be reachable on the client's own link; no server may be the network or broadcast address. */
+function serverProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const lists = [
+    ['routers', subnet.routers],
+    ['dnsServers', subnet.dnsServers],
+    ['ntpServers', subnet.ntpServers],
+  ] as const;
+  for (const [key, addresses] of lists) {
+    addresses.forEach((address, index) => {
+      if (address === null) return;
+      const path = `${at}.${key}[${index}]`;
+      const special = specialAddress(subnet.subnet, address);
+      if (special !== null) {
+        problems.push({ path, reason: `${formatIPv4(address)} is the ${special} address of ${formatCidr(subnet.subnet)}; name the server by its own host address` });
+      } else if (key === 'routers' && !cidrContains(subnet.subnet, address)) {
+        problems.push({ path, reason: `${formatIPv4(address)} is outside subnet ${formatCidr(subnet.subnet)}; clients can only use a router on their own subnet` });
+      }
+    });
+  }
+  return problems;
+}
+
+function reservationProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  subnet.reservations.forEach((reservation, index) => {
+    if (reservation === null) return;
+    const path = `${at}.reservations[${index}]`;
+    if ((reservation.mac === undefined) === (reservation.clientId === undefined)) {
+      const which = reservation.mac === undefined ? 'neither mac nor clientId' : 'both mac and clientId';
+      problems.push({ path, reason: `has ${which}; give exactly one, so the reservation matches one client` });
+    }
+    const special = specialAddress(subnet.subnet, reservation.ip);
+    if (!cidrContains(subnet.subnet, reservation.ip)) {
+      problems.push({ path: `${path}.ip`, reason: `${formatIPv4(reservation.ip)} is outside subnet ${formatCidr(subnet.subnet)}; reserve an address inside it, or move the reservation to the subnet that holds it` });
+    } else if (special !== null) {
+      problems.push({ path: `${path}.ip`, reason: `${formatIPv4(reservation.ip)} is the ${special} address of ${formatCidr(subnet.subnet)}, which no client may use; reserve a host address` });
+    }
+  });
+  return problems;
+}
+
+function specialAddress(cidr: Cidr, address: number): 'network' | 'broadcast' | null {
+  if (address === cidr.network) return 'network';
+  if (address === broadcastOf(cidr)) return 'broadcast';
+  return null;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  path: string;
+  label: string;
+  /** Position in the file, so an overlap is reported at the later of the two. */
+  order: number;
+}
+
+function subnetOverlaps(subnets: DhcpView['subnets']): ConfigProblem[] {
+  const spans = subnets.map(({ index, subnet }) => ({
+    start: subnet.subnet.network,
+    end: broadcastOf(subnet.subnet),
+    path: `dhcp.subnets[${index}].subnet`,
+    label: formatCidr(subnet.subnet),
+    order: index,
+  }));
+  return overlaps(spans).map(([later, earlier]) => ({
+    path: later.path,
+    reason: `${later.label} overlaps ${earlier.path} (${earlier.label}); an address may belong to one subnet only, so shrink or remove one`,
+  }));
+}
+
+function poolOverlaps(subnets: DhcpView['subnets']): ConfigProblem[] {
+  const spans = subnets.flatMap(({ index, subnet }) =>
+    subnet.pools.flatMap((pool, poolIndex) =>
+      pool === null
+        ? []
+        : [{ ...pool, path: `dhcp.subnets[${index}].pools[${poolIndex}]`, label: formatRange(pool), order: index * 1e6 + poolIndex }],
+    ),
+  );
+  return overlaps(spans).map(([later, earlier]) => ({
+    path: later.path,
+    reason: `${later.label} overlaps ${earlier.path} (${earlier.label}); each address may be in one pool only, so split or merge them`,
+  }));
+}
+
+/** Each span that overlaps an earlier one, once, paired with it; a sort and one sweep. */
+function overlaps(spans: Span[]): [Span, Span][] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || a.end - b.end);
+  const found: [Span, Span][] = [];
+  let reach: Span | undefined;
+  for (const span of sorted) {
+    if (reach !== undefined && span.start <= reach.end) {
+      found.push(span.order > reach.order ? [span, reach] : [reach, span]);
+    }
+    if (reach === undefined || span.end > reach.end) reach = span;
+  }
+  return found;
+}
+
+/** A MAC, client-id or address may be reserved once across the whole config. */
+function duplicateReservations(subnets: DhcpView['subnets']): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, string>();
+  const keysOf = (reservation: SalvagedReservation) =>
+    [
+      ['mac', reservation.mac],
+      ['clientId', reservation.clientId],
+      ['ip', formatIPv4(reservation.ip)],
+    ] as const;
+  for (const { index, subnet } of subnets) {
+    subnet.reservations.forEach((reservation, reservationIndex) => {
+      if (reservation === null) return;
+      const path = `dhcp.subnets[${index}].reservations[${reservationIndex}]`;
+      for (const [key, value] of keysOf(reservation)) {
+        if (value === undefined) continue;
+        const first = seen.get(`${key}=${value}`);
+        if (first === undefined) {
+          seen.set(`${key}=${value}`, path);
+          continue;
+        }
+        problems.push({
+          path: `${path}.${key}`,
+          reason: `${value} is already reserved at ${first}; each ${key === 'ip' ? 'address' : 'client'} may have one reservation only, so remove or change one`,
+        });
+      }
+    });
+  }
+  return problems;
+}
+
+function formatRange(pool: { start: number; end: number }): string {
+  return `${formatIPv4(pool.start)}-${formatIPv4(pool.end)}`;
+}

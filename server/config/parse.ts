@@ -1,0 +1,136 @@
+// Validating config text: YAML -> schema (field syntax) -> cross-field checks -> resolved Config.
+// Every problem found on the way is collected and thrown together as one ConfigError.
+import { isAbsolute, resolve } from 'node:path';
+import { parseDocument, type YAMLError } from 'yaml';
+import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
+import { crossFieldProblems, effectiveMaxLeaseTime, type DhcpView } from './checks.ts';
+import { describeIssue, problemsFromIssues } from './issues.ts';
+import { ConfigError, type ConfigProblem } from './problems.ts';
+import {
+  configSchema,
+  dhcpSettingsSchema,
+  salvagedSubnetSchema,
+  type ParsedConfig,
+  type ParsedDhcpSettings,
+  type ParsedSubnet,
+} from './schema.ts';
+import type { Config, DhcpConfig, SubnetConfig } from './types.ts';
+
+export interface ParseOptions {
+  /** Absolute path of the file the text came from; null for built-in text. */
+  source: string | null;
+  /** Folder that relative paths (dataDir, unix: sockets) resolve against. */
+  baseDir: string;
+}
+
+/** Validates config text; throws ConfigError listing every problem. */
+export function parseConfig(text: string, options: ParseOptions): Config {
+  const document = parseDocument(text, { uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(document.errors.map((error) => syntaxProblem(error, options.source)));
+  }
+  const raw: unknown = document.toJS() ?? {};
+  if (!isMapping(raw)) {
+    throw new ConfigError([
+      { path: '(top level)', reason: 'the config must be a mapping of keys (dataDir, grpc, dhcp, hypervisor, ...)' },
+    ]);
+  }
+  const result = configSchema.safeParse(raw, { error: describeIssue });
+  const problems: ConfigProblem[] = result.success ? [] : problemsFromIssues(result.error.issues, configSchema);
+  problems.push(...crossFieldProblems(dhcpView(raw.dhcp)));
+  if (!result.success || problems.length > 0) throw new ConfigError(sortByPath(problems));
+  return toConfig(result.data, options);
+}
+
+/**
+ * Parses the DHCP settings and each subnet on their own, so the cross-field checks still run on
+ * the parts that are sound when another part of the file has a problem.
+ */
+function dhcpView(rawDhcp: unknown): DhcpView {
+  if (!isMapping(rawDhcp)) return { settings: null, subnetsWritten: 0, subnets: [] };
+  const settings = dhcpSettingsSchema.safeParse(rawDhcp);
+  const rawSubnets = Array.isArray(rawDhcp.subnets) ? (rawDhcp.subnets as unknown[]) : [];
+  const subnets: DhcpView['subnets'] = [];
+  rawSubnets.forEach((rawSubnet, index) => {
+    const subnet = salvagedSubnetSchema.safeParse(rawSubnet);
+    if (subnet.success) subnets.push({ index, subnet: subnet.data });
+  });
+  // A dhcp.subnets that is not a list is reported by the schema; don't also call it missing.
+  const subnetsWritten = rawDhcp.subnets === undefined ? 0 : Math.max(rawSubnets.length, 1);
+  return { settings: settings.success ? settings.data : null, subnetsWritten, subnets };
+}
+
+function toConfig(parsed: ParsedConfig, options: ParseOptions): Config {
+  const baseDir = resolve(options.baseDir);
+  return {
+    source: options.source === null ? null : resolve(options.source),
+    dataDir: resolve(baseDir, parsed.dataDir),
+    log: { level: parsed.log.level },
+    grpc: { listen: resolveListen(parsed.grpc.listen, baseDir) },
+    dhcp: toDhcpConfig(parsed.dhcp ?? { ...dhcpSettingsSchema.parse({ enabled: false }), subnets: [] }),
+    hypervisor: { ...parsed.hypervisor },
+  };
+}
+
+function toDhcpConfig(dhcp: ParsedDhcpSettings & { subnets: ParsedSubnet[] }): DhcpConfig {
+  return {
+    enabled: dhcp.enabled,
+    interfaces: dhcp.interfaces,
+    port: dhcp.port,
+    authoritative: dhcp.authoritative,
+    leaseTime: dhcp.leaseTime,
+    minLeaseTime: dhcp.minLeaseTime,
+    maxLeaseTime: effectiveMaxLeaseTime(dhcp),
+    declineProbation: dhcp.declineProbation,
+    offerTimeout: dhcp.offerTimeout,
+    reclaimInterval: dhcp.reclaimInterval,
+    durability: dhcp.durability,
+    subnets: dhcp.subnets.map(toSubnetConfig),
+  };
+}
+
+function toSubnetConfig(subnet: ParsedSubnet): SubnetConfig {
+  return {
+    id: `${formatIPv4(subnet.subnet.network)}/${subnet.subnet.prefix}`,
+    cidr: subnet.subnet,
+    pools: subnet.pools,
+    routers: subnet.routers,
+    dnsServers: subnet.dnsServers,
+    domainName: subnet.domainName ?? null,
+    ntpServers: subnet.ntpServers,
+    leaseTime: subnet.leaseTime ?? null,
+    reservations: subnet.reservations.map((reservation) => ({
+      mac: reservation.mac ?? null,
+      clientId: reservation.clientId ?? null,
+      ip: reservation.ip,
+      hostname: reservation.hostname ?? null,
+    })),
+  };
+}
+
+/** "unix:grpc.sock" -> "unix:/abs/folder/grpc.sock"; "unix:///abs" and host:port stay as written. */
+function resolveListen(listen: string, baseDir: string): string {
+  if (!listen.startsWith('unix:') || listen.startsWith('unix://')) return listen;
+  const socket = listen.slice('unix:'.length);
+  return isAbsolute(socket) ? listen : `unix:${resolve(baseDir, socket)}`;
+}
+
+function syntaxProblem(error: YAMLError, source: string | null): ConfigProblem {
+  const position = error.linePos?.[0];
+  const where = position === undefined ? '' : `:${position.line}:${position.col}`;
+  // The library appends "at line L, column C:" and a code excerpt; the path carries the position.
+  const message = error.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '');
+  const advice =
+    error.code === 'DUPLICATE_KEY' ? 'keep only one of the repeated keys' : 'fix the YAML there (check indentation and quotes)';
+  return { path: `${source ?? 'config'}${where}`, reason: `YAML syntax error: ${message}; ${advice}` };
+}
+
+/** Groups problems by where they are: dhcp.subnets[2] before dhcp.subnets[10]. */
+function sortByPath(problems: ConfigProblem[]): ConfigProblem[] {
+  const collator = new Intl.Collator('en', { numeric: true });
+  return [...problems].sort((a, b) => collator.compare(a.path, b.path));
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,106 @@
+// The YAML shape users write (design.md, "Command line and config"). Every object is strict:
+// an unknown key is a problem, not ignored, because a misspelt key silently falling back to a
+// default is how a DHCP server ends up answering on the wrong network. Field syntax is checked
+// here; rules that span fields live in checks.ts, and load.ts turns the result into a Config.
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+import { field, integerIn, oneOf, parseBoolean, valid, invalid, asText, type Parsed } from './field.ts';
+import { parseClientId, parseDomainName, parseHostname, parseInterfaceName, parseMac } from './names.ts';
+import { parseAddress, parseBridgeAddress, parseListen, parsePool, parseSubnet } from './network.ts';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export const DURABILITY_MODES = ['process', 'power'] as const;
+export const ACCEL_MODES = ['auto', 'kvm', 'tcg'] as const;
+
+function parseDataDir(input: unknown): Parsed<string> {
+  const text = asText(input, './data');
+  if (!text.ok) return text;
+  if (text.value.trim() === '') return invalid('is empty; name a folder, e.g. ./data');
+  if (text.value.includes('\0')) return invalid('contains a NUL character; name a plain folder path');
+  return valid(text.value);
+}
+
+const reservationFields = {
+  mac: field(parseMac).optional(),
+  clientId: field(parseClientId).optional(),
+  ip: field(parseAddress),
+  hostname: field(parseHostname).optional(),
+};
+
+function list<T extends z.ZodType>(item: T) {
+  return z.array(item).default([]);
+}
+
+export const subnetSchema = z.strictObject({
+  subnet: field(parseSubnet),
+  pools: list(field(parsePool)),
+  routers: list(field(parseAddress)),
+  dnsServers: list(field(parseAddress)),
+  ntpServers: list(field(parseAddress)),
+  domainName: field(parseDomainName).optional(),
+  leaseTime: field(parseDuration).optional(),
+  reservations: list(z.strictObject(reservationFields)),
+});
+
+/** Keeps a list's positions (so problems name the right index) while dropping broken entries. */
+function salvagedList<T extends z.ZodType>(item: T) {
+  return z.array(item.nullable().catch(null)).catch([]);
+}
+
+/**
+ * A subnet as far as it can be read: unknown keys ignored and a broken entry left as null, so the
+ * cross-field checks run on the sound parts while the strict schema reports the rest.
+ */
+export const salvagedSubnetSchema = z.object({
+  subnet: field(parseSubnet),
+  pools: salvagedList(field(parsePool)),
+  routers: salvagedList(field(parseAddress)),
+  dnsServers: salvagedList(field(parseAddress)),
+  ntpServers: salvagedList(field(parseAddress)),
+  leaseTime: field(parseDuration).optional().catch(undefined),
+  reservations: salvagedList(z.object(reservationFields)),
+});
+
+/** Everything under dhcp except subnets; also parsed alone (unknown keys ignored) for the checks. */
+const dhcpSettingsShape = {
+  enabled: field(parseBoolean).default(true),
+  interfaces: z.array(field(parseInterfaceName)).default([]),
+  port: field(integerIn(1, 65534)).default(67),
+  authoritative: field(parseBoolean).default(true),
+  leaseTime: field(parseDuration).default(3600),
+  minLeaseTime: field(parseDuration).default(60),
+  /** Defaults to max(leaseTime, 1 day), which needs leaseTime: resolved in load.ts. */
+  maxLeaseTime: field(parseDuration).optional(),
+  declineProbation: field(parseDuration).default(86_400),
+  offerTimeout: field(parseDuration).default(60),
+  reclaimInterval: field(parseDuration).default(10),
+  durability: field(oneOf(DURABILITY_MODES)).default('process'),
+};
+
+export const dhcpSettingsSchema = z.object(dhcpSettingsShape);
+
+const dhcpSchema = z.strictObject({
+  ...dhcpSettingsShape,
+  subnets: z.array(subnetSchema).default([]),
+});
+
+export const configSchema = z.strictObject({
+  dataDir: field(parseDataDir).default('./data'),
+  log: z.strictObject({ level: field(oneOf(LOG_LEVELS)).default('info') }).prefault({}),
+  grpc: z.strictObject({ listen: field(parseListen).default('127.0.0.1:50051') }).prefault({}),
+  /** Absent means DHCP is off: it never answers on a network the user did not name. */
+  dhcp: dhcpSchema.optional(),
+  hypervisor: z
+    .strictObject({
+      bridge: field(parseInterfaceName).default('homeplane0'),
+      bridgeAddress: field(parseBridgeAddress).nullable().default(null),
+      accel: field(oneOf(ACCEL_MODES)).default('auto'),
+    })
+    .prefault({}),
+});
+
+export type ParsedConfig = z.output<typeof configSchema>;
+export type ParsedDhcpSettings = z.output<typeof dhcpSettingsSchema>;
+export type ParsedSubnet = z.output<typeof subnetSchema>;
+export type SalvagedSubnet = z.output<typeof salvagedSubnetSchema>;
+export type SalvagedReservation = NonNullable<SalvagedSubnet['reservations'][number]>;
