@@ -73,7 +73,7 @@ export class ByteReader {
       throw new PacketError(
         this.region,
         this.offset,
-        `${what} needs ${length} byte(s) but the ${this.region} field ends at offset ${this.end}`,
+        `${what} needs ${length} byte(s), ${this.end - this.offset} left in the ${this.region} field`,
       );
     }
   }
