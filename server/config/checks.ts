@@ -4,12 +4,12 @@ import type { Cidr } from '../dhcp/codec/ipv4.ts';
 import { broadcastOf, cidrContains, formatCidr, formatIPv4 } from '../dhcp/codec/ipv4.ts';
 import { formatDuration } from './duration.ts';
 import type { ConfigProblem } from './problems.ts';
-import type { ParsedDhcpSettings, SalvagedReservation, SalvagedSubnet } from './schema.ts';
+import type { DhcpLeaseTimes, DhcpServing, SalvagedReservation, SalvagedSubnet } from './schema.ts';
 
-/** The DHCP section as far as it parsed. */
+/** The DHCP section as far as it parsed; each part is null when it had problems of its own. */
 export interface DhcpView {
-  /** Null when the settings themselves had problems. */
-  settings: ParsedDhcpSettings | null;
+  serving: DhcpServing | null;
+  leaseTimes: DhcpLeaseTimes | null;
   /** Subnets the file lists, whether or not they parsed. */
   subnetsWritten: number;
   /** The subnets that parsed, with their index in the file. */
@@ -20,59 +20,62 @@ export interface DhcpView {
 const MAX_POOL_SIZE = 2 ** 24;
 
 /** Kea's default max-valid-lifetime is a day; we never default below the chosen leaseTime. */
-export function effectiveMaxLeaseTime(settings: ParsedDhcpSettings): number {
-  return settings.maxLeaseTime ?? Math.max(settings.leaseTime, 86_400);
+export function effectiveMaxLeaseTime(times: DhcpLeaseTimes): number {
+  return times.maxLeaseTime ?? Math.max(times.leaseTime, 86_400);
 }
 
 export function crossFieldProblems(view: DhcpView): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (view.settings !== null) problems.push(...settingsProblems(view.settings, view.subnetsWritten));
+  if (view.serving !== null) problems.push(...servingProblems(view.serving, view.subnetsWritten));
+  if (view.leaseTimes !== null) problems.push(...leaseTimeProblems(view.leaseTimes));
   for (const { index, subnet } of view.subnets) {
     const at = `dhcp.subnets[${index}]`;
-    if (view.settings !== null) problems.push(...subnetLeaseProblems(view.settings, subnet, at));
+    if (view.leaseTimes !== null) problems.push(...subnetLeaseProblems(view.leaseTimes, subnet, at));
     problems.push(...poolProblems(subnet, at), ...serverProblems(subnet, at), ...reservationProblems(subnet, at));
   }
   problems.push(...subnetOverlaps(view.subnets), ...poolOverlaps(view.subnets), ...duplicateReservations(view.subnets));
   return problems;
 }
 
-function settingsProblems(settings: ParsedDhcpSettings, subnetsWritten: number): ConfigProblem[] {
+function servingProblems(serving: DhcpServing, subnetsWritten: number): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (settings.enabled && settings.interfaces.length === 0) {
+  if (serving.enabled && serving.interfaces.length === 0) {
     problems.push({
       path: 'dhcp.interfaces',
       reason: 'DHCP is enabled but no interface is named; list the interfaces to serve, e.g. [br0], or set dhcp.enabled: false',
     });
   }
-  settings.interfaces.forEach((name, index) => {
-    const first = settings.interfaces.indexOf(name);
-    if (first !== index) {
+  serving.interfaces.forEach((name, index) => {
+    const first = serving.interfaces.indexOf(name);
+    if (name !== null && first !== index) {
       problems.push({ path: `dhcp.interfaces[${index}]`, reason: `"${name}" is listed twice (also at dhcp.interfaces[${first}]); remove one` });
     }
   });
-  if (settings.enabled && subnetsWritten === 0) {
+  if (serving.enabled && subnetsWritten === 0) {
     problems.push({
       path: 'dhcp.subnets',
       reason: 'DHCP is enabled but no subnet is configured; add a subnet with its pools, or set dhcp.enabled: false',
     });
   }
-  const max = effectiveMaxLeaseTime(settings);
-  if (settings.minLeaseTime > max) {
-    problems.push({
-      path: 'dhcp.minLeaseTime',
-      reason: `${formatDuration(settings.minLeaseTime)} is longer than maxLeaseTime (${formatDuration(max)}); lower minLeaseTime or raise maxLeaseTime`,
-    });
-  } else {
-    const fault = leaseTimeFault(settings.leaseTime, settings.minLeaseTime, max);
-    if (fault !== null) problems.push({ path: 'dhcp.leaseTime', reason: fault });
-  }
   return problems;
 }
 
-function subnetLeaseProblems(settings: ParsedDhcpSettings, subnet: SalvagedSubnet, at: string): ConfigProblem[] {
-  const max = effectiveMaxLeaseTime(settings);
-  if (subnet.leaseTime === undefined || settings.minLeaseTime > max) return [];
-  const fault = leaseTimeFault(subnet.leaseTime, settings.minLeaseTime, max);
+function leaseTimeProblems(times: DhcpLeaseTimes): ConfigProblem[] {
+  const max = effectiveMaxLeaseTime(times);
+  if (times.minLeaseTime > max) {
+    return [{
+      path: 'dhcp.minLeaseTime',
+      reason: `${formatDuration(times.minLeaseTime)} is longer than maxLeaseTime (${formatDuration(max)}); lower minLeaseTime or raise maxLeaseTime`,
+    }];
+  }
+  const fault = leaseTimeFault(times.leaseTime, times.minLeaseTime, max);
+  return fault === null ? [] : [{ path: 'dhcp.leaseTime', reason: fault }];
+}
+
+function subnetLeaseProblems(times: DhcpLeaseTimes, subnet: SalvagedSubnet, at: string): ConfigProblem[] {
+  const max = effectiveMaxLeaseTime(times);
+  if (subnet.leaseTime === undefined || times.minLeaseTime > max) return [];
+  const fault = leaseTimeFault(subnet.leaseTime, times.minLeaseTime, max);
   return fault === null ? [] : [{ path: `${at}.leaseTime`, reason: fault }];
 }
 

@@ -8,6 +8,8 @@ import { describeIssue, problemsFromIssues } from './issues.ts';
 import { ConfigError, type ConfigProblem } from './problems.ts';
 import {
   configSchema,
+  dhcpLeaseTimesSchema,
+  dhcpServingSchema,
   dhcpSettingsSchema,
   salvagedSubnetSchema,
   type ParsedConfig,
@@ -47,8 +49,9 @@ export function parseConfig(text: string, options: ParseOptions): Config {
  * the parts that are sound when another part of the file has a problem.
  */
 function dhcpView(rawDhcp: unknown): DhcpView {
-  if (!isMapping(rawDhcp)) return { settings: null, subnetsWritten: 0, subnets: [] };
-  const settings = dhcpSettingsSchema.safeParse(rawDhcp);
+  if (!isMapping(rawDhcp)) return { serving: null, leaseTimes: null, subnetsWritten: 0, subnets: [] };
+  const serving = dhcpServingSchema.safeParse(rawDhcp);
+  const leaseTimes = dhcpLeaseTimesSchema.safeParse(rawDhcp);
   const rawSubnets = Array.isArray(rawDhcp.subnets) ? (rawDhcp.subnets as unknown[]) : [];
   const subnets: DhcpView['subnets'] = [];
   rawSubnets.forEach((rawSubnet, index) => {
@@ -57,7 +60,12 @@ function dhcpView(rawDhcp: unknown): DhcpView {
   });
   // A dhcp.subnets that is not a list is reported by the schema; don't also call it missing.
   const subnetsWritten = rawDhcp.subnets === undefined ? 0 : Math.max(rawSubnets.length, 1);
-  return { settings: settings.success ? settings.data : null, subnetsWritten, subnets };
+  return {
+    serving: serving.success ? serving.data : null,
+    leaseTimes: leaseTimes.success ? leaseTimes.data : null,
+    subnetsWritten,
+    subnets,
+  };
 }
 
 function toConfig(parsed: ParsedConfig, options: ParseOptions): Config {

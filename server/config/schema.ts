@@ -61,7 +61,7 @@ export const salvagedSubnetSchema = z.object({
   reservations: salvagedList(z.object(reservationFields)),
 });
 
-/** Everything under dhcp except subnets; also parsed alone (unknown keys ignored) for the checks. */
+/** Everything under dhcp except subnets. */
 const dhcpSettingsShape = {
   enabled: field(parseBoolean).default(true),
   interfaces: z.array(field(parseInterfaceName)).default([]),
@@ -78,6 +78,19 @@ const dhcpSettingsShape = {
 };
 
 export const dhcpSettingsSchema = z.object(dhcpSettingsShape);
+
+/** What the serving checks need, read on its own so a broken lease time doesn't hide them. */
+export const dhcpServingSchema = z.object({
+  enabled: dhcpSettingsShape.enabled,
+  interfaces: salvagedList(field(parseInterfaceName)),
+});
+
+/** What the lease-time bound checks need. */
+export const dhcpLeaseTimesSchema = z.object({
+  leaseTime: dhcpSettingsShape.leaseTime,
+  minLeaseTime: dhcpSettingsShape.minLeaseTime,
+  maxLeaseTime: dhcpSettingsShape.maxLeaseTime,
+});
 
 const dhcpSchema = z.strictObject({
   ...dhcpSettingsShape,
@@ -101,6 +114,8 @@ export const configSchema = z.strictObject({
 
 export type ParsedConfig = z.output<typeof configSchema>;
 export type ParsedDhcpSettings = z.output<typeof dhcpSettingsSchema>;
+export type DhcpServing = z.output<typeof dhcpServingSchema>;
+export type DhcpLeaseTimes = z.output<typeof dhcpLeaseTimesSchema>;
 export type ParsedSubnet = z.output<typeof subnetSchema>;
 export type SalvagedSubnet = z.output<typeof salvagedSubnetSchema>;
 export type SalvagedReservation = NonNullable<SalvagedSubnet['reservations'][number]>;
