@@ -33,7 +33,11 @@ export function crossFieldProblems(view: DhcpView): ConfigProblem[] {
     if (view.leaseTimes !== null) problems.push(...subnetLeaseProblems(view.leaseTimes, subnet, at));
     problems.push(...poolProblems(subnet, at), ...serverProblems(subnet, at), ...reservationProblems(subnet, at));
   }
-  problems.push(...subnetOverlaps(view.subnets), ...poolOverlaps(view.subnets), ...duplicateReservations(view.subnets));
+  problems.push(
+    ...subnetOverlaps(view.subnets),
+    ...poolOverlaps(view.subnets),
+    ...duplicateReservations(view.subnets),
+  );
   return problems;
 }
 
@@ -42,19 +46,26 @@ function servingProblems(serving: DhcpServing, subnetsWritten: number): ConfigPr
   if (serving.enabled && serving.interfaces.length === 0) {
     problems.push({
       path: 'dhcp.interfaces',
-      reason: 'DHCP is enabled but no interface is named; list the interfaces to serve, e.g. [br0], or set dhcp.enabled: false',
+      reason:
+        'DHCP is enabled but no interface is named; ' +
+        'list the interfaces to serve, e.g. [br0], or set dhcp.enabled: false',
     });
   }
   serving.interfaces.forEach((name, index) => {
     const first = serving.interfaces.indexOf(name);
     if (name !== null && first !== index) {
-      problems.push({ path: `dhcp.interfaces[${index}]`, reason: `"${name}" is listed twice (also at dhcp.interfaces[${first}]); remove one` });
+      problems.push({
+        path: `dhcp.interfaces[${index}]`,
+        reason: `"${name}" is listed twice (also at dhcp.interfaces[${first}]); remove one`,
+      });
     }
   });
   if (serving.enabled && subnetsWritten === 0) {
     problems.push({
       path: 'dhcp.subnets',
-      reason: 'DHCP is enabled but no subnet is configured; add a subnet with its pools, or set dhcp.enabled: false',
+      reason:
+        'DHCP is enabled but no subnet is configured; ' +
+        'add a subnet with its pools, or set dhcp.enabled: false',
     });
   }
   return problems;
@@ -63,10 +74,10 @@ function servingProblems(serving: DhcpServing, subnetsWritten: number): ConfigPr
 function leaseTimeProblems(times: DhcpLeaseTimes): ConfigProblem[] {
   const max = effectiveMaxLeaseTime(times);
   if (times.minLeaseTime > max) {
-    return [{
-      path: 'dhcp.minLeaseTime',
-      reason: `${formatDuration(times.minLeaseTime)} is longer than maxLeaseTime (${formatDuration(max)}); lower minLeaseTime or raise maxLeaseTime`,
-    }];
+    const reason =
+      `${formatDuration(times.minLeaseTime)} is longer than maxLeaseTime (${formatDuration(max)}); ` +
+      'lower minLeaseTime or raise maxLeaseTime';
+    return [{ path: 'dhcp.minLeaseTime', reason }];
   }
   const fault = leaseTimeFault(times.leaseTime, times.minLeaseTime, max);
   return fault === null ? [] : [{ path: 'dhcp.leaseTime', reason: fault }];
@@ -81,8 +92,12 @@ function subnetLeaseProblems(times: DhcpLeaseTimes, subnet: SalvagedSubnet, at: 
 
 function leaseTimeFault(leaseTime: number, min: number, max: number): string | null {
   if (leaseTime >= min && leaseTime <= max) return null;
-  const bound = leaseTime < min ? `below minLeaseTime (${formatDuration(min)})` : `above maxLeaseTime (${formatDuration(max)})`;
-  return `${formatDuration(leaseTime)} is ${bound}; pick a lease time between ${formatDuration(min)} and ${formatDuration(max)}, or change the bounds`;
+  const bound =
+    leaseTime < min ? `below minLeaseTime (${formatDuration(min)})` : `above maxLeaseTime (${formatDuration(max)})`;
+  return (
+    `${formatDuration(leaseTime)} is ${bound}; ` +
+    `pick a lease time between ${formatDuration(min)} and ${formatDuration(max)}, or change the bounds`
+  );
 }
 
 function poolProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
@@ -95,26 +110,32 @@ function poolProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
     const range = formatRange(pool);
     const size = pool.end - pool.start + 1;
     if (size > MAX_POOL_SIZE) {
-      problems.push({ path, reason: `${range} holds ${size} addresses, more than a /8 (${MAX_POOL_SIZE}); use a smaller range` });
+      const reason = `${range} holds ${size} addresses, more than a /8 (${MAX_POOL_SIZE}); use a smaller range`;
+      problems.push({ path, reason });
     }
     if (pool.start < cidr.network || pool.end > broadcast) {
-      problems.push({
-        path,
-        reason: `${range} is not inside subnet ${formatCidr(cidr)} (hosts ${formatRange({ start: cidr.network + 1, end: broadcast - 1 })}); move the pool into the subnet`,
-      });
+      const hosts = formatRange({ start: cidr.network + 1, end: broadcast - 1 });
+      const reason = `${range} is not inside subnet ${formatCidr(cidr)} (hosts ${hosts}); move it into the subnet`;
+      problems.push({ path, reason });
       return;
     }
     if (pool.start === cidr.network) {
-      problems.push({ path, reason: `${range} includes the network address ${formatIPv4(cidr.network)}, which no client may lease; start the pool at ${formatIPv4(cidr.network + 1)} or later` });
+      const reason =
+        `${range} includes the network address ${formatIPv4(cidr.network)}, which no client may lease; ` +
+        `start the pool at ${formatIPv4(cidr.network + 1)} or later`;
+      problems.push({ path, reason });
     }
     if (pool.end === broadcast) {
-      problems.push({ path, reason: `${range} includes the broadcast address ${formatIPv4(broadcast)}, which no client may lease; end the pool at ${formatIPv4(broadcast - 1)} or earlier` });
+      const reason =
+        `${range} includes the broadcast address ${formatIPv4(broadcast)}, which no client may lease; ` +
+        `end the pool at ${formatIPv4(broadcast - 1)} or earlier`;
+      problems.push({ path, reason });
     }
   });
   return problems;
 }
 
-/** Routers must be reachable on the client's own link; no server may be the network or broadcast address. */
+/** Routers must be on the client's own link (it ARPs for them); no server is a network/broadcast address. */
 function serverProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const lists = [
@@ -127,10 +148,14 @@ function serverProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
       if (address === null) return;
       const path = `${at}.${key}[${index}]`;
       const special = specialAddress(subnet.subnet, address);
+      const written = `${formatIPv4(address)}`;
+      const cidr = formatCidr(subnet.subnet);
       if (special !== null) {
-        problems.push({ path, reason: `${formatIPv4(address)} is the ${special} address of ${formatCidr(subnet.subnet)}; name the server by its own host address` });
+        const reason = `${written} is the ${special} address of ${cidr}; name the server by its own host address`;
+        problems.push({ path, reason });
       } else if (key === 'routers' && !cidrContains(subnet.subnet, address)) {
-        problems.push({ path, reason: `${formatIPv4(address)} is outside subnet ${formatCidr(subnet.subnet)}; clients can only use a router on their own subnet` });
+        const reason = `${written} is outside subnet ${cidr}; clients can only use a router on their own subnet`;
+        problems.push({ path, reason });
       }
     });
   }
@@ -148,9 +173,15 @@ function reservationProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[
     }
     const special = specialAddress(subnet.subnet, reservation.ip);
     if (!cidrContains(subnet.subnet, reservation.ip)) {
-      problems.push({ path: `${path}.ip`, reason: `${formatIPv4(reservation.ip)} is outside subnet ${formatCidr(subnet.subnet)}; reserve an address inside it, or move the reservation to the subnet that holds it` });
+      const reason =
+        `${formatIPv4(reservation.ip)} is outside subnet ${formatCidr(subnet.subnet)}; ` +
+        'reserve an address inside it, or move the reservation to the subnet that holds it';
+      problems.push({ path: `${path}.ip`, reason });
     } else if (special !== null) {
-      problems.push({ path: `${path}.ip`, reason: `${formatIPv4(reservation.ip)} is the ${special} address of ${formatCidr(subnet.subnet)}, which no client may use; reserve a host address` });
+      const reason =
+        `${formatIPv4(reservation.ip)} is the ${special} address of ${formatCidr(subnet.subnet)}, ` +
+        'which no client may use; reserve a host address';
+      problems.push({ path: `${path}.ip`, reason });
     }
   });
   return problems;
@@ -181,7 +212,9 @@ function subnetOverlaps(subnets: DhcpView['subnets']): ConfigProblem[] {
   }));
   return overlaps(spans).map(([later, earlier]) => ({
     path: later.path,
-    reason: `${later.label} overlaps ${earlier.path} (${earlier.label}); an address may belong to one subnet only, so shrink or remove one`,
+    reason:
+      `${later.label} overlaps ${earlier.path} (${earlier.label}); ` +
+      'an address may belong to one subnet only, so shrink or remove one',
   }));
 }
 
@@ -190,12 +223,21 @@ function poolOverlaps(subnets: DhcpView['subnets']): ConfigProblem[] {
     subnet.pools.flatMap((pool, poolIndex) =>
       pool === null
         ? []
-        : [{ ...pool, path: `dhcp.subnets[${index}].pools[${poolIndex}]`, label: formatRange(pool), order: index * 1e6 + poolIndex }],
+        : [
+            {
+              ...pool,
+              path: `dhcp.subnets[${index}].pools[${poolIndex}]`,
+              label: formatRange(pool),
+              order: index * 1e6 + poolIndex,
+            },
+          ],
     ),
   );
   return overlaps(spans).map(([later, earlier]) => ({
     path: later.path,
-    reason: `${later.label} overlaps ${earlier.path} (${earlier.label}); each address may be in one pool only, so split or merge them`,
+    reason:
+      `${later.label} overlaps ${earlier.path} (${earlier.label}); ` +
+      'each address may be in one pool only, so split or merge them',
   }));
 }
 
@@ -236,7 +278,9 @@ function duplicateReservations(subnets: DhcpView['subnets']): ConfigProblem[] {
         }
         problems.push({
           path: `${path}.${key}`,
-          reason: `${value} is already reserved at ${first}; each ${key === 'ip' ? 'address' : 'client'} may have one reservation only, so remove or change one`,
+          reason:
+            `${value} is already reserved at ${first}; ` +
+            `each ${key === 'ip' ? 'address' : 'client'} may have one reservation only, so remove or change one`,
         });
       }
     });

@@ -384,6 +384,11 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
 
   // --- YAML itself, and many problems at once
   { name: 'YAML syntax error names line and column', yaml: 'dhcp:\n  interfaces: [br0\nhypervisor: {}', problems: [['config:3:1', 'YAML syntax error']] },
+  {
+    name: 'an alias bomb is refused, not expanded',
+    yaml: ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]'].join('\n'),
+    problems: [['config', 'YAML could not be expanded']],
+  },
   { name: 'duplicate YAML key', yaml: 'dataDir: a\ndataDir: b', problems: [['config:2:1', 'keep only one of the repeated keys']] },
   {
     name: 'every problem is reported at once, syntax and cross-field alike',

@@ -23,7 +23,9 @@ export async function loadConfigFile(file: string): Promise<Config> {
 
 function readFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file; check the path given to --config, or copy homeplane.example.yaml to start one';
+  if (code === 'ENOENT') {
+    return 'no such file; check the path given to --config, or copy homeplane.example.yaml to start one';
+  }
   if (code === 'EACCES') return 'cannot be read (permission denied); make it readable by the user running homeplane';
   if (code === 'EISDIR') return 'is a folder; name the YAML file itself';
   return `cannot be read (${code ?? String(error)}); check the path given to --config`;

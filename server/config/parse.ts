@@ -27,11 +27,7 @@ export interface ParseOptions {
 
 /** Validates config text; throws ConfigError listing every problem. */
 export function parseConfig(text: string, options: ParseOptions): Config {
-  const document = parseDocument(text, { uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ConfigError(document.errors.map((error) => syntaxProblem(error, options.source)));
-  }
-  const raw: unknown = document.toJS() ?? {};
+  const raw = readYaml(text, options.source);
   if (!isMapping(raw)) {
     throw new ConfigError([
       { path: '(top level)', reason: 'the config must be a mapping of keys (dataDir, grpc, dhcp, hypervisor, ...)' },
@@ -123,13 +119,30 @@ function resolveListen(listen: string, baseDir: string): string {
   return isAbsolute(socket) ? listen : `unix:${resolve(baseDir, socket)}`;
 }
 
+/** The YAML as plain data; an empty document is an empty mapping. */
+function readYaml(text: string, source: string | null): unknown {
+  const document = parseDocument(text, { uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(document.errors.map((error) => syntaxProblem(error, source)));
+  }
+  try {
+    return document.toJS() ?? {};
+  } catch (error) {
+    // The library refuses alias chains that would expand without bound ("billion laughs").
+    const reason = `YAML could not be expanded: ${(error as Error).message}; use fewer aliases (*name)`;
+    throw new ConfigError([{ path: source ?? 'config', reason }]);
+  }
+}
+
 function syntaxProblem(error: YAMLError, source: string | null): ConfigProblem {
   const position = error.linePos?.[0];
   const where = position === undefined ? '' : `:${position.line}:${position.col}`;
   // The library appends "at line L, column C:" and a code excerpt; the path carries the position.
   const message = error.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '');
   const advice =
-    error.code === 'DUPLICATE_KEY' ? 'keep only one of the repeated keys' : 'fix the YAML there (check indentation and quotes)';
+    error.code === 'DUPLICATE_KEY'
+      ? 'keep only one of the repeated keys'
+      : 'fix the YAML there (check indentation and quotes)';
   return { path: `${source ?? 'config'}${where}`, reason: `YAML syntax error: ${message}; ${advice}` };
 }
 
