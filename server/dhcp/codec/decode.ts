@@ -172,8 +172,11 @@ function assignTyped<K extends TypedOptionKey>(
   options[spec.key] = spec.codec.decode(data, spec, offset);
 }
 
-/** sname and file hold C strings: text up to the first NUL, or the whole field without one. */
+/**
+ * sname and file hold C strings: text up to the first NUL, or the whole field without one. Read as
+ * Latin-1 so any bytes re-encode to themselves within the field's size.
+ */
 function nulTerminated(bytes: Uint8Array, start: number, length: number): string {
   const nul = bytes.subarray(start, start + length).indexOf(0);
-  return decodeText(bytes, start, nul < 0 ? start + length : start + nul);
+  return decodeText(bytes, start, nul < 0 ? start + length : start + nul, 'latin1');
 }

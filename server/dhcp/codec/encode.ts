@@ -25,7 +25,7 @@ import {
 } from './options.ts';
 import { placeOptions, type OptionFields } from './overload.ts';
 import type { DhcpOptions, EncodeLimits, Packet } from './types.ts';
-import { ByteWriter } from './writer.ts';
+import { ByteWriter, isLatin1 } from './writer.ts';
 
 /**
  * Options go out as 53, 54, then ascending codes (raw ones merged in), then 82 (RFC 3046 2.1),
@@ -123,11 +123,14 @@ function writeField(
   if (options !== null) {
     writer.bytes(options);
     writer.u8(OPTION_END);
-  } else if (writer.text(text) > length) {
-    throw new PacketError(field, offset, `"${text}" is longer than the ${length}-byte field`);
+  } else {
+    if (!isLatin1(text)) throw new PacketError(field, offset, `"${text}" has characters beyond Latin-1`);
+    if (text.length > length) throw new PacketError(field, offset, `"${text}" is longer than the ${length}-byte field`);
+    writer.text(text, 'latin1');
   }
   writer.zeros(length - (writer.position - start));
 }
+
 
 const HEADER_LIMITS: ReadonlyArray<readonly [keyof Packet, number, number]> = [
   ['htype', 1, 0xff],

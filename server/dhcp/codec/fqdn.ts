@@ -1,8 +1,11 @@
 // Client FQDN option 81 (RFC 4702 section 2): flags, RCODE1, RCODE2, then the domain name, in DNS
 // wire format when the E flag is set (section 2.3.1) and in the deprecated ASCII form otherwise.
+// Names are byte strings read as Latin-1, so whatever a client sent re-encodes to the same bytes;
+// internationalized names travel as punycode (RFC 5891), which is ASCII.
 
 import type { ClientFqdn } from './types.ts';
 import { decodeText } from './reader.ts';
+import { isLatin1 } from './writer.ts';
 import { optionError, type OptionLabel, type ValueCodec } from './values.ts';
 
 /** E flag: the name is in canonical DNS wire format (RFC 4702 2.1). */
@@ -27,8 +30,11 @@ export const clientFqdnValue: ValueCodec<ClientFqdn> = {
     writer.u8(fqdn.flags);
     writer.u8(fqdn.rcode1);
     writer.u8(fqdn.rcode2);
+    if (!isLatin1(fqdn.name)) {
+      throw optionError(option, -1, `"${fqdn.name}" has characters beyond Latin-1 (use punycode)`);
+    }
     if ((fqdn.flags & FQDN_FLAG_ENCODED) === 0) {
-      writer.text(fqdn.name);
+      writer.text(fqdn.name, 'latin1');
       return;
     }
     if (fqdn.name === '' || fqdn.name === '.') return;
@@ -38,7 +44,7 @@ export const clientFqdnValue: ValueCodec<ClientFqdn> = {
     for (const label of name.split('.')) {
       const start = writer.position;
       writer.u8(0);
-      const size = writer.text(label);
+      const size = writer.text(label, 'latin1');
       if (size === 0 || size > MAX_LABEL) {
         throw optionError(option, -1, `label "${label}" of "${fqdn.name}" must be 1-${MAX_LABEL} bytes`);
       }
@@ -65,17 +71,20 @@ function readWireName(data: Uint8Array, option: OptionLabel, offset: number): st
       throw optionError(option, offset, `label length ${length} exceeds ${MAX_LABEL} (compression is not allowed)`);
     }
     if (at + 1 + length > data.length) throw optionError(option, offset, 'a label runs past the end of the option');
-    const label = decodeText(data, at + 1, at + 1 + length);
+    const label = decodeText(data, at + 1, at + 1 + length, 'latin1');
+    if (label.includes('.')) throw optionError(option, offset, `label "${label}" contains a dot`);
     name = name === '' ? label : `${name}.${label}`;
     at += 1 + length;
   }
   return name;
 }
 
-/** ASCII form: trailing NULs and the trailing dot of a fully qualified name are dropped. */
+/**
+ * ASCII form: the trailing dot of a fully qualified name is dropped, and so are trailing NULs
+ * (C terminators some clients count in the length), in any mix.
+ */
 function readAsciiName(data: Uint8Array): string {
   let end = data.length;
-  while (end > 3 && data[end - 1] === 0) end--;
-  if (end > 3 && data[end - 1] === 0x2e) end--;
-  return decodeText(data, 3, end);
+  while (end > 3 && (data[end - 1] === 0 || data[end - 1] === 0x2e)) end--;
+  return decodeText(data, 3, end, 'latin1');
 }

@@ -86,8 +86,17 @@ export function copyBytes(source: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Text from bytes (UTF-8; ASCII and valid UTF-8 round-trip exactly). */
-export function decodeText(data: Uint8Array, start = 0, end = data.length): string {
+/**
+ * Text from bytes. UTF-8 for free text (ASCII and valid UTF-8 round-trip exactly; invalid
+ * sequences become U+FFFD). Latin-1 where the bytes must survive re-encoding unchanged within a
+ * fixed size (sname, file, DNS labels): one character per byte.
+ */
+export function decodeText(
+  data: Uint8Array,
+  start = 0,
+  end = data.length,
+  encoding: 'utf8' | 'latin1' = 'utf8',
+): string {
   if (start >= end) return '';
-  return Buffer.from(data.buffer, data.byteOffset + start, end - start).toString('utf8');
+  return Buffer.from(data.buffer, data.byteOffset + start, end - start).toString(encoding);
 }

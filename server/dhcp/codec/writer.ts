@@ -48,11 +48,14 @@ export class ByteWriter {
     this.length += data.length;
   }
 
-  /** Writes text as UTF-8; returns the number of bytes written. */
-  text(value: string): number {
-    const size = Buffer.byteLength(value, 'utf8');
+  /**
+   * Writes text as UTF-8, or Latin-1 (one byte per character; callers check that every character
+   * is below U+0100 first). Returns the number of bytes written.
+   */
+  text(value: string, encoding: 'utf8' | 'latin1' = 'utf8'): number {
+    const size = Buffer.byteLength(value, encoding);
     this.reserve(size);
-    this.buffer.write(value, this.length, size, 'utf8');
+    this.buffer.write(value, this.length, size, encoding);
     this.length += size;
     return size;
   }
@@ -110,4 +113,10 @@ export class ByteWriter {
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }
+}
+
+/** True when every character fits one Latin-1 byte (what `text(value, 'latin1')` can write). */
+export function isLatin1(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
+  return true;
 }
