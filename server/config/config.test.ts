@@ -254,6 +254,7 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
   // --- dhcp settings
   { name: 'enabled without interfaces', yaml: 'dhcp:\n  subnets:\n    - subnet: 10.0.0.0/24', problems: [['dhcp.interfaces', 'no interface is named']] },
   { name: 'enabled without subnets', yaml: 'dhcp:\n  interfaces: [br0]', problems: [['dhcp.subnets', 'no subnet is configured']] },
+  { name: 'enabled with an empty subnet list', yaml: 'dhcp:\n  interfaces: [br0]\n  subnets: []', problems: [['dhcp.subnets', 'no subnet is configured']] },
   {
     name: 'interface names follow the kernel rules',
     yaml: 'dhcp:\n  enabled: false\n  interfaces: [averyveryverylongname, "eth0:1", "a/b", "", br0, br0]',

@@ -55,7 +55,7 @@ function dhcpView(rawDhcp: unknown): DhcpView {
     if (subnet.success) subnets.push({ index, subnet: subnet.data });
   });
   // A dhcp.subnets that is not a list is reported by the schema; don't also call it missing.
-  const subnetsWritten = rawDhcp.subnets === undefined ? 0 : Math.max(rawSubnets.length, 1);
+  const subnetsWritten = Array.isArray(rawDhcp.subnets) ? rawSubnets.length : rawDhcp.subnets === undefined ? 0 : 1;
   return {
     serving: serving.success ? serving.data : null,
     leaseTimes: leaseTimes.success ? leaseTimes.data : null,

@@ -1,7 +1,7 @@
 // The YAML shape users write (design.md, "Command line and config"). Every object is strict:
 // an unknown key is a problem, not ignored, because a misspelt key silently falling back to a
 // default is how a DHCP server ends up answering on the wrong network. Field syntax is checked
-// here; rules that span fields live in checks.ts, and load.ts turns the result into a Config.
+// here; rules that span fields live in checks.ts, and parse.ts turns the result into a Config.
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { field, integerIn, oneOf, parseBoolean, valid, invalid, asText, type Parsed } from './field.ts';
