@@ -9,10 +9,19 @@ const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
+/**
+ * Short or long: fast-check keeps lengths small by default, so values past 255 bytes (which must
+ * be split, RFC 3396) are asked for explicitly.
+ */
+function shortOrLong<T>(short: fc.Arbitrary<T>, long: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return fc.oneof({ arbitrary: short, weight: 3 }, { arbitrary: long, weight: 1 });
+}
+
 /** Text that survives UTF-8 and has no trailing NUL (decode drops those, RFC 2132 2). */
-const optionText = fc
-  .string({ unit: 'binary', maxLength: 300 })
-  .filter((s) => !s.endsWith('\0') && Buffer.from(s, 'utf8').toString('utf8') === s);
+const optionText = shortOrLong(
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.string({ unit: 'binary', minLength: 100, maxLength: 300, size: 'max' }),
+).filter((s) => !s.endsWith('\0') && Buffer.from(s, 'utf8').toString('utf8') === s);
 
 /** sname/file: Latin-1 without NUL (the field is a C string). */
 function fieldText(maxLength: number): fc.Arbitrary<string> {
@@ -21,8 +30,11 @@ function fieldText(maxLength: number): fc.Arbitrary<string> {
     .filter((s) => s.length <= maxLength);
 }
 
-const addresses = fc.array(u32, { minLength: 1, maxLength: 70 });
-const bytes = fc.uint8Array({ maxLength: 400 });
+const addresses = shortOrLong(
+  fc.array(u32, { minLength: 1, maxLength: 4 }),
+  fc.array(u32, { minLength: 60, maxLength: 140, size: 'max' }),
+);
+const bytes = shortOrLong(fc.uint8Array({ maxLength: 16 }), fc.uint8Array({ minLength: 250, maxLength: 600, size: 'max' }));
 
 const label = fc.stringMatching(/^[a-z0-9-]{1,63}$/);
 const clientFqdn: fc.Arbitrary<ClientFqdn> = fc.record({
@@ -46,7 +58,7 @@ const typedOptions = fc.record(
     leaseTime: u32,
     messageType: u8.map((v) => v as MessageType),
     serverId: u32,
-    parameterRequestList: fc.array(u8, { maxLength: 300 }),
+    parameterRequestList: shortOrLong(fc.array(u8, { maxLength: 20 }), fc.array(u8, { minLength: 250, maxLength: 300, size: 'max' })),
     message: optionText,
     maxMessageSize: u16,
     renewalTime: u32,
