@@ -15,6 +15,8 @@ import {
   SOCKADDR_IN_SIZE,
   SO_BINDTODEVICE,
   SO_BROADCAST,
+  SO_RCVBUF,
+  SO_RCVBUFFORCE,
   SO_REUSEADDR,
   SOL_SOCKET,
   describeErrno,
@@ -29,6 +31,12 @@ export interface DeviceSocketOptions {
   port: number;
   /** Local address to bind; 0.0.0.0 (every address, and broadcasts) when absent. */
   address?: string;
+  /**
+   * Receive buffer to ask for, in bytes (the kernel doubles it for bookkeeping, socket(7)).
+   * Asked with SO_RCVBUFFORCE so that root gets it beyond net.core.rmem_max (often 208 KiB,
+   * a few hundred DHCP packets); otherwise SO_RCVBUF, which the kernel caps at rmem_max.
+   */
+  receiveBufferBytes?: number;
   /** libc calls to use; loaded on demand when absent. Pass one to share it across sockets. */
   libc?: Libc;
 }
@@ -51,6 +59,7 @@ export async function openDeviceSocket(opts: DeviceSocketOptions): Promise<dgram
   const address = checkOptions(opts);
   const libc = opts.libc ?? loadLibc();
   const fd = openBoundDescriptor(libc, opts.device, address, opts.port);
+  if (opts.receiveBufferBytes !== undefined) setReceiveBuffer(libc, fd, opts.receiveBufferBytes);
   return adoptDescriptor(libc, fd, opts.device);
 }
 
@@ -105,6 +114,14 @@ function setFlag(libc: Libc, fd: number, device: string, option: number, label: 
   const one = Buffer.from(new Int32Array([1]).buffer); // C int, host byte order
   if (libc.setsockopt(fd, SOL_SOCKET, option, one, one.length) < 0) {
     throw libcError(libc, device, `cannot set ${label} on the DHCP socket for device "${device}"`);
+  }
+}
+
+/** Best effort: a smaller buffer only means drops under bursts, not a broken socket. */
+function setReceiveBuffer(libc: Libc, fd: number, bytes: number): void {
+  const size = Buffer.from(new Int32Array([bytes]).buffer);
+  if (libc.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, size, size.length) < 0) {
+    libc.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, size, size.length);
   }
 }
 

@@ -12,7 +12,10 @@ export const SOCK_CLOEXEC = 0o2000000;
 export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
 export const SO_BROADCAST = 6;
+export const SO_RCVBUF = 8;
 export const SO_BINDTODEVICE = 25;
+/** SO_RCVBUF that ignores net.core.rmem_max; needs CAP_NET_ADMIN. */
+export const SO_RCVBUFFORCE = 33;
 /** sizeof(struct sockaddr_in). */
 export const SOCKADDR_IN_SIZE = 16;
 

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { withLab, type Lab } from '../../../scripts/lab/lab.ts';
@@ -152,7 +152,7 @@ function openDescriptors(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
-describe('opening sockets on devices that do not exist', () => {
+describe('openDeviceSocket and UdpTransport.start outside a lab', () => {
   test('openDeviceSocket names the device and the errno, and leaks no descriptor', async () => {
     const before = openDescriptors();
     await assert.rejects(openDeviceSocket({ device: 'hpnosuchdev0', port: 0 }), (err: unknown) => {
@@ -183,6 +183,15 @@ describe('opening sockets on devices that do not exist', () => {
     const got = new Promise<string>((resolve) => socket.once('message', (m) => resolve(m.toString())));
     socket.send('ping', port, '127.0.0.1');
     assert.equal(await got, 'ping');
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+  });
+
+  test('the receive buffer may exceed net.core.rmem_max (SO_RCVBUFFORCE, as root)', async () => {
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    const wanted = rmemMax * 2;
+    const socket = await openDeviceSocket({ device: 'lo', port: 0, receiveBufferBytes: wanted });
+    // The kernel doubles the figure to account for its own overhead (socket(7)).
+    assert.equal(socket.getRecvBufferSize(), wanted * 2);
     await new Promise<void>((resolve) => socket.close(() => resolve()));
   });
 

@@ -47,6 +47,7 @@ export class UdpTransport implements DhcpTransport {
         const socket = await openDeviceSocket({
           device: iface,
           port: this.options.port,
+          receiveBufferBytes: this.options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES,
           libc: this.libc,
         });
         this.sockets.set(iface, this.serve(iface, socket, onDatagram));
@@ -84,7 +85,6 @@ export class UdpTransport implements DhcpTransport {
     socket: dgram.Socket,
     onDatagram: (d: InboundDatagram) => void,
   ): ServedSocket {
-    socket.setRecvBufferSize(this.options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES);
     socket.on('message', (data, from) => {
       this.counters.received++;
       onDatagram({ data, from, iface });
