@@ -15,7 +15,6 @@ import {
   addNamespace,
   addRoute,
   addVethPair,
-  clientOf,
   joinBridge,
   type LabClient,
   type LabRelay,
@@ -138,17 +137,17 @@ export class Lab {
     const ns = this.names.clientNamespace(n);
     await this.addNamespace(ns);
     const end = { ns, name: this.names.clientInterface(n) };
+    const serverPeer = target.bridged ? this.names.clientPort(n) : target.serverInterface;
     if (target.bridged) {
-      const port = this.names.clientPort(n);
-      await addVethPair({ ns: this.serverNamespace, name: port }, end);
-      await joinBridge(this.serverNamespace, port, target.serverInterface);
+      await addVethPair({ ns: this.serverNamespace, name: serverPeer }, end);
+      await joinBridge(this.serverNamespace, serverPeer, target.serverInterface);
     } else {
       await addVethPair({ ns: this.serverNamespace, name: target.serverInterface }, end);
       if (target.serverAddress !== null) {
         await addAddress(this.serverNamespace, target.serverInterface, `${target.serverAddress}/${target.prefix}`);
       }
     }
-    const client = clientOf(this.names, n, target, target.bridged ? this.names.clientPort(n) : target.serverInterface);
+    const client: LabClient = { namespace: ns, interface: end.name, subnet, serverPeer };
     this.clientList.push(client);
     return client;
   }

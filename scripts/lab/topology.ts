@@ -2,7 +2,6 @@
 // (`ip link add ... netns A type veth peer ... netns B`), so nothing ever appears in the host's
 // own network namespace, and deleting the namespaces deletes the links.
 import { ip } from './command.ts';
-import type { LabNames } from './names.ts';
 
 export interface LabSubnet {
   index: number;
@@ -77,13 +76,4 @@ export async function addAddress(ns: string, dev: string, cidr: string): Promise
 
 export async function addRoute(ns: string, destination: string, via: string): Promise<void> {
   await ip(['-n', ns, 'route', 'add', destination, 'via', via]);
-}
-
-export function clientOf(names: LabNames, client: number, subnet: LabSubnet, serverPeer: string): LabClient {
-  return {
-    namespace: names.clientNamespace(client),
-    interface: names.clientInterface(client),
-    subnet: subnet.index,
-    serverPeer,
-  };
 }
