@@ -23,7 +23,7 @@ import {
   type OptionSpec,
   type TypedOptionKey,
 } from './options.ts';
-import { placeOptions, type OptionFields } from './overload.ts';
+import { placeOptions } from './overload.ts';
 import type { DhcpOptions, EncodeLimits, Packet } from './types.ts';
 import { ByteWriter, isLatin1 } from './writer.ts';
 
@@ -35,13 +35,68 @@ import { ByteWriter, isLatin1 } from './writer.ts';
  */
 export function encode(packet: Packet, limits: EncodeLimits = {}): Uint8Array {
   const maxSize = limits.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-  const stream = encodeOptions(packet.options);
-  const fields = placeOptions(stream, maxSize - OPTIONS_OFFSET, packet.file === '', packet.sname === '');
-  return writeMessage(packet, fields, maxSize);
+  checkHeader(packet);
+  // One buffer for the whole message: header, then options straight after it.
+  const writer = new ByteWriter(Math.max(MIN_PADDED_LENGTH, Math.min(maxSize, TYPICAL_CAPACITY)));
+  writeHeader(writer, packet);
+  writeOptions(writer, packet.options);
+  if (writer.position + 1 > maxSize) relayOut(writer, packet, maxSize);
+  writer.u8(OPTION_END);
+  writer.zeros(Math.max(0, Math.min(MIN_PADDED_LENGTH, maxSize) - writer.position));
+  return writer.view();
 }
 
-function encodeOptions(options: DhcpOptions): Uint8Array {
-  const writer = new ByteWriter(256);
+/** Enough for nearly every reply without growing: an Ethernet MTU's worth. */
+const TYPICAL_CAPACITY = 1500;
+
+function writeHeader(writer: ByteWriter, packet: Packet): void {
+  writer.u8(packet.op);
+  writer.u8(packet.htype);
+  writer.u8(packet.hlen);
+  writer.u8(packet.hops);
+  writer.u32(packet.xid);
+  writer.u16(packet.secs);
+  writer.u16(packet.flags);
+  writer.u32(packet.ciaddr);
+  writer.u32(packet.yiaddr);
+  writer.u32(packet.siaddr);
+  writer.u32(packet.giaddr);
+  writer.bytes(packet.chaddr);
+  writer.zeros(CHADDR_LENGTH - packet.chaddr.length);
+  writeText(writer, packet.sname, 'sname', SNAME_OFFSET, SNAME_LENGTH);
+  writeText(writer, packet.file, 'file', FILE_OFFSET, FILE_LENGTH);
+  writer.u32(MAGIC_COOKIE);
+}
+
+/** sname or file as text: Latin-1 bytes, NUL-padded to the field's size (see decode.ts). */
+function writeText(writer: ByteWriter, text: string, field: string, offset: number, length: number): void {
+  if (!isLatin1(text)) throw new PacketError(field, offset, `"${text}" has characters beyond Latin-1`);
+  if (text.length > length) throw new PacketError(field, offset, `"${text}" is longer than the ${length}-byte field`);
+  writer.text(text, 'latin1');
+  writer.zeros(length - text.length);
+}
+
+/**
+ * Slow path, for options past the limit: takes the options back out and lays them out again
+ * across the options, file and sname fields (overload.ts), each of the latter closed by END.
+ */
+function relayOut(writer: ByteWriter, packet: Packet, maxSize: number): void {
+  const stream = writer.copy(OPTIONS_OFFSET, writer.position);
+  const fields = placeOptions(stream, maxSize - OPTIONS_OFFSET, packet.file === '', packet.sname === '');
+  if (fields.file !== null) writer.overwrite(FILE_OFFSET, withEnd(fields.file));
+  if (fields.sname !== null) writer.overwrite(SNAME_OFFSET, withEnd(fields.sname));
+  writer.truncate(OPTIONS_OFFSET);
+  writer.bytes(fields.options);
+}
+
+function withEnd(options: Uint8Array): Uint8Array {
+  const out = new Uint8Array(options.length + 1);
+  out.set(options);
+  out[options.length] = OPTION_END;
+  return out;
+}
+
+function writeOptions(writer: ByteWriter, options: DhcpOptions): void {
   for (const spec of LEADING_OPTIONS) writeTyped(writer, spec, options);
   const rawCodes = sortedRawCodes(options);
   let next = 0;
@@ -51,7 +106,6 @@ function encodeOptions(options: DhcpOptions): Uint8Array {
   }
   while (next < rawCodes.length) writeRaw(writer, rawCodes[next++]!, options);
   for (const spec of TRAILING_OPTIONS) writeTyped(writer, spec, options);
-  return writer.view();
 }
 
 function writeTyped<K extends TypedOptionKey>(writer: ByteWriter, spec: OptionSpec<K>, options: DhcpOptions): void {
@@ -83,54 +137,6 @@ function sortedRawCodes(options: DhcpOptions): number[] {
   }
   return codes.sort((a, b) => a - b);
 }
-
-function writeMessage(packet: Packet, fields: OptionFields, maxSize: number): Uint8Array {
-  checkHeader(packet);
-  const length = Math.max(OPTIONS_OFFSET + fields.options.length + 1, Math.min(MIN_PADDED_LENGTH, maxSize));
-  const writer = new ByteWriter(length);
-  writer.u8(packet.op);
-  writer.u8(packet.htype);
-  writer.u8(packet.hlen);
-  writer.u8(packet.hops);
-  writer.u32(packet.xid);
-  writer.u16(packet.secs);
-  writer.u16(packet.flags);
-  writer.u32(packet.ciaddr);
-  writer.u32(packet.yiaddr);
-  writer.u32(packet.siaddr);
-  writer.u32(packet.giaddr);
-  writer.bytes(packet.chaddr);
-  writer.zeros(CHADDR_LENGTH - packet.chaddr.length);
-  writeField(writer, fields.sname, packet.sname, 'sname', SNAME_OFFSET, SNAME_LENGTH);
-  writeField(writer, fields.file, packet.file, 'file', FILE_OFFSET, FILE_LENGTH);
-  writer.u32(MAGIC_COOKIE);
-  writer.bytes(fields.options);
-  writer.u8(OPTION_END);
-  writer.zeros(length - writer.position);
-  return writer.view();
-}
-
-/** sname or file: options and END when overloaded, else NUL-padded text. */
-function writeField(
-  writer: ByteWriter,
-  options: Uint8Array | null,
-  text: string,
-  field: string,
-  offset: number,
-  length: number,
-): void {
-  const start = writer.position;
-  if (options !== null) {
-    writer.bytes(options);
-    writer.u8(OPTION_END);
-  } else {
-    if (!isLatin1(text)) throw new PacketError(field, offset, `"${text}" has characters beyond Latin-1`);
-    if (text.length > length) throw new PacketError(field, offset, `"${text}" is longer than the ${length}-byte field`);
-    writer.text(text, 'latin1');
-  }
-  writer.zeros(length - (writer.position - start));
-}
-
 
 const HEADER_LIMITS: ReadonlyArray<readonly [keyof Packet, number, number]> = [
   ['htype', 1, 0xff],

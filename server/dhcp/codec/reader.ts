@@ -98,5 +98,17 @@ export function decodeText(
   encoding: 'utf8' | 'latin1' = 'utf8',
 ): string {
   if (start >= end) return '';
+  // Short ASCII (nearly every host name) skips building a Buffer view: one char per byte.
+  if (end - start <= SHORT_TEXT && (encoding === 'latin1' || isAscii(data, start, end))) {
+    return String.fromCharCode.apply(null, data.subarray(start, end) as unknown as number[]);
+  }
   return Buffer.from(data.buffer, data.byteOffset + start, end - start).toString(encoding);
+}
+
+/** Longest text decoded char by char; far below any engine's argument-count limit. */
+const SHORT_TEXT = 1024;
+
+function isAscii(data: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (data[i]! >= 0x80) return false;
+  return true;
 }
