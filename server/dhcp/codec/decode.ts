@@ -71,18 +71,8 @@ function decodeMessage(bytes: Uint8Array): Packet {
   const giaddr = header.u32('giaddr');
   const chaddr = copyBytes(bytes.subarray(CHADDR_OFFSET, CHADDR_OFFSET + hlen));
 
-  const cookie = new ByteReader(bytes, COOKIE_OFFSET, OPTIONS_OFFSET, 'cookie').u32('magic cookie');
-  if (cookie !== MAGIC_COOKIE) {
-    throw new PacketError('cookie', COOKIE_OFFSET, `0x${cookie.toString(16).padStart(8, '0')}, expected 0x63825363`);
-  }
-
-  const raw = new Map<number, RawOption>();
-  collectOptions(bytes, OPTIONS_OFFSET, bytes.length, 'options', raw);
-  const overload = overloadOf(raw);
-  // RFC 2131 4.1: the options field first, then file, then sname; RFC 3396 joins across them.
-  if (overload & OVERLOAD_FILE) collectOptions(bytes, FILE_OFFSET, FILE_OFFSET + FILE_LENGTH, 'file', raw);
-  if (overload & OVERLOAD_SNAME) collectOptions(bytes, SNAME_OFFSET, SNAME_OFFSET + SNAME_LENGTH, 'sname', raw);
-
+  checkCookie(bytes);
+  const { options, overload } = readOptions(bytes);
   return {
     op,
     htype,
@@ -98,8 +88,26 @@ function decodeMessage(bytes: Uint8Array): Packet {
     chaddr,
     sname: overload & OVERLOAD_SNAME ? '' : nulTerminated(bytes, SNAME_OFFSET, SNAME_LENGTH),
     file: overload & OVERLOAD_FILE ? '' : nulTerminated(bytes, FILE_OFFSET, FILE_LENGTH),
-    options: typedOptions(raw),
+    options,
   };
+}
+
+function checkCookie(bytes: Uint8Array): void {
+  const cookie = new ByteReader(bytes, COOKIE_OFFSET, OPTIONS_OFFSET, 'cookie').u32('magic cookie');
+  if (cookie !== MAGIC_COOKIE) {
+    throw new PacketError('cookie', COOKIE_OFFSET, `0x${cookie.toString(16).padStart(8, '0')}, expected 0x63825363`);
+  }
+}
+
+/** All options, from the options field and, when option 52 says so, file and sname. */
+function readOptions(bytes: Uint8Array): { options: DhcpOptions; overload: number } {
+  const raw = new Map<number, RawOption>();
+  collectOptions(bytes, OPTIONS_OFFSET, bytes.length, 'options', raw);
+  const overload = overloadOf(raw);
+  // RFC 2131 4.1: the options field first, then file, then sname; RFC 3396 joins across them.
+  if (overload & OVERLOAD_FILE) collectOptions(bytes, FILE_OFFSET, FILE_OFFSET + FILE_LENGTH, 'file', raw);
+  if (overload & OVERLOAD_SNAME) collectOptions(bytes, SNAME_OFFSET, SNAME_OFFSET + SNAME_LENGTH, 'sname', raw);
+  return { options: typedOptions(raw), overload };
 }
 
 /** One option's data, its instances joined (RFC 3396 6), and where its first instance began. */

@@ -32,6 +32,9 @@ import { ByteWriter, isLatin1 } from './writer.ts';
  * then END; values over 255 bytes as consecutive instances (RFC 3396). The message is padded with
  * zeros to 300 bytes (BOOTP minimum, as Kea and ISC do) unless the limit is lower. When the options
  * exceed `limits.maxMessageSize` (default 548), see overload.ts for what moves or is dropped.
+ *
+ * Returns a Buffer (a Uint8Array) that views Node's shared allocation pool: use its bytes, not
+ * its `.buffer`.
  */
 export function encode(packet: Packet, limits: EncodeLimits = {}): Uint8Array {
   const maxSize = limits.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;

@@ -6,5 +6,6 @@ export { PacketError } from './errors.ts';
 export { bytesToHex, hexToBytes, macToString } from './hex.ts';
 export { emptyOptions } from './options.ts';
 export { DEFAULT_MAX_MESSAGE_SIZE } from './format.ts';
+export { FQDN_FLAG_ENCODED } from './fqdn.ts';
 export * from './types.ts';
 export * from './ipv4.ts';
