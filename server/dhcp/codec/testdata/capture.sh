@@ -3,6 +3,7 @@
 # payload as hex into this folder. No server answers: the client broadcasts into a veth pair whose
 # other end sits in a second namespace where tshark listens. Both namespaces are removed on exit.
 # Run as root: bash server/dhcp/codec/testdata/capture.sh
+# Clients pick a new xid (and dhcpcd a new DUID time) each run: update captured.test.ts after.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 client_ns="hpcap-$$-c"
