@@ -366,3 +366,29 @@ describe('INFORM and relays', () => {
     expectDrop(l.engine.handle(q, l.ctx()), 'no-message-type');
   });
 });
+
+describe('offers', () => {
+  test('a lapsed offer replaced by a new one returns its address to the pool', () => {
+    const l = lab({ pool: ['10.123.0.100', '10.123.0.101'] });
+    const first = reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx())).reply.yiaddr;
+    // Another client takes the first address by INIT-REBOOT while the offer is outstanding is
+    // impossible (the offer holds it), so let the offer lapse and give the address away.
+    const later = T0 + 61_000;
+    const taker = reply(l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:02', requested: fmt(first) }), l.ctx(later)));
+    assert.equal(taker.reply.options.messageType, MessageType.Ack);
+    const second = reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx(later))).reply.yiaddr;
+    assert.notEqual(second, first);
+    // The second offer lapses too; the client goes away; a new client must still find it.
+    expectDrop(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:03' }), l.ctx(later)), 'pool-exhausted');
+    const o = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:03' }), l.ctx(later + 61_000)));
+    assert.equal(o.reply.yiaddr, second);
+  });
+
+  test('an offered address is not offered to another client until the offer lapses', () => {
+    const l = lab({ pool: ['10.123.0.100', '10.123.0.100'] });
+    reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx()));
+    expectDrop(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:02' }), l.ctx(T0 + 59_000)), 'pool-exhausted');
+    const o = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:02' }), l.ctx(T0 + 61_000)));
+    assert.equal(fmt(o.reply.yiaddr), '10.123.0.100');
+  });
+});

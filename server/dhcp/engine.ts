@@ -77,7 +77,8 @@ export class DhcpEngine {
     const client = identify(request);
     const address = this.chooseForOffer(subnet, client, request.options.requestedIp, ctx.now);
     if (address === null) return drop('pool-exhausted');
-    this.offers.hold(address, subnet.id, client.key, ctx.now + this.settings.offerTimeout * 1000);
+    const superseded = this.offers.hold(address, subnet.id, client.key, ctx.now + this.settings.offerTimeout * 1000);
+    if (superseded !== undefined) subnet.allocator.release(superseded);
     const reply = replySkeleton(request, MessageType.Offer, ctx.iface.address);
     reply.yiaddr = address;
     addLeaseTimes(reply.options, subnet.leaseTime(request.options.leaseTime, this.settings));
@@ -93,13 +94,22 @@ export class DhcpEngine {
     const offered = this.offers.forClient(subnet.id, client.key, now);
     if (offered !== undefined && this.mayHave(subnet, client, offered, now)) return offered;
     if (requested !== undefined && this.mayHave(subnet, client, requested, now)) return requested;
-    return subnet.allocator.allocate({
-      isFree: (a) => !this.serverIds.has(a) && !this.heldByOther(subnet, a, undefined, now),
-      hasHistory: (a) => {
+    const check = {
+      isFree: (a: number) => !this.serverIds.has(a) && !this.heldByOther(subnet, a, undefined, now),
+      hasHistory: (a: number) => {
         const l = this.table.byAddr(a);
         return l !== undefined && l.clientKey !== '';
       },
-    });
+    };
+    const address = subnet.allocator.allocate(check);
+    if (address !== null) return address;
+    // Pool looks full: offers that lapsed since the last reclaim pass may free some addresses.
+    let reclaimed = false;
+    for (const lapsed of this.offers.expire(now)) {
+      this.subnets.find((s) => s.id === lapsed.subnetId)?.allocator.release(lapsed.address);
+      reclaimed ||= lapsed.subnetId === subnet.id;
+    }
+    return reclaimed ? subnet.allocator.allocate(check) : null;
   }
 
   /**

@@ -17,12 +17,17 @@ export class OfferBook {
     return this.byAddress.size;
   }
 
-  hold(address: number, subnetId: string, clientKey: string, expiresAt: number): void {
-    this.dropClient(subnetId, clientKey);
+  /**
+   * Holds the address for the client, replacing any earlier offer to it. Returns the address of
+   * that earlier offer when it differs, so it can go back to the pool.
+   */
+  hold(address: number, subnetId: string, clientKey: string, expiresAt: number): number | undefined {
+    const previous = this.dropClient(subnetId, clientKey);
     this.release(address);
     const offer = { address, subnetId, clientKey, expiresAt };
     this.byAddress.set(address, offer);
     this.byClient.set(clientIndexKey(subnetId, clientKey), offer);
+    return previous !== address ? previous : undefined;
   }
 
   forClient(subnetId: string, clientKey: string, now: number): number | undefined {
