@@ -1,0 +1,77 @@
+// The lab both servers are measured in, and the equivalent configs that make the comparison
+// fair: same subnet, same pool, same lease time, same options, leases kept on disk by each.
+//
+// The served network is a /12, not a /24: every perfdhcp exchange is a new client, so a step of
+// 12,000 DORA/s for 10 s takes 120,000 addresses. The relay's own address lies in that network:
+// it is the giaddr perfdhcp sends, and the server picks the subnet from it (RFC 2131 4.3.1).
+import type { LabOptions } from '../lab/lab.ts';
+
+export const BENCH_SERVER_ADDRESS = '10.64.0.1';
+export const BENCH_RELAY_ADDRESS = '10.64.0.2';
+export const BENCH_SUBNET = '10.64.0.0/12';
+/** About 983,000 addresses, all beyond the server's and relay's own. */
+export const BENCH_POOL = { first: '10.65.0.1', last: '10.79.255.254' };
+export const BENCH_LEASE_SECONDS = 3600;
+
+export function benchLabOptions(name: string): LabOptions {
+  return {
+    name,
+    subnets: [{ serverAddress: `${BENCH_SERVER_ADDRESS}/12`, clients: 0 }],
+    relay: { address: `${BENCH_RELAY_ADDRESS}/12` },
+  };
+}
+
+export type Durability = 'process' | 'power';
+
+/** Homeplane's config (the YAML shape) for the lab's bridge. */
+export function homeplaneBenchConfig(serverInterface: string, dataDir: string, durability: Durability): Record<string, unknown> {
+  return {
+    dataDir,
+    // info, not the lab's usual debug: the bench measures serving, not logging.
+    log: { level: 'info' },
+    dhcp: {
+      interfaces: [serverInterface],
+      leaseTime: BENCH_LEASE_SECONDS,
+      durability,
+      subnets: [
+        {
+          subnet: BENCH_SUBNET,
+          pools: [`${BENCH_POOL.first}-${BENCH_POOL.last}`],
+          routers: [BENCH_SERVER_ADDRESS],
+          dnsServers: [BENCH_SERVER_ADDRESS],
+          domainName: 'lab.home',
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * Kea's equivalent: memfile backend writing every lease to a CSV file (Kea's default durability,
+ * comparable to Homeplane's 'process': it survives a crash of the server, not of the machine),
+ * lease file cleanup off so it does not run mid-step. UDP sockets, as Homeplane uses: relayed
+ * traffic needs no raw sockets. Kea 2.2's default is single-threaded, like the Node daemon.
+ */
+export function keaBenchConfig(serverInterface: string, leaseFile: string): Record<string, unknown> {
+  return {
+    Dhcp4: {
+      'interfaces-config': { interfaces: [serverInterface], 'dhcp-socket-type': 'udp' },
+      'lease-database': { type: 'memfile', persist: true, name: leaseFile, 'lfc-interval': 0 },
+      'valid-lifetime': BENCH_LEASE_SECONDS,
+      subnet4: [
+        {
+          id: 1,
+          subnet: BENCH_SUBNET,
+          pools: [{ pool: `${BENCH_POOL.first} - ${BENCH_POOL.last}` }],
+          'option-data': [
+            { name: 'routers', data: BENCH_SERVER_ADDRESS },
+            { name: 'domain-name-servers', data: BENCH_SERVER_ADDRESS },
+            { name: 'domain-name', data: 'lab.home' },
+          ],
+        },
+      ],
+      // WARN: Kea logs every allocated lease at INFO, which would measure its logging.
+      loggers: [{ name: 'kea-dhcp4', output_options: [{ output: 'stdout' }], severity: 'WARN' }],
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// Turning perfdhcp reports into the benchmark's verdict: per step, how many exchanges completed;
+// per server, the highest offered rate it kept up with (at most 1% of exchanges lost), its delays
+// there, and Homeplane's ratio to Kea measured in the same run.
+import type { ExchangeStats, PerfdhcpReport } from './dhcp-perfdhcp.ts';
+import type { ServerName } from './dhcp-servers.ts';
+
+/** A step counts as kept up with when at most this share of DORA exchanges did not complete. */
+export const MAX_LOSS_PERCENT = 1;
+
+export interface StepResult {
+  server: ServerName;
+  /** Offered DORA/s. */
+  rate: number;
+  seconds: number;
+  report: PerfdhcpReport;
+  /** CPU seconds the server's processes used during the step. */
+  cpuSeconds: number;
+}
+
+export interface StepFigures {
+  /** ACKs received per second of the step: completed DORA exchanges. */
+  completedPerSecond: number;
+  /** Share of started exchanges (DISCOVERs sent) that got no ACK, in percent. */
+  lossPercent: number;
+  /** Server CPU per completed exchange, microseconds. */
+  cpuMicrosPerDora: number | null;
+}
+
+export function figures(step: StepResult): StepFigures {
+  const started = step.report.discoverOffer.sent;
+  const completed = step.report.requestAck.received;
+  return {
+    completedPerSecond: completed / step.seconds,
+    lossPercent: started === 0 ? 100 : (100 * (started - completed)) / started,
+    cpuMicrosPerDora: completed === 0 ? null : (step.cpuSeconds * 1e6) / completed,
+  };
+}
+
+export interface ServerVerdict {
+  server: ServerName;
+  /** The highest step kept up with, or null when none was. */
+  best: StepResult | null;
+}
+
+export function verdicts(results: readonly StepResult[], servers: readonly ServerName[]): ServerVerdict[] {
+  return servers.map((server) => {
+    const passed = results.filter((r) => r.server === server && figures(r).lossPercent <= MAX_LOSS_PERCENT);
+    const best = passed.reduce<StepResult | null>((top, r) => (top === null || r.rate > top.rate ? r : top), null);
+    return { server, best };
+  });
+}
+
+/** Homeplane's best rate over Kea's; null when either kept up with no step. */
+export function ratioToKea(verdict: ServerVerdict, kea: ServerVerdict): number | null {
+  if (verdict.best === null || kea.best === null) return null;
+  return verdict.best.rate / kea.best.rate;
+}
+
+export function formatSteps(results: readonly StepResult[]): string {
+  const header = ['offered/s', 'server', 'done/s', 'loss %', 'DO avg ms', 'DO max ms', 'RA avg ms', 'RA max ms', 'cpu us/DORA'];
+  const rows = results.map((r) => {
+    const f = figures(r);
+    return [
+      String(r.rate), r.server, whole(f.completedPerSecond), f.lossPercent.toFixed(2),
+      ...delays(r.report.discoverOffer), ...delays(r.report.requestAck),
+      f.cpuMicrosPerDora === null ? '-' : whole(f.cpuMicrosPerDora),
+    ];
+  });
+  return table(header, rows);
+}
+
+export function formatVerdicts(list: readonly ServerVerdict[], topRate: number): string {
+  const kea = list.find((v) => v.server === 'kea');
+  const header = ['server', `best rate (<=${MAX_LOSS_PERCENT}% loss)`, 'done/s', 'DO avg/max ms', 'RA avg/max ms', 'cpu us/DORA', 'x Kea'];
+  const rows = list.map((v) => {
+    const best = v.best;
+    const ratio = kea === undefined || v.server === 'kea' ? null : ratioToKea(v, kea);
+    if (best === null) return [v.server, 'none', '-', '-', '-', '-', ratio === null ? '-' : ratio.toFixed(2)];
+    const f = figures(best);
+    const [doAvg, doMax] = delays(best.report.discoverOffer);
+    const [raAvg, raMax] = delays(best.report.requestAck);
+    return [
+      v.server, String(best.rate), whole(f.completedPerSecond), `${doAvg} / ${doMax}`, `${raAvg} / ${raMax}`,
+      f.cpuMicrosPerDora === null ? '-' : whole(f.cpuMicrosPerDora),
+      v.server === 'kea' ? '1.00' : ratio === null ? '-' : ratio.toFixed(2),
+    ];
+  });
+  const capped = list.filter((v) => v.best?.rate === topRate).map((v) => v.server);
+  const note = capped.length > 0
+    ? `\n${capped.join(', ')} kept up with the top step (${topRate}/s): the true limit is higher, so a ratio involving it is a lower or upper bound.`
+    : '';
+  return table(header, rows) + note;
+}
+
+function delays(stats: ExchangeStats): [string, string] {
+  return [stats.avgDelayMs?.toFixed(3) ?? '-', stats.maxDelayMs?.toFixed(1) ?? '-'];
+}
+
+function whole(n: number): string {
+  return Math.round(n).toLocaleString('en');
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}

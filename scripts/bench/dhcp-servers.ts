@@ -1,0 +1,167 @@
+// The servers under test, each started fresh (empty lease database) in the lab's server
+// namespace for one benchmark step and stopped after it: ISC Kea as the baseline, and Homeplane
+// in both durability modes.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { Lab } from '../lab/lab.ts';
+import { LabDaemon } from '../lab/daemon.ts';
+import { runCommand } from '../lab/command.ts';
+import { BENCH_SERVER_ADDRESS, homeplaneBenchConfig, keaBenchConfig, type Durability } from './dhcp-lab.ts';
+
+export type ServerName = 'kea' | 'homeplane-process' | 'homeplane-power';
+export const SERVER_NAMES: readonly ServerName[] = ['kea', 'homeplane-process', 'homeplane-power'];
+
+export interface RunningServer {
+  readonly name: ServerName;
+  /** CPU seconds (user + system) used so far by the processes in the server namespace. */
+  cpuSeconds(): Promise<number>;
+  /** Stops the server and removes its lease database and config. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** An empty folder for this run's config and lease database; removed by stop(). */
+  dir: string;
+  /** Homeplane only: write a V8 CPU profile (.cpuprofile) into this folder when it exits. */
+  cpuProfileDir?: string;
+}
+
+const READY_TIMEOUT_MS = 10_000;
+
+export function startServer(lab: Lab, name: ServerName, opts: StartOptions): Promise<RunningServer> {
+  if (name === 'kea') return startKea(lab, opts.dir);
+  return startHomeplane(lab, name === 'homeplane-power' ? 'power' : 'process', opts);
+}
+
+async function startHomeplane(lab: Lab, durability: Durability, opts: StartOptions): Promise<RunningServer> {
+  mkdirSync(opts.dir, { recursive: true });
+  const iface = lab.subnets[0]!.serverInterface;
+  const starting = withNodeOptions(profileFlags(opts.cpuProfileDir), () =>
+    LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, durability), { dir: opts.dir }),
+  );
+  const daemon = await starting;
+  return {
+    name: durability === 'power' ? 'homeplane-power' : 'homeplane-process',
+    cpuSeconds: () => namespaceCpuSeconds(lab),
+    async stop() {
+      try {
+        const code = await daemon.stop(); // SIGTERM: a graceful exit is also what writes the profile
+        if (code !== 0) throw new Error(`homeplane exited with ${code}:\n${daemon.stderr}`);
+      } finally {
+        await daemon.dispose();
+        rmSync(opts.dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+function profileFlags(dir: string | undefined): string | null {
+  return dir === undefined ? null : `--cpu-prof --cpu-prof-dir=${dir}`;
+}
+
+/**
+ * LabDaemon starts the daemon with this process's environment, so a profile flag goes into
+ * NODE_OPTIONS for the moment of the spawn: LabDaemon.start spawns synchronously before its
+ * first await, and the variable is restored as soon as it returns its promise.
+ */
+function withNodeOptions<T>(flags: string | null, start: () => Promise<T>): Promise<T> {
+  if (flags === null) return start();
+  const saved = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = [saved, flags].filter(Boolean).join(' ');
+  try {
+    return start();
+  } finally {
+    if (saved === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved;
+  }
+}
+
+async function startKea(lab: Lab, dir: string): Promise<RunningServer> {
+  mkdirSync('/run/kea', { recursive: true }); // Debian's Kea insists on it even with the overrides below
+  mkdirSync(dir, { recursive: true });
+  let child: ChildProcess | null = null;
+  try {
+    const configFile = join(dir, 'kea-dhcp4.json');
+    writeFileSync(configFile, JSON.stringify(keaBenchConfig(lab.subnets[0]!.serverInterface, join(dir, 'leases4.csv'))));
+    child = lab.spawn(lab.serverNamespace, 'kea-dhcp4', ['-c', configFile], {
+      // Lock and pid files in our folder, not /run/kea: runs never see each other's.
+      env: { ...process.env, KEA_LOCKFILE_DIR: dir, KEA_PIDFILE_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = collectOutput(child);
+    await waitForKea(lab, child, output);
+    return keaHandle(lab, child, dir);
+  } catch (err) {
+    if (child !== null) await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function keaHandle(lab: Lab, child: ChildProcess, dir: string): RunningServer {
+  return {
+    name: 'kea',
+    cpuSeconds: () => namespaceCpuSeconds(lab),
+    async stop() {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function collectOutput(child: ChildProcess): { text: string } {
+  const output = { text: '' };
+  const take = (chunk: Buffer): void => {
+    output.text = (output.text + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  return output;
+}
+
+/** Kea is ready once its socket on the server's address:67 is bound (it logs that only at INFO). */
+async function waitForKea(lab: Lab, child: ChildProcess, output: { text: string }): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`kea-dhcp4 exited (${child.exitCode ?? child.signalCode}) before serving:\n${output.text}`);
+    }
+    const sockets = await lab.exec(lab.serverNamespace, 'ss', ['-Hlun', 'sport = :67']);
+    if (sockets.stdout.includes(`${BENCH_SERVER_ADDRESS}:67`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`kea-dhcp4 did not open ${BENCH_SERVER_ADDRESS}:67 within ${READY_TIMEOUT_MS} ms:\n${output.text}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** utime + stime (proc(5) stat fields 14 and 15, in clock ticks) of every process in the namespace. */
+async function namespaceCpuSeconds(lab: Lab): Promise<number> {
+  const { stdout } = await runCommand('ip', ['netns', 'pids', lab.serverNamespace]);
+  const pids = stdout.split('\n').filter(Boolean);
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // fields 14, 15 counted from 1, after "pid (comm)"
+    } catch {
+      // the process ended in the meantime
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+/** sysconf(_SC_CLK_TCK): 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;

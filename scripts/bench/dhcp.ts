@@ -1,0 +1,153 @@
+// DHCP throughput benchmark: perfdhcp drives ISC Kea and Homeplane (durability process and
+// power) in one network-namespace lab, at rising offered rates of new-client DORA exchanges,
+// the servers alternating at each step, each run on an empty lease database. Prints every step,
+// then per server the highest rate kept up with (at most 1% of exchanges lost) and Homeplane's
+// ratio to Kea. Only ratios from one run mean anything: the machine is noisy.
+//
+//   npm run bench [-- --duration 10] [--rates 1000,2000] [--servers kea,homeplane-process]
+//                 [--quick] [--profile] [--profile-rate 8000] [--profile-dir DIR]
+//
+// --quick: two short steps (about a minute in all), a smoke run of the whole machinery.
+// --profile: afterwards, run Homeplane (process) once more under --cpu-prof at --profile-rate
+// (default: the first step it lost more than 1% at, else the top step) and print where its CPU
+// time went. --profile-dir keeps the .cpuprofile file (open it in Chrome DevTools).
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { withLab, type Lab } from '../lab/lab.ts';
+import { onProcessEnd } from '../lab/exit-cleanup.ts';
+import { BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS, benchLabOptions } from './dhcp-lab.ts';
+import { runPerfdhcp, type PerfdhcpStep } from './dhcp-perfdhcp.ts';
+import { SERVER_NAMES, startServer, type ServerName } from './dhcp-servers.ts';
+import { figures, formatSteps, formatVerdicts, MAX_LOSS_PERCENT, verdicts, type StepResult } from './dhcp-report.ts';
+import { formatProfile, readCpuProfile, summariseProfile } from './dhcp-profile.ts';
+
+interface BenchOptions {
+  rates: number[];
+  seconds: number;
+  servers: ServerName[];
+  profile: boolean;
+  profileRate: number | null;
+  profileDir: string | null;
+}
+
+const DEFAULT_RATES = [1000, 2000, 4000, 6000, 8000, 10000, 12000];
+const QUICK_RATES = [1000, 4000];
+/** Unmeasured exchanges before each step, from other MACs: Node's JIT warms up, Kea's caches too. */
+const WARMUP = { rate: 500, seconds: 1, baseMac: '00:0c:02:00:00:00' };
+
+function readOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string' },
+      rates: { type: 'string' },
+      servers: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      'profile-rate': { type: 'string' },
+      'profile-dir': { type: 'string' },
+    },
+  });
+  const rates = values.rates?.split(',').map(Number) ?? (values.quick ? QUICK_RATES : DEFAULT_RATES);
+  const seconds = Number(values.duration ?? (values.quick ? 3 : 10));
+  const servers = (values.servers?.split(',') ?? SERVER_NAMES) as ServerName[];
+  if (rates.some((r) => !Number.isInteger(r) || r <= 0)) throw new Error(`--rates: "${values.rates}" is not a list of whole rates per second, like 1000,2000`);
+  if (!Number.isInteger(seconds) || seconds <= 0) throw new Error(`--duration: "${values.duration}" is not a whole number of seconds`);
+  const unknown = servers.filter((s) => !SERVER_NAMES.includes(s));
+  if (unknown.length > 0) throw new Error(`--servers: unknown ${unknown.join(', ')}; choose from ${SERVER_NAMES.join(', ')}`);
+  const profileRate = values['profile-rate'] === undefined ? null : Number(values['profile-rate']);
+  return { rates: [...rates].sort((a, b) => a - b), seconds, servers, profile: values.profile, profileRate, profileDir: values['profile-dir'] ?? null };
+}
+
+function stepFor(rate: number, seconds: number): PerfdhcpStep {
+  // Twice the exchanges the step can start, so no MAC repeats: every exchange is a new client.
+  return { rate, seconds, clients: Math.max(2 * rate * seconds, 1000), server: BENCH_SERVER_ADDRESS, localAddress: BENCH_RELAY_ADDRESS };
+}
+
+/** One server, one step: start it empty, warm it up, measure, stop it. */
+async function runStep(lab: Lab, server: ServerName, rate: number, seconds: number, dir: string, cpuProfileDir?: string): Promise<StepResult> {
+  const running = await startServer(lab, server, { dir, cpuProfileDir });
+  try {
+    await runPerfdhcp(lab, { ...stepFor(WARMUP.rate, WARMUP.seconds), baseMac: WARMUP.baseMac });
+    const cpuBefore = await running.cpuSeconds();
+    const report = await runPerfdhcp(lab, stepFor(rate, seconds));
+    const cpuSeconds = (await running.cpuSeconds()) - cpuBefore;
+    return { server, rate, seconds, report, cpuSeconds };
+  } finally {
+    await running.stop();
+  }
+}
+
+function describe(result: StepResult): string {
+  const f = figures(result);
+  return `${String(result.rate).padStart(6)}/s  ${result.server.padEnd(18)} ${Math.round(f.completedPerSecond).toString().padStart(6)} done/s, ` +
+    `${f.lossPercent.toFixed(2)}% lost, RA avg ${result.report.requestAck.avgDelayMs ?? '-'} ms`;
+}
+
+async function measure(lab: Lab, opts: BenchOptions, scratch: string): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  let run = 0;
+  for (const rate of opts.rates) {
+    // Alternating at every step spreads the machine's drift over all servers alike.
+    for (const server of opts.servers) {
+      const result = await runStep(lab, server, rate, opts.seconds, join(scratch, `run-${++run}`));
+      console.error(describe(result));
+      results.push(result);
+    }
+  }
+  return results;
+}
+
+/** The rate to profile at: asked for, else the first step Homeplane fell behind at, else the top. */
+function profileRate(opts: BenchOptions, results: StepResult[]): number {
+  if (opts.profileRate !== null) return opts.profileRate;
+  const failed = results.find((r) => r.server === 'homeplane-process' && figures(r).lossPercent > MAX_LOSS_PERCENT);
+  return failed?.rate ?? opts.rates[opts.rates.length - 1]!;
+}
+
+async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: string): Promise<void> {
+  const profileDir = join(scratch, 'profile');
+  mkdirSync(profileDir, { recursive: true });
+  const started = performance.now();
+  const result = await runStep(lab, 'homeplane-process', rate, opts.seconds, join(scratch, 'run-profile'), profileDir);
+  const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error(`the daemon wrote no .cpuprofile into ${profileDir}`);
+  const cpuProfile = readCpuProfile(join(profileDir, file));
+  // Leave out start-up: everything before the measured step (start, warm-up) is skipped.
+  const wall = (cpuProfile.endTime - cpuProfile.startTime) / 1000;
+  const skipMs = Math.max(0, wall - (opts.seconds + 1.5) * 1000);
+  console.log(`\nHomeplane (process) under --cpu-prof at ${rate}/s offered: ${describe(result).trim()}`);
+  console.log(`profile window: the last ${((wall - skipMs) / 1000).toFixed(1)} s of ${(wall / 1000).toFixed(1)} s (step run ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(formatProfile(summariseProfile(cpuProfile, skipMs)));
+  if (opts.profileDir !== null) {
+    mkdirSync(opts.profileDir, { recursive: true });
+    copyFileSync(join(profileDir, file), join(opts.profileDir, file));
+    console.log(`profile kept: ${join(opts.profileDir, file)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = readOptions(process.argv.slice(2));
+  const scratch = mkdtempSync(join(tmpdir(), 'homeplane-bench-'));
+  const removeScratch = (): void => rmSync(scratch, { recursive: true, force: true });
+  const forgetScratch = onProcessEnd(removeScratch);
+  try {
+    await withLab(benchLabOptions('bench'), async (lab) => {
+      console.error(`steps of ${opts.seconds} s at ${opts.rates.join(', ')} DORA/s offered; servers alternate: ${opts.servers.join(', ')}`);
+      const results = await measure(lab, opts, scratch);
+      console.log('\nEvery step (DO = DISCOVER-OFFER, RA = REQUEST-ACK delays; loss = exchanges without an ACK):');
+      console.log(formatSteps(results));
+      console.log(`\nHighest offered rate kept up with (at most ${MAX_LOSS_PERCENT}% loss), with its delays:`);
+      console.log(formatVerdicts(verdicts(results, opts.servers), opts.rates[opts.rates.length - 1]!));
+      if (opts.profile) await profile(lab, opts, profileRate(opts, results), scratch);
+    });
+  } finally {
+    forgetScratch();
+    removeScratch();
+  }
+}
+
+await main();
