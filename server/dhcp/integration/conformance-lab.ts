@@ -83,16 +83,23 @@ export class ConformanceLab {
   }
 
   /**
-   * Runs `fn` while the client interface carries `address`/24, as a bound client's would: the
-   * server then reaches it by unicast to ciaddr (RFC 2131 4.1), which needs ARP to resolve.
+   * Runs `fn` while the client interface carries `address`/24, as a bound client's would, with a
+   * Peer bound to that address on port 68. The server reaches a bound client by unicast to ciaddr
+   * (RFC 2131 4.1): such a datagram goes to the address-bound socket only, while a broadcast would
+   * go to the wildcard `client` Peer only, so the two tell unicast from broadcast.
    */
-  async withClientAddress<T>(address: number, fn: () => Promise<T>): Promise<T> {
+  async withClientAddress<T>(address: number, fn: (bound: Peer) => Promise<T>): Promise<T> {
     const [client] = this.lab.clients;
-    const cidr = `${formatIPv4(address)}/24`;
+    const text = formatIPv4(address);
+    const cidr = `${text}/24`;
     await this.ip(client!.namespace, ['addr', 'add', cidr, 'dev', client!.interface]);
+    let bound: Peer | null = null;
     try {
-      return await fn();
+      const probe = await Probe.open(this.lab, { namespace: client!.namespace, iface: client!.interface, address: text, port: 68 });
+      bound = new Peer(probe, `client at ${text}`);
+      return await fn(bound);
     } finally {
+      await bound?.close();
       await this.ip(client!.namespace, ['addr', 'del', cidr, 'dev', client!.interface]);
     }
   }

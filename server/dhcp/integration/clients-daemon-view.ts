@@ -1,0 +1,94 @@
+// What the daemon under test committed and counted, read from outside it: the lease rows in its
+// SQLite file (opened read-only, beside the running daemon, which WAL mode allows) and the
+// counters line it logs on SIGUSR1.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { formatIPv4 } from '../codec/ipv4.ts';
+import type { LabDaemon } from '../../../scripts/lab/daemon.ts';
+import { sleep } from './clients-real-client.ts';
+
+export interface LeaseRecord {
+  address: string;
+  hwAddress: string;
+  clientKey: string;
+  hostname: string | null;
+  state: string;
+  startsAt: number;
+  expiresAt: number;
+}
+
+interface LeaseRow {
+  address: number;
+  hw_address: string;
+  client_key: string;
+  hostname: string | null;
+  state: string;
+  starts_at: number;
+  expires_at: number;
+}
+
+/** Every lease row in the daemon's database; none while the file does not exist yet. */
+export function committedLeases(dataDir: string): LeaseRecord[] {
+  let db: Database.Database;
+  try {
+    db = new Database(join(dataDir, 'homeplane.db'), { readonly: true, fileMustExist: true });
+  } catch {
+    return [];
+  }
+  try {
+    const rows = db.prepare('SELECT address, hw_address, client_key, hostname, state, starts_at, expires_at FROM leases')
+      .all() as LeaseRow[];
+    return rows.map((r) => ({
+      address: formatIPv4(r.address),
+      hwAddress: r.hw_address,
+      clientKey: r.client_key,
+      hostname: r.hostname,
+      state: r.state,
+      startsAt: r.starts_at,
+      expiresAt: r.expires_at,
+    }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The lease row of `address` once `accept` holds for it; fails after `timeoutMs` showing what was there. */
+export async function waitForLease(
+  dataDir: string,
+  address: string,
+  accept: (lease: LeaseRecord) => boolean,
+  timeoutMs = 5_000,
+): Promise<LeaseRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lease = committedLeases(dataDir).find((l) => l.address === address);
+    if (lease && accept(lease)) return lease;
+    if (Date.now() > deadline) {
+      throw new Error(`lease of ${address} not as expected within ${timeoutMs} ms: ${JSON.stringify(lease ?? null)}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** The counters a daemon process has kept since it started, zero where nothing was counted. */
+export interface DaemonCounters {
+  received(type: string): number;
+  sent(type: string): number;
+  released: number;
+  raw: unknown;
+}
+
+export async function daemonCounters(daemon: LabDaemon): Promise<DaemonCounters> {
+  const line = await daemon.stats();
+  const dhcp = line.dhcp as {
+    received: Record<string, number>;
+    sent: Record<string, number>;
+    recorded: { released: number };
+  };
+  return {
+    received: (type) => dhcp.received[type] ?? 0,
+    sent: (type) => dhcp.sent[type] ?? 0,
+    released: dhcp.recorded.released,
+    raw: dhcp,
+  };
+}
