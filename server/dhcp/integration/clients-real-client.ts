@@ -118,24 +118,34 @@ export abstract class RealClient {
   }
 
   /**
-   * Kills what is left and removes the folder, then checks the namespace holds no process any
-   * more (dhcpcd's privilege-separated helpers, a dhclient that forked away).
+   * Stops the client if it still runs (SIGTERM, then SIGKILL), removes its folder, and checks that
+   * its namespace holds no process any more (dhcpcd's privilege-separated helpers, a dhclient that
+   * forked away); leftovers are killed and reported.
    */
   async dispose(): Promise<void> {
     if (this.running) {
-      this.child!.kill('SIGKILL');
-      await this.exited;
+      this.child!.kill('SIGTERM');
+      await this.waitForExit().catch(async () => {
+        this.child!.kill('SIGKILL');
+        await this.exited;
+      });
     }
-    await this.waitForEmptyNamespace();
-    rmSync(this.dir, { recursive: true, force: true });
+    try {
+      await this.waitForEmptyNamespace();
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 
   private async waitForEmptyNamespace(): Promise<void> {
     const deadline = Date.now() + EXIT_WAIT_MS;
     for (;;) {
-      const pids = (await ip(['netns', 'pids', this.host.namespace])).split('\n').filter(Boolean);
+      const pids = (await ip(['netns', 'pids', this.host.namespace])).split('\n').filter(Boolean).map(Number);
       if (pids.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`${this.program}: processes left in ${this.host.namespace}: ${pids.join(' ')}`);
+      if (Date.now() > deadline) {
+        for (const pid of pids) process.kill(pid, 'SIGKILL');
+        throw new Error(`${this.program}: processes left in ${this.host.namespace} (killed): ${pids.join(' ')}`);
+      }
       await sleep(POLL_MS);
     }
   }

@@ -221,7 +221,6 @@ describe('authoritative server', () => {
       assert.equal(ack.yiaddr, address);
       assert.equal(ack.ciaddr, address);
       assert.deepEqual([ack.options.leaseTime, ack.options.renewalTime, ack.options.rebindingTime], [1200, 600, 1050]);
-      // The wildcard socket also saw the client's own broadcast leave? No: it only receives on 68.
       await fx.client.expectSilence('a unicast ACK');
     });
   });
@@ -462,5 +461,97 @@ describe('authoritative server', () => {
       assert.ok(reply.size <= 548, `OFFER is ${reply.size} bytes`);
       assert.deepEqual(offer.options.clientId, client.clientId);
     });
+  });
+});
+
+describe('tiny pool (two addresses): exhaustion and quarantine', () => {
+  // One scenario in order: the tests share the pool's state.
+  let fx: ConformanceLab;
+  const pool = [ip('10.123.0.100'), ip('10.123.0.101')];
+  let holders: { client: SimClient; address: number }[] = [];
+  before(async () => {
+    fx = await ConformanceLab.start({ name: 'confpool', subnet: { pools: ['10.123.0.100-10.123.0.101'] } });
+  });
+  after(() => fx?.close());
+
+  test('both addresses offered: a third client gets silence, counted as pool-exhausted', async () => {
+    const first = fx.newClient();
+    const second = fx.newClient();
+    const a = assertType(await fx.client.ask(first.discover()), MessageType.Offer).yiaddr;
+    const b = assertType(await fx.client.ask(second.discover()), MessageType.Offer).yiaddr;
+    assert.deepEqual([a, b].sort(), pool);
+    const before = await fx.counters();
+    await fx.client.askSilently(fx.newClient().discover());
+    assert.equal(assertType(await fx.client.ask(second.select(SERVER, b)), MessageType.Ack).yiaddr, b);
+    const after = await fx.counters();
+    assert.equal(delta(before, after, 'dropped', 'pool-exhausted'), 1);
+    // The first client chooses another server: its offer is withdrawn and goes to the next client.
+    await fx.client.askSilently(first.select(OTHER_SERVER, a));
+    const third = fx.newClient();
+    assert.equal(assertType(await fx.client.ask(third.discover()), MessageType.Offer).yiaddr, a);
+    assert.equal(assertType(await fx.client.ask(third.select(SERVER, a)), MessageType.Ack).yiaddr, a);
+    holders = [
+      { client: third, address: a },
+      { client: second, address: b },
+    ];
+  });
+
+  test('every address bound: silence for a newcomer, answers for the holders', async () => {
+    const before = await fx.counters();
+    await fx.client.askSilently(fx.newClient().discover());
+    for (const { client, address } of holders) {
+      assert.equal(assertType(await fx.client.ask(client.reboot(address)), MessageType.Ack).yiaddr, address);
+    }
+    const after = await fx.counters();
+    assert.equal(delta(before, after, 'dropped', 'pool-exhausted'), 1);
+  });
+
+  test('DECLINE from the holder: the address is quarantined, offered to nobody', async () => {
+    const [declining, keeping] = holders;
+    const before = await fx.counters();
+    await fx.client.askSilently(declining!.client.decline(declining!.address, SERVER));
+    // The pool now has the quarantined address and a bound one: nothing to offer, to anyone.
+    await fx.client.askSilently(fx.newClient().discover());
+    await fx.client.askSilently(declining!.client.discover());
+    assertNak(await fx.client.ask(fx.newClient().reboot(declining!.address)));
+    assert.equal(assertType(await fx.client.ask(keeping!.client.reboot(keeping!.address)), MessageType.Ack).yiaddr, keeping!.address);
+    const after = await fx.counters();
+    assert.equal(after.recorded.declined - before.recorded.declined, 1);
+    assert.equal(delta(before, after, 'dropped', 'pool-exhausted'), 2);
+  });
+});
+
+describe('non-authoritative server (RFC 2131 4.3.2)', () => {
+  let fx: ConformanceLab;
+  before(async () => {
+    fx = await ConformanceLab.start({ name: 'confna', dhcp: { authoritative: false, leaseTime: LEASE_SECONDS } });
+  });
+  after(() => fx?.close());
+
+  test('INIT-REBOOT from a client with no record: silence', async () => {
+    const client = fx.newClient();
+    const before = await fx.counters();
+    await fx.client.askSilently(client.reboot(ip('10.123.0.150')));
+    await fx.client.askSilently(client.reboot(ip('192.168.99.5'))); // even for another network
+    assertType(await fx.client.ask(client.discover()), MessageType.Offer);
+    const after = await fx.counters();
+    assert.equal(delta(before, after, 'dropped', 'no-record'), 2);
+  });
+
+  test('REBINDING from a client with no record: silence', async () => {
+    const client = fx.newClient();
+    const address = ip('10.123.0.151');
+    await fx.withClientAddress(address, (bound) => bound.askSilently(client.renew(address)));
+    await fx.client.expectSilence('REBINDING');
+    assertType(await fx.client.ask(client.discover()), MessageType.Offer);
+  });
+
+  test('INIT-REBOOT matching the record: ACK; for another address: NAK', async () => {
+    const client = fx.newClient();
+    const address = await bind(fx.client, client);
+    const ack = assertType(await fx.client.ask(client.reboot(address)), MessageType.Ack);
+    assert.equal(ack.yiaddr, address);
+    assert.equal(ack.options.leaseTime, LEASE_SECONDS);
+    assertNak(await fx.client.ask(client.reboot(address + 20)));
   });
 });

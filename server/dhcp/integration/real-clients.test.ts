@@ -1,0 +1,216 @@
+// The daemon against the DHCP clients people actually run: busybox udhcpc, ISC dhclient and
+// dhcpcd, each in its own lab (namespaces, bridge, daemon) so the three run side by side. Each
+// client reports through its hook script what reached it; the daemon's lease rows (SQLite, read
+// only) and counters (SIGUSR1) show what it decided. Short leases (20 s, T1 = 10 s, RFC 2131
+// 4.4.5) make renewals happen within the test.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { createLab, type Lab, type LabClient } from '../../../scripts/lab/lab.ts';
+import { LabDaemon, labConfig } from '../../../scripts/lab/daemon.ts';
+import type { RealClient } from './clients-real-client.ts';
+import { Udhcpc } from './clients-udhcpc.ts';
+import { Dhclient } from './clients-dhclient.ts';
+import { Dhcpcd } from './clients-dhcpcd.ts';
+import { daemonCounters, waitForLease } from './clients-daemon-view.ts';
+
+interface ClientKind {
+  name: string;
+  make(lab: Lab, host: LabClient): RealClient;
+  /** Whether it keeps its lease across restarts and asks for it in INIT-REBOOT (RFC 2131 3.2). */
+  initReboot: boolean;
+}
+
+const KINDS: ClientKind[] = [
+  { name: 'udhcpc', make: (lab, host) => new Udhcpc(lab, host), initReboot: false },
+  { name: 'dhclient', make: (lab, host) => new Dhclient(lab, host), initReboot: true },
+  { name: 'dhcpcd', make: (lab, host) => new Dhcpcd(lab, host), initReboot: true },
+];
+
+const SERVER = '10.123.0.1';
+const LEASE_SECONDS = 20;
+const RESERVED = { mac: '52:54:00:aa:bb:cc', ip: '10.123.0.10', hostname: 'nas' };
+/** The client of tests 1-3; the restart tests each use a client (MAC) of their own. */
+const REGULAR_MAC = '52:54:00:00:01:01';
+/** A fresh daemon hands this out first, so an address kept across a lost database must differ. */
+const FIRST_POOL_ADDRESS = '10.123.0.100';
+/** Enough for a DISCOVER-OFFER-REQUEST-ACK, with retries, from any of the clients. */
+const BIND_WAIT_MS = 15_000;
+/** T1 is 10 s; the client may add jitter. */
+const RENEW_WAIT_MS = 20_000;
+const BOUND = ['bound', 'reboot'];
+
+function inPool(address: string | null): boolean {
+  const match = /^10\.123\.0\.(\d+)$/.exec(address ?? '');
+  return match !== null && Number(match[1]) >= 100 && Number(match[1]) <= 199;
+}
+
+describe('real DHCP clients against the daemon', { concurrency: KINDS.length }, () => {
+  // The three labs run side by side; the tests of one client, which share its lab, one at a time.
+  for (const kind of KINDS) describe(kind.name, { concurrency: 1 }, () => clientSuite(kind));
+});
+
+function clientSuite(kind: ClientKind): void {
+  let lab: Lab;
+  let host: LabClient;
+  let daemon: LabDaemon;
+
+  before(async () => {
+    lab = await createLab({ name: kind.name });
+    host = lab.clients[0]!;
+    daemon = await LabDaemon.start(lab, (dataDir) =>
+      labConfig(lab, dataDir, { leaseTime: LEASE_SECONDS, minLeaseTime: 10 }, { reservations: [RESERVED] }));
+  });
+
+  after(async () => {
+    await daemon?.dispose();
+    await lab?.destroy();
+  });
+
+  /** Gives the client interface `mac`, runs `fn` with a fresh client, and leaves no process behind. */
+  async function withClient(mac: string, fn: (client: RealClient) => Promise<void>): Promise<void> {
+    const set = await lab.exec(host.namespace, 'ip', ['link', 'set', 'dev', host.interface, 'address', mac]);
+    assert.equal(set.code, 0, `setting ${mac}: ${set.stderr}`);
+    const client = kind.make(lab, host);
+    try {
+      await fn(client);
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  test('obtains a lease carrying the router, DNS server and domain name', async () => {
+    await withClient(REGULAR_MAC, async (client) => {
+      const since = Date.now();
+      client.start();
+      const bound = await client.waitForEvent(['bound'], BIND_WAIT_MS);
+      assert.ok(inPool(bound.address), `address ${bound.address} is not from the pool`);
+      assert.deepEqual(bound.routers, [SERVER]);
+      assert.deepEqual(bound.dnsServers, [SERVER]);
+      assert.equal(bound.domainName, 'lab.home');
+      assert.equal(bound.leaseSeconds, LEASE_SECONDS);
+
+      const lease = await waitForLease(daemon.dataDir, bound.address!, (l) => l.state === 'active' && l.startsAt >= since);
+      assert.equal(lease.hwAddress, REGULAR_MAC);
+      assert.equal(lease.expiresAt - lease.startsAt, LEASE_SECONDS * 1000);
+      const counters = await daemonCounters(daemon);
+      assert.ok(counters.sent('offer') >= 1 && counters.sent('ack') >= 1, JSON.stringify(counters.raw));
+      assert.equal(counters.sent('nak'), 0);
+    });
+  });
+
+  test('renews at T1 and the daemon moves the expiry forward', async () => {
+    await withClient(REGULAR_MAC, async (client) => {
+      const since = Date.now();
+      client.start();
+      const bound = await client.waitForEvent(BOUND, BIND_WAIT_MS);
+      const afterBound = client.events().length;
+      const first = await waitForLease(daemon.dataDir, bound.address!, (l) => l.state === 'active' && l.startsAt >= since);
+      const before = await daemonCounters(daemon);
+
+      const renewed = await client.waitForEvent(['renew'], RENEW_WAIT_MS, afterBound);
+      assert.equal(renewed.address, bound.address);
+      assert.equal(renewed.leaseSeconds, LEASE_SECONDS);
+      assert.ok(renewed.at - bound.at >= (LEASE_SECONDS / 2 - 2) * 1000, `renewed ${renewed.at - bound.at} ms after binding, before T1`);
+
+      const extended = await waitForLease(daemon.dataDir, bound.address!, (l) => l.expiresAt > first.expiresAt);
+      assert.equal(extended.state, 'active');
+      assert.ok(extended.expiresAt - first.expiresAt >= (LEASE_SECONDS / 2 - 2) * 1000);
+      const later = await daemonCounters(daemon);
+      assert.ok(later.received('request') > before.received('request'), 'the renewal REQUEST was counted');
+      assert.ok(later.sent('ack') > before.sent('ack'), 'the renewal was ACKed');
+      assert.equal(later.received('discover'), before.received('discover'), 'no DISCOVER: the client renewed');
+      assert.equal(later.sent('nak'), 0);
+    });
+  });
+
+  test('releases, and the daemon marks the lease released', async () => {
+    await withClient(REGULAR_MAC, async (client) => {
+      const since = Date.now();
+      client.start({ releaseOnExit: true });
+      const bound = await client.waitForEvent(BOUND, BIND_WAIT_MS);
+      await waitForLease(daemon.dataDir, bound.address!, (l) => l.state === 'active' && l.startsAt >= since);
+      const before = await daemonCounters(daemon);
+
+      await client.release();
+      const lease = await waitForLease(daemon.dataDir, bound.address!, (l) => l.state === 'released');
+      assert.equal(lease.hwAddress, REGULAR_MAC);
+      assert.ok(lease.expiresAt <= Date.now(), 'a released lease ends at once');
+      const later = await daemonCounters(daemon);
+      assert.equal(later.received('release') - before.received('release'), 1);
+      assert.equal(later.released - before.released, 1);
+    });
+  });
+
+  test('a reserved MAC gets its reserved address and host name', async () => {
+    await withClient(RESERVED.mac, async (client) => {
+      client.start();
+      const bound = await client.waitForEvent(BOUND, BIND_WAIT_MS);
+      assert.equal(bound.address, RESERVED.ip);
+      assert.equal(bound.hostname, RESERVED.hostname);
+      assert.deepEqual(bound.routers, [SERVER]);
+      const lease = await waitForLease(daemon.dataDir, RESERVED.ip, (l) => l.state === 'active');
+      assert.equal(lease.hwAddress, RESERVED.mac);
+    });
+  });
+
+  /**
+   * Binds with a client of MAC `mac`, stops it without a release, `restart`s the daemon, starts the
+   * client again and checks it is bound to the same address, with no NAK and (for clients that
+   * keep their lease) by INIT-REBOOT alone. udhcpc asks for its old address with -r instead.
+   * Leases of 600 s (asked for with option 51) keep the client's own copy valid throughout.
+   */
+  async function rebootsToSameAddress(mac: string, restart: () => Promise<void>, check?: (first: string) => void): Promise<void> {
+    await withClient(mac, async (client) => {
+      client.start({ leaseSeconds: 600 });
+      const first = await client.waitForEvent(['bound'], BIND_WAIT_MS);
+      const address = first.address!;
+      await waitForLease(daemon.dataDir, address, (l) => l.state === 'active' && l.hwAddress === mac);
+      check?.(address);
+      await client.stop();
+
+      await restart();
+      const restartedAt = Date.now();
+      const from = client.events().length;
+      client.start({ leaseSeconds: 600, requestAddress: kind.initReboot ? undefined : address });
+      const again = await client.waitForEvent(BOUND, BIND_WAIT_MS, from);
+      assert.equal(again.address, address, 'the same address after the restart');
+      if (kind.initReboot) assert.equal(again.reason, 'reboot', 'bound by INIT-REBOOT');
+
+      const counters = await daemonCounters(daemon);
+      assert.equal(counters.sent('nak'), 0, `no NAK: ${JSON.stringify(counters.raw)}`);
+      assert.equal(counters.sent('ack'), 1);
+      if (kind.initReboot) assert.equal(counters.received('discover'), 0, 'INIT-REBOOT needs no DISCOVER');
+      const lease = await waitForLease(daemon.dataDir, address, (l) => l.state === 'active' && l.startsAt >= restartedAt);
+      assert.equal(lease.hwAddress, mac);
+      assert.equal(lease.expiresAt - lease.startsAt, 600_000, 'the lease time the client asked for');
+    });
+  }
+
+  test('after a daemon restart (SIGTERM) the client gets the same address back', async () => {
+    await rebootsToSameAddress('52:54:00:00:05:01', async () => {
+      assert.equal(await daemon.stop(), 0);
+      await daemon.launch();
+    });
+  });
+
+  test('after the daemon is killed (kill -9) the client gets the same address back', async () => {
+    await rebootsToSameAddress('52:54:00:00:05:02', async () => {
+      await daemon.kill();
+      await daemon.launch();
+    });
+  });
+
+  test('an authoritative daemon that lost its lease database ACKs the old address again', async () => {
+    await rebootsToSameAddress(
+      '52:54:00:00:05:03',
+      async () => {
+        assert.equal(await daemon.stop(), 0);
+        rmSync(daemon.dataDir, { recursive: true, force: true });
+        await daemon.launch();
+      },
+      // Otherwise a fresh allocation would give the same address and prove nothing.
+      (first) => assert.notEqual(first, FIRST_POOL_ADDRESS, 'precondition: not the address a fresh daemon hands out first'),
+    );
+  });
+}
