@@ -143,11 +143,19 @@ export abstract class RealClient {
       const pids = (await ip(['netns', 'pids', this.host.namespace])).split('\n').filter(Boolean).map(Number);
       if (pids.length === 0) return;
       if (Date.now() > deadline) {
-        for (const pid of pids) process.kill(pid, 'SIGKILL');
+        for (const pid of pids) killQuietly(pid);
         throw new Error(`${this.program}: processes left in ${this.host.namespace} (killed): ${pids.join(' ')}`);
       }
       await sleep(POLL_MS);
     }
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone in the meantime
   }
 }
 

@@ -17,7 +17,8 @@ import Database from 'better-sqlite3';
 import { withLab } from '../../../scripts/lab/lab.ts';
 import { LabDaemon, type LogLine } from '../../../scripts/lab/daemon.ts';
 import { Probe } from '../../../scripts/lab/probe.ts';
-import { ClientSwarm, type AckSeen } from '../../../scripts/bench/dhcp-client-swarm.ts';
+import { ClientSwarm } from '../../../scripts/bench/dhcp-client-swarm.ts';
+import { doubleGrants, missingLeases, type StoredLease } from '../../../scripts/bench/dhcp-lease-audit.ts';
 import { BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS, benchLabOptions, homeplaneBenchConfig } from '../../../scripts/bench/dhcp-lab.ts';
 import { formatIPv4 } from '../codec/ipv4.ts';
 
@@ -26,15 +27,8 @@ const RATE = 500;
 /** Load before the kill, and again after the restart. */
 const PHASE_MS = 3_000;
 
-interface LeaseRow {
-  address: string;
-  hwAddress: string;
-  clientId: string | null;
-  state: string;
-}
-
 /** The leases table, read-only: a second connection beside the daemon's (WAL lets it read). */
-function readLeases(dataDir: string): Map<string, LeaseRow> {
+function readLeases(dataDir: string): Map<string, StoredLease> {
   const db = new Database(join(dataDir, 'homeplane.db'), { readonly: true, fileMustExist: true });
   try {
     const rows = db.prepare('SELECT address, hw_address, client_id, state FROM leases').all() as
@@ -43,35 +37,6 @@ function readLeases(dataDir: string): Map<string, LeaseRow> {
   } finally {
     db.close();
   }
-}
-
-/** Pairs of ACKs that gave one address to two different clients for overlapping lease times. */
-function doubleGrants(acks: readonly AckSeen[]): string[] {
-  const byAddress = new Map<string, AckSeen[]>();
-  for (const ack of acks) byAddress.set(ack.address, [...(byAddress.get(ack.address) ?? []), ack]);
-  const found: string[] = [];
-  for (const [address, list] of byAddress) {
-    for (const [i, a] of list.entries()) {
-      for (const b of list.slice(i + 1)) {
-        const sameClient = a.mac === b.mac && a.clientId === b.clientId;
-        const overlap = a.receivedAt < b.receivedAt + b.leaseSeconds * 1000 && b.receivedAt < a.receivedAt + a.leaseSeconds * 1000;
-        if (!sameClient && overlap) found.push(`${address}: ${a.mac} at ${a.receivedAt} and ${b.mac} at ${b.receivedAt}`);
-      }
-    }
-  }
-  return found;
-}
-
-/** ACKed leases with no row, or a row for another client, in the table. */
-function missingLeases(acks: readonly AckSeen[], rows: ReadonlyMap<string, LeaseRow>): string[] {
-  return acks.flatMap((ack) => {
-    const row = rows.get(ack.address);
-    if (row === undefined) return [`${ack.address} (${ack.mac}): no row`];
-    if (row.hwAddress !== ack.mac || row.clientId !== ack.clientId || row.state !== 'active') {
-      return [`${ack.address} (${ack.mac}): row is ${JSON.stringify(row)}`];
-    }
-    return [];
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

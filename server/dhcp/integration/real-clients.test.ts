@@ -72,11 +72,19 @@ function clientSuite(kind: ClientKind): void {
     const set = await lab.exec(host.namespace, 'ip', ['link', 'set', 'dev', host.interface, 'address', mac]);
     assert.equal(set.code, 0, `setting ${mac}: ${set.stderr}`);
     const client = kind.make(lab, host);
+    // A failed test reports its own error, not a complaint of the cleanup after it.
+    let outcome: { error: unknown } | null = null;
     try {
       await fn(client);
-    } finally {
-      await client.dispose();
+    } catch (error) {
+      outcome = { error };
     }
+    try {
+      await client.dispose();
+    } catch (error) {
+      outcome ??= { error };
+    }
+    if (outcome !== null) throw outcome.error;
   }
 
   test('obtains a lease carrying the router, DNS server and domain name', async () => {
