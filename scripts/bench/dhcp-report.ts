@@ -38,22 +38,35 @@ export function figures(step: StepResult): StepFigures {
 
 export interface ServerVerdict {
   server: ServerName;
-  /** The highest step kept up with, or null when none was. */
+  /** The highest step kept up with (of repeated runs, the one with least loss), or null. */
   best: StepResult | null;
+  /** Most ACKs per second in any step, kept up with or not. */
+  peakCompletedPerSecond: number;
 }
 
 export function verdicts(results: readonly StepResult[], servers: readonly ServerName[]): ServerVerdict[] {
   return servers.map((server) => {
-    const passed = results.filter((r) => r.server === server && figures(r).lossPercent <= MAX_LOSS_PERCENT);
-    const best = passed.reduce<StepResult | null>((top, r) => (top === null || r.rate > top.rate ? r : top), null);
-    return { server, best };
+    const own = results.filter((r) => r.server === server);
+    const passed = own.filter((r) => figures(r).lossPercent <= MAX_LOSS_PERCENT);
+    const best = passed.reduce<StepResult | null>((top, r) => (top === null || better(r, top) ? r : top), null);
+    const peakCompletedPerSecond = Math.max(0, ...own.map((r) => figures(r).completedPerSecond));
+    return { server, best, peakCompletedPerSecond };
   });
+}
+
+function better(a: StepResult, b: StepResult): boolean {
+  return a.rate > b.rate || (a.rate === b.rate && figures(a).lossPercent < figures(b).lossPercent);
 }
 
 /** Homeplane's best rate over Kea's; null when either kept up with no step. */
 export function ratioToKea(verdict: ServerVerdict, kea: ServerVerdict): number | null {
   if (verdict.best === null || kea.best === null) return null;
   return verdict.best.rate / kea.best.rate;
+}
+
+/** Homeplane's peak ACKs per second over Kea's. */
+export function peakRatioToKea(verdict: ServerVerdict, kea: ServerVerdict): number | null {
+  return kea.peakCompletedPerSecond === 0 ? null : verdict.peakCompletedPerSecond / kea.peakCompletedPerSecond;
 }
 
 export function formatSteps(results: readonly StepResult[]): string {
@@ -71,18 +84,19 @@ export function formatSteps(results: readonly StepResult[]): string {
 
 export function formatVerdicts(list: readonly ServerVerdict[], topRate: number): string {
   const kea = list.find((v) => v.server === 'kea');
-  const header = ['server', `best rate (<=${MAX_LOSS_PERCENT}% loss)`, 'done/s', 'DO avg/max ms', 'RA avg/max ms', 'cpu us/DORA', 'x Kea'];
+  const header = ['server', `best rate (<=${MAX_LOSS_PERCENT}% loss)`, 'done/s', 'DO avg/max ms', 'RA avg/max ms', 'cpu us/DORA', 'x Kea', 'peak done/s', 'x Kea'];
   const rows = list.map((v) => {
     const best = v.best;
-    const ratio = kea === undefined || v.server === 'kea' ? null : ratioToKea(v, kea);
-    if (best === null) return [v.server, 'none', '-', '-', '-', '-', ratio === null ? '-' : ratio.toFixed(2)];
+    const ratio = kea === undefined ? null : ratioToKea(v, kea);
+    const peakRatio = kea === undefined ? null : peakRatioToKea(v, kea);
+    const peak = [whole(v.peakCompletedPerSecond), peakRatio === null ? '-' : peakRatio.toFixed(2)];
+    if (best === null) return [v.server, 'none', '-', '-', '-', '-', '-', ...peak];
     const f = figures(best);
     const [doAvg, doMax] = delays(best.report.discoverOffer);
     const [raAvg, raMax] = delays(best.report.requestAck);
     return [
       v.server, String(best.rate), whole(f.completedPerSecond), `${doAvg} / ${doMax}`, `${raAvg} / ${raMax}`,
-      f.cpuMicrosPerDora === null ? '-' : whole(f.cpuMicrosPerDora),
-      v.server === 'kea' ? '1.00' : ratio === null ? '-' : ratio.toFixed(2),
+      f.cpuMicrosPerDora === null ? '-' : whole(f.cpuMicrosPerDora), ratio === null ? '-' : ratio.toFixed(2), ...peak,
     ];
   });
   const capped = list.filter((v) => v.best?.rate === topRate).map((v) => v.server);

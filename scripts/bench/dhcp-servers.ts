@@ -16,6 +16,8 @@ export interface RunningServer {
   readonly name: ServerName;
   /** CPU seconds (user + system) used so far by the processes in the server namespace. */
   cpuSeconds(): Promise<number>;
+  /** With cpuProfileDir: starts the profiler, or stops it and writes the profile (SIGUSR2). */
+  toggleProfiler(): void;
   /** Stops the server and removes its lease database and config. */
   stop(): Promise<void>;
 }
@@ -23,7 +25,7 @@ export interface RunningServer {
 export interface StartOptions {
   /** An empty folder for this run's config and lease database; removed by stop(). */
   dir: string;
-  /** Homeplane only: write a V8 CPU profile (.cpuprofile) into this folder when it exits. */
+  /** Homeplane only: preload the profiler (dhcp-cpu-profiler.mjs), writing into this folder. */
   cpuProfileDir?: string;
 }
 
@@ -37,16 +39,20 @@ export function startServer(lab: Lab, name: ServerName, opts: StartOptions): Pro
 async function startHomeplane(lab: Lab, durability: Durability, opts: StartOptions): Promise<RunningServer> {
   mkdirSync(opts.dir, { recursive: true });
   const iface = lab.subnets[0]!.serverInterface;
-  const starting = withNodeOptions(profileFlags(opts.cpuProfileDir), () =>
+  const daemon = await withProfiler(opts.cpuProfileDir, () =>
     LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, durability), { dir: opts.dir }),
   );
-  const daemon = await starting;
+  const pid = Number(daemon.logs.find((l) => typeof l.pid === 'number')?.pid);
   return {
     name: durability === 'power' ? 'homeplane-power' : 'homeplane-process',
     cpuSeconds: () => namespaceCpuSeconds(lab),
+    toggleProfiler() {
+      if (opts.cpuProfileDir === undefined || !Number.isInteger(pid)) throw new Error('this daemon runs without the profiler');
+      process.kill(pid, 'SIGUSR2');
+    },
     async stop() {
       try {
-        const code = await daemon.stop(); // SIGTERM: a graceful exit is also what writes the profile
+        const code = await daemon.stop();
         if (code !== 0) throw new Error(`homeplane exited with ${code}:\n${daemon.stderr}`);
       } finally {
         await daemon.dispose();
@@ -56,25 +62,30 @@ async function startHomeplane(lab: Lab, durability: Durability, opts: StartOptio
   };
 }
 
-function profileFlags(dir: string | undefined): string | null {
-  return dir === undefined ? null : `--cpu-prof --cpu-prof-dir=${dir}`;
-}
+const PROFILER = new URL('./dhcp-cpu-profiler.mjs', import.meta.url).href;
 
 /**
- * LabDaemon starts the daemon with this process's environment, so a profile flag goes into
- * NODE_OPTIONS for the moment of the spawn: LabDaemon.start spawns synchronously before its
- * first await, and the variable is restored as soon as it returns its promise.
+ * LabDaemon starts the daemon with this process's environment, so the profiler's preload goes
+ * into NODE_OPTIONS (which takes --import, though not --cpu-prof) for the moment of the spawn:
+ * LabDaemon.start spawns synchronously before its first await, and the environment is restored
+ * as soon as it has returned its promise.
  */
-function withNodeOptions<T>(flags: string | null, start: () => Promise<T>): Promise<T> {
-  if (flags === null) return start();
-  const saved = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = [saved, flags].filter(Boolean).join(' ');
+function withProfiler<T>(dir: string | undefined, start: () => Promise<T>): Promise<T> {
+  if (dir === undefined) return start();
+  const saved = { options: process.env.NODE_OPTIONS, dir: process.env.HOMEPLANE_CPU_PROFILE_DIR };
+  process.env.NODE_OPTIONS = [saved.options, `--import=${PROFILER}`].filter(Boolean).join(' ');
+  process.env.HOMEPLANE_CPU_PROFILE_DIR = dir;
   try {
     return start();
   } finally {
-    if (saved === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = saved;
+    restoreEnv('NODE_OPTIONS', saved.options);
+    restoreEnv('HOMEPLANE_CPU_PROFILE_DIR', saved.dir);
   }
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }
 
 async function startKea(lab: Lab, dir: string): Promise<RunningServer> {
@@ -103,6 +114,9 @@ function keaHandle(lab: Lab, child: ChildProcess, dir: string): RunningServer {
   return {
     name: 'kea',
     cpuSeconds: () => namespaceCpuSeconds(lab),
+    toggleProfiler() {
+      throw new Error('the benchmark profiles only Homeplane');
+    },
     async stop() {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });

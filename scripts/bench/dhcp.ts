@@ -5,17 +5,18 @@
 // ratio to Kea. Only ratios from one run mean anything: the machine is noisy.
 //
 //   npm run bench [-- --duration 10] [--rates 1000,2000] [--servers kea,homeplane-process]
-//                 [--quick] [--profile] [--profile-rate 8000] [--profile-dir DIR]
+//                 [--repeat 2] [--quick] [--profile] [--profile-rate 8000] [--profile-dir DIR]
 //
-// --quick: two short steps (about a minute in all), a smoke run of the whole machinery.
-// --profile: afterwards, run Homeplane (process) once more under --cpu-prof at --profile-rate
-// (default: the first step it lost more than 1% at, else the top step) and print where its CPU
-// time went. --profile-dir keeps the .cpuprofile file (open it in Chrome DevTools).
+// --quick: two short steps (under a minute in all), a smoke run of the whole machinery.
+// --repeat N: run the whole alternation N times; a server keeps up with a rate when its best
+// run there does (other work on the machine only ever slows a run down, never speeds it up).
+// --profile: afterwards, run Homeplane (process) once more with V8's CPU profiler on during the
+// step, at --profile-rate (default: the first step it lost more than 1% at, else the top step),
+// and print where its CPU time went. --profile-dir keeps the .cpuprofile (Chrome DevTools opens it).
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
 import { withLab, type Lab } from '../lab/lab.ts';
 import { onProcessEnd } from '../lab/exit-cleanup.ts';
 import { BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS, benchLabOptions } from './dhcp-lab.ts';
@@ -28,6 +29,7 @@ interface BenchOptions {
   rates: number[];
   seconds: number;
   servers: ServerName[];
+  repeat: number;
   profile: boolean;
   profileRate: number | null;
   profileDir: string | null;
@@ -45,6 +47,7 @@ function readOptions(argv: string[]): BenchOptions {
       duration: { type: 'string' },
       rates: { type: 'string' },
       servers: { type: 'string' },
+      repeat: { type: 'string', default: '1' },
       quick: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'profile-rate': { type: 'string' },
@@ -58,8 +61,10 @@ function readOptions(argv: string[]): BenchOptions {
   if (!Number.isInteger(seconds) || seconds <= 0) throw new Error(`--duration: "${values.duration}" is not a whole number of seconds`);
   const unknown = servers.filter((s) => !SERVER_NAMES.includes(s));
   if (unknown.length > 0) throw new Error(`--servers: unknown ${unknown.join(', ')}; choose from ${SERVER_NAMES.join(', ')}`);
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat: "${values.repeat}" is not a whole number of rounds`);
   const profileRate = values['profile-rate'] === undefined ? null : Number(values['profile-rate']);
-  return { rates: [...rates].sort((a, b) => a - b), seconds, servers, profile: values.profile, profileRate, profileDir: values['profile-dir'] ?? null };
+  return { rates: [...rates].sort((a, b) => a - b), seconds, servers, repeat, profile: values.profile, profileRate, profileDir: values['profile-dir'] ?? null };
 }
 
 function stepFor(rate: number, seconds: number): PerfdhcpStep {
@@ -73,7 +78,9 @@ async function runStep(lab: Lab, server: ServerName, rate: number, seconds: numb
   try {
     await runPerfdhcp(lab, { ...stepFor(WARMUP.rate, WARMUP.seconds), baseMac: WARMUP.baseMac });
     const cpuBefore = await running.cpuSeconds();
+    if (cpuProfileDir !== undefined) running.toggleProfiler();
     const report = await runPerfdhcp(lab, stepFor(rate, seconds));
+    if (cpuProfileDir !== undefined) running.toggleProfiler();
     const cpuSeconds = (await running.cpuSeconds()) - cpuBefore;
     return { server, rate, seconds, report, cpuSeconds };
   } finally {
@@ -90,12 +97,14 @@ function describe(result: StepResult): string {
 async function measure(lab: Lab, opts: BenchOptions, scratch: string): Promise<StepResult[]> {
   const results: StepResult[] = [];
   let run = 0;
-  for (const rate of opts.rates) {
-    // Alternating at every step spreads the machine's drift over all servers alike.
-    for (const server of opts.servers) {
-      const result = await runStep(lab, server, rate, opts.seconds, join(scratch, `run-${++run}`));
-      console.error(describe(result));
-      results.push(result);
+  for (let round = 0; round < opts.repeat; round++) {
+    for (const rate of opts.rates) {
+      // Alternating at every step spreads the machine's drift over all servers alike.
+      for (const server of opts.servers) {
+        const result = await runStep(lab, server, rate, opts.seconds, join(scratch, `run-${++run}`));
+        console.error(describe(result));
+        results.push(result);
+      }
     }
   }
   return results;
@@ -111,17 +120,12 @@ function profileRate(opts: BenchOptions, results: StepResult[]): number {
 async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: string): Promise<void> {
   const profileDir = join(scratch, 'profile');
   mkdirSync(profileDir, { recursive: true });
-  const started = performance.now();
   const result = await runStep(lab, 'homeplane-process', rate, opts.seconds, join(scratch, 'run-profile'), profileDir);
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (file === undefined) throw new Error(`the daemon wrote no .cpuprofile into ${profileDir}`);
   const cpuProfile = readCpuProfile(join(profileDir, file));
-  // Leave out start-up: everything before the measured step (start, warm-up) is skipped.
-  const wall = (cpuProfile.endTime - cpuProfile.startTime) / 1000;
-  const skipMs = Math.max(0, wall - (opts.seconds + 1.5) * 1000);
-  console.log(`\nHomeplane (process) under --cpu-prof at ${rate}/s offered: ${describe(result).trim()}`);
-  console.log(`profile window: the last ${((wall - skipMs) / 1000).toFixed(1)} s of ${(wall / 1000).toFixed(1)} s (step run ${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  console.log(formatProfile(summariseProfile(cpuProfile, skipMs)));
+  console.log(`\nHomeplane (process) profiled during one step: ${describe(result).trim()}`);
+  console.log(formatProfile(summariseProfile(cpuProfile)));
   if (opts.profileDir !== null) {
     mkdirSync(opts.profileDir, { recursive: true });
     copyFileSync(join(profileDir, file), join(opts.profileDir, file));
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
   const forgetScratch = onProcessEnd(removeScratch);
   try {
     await withLab(benchLabOptions('bench'), async (lab) => {
-      console.error(`steps of ${opts.seconds} s at ${opts.rates.join(', ')} DORA/s offered; servers alternate: ${opts.servers.join(', ')}`);
+      console.error(`steps of ${opts.seconds} s at ${opts.rates.join(', ')} DORA/s offered, ${opts.repeat} round(s); servers alternate: ${opts.servers.join(', ')}`);
       const results = await measure(lab, opts, scratch);
       console.log('\nEvery step (DO = DISCOVER-OFFER, RA = REQUEST-ACK delays; loss = exchanges without an ACK):');
       console.log(formatSteps(results));
