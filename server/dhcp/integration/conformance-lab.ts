@@ -104,6 +104,13 @@ export class ConformanceLab {
     }
   }
 
+  /** Datagrams nobody read, per peer: a reply the test did not expect. */
+  async leftovers(): Promise<string[]> {
+    const client = await this.client.leftovers();
+    const relay = (await this.relay?.leftovers()) ?? [];
+    return [...client.map((d) => `client: ${d}`), ...relay.map((d) => `relay: ${d}`)];
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.client.close(), this.relay?.close()]);
     await this.daemon.dispose();

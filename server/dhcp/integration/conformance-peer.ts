@@ -63,6 +63,19 @@ export class Peer {
     assert.fail(`${this.label}: expected silence after ${what}, got ${shown} from ${datagram.from}:${datagram.port}`);
   }
 
+  /**
+   * Takes every datagram already queued, described; empty when the last test left nothing
+   * behind. Called after each test, so one test's stray reply fails that test, not the next.
+   */
+  async leftovers(): Promise<string[]> {
+    const found: string[] = [];
+    for (let datagram = await this.probe.next(0); datagram !== null; datagram = await this.probe.next(0)) {
+      const packet = decode(datagram.data);
+      found.push(packet instanceof PacketError ? `undecodable ${datagram.data.length} bytes` : describe(packet));
+    }
+    return found;
+  }
+
   close(): Promise<void> {
     return this.probe.close();
   }

@@ -2,7 +2,7 @@
 // crafted packets sent from lab namespaces. Every rule of engine.ts and reply.ts has a case here.
 // Silence is asserted as "nothing within SILENCE_MS", and every silence is followed by a request
 // that is answered, so a dead server never passes for a silent one.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode, FLAG_BROADCAST, formatIPv4, MessageType, PacketError, type Packet } from '../codec/index.ts';
 import { ip, SimClient } from './conformance-client.ts';
@@ -59,6 +59,7 @@ describe('authoritative server', () => {
     });
   });
   after(() => fx?.close());
+  afterEach(async () => assert.deepEqual(await fx.leftovers(), [], 'datagrams nobody expected'));
 
   describe('DISCOVER', () => {
     test('OFFER: pool address, server id, lease times, options asked for, broadcast to port 68', async () => {
@@ -473,6 +474,7 @@ describe('tiny pool (two addresses): exhaustion and quarantine', () => {
     fx = await ConformanceLab.start({ name: 'confpool', subnet: { pools: ['10.123.0.100-10.123.0.101'] } });
   });
   after(() => fx?.close());
+  afterEach(async () => assert.deepEqual(await fx.leftovers(), [], 'datagrams nobody expected'));
 
   test('both addresses offered: a third client gets silence, counted as pool-exhausted', async () => {
     const first = fx.newClient();
@@ -527,6 +529,7 @@ describe('non-authoritative server (RFC 2131 4.3.2)', () => {
     fx = await ConformanceLab.start({ name: 'confna', dhcp: { authoritative: false, leaseTime: LEASE_SECONDS } });
   });
   after(() => fx?.close());
+  afterEach(async () => assert.deepEqual(await fx.leftovers(), [], 'datagrams nobody expected'));
 
   test('INIT-REBOOT from a client with no record: silence', async () => {
     const client = fx.newClient();
