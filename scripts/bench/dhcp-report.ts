@@ -15,6 +15,8 @@ export interface StepResult {
   report: PerfdhcpReport;
   /** CPU seconds the server's processes used during the step. */
   cpuSeconds: number;
+  /** Homeplane: lease rows written and transactions committed during the step. */
+  store: { rows: number; commits: number } | null;
 }
 
 export interface StepFigures {
@@ -70,13 +72,14 @@ export function peakRatioToKea(verdict: ServerVerdict, kea: ServerVerdict): numb
 }
 
 export function formatSteps(results: readonly StepResult[]): string {
-  const header = ['offered/s', 'server', 'done/s', 'loss %', 'DO avg ms', 'DO max ms', 'RA avg ms', 'RA max ms', 'cpu us/DORA'];
+  const header = ['offered/s', 'server', 'done/s', 'loss %', 'DO avg ms', 'DO max ms', 'RA avg ms', 'RA max ms', 'cpu us/DORA', 'rows/commit'];
   const rows = results.map((r) => {
     const f = figures(r);
     return [
       String(r.rate), r.server, whole(f.completedPerSecond), f.lossPercent.toFixed(2),
       ...delays(r.report.discoverOffer), ...delays(r.report.requestAck),
       f.cpuMicrosPerDora === null ? '-' : whole(f.cpuMicrosPerDora),
+      r.store === null || r.store.commits === 0 ? '-' : (r.store.rows / r.store.commits).toFixed(1),
     ];
   });
   return table(header, rows);

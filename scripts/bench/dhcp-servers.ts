@@ -18,8 +18,16 @@ export interface RunningServer {
   cpuSeconds(): Promise<number>;
   /** With cpuProfileDir: starts the profiler, or stops it and writes the profile (SIGUSR2). */
   toggleProfiler(): void;
+  /** Homeplane's lease store counters now (its SIGUSR1 stats line); null for Kea. */
+  storeCounters(): Promise<StoreCounters | null>;
   /** Stops the server and removes its lease database and config. */
   stop(): Promise<void>;
+}
+
+/** The part of Homeplane's "dhcp stats" log line the benchmark reports. */
+export interface StoreCounters {
+  batchesCommitted: number;
+  rowsWritten: number;
 }
 
 export interface StartOptions {
@@ -49,6 +57,10 @@ async function startHomeplane(lab: Lab, durability: Durability, opts: StartOptio
     toggleProfiler() {
       if (opts.cpuProfileDir === undefined || !Number.isInteger(pid)) throw new Error('this daemon runs without the profiler');
       process.kill(pid, 'SIGUSR2');
+    },
+    async storeCounters() {
+      const line = await daemon.stats();
+      return (line.store as StoreCounters | undefined) ?? null;
     },
     async stop() {
       try {
@@ -117,6 +129,7 @@ function keaHandle(lab: Lab, child: ChildProcess, dir: string): RunningServer {
     toggleProfiler() {
       throw new Error('the benchmark profiles only Homeplane');
     },
+    storeCounters: () => Promise.resolve(null),
     async stop() {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });

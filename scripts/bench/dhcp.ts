@@ -77,12 +77,18 @@ async function runStep(lab: Lab, server: ServerName, rate: number, seconds: numb
   const running = await startServer(lab, server, { dir, cpuProfileDir });
   try {
     await runPerfdhcp(lab, { ...stepFor(WARMUP.rate, WARMUP.seconds), baseMac: WARMUP.baseMac });
+    const storeBefore = await running.storeCounters();
     const cpuBefore = await running.cpuSeconds();
     if (cpuProfileDir !== undefined) running.toggleProfiler();
     const report = await runPerfdhcp(lab, stepFor(rate, seconds));
     if (cpuProfileDir !== undefined) running.toggleProfiler();
     const cpuSeconds = (await running.cpuSeconds()) - cpuBefore;
-    return { server, rate, seconds, report, cpuSeconds };
+    const storeAfter = await running.storeCounters();
+    const store = storeBefore === null || storeAfter === null ? null : {
+      rows: storeAfter.rowsWritten - storeBefore.rowsWritten,
+      commits: storeAfter.batchesCommitted - storeBefore.batchesCommitted,
+    };
+    return { server, rate, seconds, report, cpuSeconds, store };
   } finally {
     await running.stop();
   }
@@ -125,6 +131,10 @@ async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: stri
   if (file === undefined) throw new Error(`the daemon wrote no .cpuprofile into ${profileDir}`);
   const cpuProfile = readCpuProfile(join(profileDir, file));
   console.log(`\nHomeplane (process) profiled during one step: ${describe(result).trim()}`);
+  if (result.store !== null) {
+    const { rows, commits } = result.store;
+    console.log(`lease store: ${rows} rows in ${commits} transactions (${(rows / Math.max(commits, 1)).toFixed(1)} rows per commit)`);
+  }
   console.log(formatProfile(summariseProfile(cpuProfile)));
   if (opts.profileDir !== null) {
     mkdirSync(opts.profileDir, { recursive: true });
