@@ -80,3 +80,9 @@ test('serve on the built-in default creates its own bridge, serves only it, and 
   assert.ok(Date.now() - started < 10_000);
   assert.match(out, /"msg":"stopped"/);
 });
+
+test('endpoint prints the gRPC address and token file of the config as JSON', () => {
+  const r = spawnSync(process.execPath, [BIN, 'endpoint', '--config', join(ROOT, 'homeplane.example.yaml')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { grpc: '127.0.0.1:50051', tokenFile: join(ROOT, 'data', 'grpc.token') });
+});

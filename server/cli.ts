@@ -5,13 +5,15 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, defaultConfig, loadConfigFile } from './config/load.ts';
 import type { Config } from './config/types.ts';
-import { startDaemon, StartupError, type Daemon } from './main.ts';
+import { startDaemon, StartupError, tokenFileOf, type Daemon } from './main.ts';
 
 const USAGE = `usage: homeplane <command> [--config FILE]
 
 commands:
   serve   run the daemon in the foreground (JSON logs on stdout; SIGTERM/SIGINT stop it)
   check   validate the config: exit 0, or exit 1 listing every problem as "path: reason"
+  endpoint  print where the daemon's gRPC API listens and where its token file is, as JSON
+          ({"grpc": "127.0.0.1:50051", "tokenFile": "/abs/data/grpc.token"}), for the dashboard
 
 The config is --config FILE, else $HOMEPLANE_CONFIG, else ./homeplane.yaml, else the built-in
 default (DHCP only on Homeplane's own bridge homeplane0, 10.123.0.0/24).`;
@@ -32,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined && !parsed.values.help ? 2 : 0;
   }
-  if (rest.length > 0 || (command !== 'serve' && command !== 'check')) {
+  if (rest.length > 0 || !['serve', 'check', 'endpoint'].includes(command)) {
     process.stderr.write(`unknown command "${[command, ...rest].join(' ')}"\n\n${USAGE}\n`);
     return 2;
   }
@@ -44,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
     return 1;
+  }
+  if (command === 'endpoint') {
+    process.stdout.write(`${JSON.stringify({ grpc: config.grpc.listen, tokenFile: tokenFileOf(config) })}\n`);
+    return 0;
   }
   if (command === 'check') {
     process.stdout.write(`${file ?? 'built-in default config'}: OK\n`);

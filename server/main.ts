@@ -32,6 +32,11 @@ export interface Daemon {
 
 const STATS_INTERVAL_MS = 60_000;
 
+/** Where the gRPC token lives (design.md: <dataDir>/grpc.token, mode 0600). */
+export function tokenFileOf(config: Config): string {
+  return join(config.dataDir, 'grpc.token');
+}
+
 export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
   mkdirSync(config.dataDir, { recursive: true });
   const builtIn = config.source === null;
