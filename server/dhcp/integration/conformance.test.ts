@@ -6,8 +6,9 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode, FLAG_BROADCAST, formatIPv4, MessageType, PacketError, type Packet } from '../codec/index.ts';
 import { ip, SimClient } from './conformance-client.ts';
+import { assertNak, assertStillHeld, assertType, bind } from './conformance-assert.ts';
 import { ConformanceLab, delta, RELAY_GIADDR, SERVER_ID } from './conformance-lab.ts';
-import type { Peer, Reply } from './conformance-peer.ts';
+import type { Reply } from './conformance-peer.ts';
 import { malformedRequests } from './conformance-malformed.ts';
 
 const LEASE_SECONDS = 600;
@@ -24,28 +25,6 @@ const RESERVED_IN_POOL = { mac: '52:54:00:aa:bb:ee', ip: '10.123.0.150' };
 
 function inRange(address: number, range: { first: number; last: number }): boolean {
   return address >= range.first && address <= range.last;
-}
-
-function assertType(reply: Reply, type: MessageType): Packet {
-  assert.equal(reply.packet.options.messageType, type, `message type ${reply.packet.options.messageType}, expected ${MessageType[type]}`);
-  return reply.packet;
-}
-
-/** DISCOVER then SELECTING REQUEST; returns the bound address. */
-async function bind(peer: Peer, client: SimClient): Promise<number> {
-  const offer = assertType(await peer.ask(client.discover()), MessageType.Offer);
-  const ack = assertType(await peer.ask(client.select(SERVER, offer.yiaddr)), MessageType.Ack);
-  assert.equal(ack.yiaddr, offer.yiaddr);
-  return ack.yiaddr;
-}
-
-function assertNak(reply: Reply): Packet {
-  const nak = assertType(reply, MessageType.Nak);
-  assert.equal(nak.yiaddr, 0, 'NAK carries no address');
-  assert.equal(nak.options.serverId, SERVER);
-  assert.equal(nak.options.leaseTime, undefined);
-  assert.ok((nak.options.message ?? '').length > 0, 'NAK explains itself in option 56');
-  return nak;
 }
 
 describe('authoritative server', () => {
@@ -155,7 +134,7 @@ describe('authoritative server', () => {
       assertNak(reply);
       assert.equal(reply.from, SERVER_ID); // reached a client without an address: a broadcast
       // The holder keeps its lease.
-      assert.equal(assertType(await fx.client.ask(holder.reboot(taken)), MessageType.Ack).yiaddr, taken);
+      await assertStillHeld(fx.client, holder, taken);
     });
 
     test('an offered address held for another client: NAK', async () => {
@@ -194,7 +173,7 @@ describe('authoritative server', () => {
       const client = fx.newClient();
       const held = await bind(fx.client, client);
       assertNak(await fx.client.ask(client.reboot(held + 50)));
-      assert.equal(assertType(await fx.client.ask(client.reboot(held)), MessageType.Ack).yiaddr, held);
+      await assertStillHeld(fx.client, client, held);
     });
   });
 
@@ -245,7 +224,7 @@ describe('authoritative server', () => {
       await fx.client.askSilently(fx.newClient().release(address, SERVER));
       // Still held: another client asking for it is refused.
       assertNak(await fx.client.ask(fx.newClient().reboot(address)));
-      assert.equal(assertType(await fx.client.ask(holder.reboot(address)), MessageType.Ack).yiaddr, address);
+      await assertStillHeld(fx.client, holder, address);
       const after = await fx.counters();
       assert.equal(delta(before, after, 'dropped', 'not-holder'), 1);
       assert.equal(after.recorded.released - before.recorded.released, 0);
@@ -269,7 +248,7 @@ describe('authoritative server', () => {
       const address = await bind(fx.client, holder);
       const before = await fx.counters();
       await fx.client.askSilently(fx.newClient().decline(address, SERVER));
-      assert.equal(assertType(await fx.client.ask(holder.reboot(address)), MessageType.Ack).yiaddr, address);
+      await assertStillHeld(fx.client, holder, address);
       const after = await fx.counters();
       assert.equal(delta(before, after, 'dropped', 'not-holder'), 1);
       assert.equal(after.recorded.declined - before.recorded.declined, 0);
@@ -280,7 +259,7 @@ describe('authoritative server', () => {
       const address = await bind(fx.client, holder);
       const before = await fx.counters();
       await fx.client.askSilently(holder.decline(address, OTHER_SERVER));
-      assert.equal(assertType(await fx.client.ask(holder.reboot(address)), MessageType.Ack).yiaddr, address);
+      await assertStillHeld(fx.client, holder, address);
       const after = await fx.counters();
       assert.equal(delta(before, after, 'dropped', 'other-server'), 1);
       assert.equal(after.recorded.declined - before.recorded.declined, 0);
@@ -329,7 +308,7 @@ describe('authoritative server', () => {
       const b = await bind(fx.client, second);
       assert.notEqual(a, b);
       assertNak(await fx.client.ask(second.reboot(a)));
-      assert.equal(assertType(await fx.client.ask(first.reboot(a)), MessageType.Ack).yiaddr, a);
+      await assertStillHeld(fx.client, first, a);
     });
   });
 
@@ -502,7 +481,7 @@ describe('tiny pool (two addresses): exhaustion and quarantine', () => {
     const before = await fx.counters();
     await fx.client.askSilently(fx.newClient().discover());
     for (const { client, address } of holders) {
-      assert.equal(assertType(await fx.client.ask(client.reboot(address)), MessageType.Ack).yiaddr, address);
+      await assertStillHeld(fx.client, client, address);
     }
     const after = await fx.counters();
     assert.equal(delta(before, after, 'dropped', 'pool-exhausted'), 1);
@@ -516,7 +495,7 @@ describe('tiny pool (two addresses): exhaustion and quarantine', () => {
     await fx.client.askSilently(fx.newClient().discover());
     await fx.client.askSilently(declining!.client.discover());
     assertNak(await fx.client.ask(fx.newClient().reboot(declining!.address)));
-    assert.equal(assertType(await fx.client.ask(keeping!.client.reboot(keeping!.address)), MessageType.Ack).yiaddr, keeping!.address);
+    await assertStillHeld(fx.client, keeping!.client, keeping!.address);
     const after = await fx.counters();
     assert.equal(after.recorded.declined - before.recorded.declined, 1);
     assert.equal(delta(before, after, 'dropped', 'pool-exhausted'), 2);
