@@ -3,12 +3,16 @@
 // else dropping whole options from the end of the list.
 //
 // Choice: options are dropped last-first in wire order (the highest codes go first) and 53
-// (message type), 54 (server identifier) and 82 (relay agent information) are never dropped: a
-// reply without them is not a valid answer. When those alone do not fit, they are written anyway
+// (message type), 54 (server identifier), 61 (client identifier: RFC 6842 3 says the server MUST
+// return it) and 82 (relay agent information) are never dropped: a reply without them is not a
+// valid answer. When those alone do not fit, they are written anyway
 // and the message exceeds the limit; that only happens for limits far below the RFC minimum.
 
 import { FILE_LENGTH, OVERLOAD_FILE, OVERLOAD_SNAME, SNAME_LENGTH } from './format.ts';
 import { OPTION_MESSAGE_TYPE, OPTION_OVERLOAD, OPTION_RELAY_AGENT_INFO, OPTION_SERVER_ID } from './options.ts';
+
+/** Client identifier: echoed unaltered (RFC 6842 3), so never dropped to make room. */
+const OPTION_CLIENT_ID = 61;
 
 /** The option bytes (code/length/data instances, no END) each field carries. */
 export interface OptionFields {
@@ -119,7 +123,7 @@ function isLeading(code: number): boolean {
 function lastDroppableCode(instances: Instance[]): number | undefined {
   for (let i = instances.length - 1; i >= 0; i--) {
     const code = instances[i]!.code;
-    if (!isLeading(code) && code !== OPTION_RELAY_AGENT_INFO) return code;
+    if (!isLeading(code) && code !== OPTION_RELAY_AGENT_INFO && code !== OPTION_CLIENT_ID) return code;
   }
   return undefined;
 }

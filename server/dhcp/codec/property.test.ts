@@ -35,7 +35,7 @@ describe('round trip', () => {
     );
   });
 
-  test('under the default 548-byte limit, what survives is unchanged and only 53/54/82 may overflow', () => {
+  test('under the default 548-byte limit, what survives is unchanged and only 53/54/61/82 may overflow', () => {
     fc.assert(
       fc.property(arbitraryPacket, (packet) => {
         const bytes = encode(packet);
@@ -48,12 +48,12 @@ describe('round trip', () => {
           assert.deepEqual(value, packet.options[key as keyof typeof packet.options], key);
         }
         for (const [code, value] of result.options.other) assert.deepEqual(value, packet.options.other.get(code));
-        for (const key of ['messageType', 'serverId', 'relayAgentInfo'] as const) {
+        for (const key of ['messageType', 'serverId', 'clientId', 'relayAgentInfo'] as const) {
           assert.deepEqual(result.options[key], packet.options[key], `${key} is never dropped`);
         }
         if (bytes.length > 548) {
           const kept = Object.keys(result.options).filter((k) => k !== 'other');
-          assert.ok(kept.every((k) => ['messageType', 'serverId', 'relayAgentInfo'].includes(k)), kept.join());
+          assert.ok(kept.every((k) => ['messageType', 'serverId', 'clientId', 'relayAgentInfo'].includes(k)), kept.join());
           assert.equal(result.options.other.size, 0);
         }
       }),
