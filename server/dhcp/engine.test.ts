@@ -392,3 +392,20 @@ describe('offers', () => {
     assert.equal(fmt(o.reply.yiaddr), '10.123.0.100');
   });
 });
+
+describe('event kinds', () => {
+  test('a first binding is lease.granted, the same binding again lease.renewed, a move deletes the old row', () => {
+    const l = lab();
+    const offer = reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx())).reply;
+    const ack = reply(l.engine.handle(req({ type: MessageType.Request, serverId: '10.123.0.1', requested: fmt(offer.yiaddr) }), l.ctx()));
+    assert.deepEqual(ack.writes.map((w) => ('put' in w ? w.kind : 'delete')), ['lease.granted']);
+    const renew = reply(l.engine.handle(req({ type: MessageType.Request, ciaddr: fmt(offer.yiaddr) }), l.ctx(T0 + 1000)));
+    assert.deepEqual(renew.writes.map((w) => ('put' in w ? w.kind : 'delete')), ['lease.renewed']);
+    l.local.addReservation({ mac: '02:00:00:00:00:01', clientId: null, ip: ip('10.123.0.12'), hostname: null });
+    const moved = reply(l.engine.handle(req({ type: MessageType.Request, serverId: '10.123.0.1', requested: '10.123.0.12' }), l.ctx(T0 + 2000)));
+    assert.deepEqual(moved.writes.map((w) => ('put' in w ? `${w.kind} ${fmt(w.put.address)}` : `delete ${fmt(w.remove)} ${fmt(w.was.address)}`)), [
+      `delete ${fmt(offer.yiaddr)} ${fmt(offer.yiaddr)}`,
+      'lease.granted 10.123.0.12',
+    ]);
+  });
+});

@@ -200,12 +200,15 @@ export class DhcpEngine {
       expiresAt: ctx.now + seconds * 1000,
     };
     const writes: LeaseWrite[] = [];
+    const before = this.table.byAddr(address);
+    const renewed = before !== undefined && before.clientKey === client.key && before.state === 'active' && before.expiresAt > ctx.now;
+    const previous = this.table.forClient(subnet.id, client.key);
     const moved = this.table.set(lease);
     if (moved !== null) {
-      writes.push({ remove: moved });
+      writes.push({ remove: moved, was: previous! });
       subnet.allocator.release(moved);
     }
-    writes.push({ put: lease });
+    writes.push({ put: lease, kind: renewed ? 'lease.renewed' : 'lease.granted' });
     this.offers.release(address);
     const reply = replySkeleton(request, MessageType.Ack, ctx.iface.address);
     reply.ciaddr = request.ciaddr;
@@ -235,7 +238,7 @@ export class DhcpEngine {
       expiresAt: ctx.now + this.settings.declineProbation * 1000,
     };
     this.table.set(declined);
-    return { action: 'recorded', what: 'declined', writes: [{ put: declined }] };
+    return { action: 'recorded', what: 'declined', writes: [{ put: declined, kind: 'lease.declined' }] };
   }
 
   /** RELEASE (RFC 2131 4.3.4): the lease ends now; the record stays so the client can get it back. */
@@ -248,7 +251,7 @@ export class DhcpEngine {
     const released: Lease = { ...lease, state: 'released', expiresAt: ctx.now };
     this.table.set(released);
     this.subnets.find((s) => s.id === lease.subnetId)?.allocator.release(lease.address);
-    return { action: 'recorded', what: 'released', writes: [{ put: released }] };
+    return { action: 'recorded', what: 'released', writes: [{ put: released, kind: 'lease.released' }] };
   }
 
   /** INFORM (RFC 2131 4.3.5): configuration only; no lease, no yiaddr, no lease time. */

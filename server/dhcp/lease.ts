@@ -1,3 +1,5 @@
+import type { LeaseEventKind } from '../events/types.ts';
+
 // A lease: the binding of one address to one client (RFC 2131 1: "lease").
 // Keyed by address in the store (one row per address: an address belongs to at most one client).
 
@@ -33,11 +35,15 @@ export interface LeaseStore {
   loadAll(): Promise<Lease[]>;
   /**
    * Queues an insert-or-replace (by address) and resolves once the transaction holding it has
-   * committed. Writes queued in one event-loop turn share one transaction.
+   * committed. Writes queued in one event-loop turn share one transaction. With `kind`, the event
+   * recording the change is appended in that same transaction.
    */
-  put(lease: Lease): Promise<void>;
-  /** Queues a delete of the row for that address, committed like put(). */
-  remove(address: number): Promise<void>;
+  put(lease: Lease, kind?: LeaseEventKind): Promise<void>;
+  /**
+   * Queues a delete of the row for that address, committed like put(). With `was` (the lease as
+   * it was), a 'lease.deleted' event goes into the same transaction.
+   */
+  remove(address: number, was?: Lease): Promise<void>;
   /** Commits what is queued and closes the database. */
   close(): Promise<void>;
 }

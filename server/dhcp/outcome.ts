@@ -2,8 +2,10 @@
 // plus the lease writes that must be committed before the reply leaves.
 import type { Packet } from './codec/types.ts';
 import type { Lease } from './lease.ts';
+import type { LeaseEventKind } from '../events/types.ts';
 
-export type LeaseWrite = { put: Lease } | { remove: number };
+/** A lease change and the event that records it (committed in one transaction). */
+export type LeaseWrite = { put: Lease; kind: LeaseEventKind } | { remove: number; was: Lease };
 
 export type DropReason =
   | 'malformed'

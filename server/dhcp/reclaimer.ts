@@ -17,10 +17,10 @@ export function reclaimExpired(engine: DhcpEngine, now: number): LeaseWrite[] {
     if (lease.state === 'active') {
       const expired: Lease = { ...lease, state: 'expired' };
       engine.table.set(expired);
-      writes.push({ put: expired });
+      writes.push({ put: expired, kind: 'lease.expired' });
     } else {
       engine.table.delete(lease.address);
-      writes.push({ remove: lease.address });
+      writes.push({ remove: lease.address, was: lease });
     }
     subnets.get(lease.subnetId)?.allocator.release(lease.address);
   }

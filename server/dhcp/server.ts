@@ -109,7 +109,7 @@ export class DhcpServer {
   private commit(writes: LeaseWrite[]): Promise<boolean> {
     if (writes.length === 0) return Promise.resolve(true);
     const store = this.deps.store;
-    const done = writes.map((w) => ('put' in w ? store.put(w.put) : store.remove(w.remove)));
+    const done = writes.map((w) => ('put' in w ? store.put(w.put, w.kind) : store.remove(w.remove, w.was)));
     return Promise.all(done).then(
       () => {
         this.counters.leasesCommitted += writes.length;

@@ -7,6 +7,8 @@ import type Database from 'better-sqlite3';
 import type { Lease, LeaseStore } from '../dhcp/lease.ts';
 import { leases, type LeaseRow } from '../../drizzle/sqlite/schema.ts';
 import type { SqliteHandle } from './sqlite.ts';
+import type { EventDraft, LeaseEventKind, StoredEvent } from '../events/types.ts';
+import type { SqliteEventLog } from './sqlite-event-log.ts';
 
 export interface LeaseStoreCounters {
   /** Transactions committed. */
@@ -41,6 +43,8 @@ type LeaseParams = [
 interface PendingBatch {
   /** A lease to upsert, or null to delete the row. */
   writes: Map<number, LeaseParams | null>;
+  /** Events of the batch, in the order the changes were made; appended in the same transaction. */
+  events: EventDraft[];
   /** Settles when the batch's transaction has committed (or rolled back). */
   committed: Promise<void>;
   resolve: () => void;
@@ -52,7 +56,7 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly handle: SqliteHandle;
   private readonly upsertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
-  private readonly commitBatch: (writes: Map<number, LeaseParams | null>) => void;
+  private readonly commitBatch: (batch: PendingBatch) => StoredEvent[];
   private pending: PendingBatch | null = null;
   private closed = false;
   private readonly stats: LeaseStoreCounters = {
@@ -63,7 +67,12 @@ export class SqliteLeaseStore implements LeaseStore {
   };
 
   /** Takes ownership of the handle: close() closes it. */
-  constructor(handle: SqliteHandle) {
+  constructor(
+    handle: SqliteHandle,
+    /** Where lease events go, in the same transaction as the lease rows; none in store-only tests. */
+    private readonly eventLog: SqliteEventLog | null = null,
+    private readonly now: () => number = Date.now,
+  ) {
     this.handle = handle;
     // Raw prepared statements on the hot path: drizzle's builder builds and prepares SQL per call.
     this.upsertRow = handle.raw.prepare(
@@ -80,11 +89,12 @@ export class SqliteLeaseStore implements LeaseStore {
     // IMMEDIATE takes the write lock at BEGIN, waiting up to busy_timeout if another connection
     // (a CLI, a backup) is writing; a deferred BEGIN would take it at the first write instead,
     // where SQLite may return SQLITE_BUSY at once rather than wait.
-    this.commitBatch = handle.raw.transaction((writes: Map<number, LeaseParams | null>) => {
-      for (const [address, params] of writes) {
+    this.commitBatch = handle.raw.transaction((batch: PendingBatch): StoredEvent[] => {
+      for (const [address, params] of batch.writes) {
         if (params === null) this.deleteRow.run(address);
         else this.upsertRow.run(params);
       }
+      return this.eventLog && batch.events.length > 0 ? this.eventLog.appendInTransaction(batch.events, this.now()) : [];
     }).immediate;
   }
 
@@ -94,12 +104,13 @@ export class SqliteLeaseStore implements LeaseStore {
     return this.handle.db.select().from(leases).all().map(leaseFromRow);
   }
 
-  put(lease: Lease): Promise<void> {
-    return this.enqueue(lease.address, leaseParams(lease));
+  put(lease: Lease, kind?: LeaseEventKind): Promise<void> {
+    // The event carries a copy too: the caller may change its object after this call.
+    return this.enqueue(lease.address, leaseParams(lease), kind ? { kind, lease: { ...lease } } : null);
   }
 
-  remove(address: number): Promise<void> {
-    return this.enqueue(address, null);
+  remove(address: number, was?: Lease): Promise<void> {
+    return this.enqueue(address, null, was ? { kind: 'lease.deleted', lease: { ...was } } : null);
   }
 
   async close(): Promise<void> {
@@ -116,10 +127,11 @@ export class SqliteLeaseStore implements LeaseStore {
     return { ...this.stats };
   }
 
-  private enqueue(address: number, params: LeaseParams | null): Promise<void> {
+  private enqueue(address: number, params: LeaseParams | null, event: EventDraft | null): Promise<void> {
     if (this.closed) return Promise.reject(new LeaseStoreClosedError());
     const batch = this.pending ?? this.openBatch();
     batch.writes.set(address, params);
+    if (event) batch.events.push(event);
     return batch.committed;
   }
 
@@ -133,7 +145,7 @@ export class SqliteLeaseStore implements LeaseStore {
     // setImmediate runs after this turn's I/O callbacks, so every request handled in the turn
     // (all datagrams read in one poll) joins the batch before it commits.
     const flushTimer = setImmediate(() => this.flush());
-    const batch: PendingBatch = { writes: new Map(), committed, resolve, reject, flushTimer };
+    const batch: PendingBatch = { writes: new Map(), events: [], committed, resolve, reject, flushTimer };
     this.pending = batch;
     return batch;
   }
@@ -155,13 +167,16 @@ export class SqliteLeaseStore implements LeaseStore {
     const batch = this.pending;
     if (batch === null) return;
     this.pending = null;
+    let stored: StoredEvent[];
     try {
-      this.commitBatch(batch.writes);
+      stored = this.commitBatch(batch);
     } catch (error) {
       this.stats.batchesFailed += 1;
+      this.eventLog?.rolledBack();
       batch.reject(error);
       return;
     }
+    this.eventLog?.published(stored);
     this.stats.batchesCommitted += 1;
     this.stats.rowsWritten += batch.writes.size;
     this.stats.lastBatchSize = batch.writes.size;
