@@ -71,6 +71,7 @@ function toConfig(parsed: ParsedConfig, options: ParseOptions): Config {
     dataDir: resolve(baseDir, parsed.dataDir),
     log: { level: parsed.log.level },
     grpc: { listen: resolveListen(parsed.grpc.listen, baseDir) },
+    events: { retention: parsed.events.retention },
     dhcp: toDhcpConfig(parsed.dhcp ?? { ...dhcpSettingsSchema.parse({ enabled: false }), subnets: [] }),
     hypervisor: { ...parsed.hypervisor },
   };

@@ -101,6 +101,8 @@ export const configSchema = z.strictObject({
   dataDir: field(parseDataDir).default('./data'),
   log: z.strictObject({ level: field(oneOf(LOG_LEVELS)).default('info') }).prefault({}),
   grpc: z.strictObject({ listen: field(parseListen).default('127.0.0.1:50051') }).prefault({}),
+  /** How long the event log keeps events; watchers resuming from older revisions get a Reset. */
+  events: z.strictObject({ retention: field(parseDuration).default(7 * 86400) }).prefault({}),
   /** Absent means DHCP is off: it never answers on a network the user did not name. */
   dhcp: dhcpSchema.optional(),
   hypervisor: z

@@ -10,6 +10,8 @@ export interface Config {
   dataDir: string;
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' };
   grpc: { listen: string };
+  /** Seconds events stay in the log before compaction. */
+  events: { retention: number };
   dhcp: DhcpConfig;
   hypervisor: HypervisorConfig;
 }

@@ -1,0 +1,214 @@
+// The operator side of the DHCP server (implements the DhcpAdmin port for the gRPC layer):
+// committed leases and reservations for reading, and the changes operators may make. Reads come
+// from the committed store with the event log's revision taken in the same tick; changes go
+// through the same in-memory table, allocator and store as the DHCP hot path.
+import type { DhcpAdmin, LeaseFilter, Page, ReservationInput, SubnetSummary } from './admin.ts';
+import type { Lease, LeaseStore } from './lease.ts';
+import type { ReservationRecord } from './reservations.ts';
+import type { ReservationConfig } from '../config/types.ts';
+import type { EventLogReader } from '../events/types.ts';
+import type { DhcpEngine } from './engine.ts';
+import type { DhcpCounters } from './counters.ts';
+import type { Subnet } from './subnet.ts';
+import { formatIPv4 } from './codec/ipv4.ts';
+import { ConflictError, InvalidInputError, NotFoundError, ReadOnlyError } from './errors.ts';
+
+/** Port: committed leases (synchronous reads). */
+export interface LeaseQueryPort {
+  page(filter: LeaseFilter, after: number | null, limit: number): { items: Lease[]; total: number };
+  get(address: number): Lease | undefined;
+}
+
+/** Port: stored reservations; each change commits with its event before it returns. */
+export interface ReservationRepository {
+  loadAll(): ReservationRecord[];
+  create(fields: Omit<ReservationRecord, 'id'>): ReservationRecord;
+  update(record: ReservationRecord): ReservationRecord;
+  delete(record: ReservationRecord): ReservationRecord;
+}
+
+export interface DhcpAdminDeps {
+  engine: DhcpEngine;
+  store: LeaseStore;
+  leases: LeaseQueryPort;
+  reservations: ReservationRepository;
+  log: EventLogReader;
+  counters: () => DhcpCounters;
+  now: () => number;
+  startedAt: number;
+}
+
+interface Installed {
+  record: ReservationRecord;
+  /** The object in the subnet's reservation index. */
+  entry: ReservationConfig;
+  subnet: Subnet;
+}
+
+export class DhcpAdminService implements DhcpAdmin {
+  private readonly installed = new Map<string, Installed>();
+
+  constructor(private readonly deps: DhcpAdminDeps) {
+    // Config reservations are already in the subnets' indexes; give them stable ids.
+    let n = 0;
+    for (const subnet of deps.engine.subnets) {
+      for (const entry of subnet.config.reservations) {
+        const record: ReservationRecord = { id: `cfg-${++n}`, subnetId: subnet.id, ...entry, source: 'config' };
+        this.installed.set(record.id, { record, entry, subnet });
+      }
+    }
+    for (const record of deps.reservations.loadAll()) {
+      const subnet = deps.engine.subnets.find((s) => s.id === record.subnetId);
+      if (subnet) this.install(record, subnet); // a subnet removed from the config: its reservations wait unused
+    }
+  }
+
+  listLeases(filter: LeaseFilter, after: number | null, limit: number): Page<Lease> {
+    const { items, total } = this.deps.leases.page(filter, after, limit + 1);
+    const more = items.length > limit;
+    const page = more ? items.slice(0, limit) : items;
+    return { items: page, total, revision: this.deps.log.lastRevision(), nextAfter: more ? page[page.length - 1]!.address : null };
+  }
+
+  getLease(address: number): { lease: Lease; revision: number } {
+    const lease = this.deps.leases.get(address);
+    if (!lease) throw new NotFoundError(`no lease for ${formatIPv4(address)}`);
+    return { lease, revision: this.deps.log.lastRevision() };
+  }
+
+  async releaseLease(address: number): Promise<Lease> {
+    const { engine, now } = this.deps;
+    const lease = engine.table.byAddr(address);
+    if (!lease) throw new NotFoundError(`no lease for ${formatIPv4(address)}`);
+    if (lease.state !== 'active' || lease.expiresAt <= now()) throw new ConflictError(`the lease for ${formatIPv4(address)} is not active (state ${lease.state})`);
+    const released: Lease = { ...lease, state: 'released', expiresAt: now() };
+    engine.table.set(released);
+    engine.subnets.find((s) => s.id === lease.subnetId)?.allocator.release(address);
+    await this.deps.store.put(released, 'lease.released');
+    return released;
+  }
+
+  listReservations(filter: { subnet?: string; query?: string }): { items: ReservationRecord[]; revision: number } {
+    const q = filter.query?.toLowerCase();
+    const items = [...this.installed.values()]
+      .map((i) => i.record)
+      .filter((r) => !filter.subnet || r.subnetId === filter.subnet)
+      .filter((r) => !q || [formatIPv4(r.ip), r.mac ?? '', r.clientId ?? '', r.hostname ?? ''].join(' ').toLowerCase().includes(q))
+      .sort((a, b) => a.ip - b.ip);
+    return { items, revision: this.deps.log.lastRevision() };
+  }
+
+  getReservation(id: string): ReservationRecord {
+    const found = this.installed.get(id);
+    if (!found) throw new NotFoundError(`no reservation with id "${id}"`);
+    return found.record;
+  }
+
+  async createReservation(input: ReservationInput): Promise<ReservationRecord> {
+    const subnet = this.subnetFor(input);
+    this.checkCollisions(input, null);
+    const record = this.deps.reservations.create({ subnetId: subnet.id, mac: input.mac, clientId: input.clientId, ip: input.ip, hostname: input.hostname, source: 'api' });
+    this.install(record, subnet);
+    return record;
+  }
+
+  async updateReservation(id: string, patch: Partial<ReservationInput>): Promise<ReservationRecord> {
+    const current = this.installed.get(id);
+    if (!current) throw new NotFoundError(`no reservation with id "${id}"`);
+    if (current.record.source !== 'api') throw new ReadOnlyError(`reservation "${id}" comes from the ${current.record.source === 'config' ? 'config file; edit the file instead' : 'VM inventory'}`);
+    const next: ReservationInput = {
+      mac: patch.mac !== undefined ? patch.mac : current.record.mac,
+      clientId: patch.clientId !== undefined ? patch.clientId : current.record.clientId,
+      ip: patch.ip ?? current.record.ip,
+      hostname: patch.hostname !== undefined ? patch.hostname : current.record.hostname,
+    };
+    const subnet = this.subnetFor(next);
+    this.checkCollisions(next, id);
+    const record = this.deps.reservations.update({ ...current.record, ...next, subnetId: subnet.id });
+    this.uninstall(id);
+    this.install(record, subnet);
+    return record;
+  }
+
+  async deleteReservation(id: string): Promise<ReservationRecord> {
+    const current = this.installed.get(id);
+    if (!current) throw new NotFoundError(`no reservation with id "${id}"`);
+    if (current.record.source !== 'api') throw new ReadOnlyError(`reservation "${id}" comes from the ${current.record.source === 'config' ? 'config file; edit the file instead' : 'VM inventory'}`);
+    const record = this.deps.reservations.delete(current.record);
+    this.uninstall(id);
+    return record;
+  }
+
+  async createReservationFromLease(address: number, hostname: string | null): Promise<ReservationRecord> {
+    const lease = this.deps.engine.table.byAddr(address);
+    if (!lease || lease.clientKey === '') throw new NotFoundError(`no lease for ${formatIPv4(address)}`);
+    return this.createReservation({
+      mac: lease.clientId ? null : lease.hwAddress,
+      clientId: lease.clientId,
+      ip: address,
+      hostname: hostname ?? lease.hostname,
+    });
+  }
+
+  subnets(): SubnetSummary[] {
+    const now = this.deps.now();
+    return this.deps.engine.subnets.map((subnet) => {
+      let inUse = 0;
+      let declined = 0;
+      let inPoolBusy = 0;
+      for (const lease of this.deps.engine.table.values()) {
+        if (lease.subnetId !== subnet.id || lease.expiresAt <= now) continue;
+        if (lease.state === 'active') inUse++;
+        else if (lease.state === 'declined') declined++;
+        else continue;
+        if (subnet.allocator.contains(lease.address)) inPoolBusy++;
+      }
+      const poolSize = subnet.allocator.capacity;
+      const reservations = [...this.installed.values()].filter((i) => i.subnet === subnet).length;
+      return { id: subnet.id, poolSize, inUse, declined, free: Math.max(0, poolSize - inPoolBusy), reservations };
+    });
+  }
+
+  counters() {
+    return { ...this.deps.counters().snapshot(), countingSince: this.deps.startedAt };
+  }
+
+  private subnetFor(input: ReservationInput): Subnet {
+    if ((input.mac === null) === (input.clientId === null)) throw new InvalidInputError(input.mac === null ? 'mac' : 'client_id', 'give exactly one of mac or client_id');
+    const subnet = this.deps.engine.subnets.find((s) => s.isHost(input.ip));
+    if (!subnet) throw new InvalidInputError('address', `${formatIPv4(input.ip)} is not a host address of any configured subnet`);
+    if (input.subnetId && input.subnetId !== subnet.id) throw new InvalidInputError('subnet', `${formatIPv4(input.ip)} is not in subnet ${input.subnetId}`);
+    return subnet;
+  }
+
+  /** Refuses a reservation that would share a MAC, client-id or address, or take another client's active lease. */
+  private checkCollisions(input: ReservationInput, selfId: string | null): void {
+    for (const { record } of this.installed.values()) {
+      if (record.id === selfId) continue;
+      const what =
+        input.mac !== null && record.mac === input.mac ? `MAC ${input.mac}`
+        : input.clientId !== null && record.clientId === input.clientId ? `client-id ${input.clientId}`
+        : record.ip === input.ip ? `address ${formatIPv4(input.ip)}`
+        : null;
+      if (what) throw new ConflictError(`${what} is already reserved by reservation "${record.id}" (${record.source})`);
+    }
+    const lease = this.deps.engine.table.byAddr(input.ip);
+    if (lease && lease.state === 'active' && lease.expiresAt > this.deps.now()) {
+      const same = (input.clientId !== null && lease.clientId === input.clientId) || (input.mac !== null && lease.hwAddress === input.mac);
+      if (!same) throw new ConflictError(`address ${formatIPv4(input.ip)} is leased to another client (${lease.hwAddress}) until ${new Date(lease.expiresAt).toISOString()}`);
+    }
+  }
+
+  private install(record: ReservationRecord, subnet: Subnet): void {
+    const entry: ReservationConfig = { mac: record.mac, clientId: record.clientId, ip: record.ip, hostname: record.hostname };
+    subnet.addReservation(entry);
+    this.installed.set(record.id, { record, entry, subnet });
+  }
+
+  private uninstall(id: string): void {
+    const found = this.installed.get(id);
+    if (!found) return;
+    found.subnet.removeReservation(found.entry);
+    this.installed.delete(id);
+  }
+}

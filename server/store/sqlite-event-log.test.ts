@@ -1,0 +1,72 @@
+// The event log: same transaction as the change, strictly increasing revisions that survive
+// restarts and compaction, publication only after commit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSqlite } from './sqlite.ts';
+import { SqliteEventLog } from './sqlite-event-log.ts';
+import { SqliteLeaseStore } from './sqlite-lease-store.ts';
+import { SqliteReservationStore } from './sqlite-reservation-store.ts';
+import { labBase, makeLease, makeScratchDir } from './testing/fixtures.ts';
+import type { StoredEvent } from '../events/types.ts';
+
+function open(file: string) {
+  const handle = openSqlite({ file, durability: 'process' });
+  const log = new SqliteEventLog(handle.raw);
+  return { handle, log, store: new SqliteLeaseStore(handle, log), reservations: new SqliteReservationStore(handle.raw, log) };
+}
+
+test('lease writes and their events commit together; watchers hear only after commit, in revision order', async (t) => {
+  const dir = makeScratchDir();
+  t.after(() => dir.remove());
+  const db = open(dir.databaseFile);
+  const heard: StoredEvent[][] = [];
+  db.log.subscribe((events) => heard.push([...events]));
+  assert.equal(db.log.lastRevision(), 0);
+  assert.equal(db.log.firstRetainedRevision(), 1);
+  const a = db.store.put(makeLease(labBase + 1), 'lease.granted');
+  const b = db.store.put(makeLease(labBase + 2), 'lease.granted');
+  assert.equal(heard.length, 0, 'nothing is published before the commit');
+  await Promise.all([a, b]);
+  assert.equal(heard.length, 1, 'one commit, one publication');
+  assert.deepEqual(heard[0]!.map((e) => [e.revision, e.kind]), [[1, 'lease.granted'], [2, 'lease.granted']]);
+  await db.store.remove(labBase + 1, makeLease(labBase + 1));
+  assert.deepEqual(heard[1]!.map((e) => [e.revision, e.kind]), [[3, 'lease.deleted']]);
+  const replay = db.log.readSince(1, 10);
+  assert.deepEqual(replay.map((e) => e.revision), [2, 3]);
+  assert.equal((replay[0] as { lease: { address: number } }).lease.address, labBase + 2);
+  await db.store.close();
+});
+
+test('revisions continue after a restart and after compaction, never reused', async (t) => {
+  const dir = makeScratchDir();
+  t.after(() => dir.remove());
+  let db = open(dir.databaseFile);
+  for (let i = 0; i < 5; i++) await db.store.put(makeLease(labBase + i), 'lease.granted');
+  assert.equal(db.log.lastRevision(), 5);
+  assert.equal(db.log.compact(Date.now() + 1000), 5);
+  assert.equal(db.log.firstRetainedRevision(), 6, 'an empty log starts after the last revision');
+  await db.store.close();
+  db = open(dir.databaseFile);
+  assert.equal(db.log.lastRevision(), 5);
+  assert.equal(db.log.firstRetainedRevision(), 6);
+  await db.store.put(makeLease(labBase + 9), 'lease.renewed');
+  assert.equal(db.log.lastRevision(), 6);
+  assert.equal(db.log.firstRetainedRevision(), 6);
+  await db.store.close();
+});
+
+test('reservation changes commit with their event and are published at once', async (t) => {
+  const dir = makeScratchDir();
+  t.after(() => dir.remove());
+  const db = open(dir.databaseFile);
+  const heard: string[] = [];
+  db.log.subscribe((events) => heard.push(...events.map((e) => `${e.revision} ${e.kind}`)));
+  const r = db.reservations.create({ subnetId: '10.123.0.0/24', mac: '52:54:00:00:00:01', clientId: null, ip: labBase + 10, hostname: 'nas', source: 'api' });
+  db.reservations.update({ ...r, hostname: 'nas2' });
+  assert.throws(() => db.reservations.create({ subnetId: '10.123.0.0/24', mac: '52:54:00:00:00:02', clientId: null, ip: labBase + 10, hostname: null, source: 'api' }), /UNIQUE/);
+  db.reservations.delete(r);
+  assert.deepEqual(heard, ['1 reservation.created', '2 reservation.updated', '3 reservation.deleted']);
+  assert.equal(db.log.lastRevision(), 3, 'the failed insert handed out no revision');
+  assert.deepEqual(db.reservations.loadAll(), []);
+  await db.store.close();
+});

@@ -1,0 +1,84 @@
+// Reads of the committed lease table for the API. Synchronous (better-sqlite3), so a page and
+// the event log's lastRevision() read in the same tick describe the same committed state.
+import type Database from 'better-sqlite3';
+import type { Lease, LeaseState } from '../dhcp/lease.ts';
+import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
+
+export interface LeaseQuery {
+  subnet?: string;
+  state?: LeaseState;
+  query?: string;
+}
+
+interface LeaseRowRaw {
+  address: number;
+  subnet_id: string;
+  client_key: string;
+  hw_address: string;
+  client_id: string | null;
+  hostname: string | null;
+  fqdn: string | null;
+  state: LeaseState;
+  starts_at: number;
+  expires_at: number;
+}
+
+export class SqliteLeaseQueries {
+  constructor(private readonly raw: Database.Database) {
+    // Text search on the dotted address needs the address as text inside SQL.
+    raw.function('hp_ipv4', { deterministic: true }, (address: unknown) => formatIPv4(Number(address)));
+  }
+
+  /** Leases matching the filter with address > after, by address, at most limit; and the total. */
+  page(filter: LeaseQuery, after: number | null, limit: number): { items: Lease[]; total: number } {
+    const { where, params } = whereClause(filter);
+    const total = (this.raw.prepare(`SELECT COUNT(*) AS n FROM leases ${where}`).get(...params) as { n: number }).n;
+    const afterClause = after === null ? '' : `${where ? 'AND' : 'WHERE'} address > ?`;
+    const rows = this.raw
+      .prepare(`SELECT * FROM leases ${where} ${afterClause} ORDER BY address LIMIT ?`)
+      .all(...params, ...(after === null ? [] : [after]), limit) as LeaseRowRaw[];
+    return { items: rows.map(leaseFromRaw), total };
+  }
+
+  get(address: number): Lease | undefined {
+    const row = this.raw.prepare('SELECT * FROM leases WHERE address = ?').get(address) as LeaseRowRaw | undefined;
+    return row ? leaseFromRaw(row) : undefined;
+  }
+
+  all(): Lease[] {
+    return (this.raw.prepare('SELECT * FROM leases ORDER BY address').all() as LeaseRowRaw[]).map(leaseFromRaw);
+  }
+}
+
+function whereClause(filter: LeaseQuery): { where: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter.subnet) {
+    conditions.push('subnet_id = ?');
+    params.push(filter.subnet);
+  }
+  if (filter.state) {
+    conditions.push('state = ?');
+    params.push(filter.state);
+  }
+  if (filter.query) {
+    conditions.push("instr(lower(hp_ipv4(address) || ' ' || hw_address || ' ' || coalesce(hostname, '')), ?) > 0");
+    params.push(filter.query.toLowerCase());
+  }
+  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+function leaseFromRaw(r: LeaseRowRaw): Lease {
+  return {
+    address: r.address,
+    subnetId: r.subnet_id,
+    clientKey: r.client_key,
+    hwAddress: r.hw_address,
+    clientId: r.client_id,
+    hostname: r.hostname,
+    fqdn: r.fqdn,
+    state: r.state,
+    startsAt: r.starts_at,
+    expiresAt: r.expires_at,
+  };
+}

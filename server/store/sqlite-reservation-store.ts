@@ -1,0 +1,77 @@
+// API reservations on SQLite. Each change and its event commit in one (synchronous) transaction,
+// and the event is published right after. Config reservations are never stored: they come from
+// the YAML on every start.
+import type Database from 'better-sqlite3';
+import type { ReservationRecord } from '../dhcp/reservations.ts';
+import type { ReservationEventKind } from '../events/types.ts';
+import type { SqliteEventLog } from './sqlite-event-log.ts';
+
+interface ReservationRowRaw {
+  id: number;
+  subnet_id: string;
+  mac: string | null;
+  client_id: string | null;
+  ip: number;
+  hostname: string | null;
+  source: ReservationRecord['source'];
+}
+
+export type ReservationFields = Omit<ReservationRecord, 'id'>;
+
+export class SqliteReservationStore {
+  constructor(
+    private readonly raw: Database.Database,
+    private readonly eventLog: SqliteEventLog,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Every stored (API and VM) reservation. */
+  loadAll(): ReservationRecord[] {
+    return (this.raw.prepare('SELECT * FROM reservations ORDER BY id').all() as ReservationRowRaw[]).map(recordFromRaw);
+  }
+
+  create(fields: ReservationFields): ReservationRecord {
+    return this.commit('reservation.created', () => {
+      const result = this.raw
+        .prepare('INSERT INTO reservations (subnet_id, mac, client_id, ip, hostname, source) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(fields.subnetId, fields.mac, fields.clientId, fields.ip, fields.hostname, fields.source);
+      return { ...fields, id: String(result.lastInsertRowid) };
+    });
+  }
+
+  update(record: ReservationRecord): ReservationRecord {
+    return this.commit('reservation.updated', () => {
+      this.raw
+        .prepare('UPDATE reservations SET subnet_id = ?, mac = ?, client_id = ?, ip = ?, hostname = ? WHERE id = ?')
+        .run(record.subnetId, record.mac, record.clientId, record.ip, record.hostname, Number(record.id));
+      return record;
+    });
+  }
+
+  delete(record: ReservationRecord): ReservationRecord {
+    return this.commit('reservation.deleted', () => {
+      this.raw.prepare('DELETE FROM reservations WHERE id = ?').run(Number(record.id));
+      return record;
+    });
+  }
+
+  private commit(kind: ReservationEventKind, change: () => ReservationRecord): ReservationRecord {
+    let stored;
+    let record!: ReservationRecord;
+    try {
+      stored = this.raw.transaction(() => {
+        record = change();
+        return this.eventLog.appendInTransaction([{ kind, reservation: record }], this.now());
+      }).immediate();
+    } catch (err) {
+      this.eventLog.rolledBack();
+      throw err;
+    }
+    this.eventLog.published(stored);
+    return record;
+  }
+}
+
+function recordFromRaw(r: ReservationRowRaw): ReservationRecord {
+  return { id: String(r.id), subnetId: r.subnet_id, mac: r.mac, clientId: r.client_id, ip: r.ip, hostname: r.hostname, source: r.source };
+}
