@@ -1,0 +1,155 @@
+// homeplane.v1.ReservationService on the DhcpAdmin port.
+import type { DhcpAdmin, ReservationInput } from '../dhcp/admin.ts';
+import type { ReservationRecord } from '../dhcp/reservations.ts';
+import type { Logger } from '../dhcp/server.ts';
+import { InvalidInputError } from '../dhcp/errors.ts';
+import type {
+  CreateReservationFromLeaseRequest,
+  ListReservationsRequest,
+  ListReservationsResponse,
+  Reservation,
+  ReservationServiceServer,
+  UpdateReservationRequest,
+} from '../../proto/gen/homeplane/v1/reservation.ts';
+import { unary } from './status.ts';
+import { reservationSourceFilter, reservationToProto } from './translate.ts';
+import { optionalClientId, optionalHostname, optionalMac, pageSize, requireAddress, subnetFilter } from './input.ts';
+import { decodePageToken, encodePageToken } from './page-token.ts';
+
+/** The fields UpdateReservation may change (reservation.proto UpdateReservationRequest.update_mask). */
+const UPDATABLE = ['mac', 'client_id', 'address', 'hostname'] as const;
+type Updatable = (typeof UPDATABLE)[number];
+
+const NOT_UPDATABLE_REASON: Readonly<Record<string, string>> = {
+  subnet: 'the subnet follows the address; change "address" instead',
+  id: 'is set by the server and cannot change',
+  source: 'is set by the server and cannot change',
+};
+
+function requireReservation(reservation: Reservation | undefined): Reservation {
+  if (reservation === undefined) throw new InvalidInputError('reservation', 'is required');
+  return reservation;
+}
+
+function requireId(field: string, id: string): string {
+  if (id === '') throw new InvalidInputError(field, 'is required; give the id of a reservation (ListReservations shows them)');
+  return id;
+}
+
+function creationInput(reservation: Reservation): ReservationInput {
+  const input: ReservationInput = {
+    ip: requireAddress('reservation.address', reservation.address),
+    mac: optionalMac('reservation.mac', reservation.mac),
+    clientId: optionalClientId('reservation.client_id', reservation.clientId),
+    hostname: optionalHostname('reservation.hostname', reservation.hostname),
+  };
+  if (input.mac === null && input.clientId === null) {
+    throw new InvalidInputError('reservation.mac', 'a reservation needs a mac, a client_id, or both');
+  }
+  const subnet = subnetFilter('reservation.subnet', reservation.subnet);
+  if (subnet !== undefined) input.subnetId = subnet;
+  return input;
+}
+
+/** The fields an update changes: those named in the mask, or (empty mask) those given non-empty. */
+function updatedFields(reservation: Reservation, mask: readonly string[]): Set<Updatable> {
+  if (mask.length === 0) {
+    const given = { mac: reservation.mac, client_id: reservation.clientId, address: reservation.address, hostname: reservation.hostname };
+    return new Set(UPDATABLE.filter((name) => given[name] !== ''));
+  }
+  const fields = new Set<Updatable>();
+  for (const path of mask) {
+    if (!(UPDATABLE as readonly string[]).includes(path)) {
+      const reason = NOT_UPDATABLE_REASON[path] ?? `is not a field that can be updated; use ${UPDATABLE.join(', ')}`;
+      throw new InvalidInputError('update_mask', `"${path}" ${reason}`);
+    }
+    fields.add(path as Updatable);
+  }
+  return fields;
+}
+
+function updatePatch(request: UpdateReservationRequest): { id: string; patch: Partial<ReservationInput> } {
+  const reservation = requireReservation(request.reservation);
+  const id = requireId('reservation.id', reservation.id);
+  const patch: Partial<ReservationInput> = {};
+  for (const field of updatedFields(reservation, request.updateMask ?? [])) {
+    if (field === 'mac') patch.mac = optionalMac('reservation.mac', reservation.mac);
+    if (field === 'client_id') patch.clientId = optionalClientId('reservation.client_id', reservation.clientId);
+    if (field === 'hostname') patch.hostname = optionalHostname('reservation.hostname', reservation.hostname);
+    if (field === 'address') patch.ip = requireAddress('reservation.address', reservation.address);
+  }
+  return { id, patch };
+}
+
+function compareByAddress(a: ReservationRecord, b: ReservationRecord): number {
+  return a.ip - b.ip || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Cursor of a reservation list: "<ip>/<id>" of the last item of the page. */
+function cursorOf(reservation: ReservationRecord): string {
+  return `${reservation.ip}/${reservation.id}`;
+}
+
+function listReservations(admin: DhcpAdmin, request: ListReservationsRequest): ListReservationsResponse {
+  const subnet = subnetFilter('subnet', request.subnet);
+  const source = reservationSourceFilter(request.source, 'source');
+  const filters = { subnet, source, query: request.query };
+  const limit = pageSize('page_size', request.pageSize);
+  const after = decodePageToken('page_token', request.pageToken, filters);
+  const { items, revision } = admin.listReservations({
+    ...(subnet === undefined ? {} : { subnet }),
+    ...(request.query === '' ? {} : { query: request.query }),
+  });
+  const matching = items.filter((r) => source === undefined || r.source === source).sort(compareByAddress);
+  const start = after === null ? 0 : matching.findIndex((r) => compareCursor(r, after) > 0);
+  const page = start < 0 ? [] : matching.slice(start, start + limit);
+  const more = start >= 0 && start + limit < matching.length;
+  return {
+    reservations: page.map(reservationToProto),
+    nextPageToken: more ? encodePageToken(cursorOf(page[page.length - 1]!), filters) : '',
+    revision,
+    totalSize: matching.length,
+  };
+}
+
+/** Orders a reservation against a cursor "<ip>/<id>" the way compareByAddress orders two. */
+function compareCursor(reservation: ReservationRecord, cursor: string): number {
+  const slash = cursor.indexOf('/');
+  const ip = Number(cursor.slice(0, slash));
+  if (slash < 0 || !Number.isInteger(ip)) {
+    throw new InvalidInputError('page_token', 'is not a page token from this server; pass next_page_token unchanged');
+  }
+  const id = cursor.slice(slash + 1);
+  return reservation.ip - ip || (reservation.id < id ? -1 : reservation.id > id ? 1 : 0);
+}
+
+/** Absent: the lease's own hostname; present and empty: none (reservation.proto). */
+function hostnameFromLease(admin: DhcpAdmin, address: number, request: CreateReservationFromLeaseRequest): string | null {
+  if (request.hostname === undefined) return admin.getLease(address).lease.hostname;
+  return optionalHostname('hostname', request.hostname);
+}
+
+export function reservationService(admin: DhcpAdmin, logger: Logger): ReservationServiceServer {
+  return {
+    listReservations: unary('ListReservations', logger, (request: ListReservationsRequest) => listReservations(admin, request)),
+    getReservation: unary('GetReservation', logger, (request) => ({
+      reservation: reservationToProto(admin.getReservation(requireId('id', request.id))),
+    })),
+    createReservation: unary('CreateReservation', logger, async (request) => {
+      const stored = await admin.createReservation(creationInput(requireReservation(request.reservation)));
+      return { reservation: reservationToProto(stored) };
+    }),
+    updateReservation: unary('UpdateReservation', logger, async (request: UpdateReservationRequest) => {
+      const { id, patch } = updatePatch(request);
+      return { reservation: reservationToProto(await admin.updateReservation(id, patch)) };
+    }),
+    deleteReservation: unary('DeleteReservation', logger, async (request) => ({
+      reservation: reservationToProto(await admin.deleteReservation(requireId('id', request.id))),
+    })),
+    createReservationFromLease: unary('CreateReservationFromLease', logger, async (request: CreateReservationFromLeaseRequest) => {
+      const address = requireAddress('address', request.address);
+      const hostname = hostnameFromLease(admin, address, request);
+      return { reservation: reservationToProto(await admin.createReservationFromLease(address, hostname)) };
+    }),
+  };
+}

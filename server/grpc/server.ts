@@ -1,0 +1,135 @@
+// The daemon's gRPC server: homeplane.v1 services on the domain's ports, bearer-token auth on
+// every call, health checking and reflection, and a graceful shutdown that leaves every watcher
+// a resume point.
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import type { DhcpAdmin } from '../dhcp/admin.ts';
+import type { Logger } from '../dhcp/server.ts';
+import type { EventFeed, EventLogReader } from '../events/types.ts';
+import { LeaseServiceService } from '../../proto/gen/homeplane/v1/lease.ts';
+import { ReservationServiceService } from '../../proto/gen/homeplane/v1/reservation.ts';
+import { SubnetServiceService } from '../../proto/gen/homeplane/v1/subnet.ts';
+import { StatsServiceService } from '../../proto/gen/homeplane/v1/stats.ts';
+import { bearerTokenInterceptor } from './auth.ts';
+import { eventServiceWithFrames } from './frames.ts';
+import { leaseService } from './lease-service.ts';
+import { reservationService } from './reservation-service.ts';
+import { statsService, subnetService } from './inventory-services.ts';
+import { addReflection, HOMEPLANE_SERVICES } from './reflection.ts';
+import type { SubnetSettings } from './translate.ts';
+import { WatchHub } from './watch.ts';
+import type { Snapshot } from './watcher.ts';
+
+export interface GrpcServerOptions {
+  /** "host:port" (port 0: any free port) or "unix:/path/to/socket". */
+  listen: string;
+  /** What every call must present as `authorization: Bearer <token>` (see token.ts). */
+  token: string;
+  admin: DhcpAdmin;
+  log: EventLogReader;
+  feed: EventFeed;
+  /** The current objects as event drafts (their kinds are not used), read in one tick with the revision they reflect. */
+  snapshot: () => Snapshot;
+  logger: Logger;
+  /** An idle watcher gets a Bookmark after this long with nothing sent. Default 15 s. */
+  bookmarkIntervalMs?: number;
+  /** Bytes a watcher may have waiting before it is dropped. Default 8 MiB. */
+  watcherQueueBytes?: number;
+  /** The config's subnets, for the settings ListSubnets reports beside the usage (pools, routers, ...). */
+  subnetSettings?: SubnetSettings;
+  /** Events per log read while a watcher catches up. Default 500. */
+  replayChunkEvents?: number;
+  /** How long a dropped watcher's RESOURCE_EXHAUSTED may take to go out before its stream is reset. Default 1 s. */
+  overflowGraceMs?: number;
+}
+
+export interface GrpcServer {
+  /** The bound address: "host:port" with the real port, or the "unix:" address as given. */
+  readonly address: string;
+  /** Watch streams open now. */
+  readonly openWatches: number;
+  /**
+   * Health NOT_SERVING, a last Bookmark and UNAVAILABLE to every watcher, then waits for calls
+   * to finish; after `deadlineMs` the remaining connections are cut. Safe to call twice.
+   */
+  shutdown(deadlineMs: number): Promise<void>;
+}
+
+const DEFAULTS = {
+  bookmarkIntervalMs: 15_000,
+  watcherQueueBytes: 8 * 1024 * 1024,
+  replayChunkEvents: 500,
+  overflowGraceMs: 1_000,
+};
+
+/** Keepalive pings find clients that vanished without closing (their watchers then end). */
+const SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.keepalive_time_ms': 60_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+};
+
+function bind(server: grpc.Server, listen: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, port) => {
+      if (err) reject(new Error(`gRPC cannot listen on ${listen}: ${err.message}`));
+      else if (listen.startsWith('unix:')) resolve(listen);
+      else resolve(`${listen.slice(0, listen.lastIndexOf(':'))}:${port}`);
+    });
+  });
+}
+
+export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
+  const { admin, log, feed, logger } = options;
+  const server = new grpc.Server({ ...SERVER_OPTIONS, interceptors: [bearerTokenInterceptor(options.token)] });
+  const hub = new WatchHub({
+    log,
+    feed,
+    snapshot: options.snapshot,
+    logger,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULTS.bookmarkIntervalMs,
+    queueBytes: options.watcherQueueBytes ?? DEFAULTS.watcherQueueBytes,
+    replayChunk: options.replayChunkEvents ?? DEFAULTS.replayChunkEvents,
+    overflowGraceMs: options.overflowGraceMs ?? DEFAULTS.overflowGraceMs,
+  });
+  server.addService(eventServiceWithFrames, { watch: hub.watch });
+  server.addService(LeaseServiceService, leaseService(admin, logger));
+  server.addService(ReservationServiceService, reservationService(admin, logger));
+  server.addService(SubnetServiceService, subnetService(admin, options.subnetSettings, logger));
+  server.addService(StatsServiceService, statsService(admin, log, logger));
+  const healthNames = ['', ...HOMEPLANE_SERVICES];
+  const health = new HealthImplementation(Object.fromEntries(healthNames.map((name) => [name, 'SERVING' as const])));
+  health.addToServer(server);
+  addReflection(server);
+
+  const address = await bind(server, options.listen);
+  logger.info({ address }, 'gRPC API listening');
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = async (deadlineMs: number): Promise<void> => {
+    for (const name of healthNames) health.setStatus(name, 'NOT_SERVING');
+    hub.shutdown();
+    let timer: NodeJS.Timeout | undefined;
+    const finished = new Promise<'finished'>((resolve) => server.tryShutdown(() => resolve('finished')));
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), deadlineMs);
+    });
+    const outcome = await Promise.race([finished, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      logger.warn({ deadlineMs }, 'gRPC calls still open at the shutdown deadline; closing their connections');
+      server.forceShutdown();
+    }
+    logger.info({}, 'gRPC API stopped');
+  };
+
+  return {
+    address,
+    get openWatches() {
+      return hub.size;
+    },
+    shutdown(deadlineMs) {
+      stopping ??= shutdown(deadlineMs);
+      return stopping;
+    },
+  };
+}

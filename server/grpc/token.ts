@@ -1,0 +1,97 @@
+// The shared secret every gRPC call presents as `authorization: Bearer <token>`. It lives in
+// <dataDir>/grpc.token (design.md), made on first start with mode 0600 and reused afterwards, so
+// the dashboard (or a user's grpcurl) reads the same value across daemon restarts.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** 32 random bytes: 256 bits, far beyond guessing; base64url keeps it header- and shell-safe. */
+const TOKEN_BYTES = 32;
+
+/** A token shorter than this was not written by us (or was truncated): refuse it. */
+const MIN_TOKEN_LENGTH = 16;
+
+/** Permission bits for group and others: none may be set on a file holding a secret. */
+const GROUP_OR_OTHER = 0o077;
+
+export class TokenFileError extends Error {
+  override name = 'TokenFileError';
+}
+
+/**
+ * Returns the token stored in `file`, creating the file (and its folder) with a new random token
+ * when it does not exist. Refuses a file that group or others may read or write, as ssh does for
+ * private keys: the secret may already have leaked, and silently tightening the mode would hide it.
+ */
+export async function ensureToken(file: string): Promise<string> {
+  const existing = await readToken(file);
+  if (existing !== null) return existing;
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  await writeAtomically(file, `${token}\n`);
+  return token;
+}
+
+/** The token in `file`, or null when there is no such file. */
+async function readToken(file: string): Promise<string | null> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    const { mode } = await handle.stat();
+    if ((mode & GROUP_OR_OTHER) !== 0) {
+      const octal = (mode & 0o777).toString(8).padStart(4, '0');
+      throw new TokenFileError(
+        `${file}: the gRPC token file is accessible to group or others (mode ${octal}); ` +
+          `restrict it with "chmod 600 ${file}" (or delete it to make a new token)`,
+      );
+    }
+    const token = (await handle.readFile('utf8')).trim();
+    if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+      throw new TokenFileError(`${file}: the gRPC token file does not hold a token; delete it to make a new one`);
+    }
+    return token;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes a temporary file beside the target (same file system), flushes it, and renames it into
+ * place, so a reader sees either no file or the whole token, never a partial one (a crash between
+ * the steps leaves only a stray temporary file).
+ */
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temporary, 'wx', 0o600);
+    try {
+      // The umask can only clear bits, but be explicit: the mode is the point of this file.
+      await handle.chmod(0o600);
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  } catch (err) {
+    await rm(temporary, { force: true });
+    throw err;
+  }
+  await syncFolder(dirname(file));
+}
+
+/** Makes the rename itself durable (POSIX: a directory entry is data of the directory). */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+

@@ -1,0 +1,208 @@
+// One Watch stream, from subscription to its end.
+//
+// Order (design.md, event.proto): subscribe to the feed first, then catch up from the log, then
+// live. While catching up, publications are ignored: every one of them is already committed, so
+// the log reads that follow return it. Catching up ends in the tick whose read comes back short
+// (fewer events than asked: nothing newer is committed), and the watcher turns live in that same
+// tick, before any later commit can publish. Live, a batch is forwarded when it holds revisions
+// above `position`, so a batch published after being read from the log is not sent twice.
+//
+// A revision the log no longer holds (compacted), or one beyond its newest (the database was
+// replaced), cannot be resumed from: Reset, the current objects as snapshot events, Synced at the
+// snapshot's revision, then catching up from there as above.
+import * as grpc from '@grpc/grpc-js';
+import type { EventDraft, EventFeed, EventLogReader, StoredEvent } from '../events/types.ts';
+import type { Logger } from '../dhcp/server.ts';
+import type { KindFilter } from './kinds.ts';
+import { Outbox } from './outbox.ts';
+import { batchFrame, bookmarkFrame, resetFrame, snapshotFrame, syncedFrame, type LiveFrames } from './frames.ts';
+import { resetForOverload } from './stream-reset.ts';
+import { statusOf } from './status.ts';
+
+/** The current objects, read in one tick together with the revision they reflect. */
+export interface Snapshot {
+  revision: number;
+  events: EventDraft[];
+}
+
+export interface WatcherDeps {
+  log: EventLogReader;
+  feed: EventFeed;
+  snapshot: () => Snapshot;
+  logger: Logger;
+  liveFrames: LiveFrames;
+  bookmarkIntervalMs: number;
+  queueBytes: number;
+  /** Events per log read (and per replayed EventBatch). */
+  replayChunk: number;
+  /** How long an overflowed watcher's status may take to reach the client before a reset. */
+  overflowGraceMs: number;
+}
+
+type WatchCall = grpc.ServerWritableStream<unknown, Buffer>;
+
+type Phase = 'catching-up' | 'live' | 'ended';
+
+export class Watcher {
+  private phase: Phase = 'catching-up';
+  /** Every event up to this revision is sent or filtered out; null while a snapshot is under way. */
+  private position: number | null = null;
+  private readonly outbox: Outbox;
+  private unsubscribe: (() => void) | null = null;
+  private bookmarkTimer: NodeJS.Timeout | null = null;
+  private sentSinceTick = false;
+
+  constructor(
+    private readonly call: WatchCall,
+    private readonly filter: KindFilter,
+    private readonly deps: WatcherDeps,
+    private readonly onEnded: (watcher: Watcher) => void,
+  ) {
+    this.outbox = new Outbox(call, deps.queueBytes);
+  }
+
+  start(since: number): void {
+    const stop = () => this.stop();
+    this.call.on('cancelled', stop);
+    this.call.on('close', stop);
+    this.call.on('error', stop);
+    this.unsubscribe = this.deps.feed.subscribe((events) => this.onCommitted(events));
+    this.bookmarkTimer = setInterval(() => this.onBookmarkTick(), this.deps.bookmarkIntervalMs);
+    this.bookmarkTimer.unref();
+    this.catchUp(since).catch((err: unknown) => this.fail(err));
+  }
+
+  get ended(): boolean {
+    return this.phase === 'ended';
+  }
+
+  /** Shutdown: what is queued, a last Bookmark, then UNAVAILABLE. */
+  endForShutdown(): void {
+    if (this.ended) return;
+    if (this.position !== null) this.outbox.push(bookmarkFrame(this.position));
+    this.outbox.flush();
+    this.stop();
+    this.endWith(grpc.status.UNAVAILABLE, 'the daemon is shutting down; call Watch again from your last revision');
+  }
+
+  private async catchUp(since: number): Promise<void> {
+    const { log, replayChunk } = this.deps;
+    this.position = this.resumable(since) ? since : await this.sendSnapshot();
+    while (this.phase === 'catching-up') {
+      await this.outbox.whenRoom();
+      if (this.phase !== 'catching-up') return;
+      if (!this.resumable(this.position!)) {
+        this.position = await this.sendSnapshot();
+        continue;
+      }
+      const events = log.readSince(this.position!, replayChunk);
+      this.forward(events, batchFrame(events, this.filter), 'push');
+      // A short read saw every committed event: go live in this same tick (see the file comment).
+      if (events.length < replayChunk) this.phase = 'live';
+    }
+  }
+
+  /** Can the log replay everything after `revision`? */
+  private resumable(revision: number): boolean {
+    const { log } = this.deps;
+    return revision <= log.lastRevision() && revision >= log.firstRetainedRevision() - 1;
+  }
+
+  /** Reset, the snapshot in paced frames, Synced; returns the snapshot's revision. */
+  private async sendSnapshot(): Promise<number> {
+    this.position = null;
+    this.emit(resetFrame());
+    const snapshot = this.deps.snapshot();
+    const takenAt = Date.now();
+    const chunk = this.deps.replayChunk;
+    for (let start = 0; start < snapshot.events.length; start += chunk) {
+      await this.outbox.whenRoom();
+      if (this.ended) return snapshot.revision;
+      const frame = snapshotFrame(snapshot.events.slice(start, start + chunk), this.filter, takenAt);
+      if (frame !== null) this.emit(frame);
+    }
+    this.emit(syncedFrame(snapshot.revision));
+    return snapshot.revision;
+  }
+
+  private onCommitted(events: readonly StoredEvent[]): void {
+    if (this.phase !== 'live' || events.length === 0) return;
+    try {
+      const position = this.position!;
+      if (events[events.length - 1]!.revision <= position) return;
+      if (events[0]!.revision > position) {
+        this.forward(events, this.deps.liveFrames.of(events, this.filter), 'offer');
+      } else {
+        const fresh = events.filter((e) => e.revision > position);
+        this.forward(fresh, batchFrame(fresh, this.filter), 'offer');
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Advances the position past `events` and sends their frame (null: all filtered out). */
+  private forward(events: readonly StoredEvent[], frame: Buffer | null, how: 'push' | 'offer'): void {
+    if (events.length === 0) return;
+    this.position = events[events.length - 1]!.revision;
+    if (frame === null) return;
+    this.sentSinceTick = true;
+    if (how === 'push') this.outbox.push(frame);
+    else if (!this.outbox.offer(frame)) this.overflow();
+  }
+
+  private emit(frame: Buffer): void {
+    this.sentSinceTick = true;
+    this.outbox.push(frame);
+  }
+
+  /** A Bookmark when a whole interval passed with nothing sent and nothing waiting. */
+  private onBookmarkTick(): void {
+    const idle = !this.sentSinceTick;
+    this.sentSinceTick = false;
+    if (!idle || this.phase !== 'live' || !this.outbox.empty) return;
+    this.outbox.push(bookmarkFrame(this.position!));
+  }
+
+  private overflow(): void {
+    const pendingBytes = this.outbox.pendingBytes;
+    this.stop();
+    this.deps.logger.warn(
+      { peer: this.call.getPeer(), pendingBytes, limitBytes: this.deps.queueBytes },
+      'watcher dropped: it reads events more slowly than they come',
+    );
+    this.endWith(
+      grpc.status.RESOURCE_EXHAUSTED,
+      `this watcher fell more than ${this.deps.queueBytes} bytes behind and was dropped; call Watch again from your last revision`,
+    );
+    // The status queues behind unsent data; a client that reads nothing would never see it.
+    const grace = setTimeout(() => {
+      if (!resetForOverload(this.call)) this.deps.logger.warn({}, 'cannot reset an overflowed watch stream');
+    }, this.deps.overflowGraceMs);
+    grace.unref();
+  }
+
+  private fail(err: unknown): void {
+    if (this.ended) return;
+    const status = statusOf(err, 'Watch', this.deps.logger);
+    this.stop();
+    this.endWith(status.code, status.details);
+  }
+
+  /** Leaves the feed and the timer and drops what is queued; the caller ends the stream (or it ended). */
+  private stop(): void {
+    if (this.ended) return;
+    this.phase = 'ended';
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.bookmarkTimer !== null) clearInterval(this.bookmarkTimer);
+    this.bookmarkTimer = null;
+    this.outbox.discard();
+    this.onEnded(this);
+  }
+
+  private endWith(code: grpc.status, details: string): void {
+    // grpc-js turns an 'error' event on a server stream into the call's status (after what was written).
+    this.call.emit('error', { code, details, metadata: new grpc.Metadata() });
+  }
+}
