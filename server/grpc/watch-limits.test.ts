@@ -1,0 +1,105 @@
+// Watch under abuse: a client that stops reading is dropped (RESOURCE_EXHAUSTED, or a reset when
+// flow control holds the status back) without hurting the others, and 10,000 connects and
+// cancels leave no subscriber and no growing heap behind.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import * as grpc from '@grpc/grpc-js';
+import { testLease } from './testing/fake-admin.ts';
+import { startHarness, waitFor, WatchRecorder } from './testing/harness.ts';
+
+function isContiguous(revisions: number[]): boolean {
+  return revisions.every((r, i) => i === 0 || r === revisions[i - 1]! + 1);
+}
+
+describe('Watch: a slow consumer', () => {
+  test('a client that does not read is dropped with RESOURCE_EXHAUSTED; the subscriber goes, others are unaffected', async () => {
+    const h = await startHarness({ watcherQueueBytes: 64 * 1024, overflowGraceMs: 200 });
+    try {
+      const since = h.log.lastRevision();
+      const healthy = new WatchRecorder(h.separateEventClient(), { sinceRevision: since });
+      const stalled = new WatchRecorder(h.separateEventClient(), { sinceRevision: since });
+      stalled.stream.pause();
+      await waitFor(() => h.log.subscriberCount === 2, 'both subscriptions');
+
+      // About 20 MB of events, far beyond the HTTP/2 windows and the 64 KiB queue.
+      const hostname = 'h'.repeat(60);
+      let committed = 0;
+      for (let batch = 0; batch < 400 && h.log.subscriberCount === 2; batch++) {
+        h.log.commit(Array.from({ length: 50 }, (_, i) => ({ kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname, fqdn: `${hostname}.lab.home` }) })));
+        committed += 50;
+        await new Promise((r) => setImmediate(r));
+      }
+      await waitFor(() => h.log.subscriberCount === 1 && h.server.openWatches === 1, 'the stalled watcher to be dropped');
+      assert.ok(h.logLines.some((l) => l.level === 'warn' && /watcher dropped/.test(l.msg)), 'the drop is logged');
+
+      await healthy.until((w) => w.revisions.length === committed, 'the healthy watcher to get every event', 10_000);
+      assert.ok(isContiguous(healthy.revisions));
+      assert.equal(healthy.error, null);
+
+      // Reading again, the stalled client finds its stream ended: it resumes from its last revision.
+      stalled.stream.resume();
+      await stalled.until((w) => w.error !== null, 'the stalled stream to end', 5_000);
+      assert.equal(stalled.error!.code, grpc.status.RESOURCE_EXHAUSTED);
+      assert.ok(stalled.revisions.length < committed, 'it was dropped before the end');
+      assert.ok(isContiguous(stalled.revisions), 'what it got has no gap, so resuming from its last revision is safe');
+      assert.deepEqual(stalled.revisions.slice(0, 1), [since + 1]);
+      await healthy.cancel();
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+function heapAfterGc(gc: () => void): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+describe('Watch: no leak', () => {
+  test('10,000 connects and cancels leave no subscriber, no watcher and no growing heap', async (t) => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const h = await startHarness();
+    try {
+      h.log.commit([{ kind: 'lease.granted', lease: testLease('10.123.0.5') }]);
+      const since = h.log.lastRevision() - 1;
+      // nghttp2 (Node >= 20.9) closes a connection whose client resets more than 1,000 streams
+      // in a burst (the HTTP/2 "rapid reset" defence), so the clients take a new connection
+      // every 250 watches, which also churns connections on the server.
+      const cycle = async (count: number) => {
+        const parallel = 50;
+        let client = h.separateEventClient();
+        for (let done = 0; done < count; done += parallel) {
+          if (done % 250 === 0) {
+            client.close();
+            client = h.separateEventClient();
+          }
+          await Promise.all(
+            Array.from({ length: parallel }, async () => {
+              const watch = new WatchRecorder(client, { sinceRevision: since });
+              await watch.until((w) => w.revisions.length === 1, 'the replayed event');
+              await watch.cancel();
+              assert.equal(watch.error?.code, grpc.status.CANCELLED);
+            }),
+          );
+        }
+        client.close();
+        await waitFor(() => h.log.subscriberCount === 0 && h.server.openWatches === 0, 'every subscriber to go');
+      };
+      await cycle(1_000); // warm-up: lazy allocations, JIT, pools
+      const before = heapAfterGc(gc);
+      await cycle(9_000);
+      const grown = heapAfterGc(gc) - before;
+      t.diagnostic(`heap grew by ${(grown / 1024).toFixed(0)} KiB over 9,000 watches`);
+      assert.equal(h.log.subscriberCount, 0);
+      assert.equal(h.server.openWatches, 0);
+      // A leak of even 500 bytes per call would show as 4.5 MB.
+      assert.ok(grown < 4 * 1024 * 1024, `heap grew by ${(grown / 1024 / 1024).toFixed(1)} MiB over 9,000 watches`);
+    } finally {
+      await h.close();
+    }
+  });
+});
