@@ -11,7 +11,7 @@ type HealthStatus = { status: string };
 
 function healthClient(address: string) {
   const Client = grpc.makeGenericClientConstructor(healthService as grpc.ServiceDefinition, 'Health');
-  return new Client(address, grpc.credentials.createInsecure()) as grpc.Client & {
+  return new Client(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
     Check(request: { service: string }, callback: (err: grpc.ServiceError | null, response: HealthStatus) => void): void;
     Watch(request: { service: string }): grpc.ClientReadableStream<HealthStatus>;
   };
