@@ -50,11 +50,17 @@ export function homeplaneBenchConfig(serverInterface: string, dataDir: string, d
  * Kea's equivalent: memfile backend writing every lease to a CSV file (Kea's default durability,
  * comparable to Homeplane's 'process': it survives a crash of the server, not of the machine),
  * lease file cleanup off so it does not run mid-step. UDP sockets, as Homeplane uses: relayed
- * traffic needs no raw sockets. Kea 2.2's default is single-threaded, like the Node daemon.
+ * traffic needs no raw sockets. Single-threaded (Kea 2.2's default, like the Node daemon) unless
+ * asked for. Kea leaves its socket's receive buffer at the kernel default (net.core.rmem_default,
+ * 208 KiB here) where Homeplane asks for 4 MiB: bursts Homeplane queues, Kea may drop.
  */
-export function keaBenchConfig(serverInterface: string, leaseFile: string): Record<string, unknown> {
+export function keaBenchConfig(serverInterface: string, leaseFile: string, multiThreaded = false): Record<string, unknown> {
   return {
     Dhcp4: {
+      // Kea 2.2 can also read packets on one thread and answer on a pool of them (off by default).
+      'multi-threading': multiThreaded
+        ? { 'enable-multi-threading': true, 'thread-pool-size': 2, 'packet-queue-size': 64 }
+        : { 'enable-multi-threading': false },
       'interfaces-config': { interfaces: [serverInterface], 'dhcp-socket-type': 'udp' },
       'lease-database': { type: 'memfile', persist: true, name: leaseFile, 'lfc-interval': 0 },
       'valid-lifetime': BENCH_LEASE_SECONDS,

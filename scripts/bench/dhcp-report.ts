@@ -86,7 +86,7 @@ export function formatSteps(results: readonly StepResult[]): string {
 }
 
 export function formatVerdicts(list: readonly ServerVerdict[], topRate: number): string {
-  const kea = list.find((v) => v.server === 'kea');
+  const kea = list.find((v) => v.server === 'kea') ?? list.find((v) => v.server === 'kea-mt');
   const header = ['server', `best rate (<=${MAX_LOSS_PERCENT}% loss)`, 'done/s', 'DO avg/max ms', 'RA avg/max ms', 'cpu us/DORA', 'x Kea', 'peak done/s', 'x Kea'];
   const rows = list.map((v) => {
     const best = v.best;

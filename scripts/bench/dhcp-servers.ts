@@ -9,8 +9,10 @@ import { LabDaemon } from '../lab/daemon.ts';
 import { runCommand } from '../lab/command.ts';
 import { BENCH_SERVER_ADDRESS, homeplaneBenchConfig, keaBenchConfig, type Durability } from './dhcp-lab.ts';
 
-export type ServerName = 'kea' | 'homeplane-process' | 'homeplane-power';
-export const SERVER_NAMES: readonly ServerName[] = ['kea', 'homeplane-process', 'homeplane-power'];
+export type ServerName = 'kea' | 'kea-mt' | 'homeplane-process' | 'homeplane-power';
+/** Measured by default; kea-mt (Kea with its multi-threading on) on request. */
+export const DEFAULT_SERVERS: readonly ServerName[] = ['kea', 'homeplane-process', 'homeplane-power'];
+export const SERVER_NAMES: readonly ServerName[] = [...DEFAULT_SERVERS, 'kea-mt'];
 
 export interface RunningServer {
   readonly name: ServerName;
@@ -40,7 +42,7 @@ export interface StartOptions {
 const READY_TIMEOUT_MS = 10_000;
 
 export function startServer(lab: Lab, name: ServerName, opts: StartOptions): Promise<RunningServer> {
-  if (name === 'kea') return startKea(lab, opts.dir);
+  if (name === 'kea' || name === 'kea-mt') return startKea(lab, name, opts.dir);
   return startHomeplane(lab, name === 'homeplane-power' ? 'power' : 'process', opts);
 }
 
@@ -100,13 +102,14 @@ function restoreEnv(name: string, value: string | undefined): void {
   else process.env[name] = value;
 }
 
-async function startKea(lab: Lab, dir: string): Promise<RunningServer> {
+async function startKea(lab: Lab, name: 'kea' | 'kea-mt', dir: string): Promise<RunningServer> {
   mkdirSync('/run/kea', { recursive: true }); // Debian's Kea insists on it even with the overrides below
   mkdirSync(dir, { recursive: true });
   let child: ChildProcess | null = null;
   try {
     const configFile = join(dir, 'kea-dhcp4.json');
-    writeFileSync(configFile, JSON.stringify(keaBenchConfig(lab.subnets[0]!.serverInterface, join(dir, 'leases4.csv'))));
+    const config = keaBenchConfig(lab.subnets[0]!.serverInterface, join(dir, 'leases4.csv'), name === 'kea-mt');
+    writeFileSync(configFile, JSON.stringify(config));
     child = lab.spawn(lab.serverNamespace, 'kea-dhcp4', ['-c', configFile], {
       // Lock and pid files in our folder, not /run/kea: runs never see each other's.
       env: { ...process.env, KEA_LOCKFILE_DIR: dir, KEA_PIDFILE_DIR: dir },
@@ -114,7 +117,7 @@ async function startKea(lab: Lab, dir: string): Promise<RunningServer> {
     });
     const output = collectOutput(child);
     await waitForKea(lab, child, output);
-    return keaHandle(lab, child, dir);
+    return keaHandle(lab, name, child, dir);
   } catch (err) {
     if (child !== null) await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
@@ -122,9 +125,9 @@ async function startKea(lab: Lab, dir: string): Promise<RunningServer> {
   }
 }
 
-function keaHandle(lab: Lab, child: ChildProcess, dir: string): RunningServer {
+function keaHandle(lab: Lab, name: 'kea' | 'kea-mt', child: ChildProcess, dir: string): RunningServer {
   return {
-    name: 'kea',
+    name,
     cpuSeconds: () => namespaceCpuSeconds(lab),
     toggleProfiler() {
       throw new Error('the benchmark profiles only Homeplane');

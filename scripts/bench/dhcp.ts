@@ -7,6 +7,8 @@
 //   npm run bench [-- --duration 10] [--rates 1000,2000] [--servers kea,homeplane-process]
 //                 [--repeat 2] [--quick] [--profile] [--profile-rate 8000] [--profile-dir DIR]
 //
+// --servers: any of kea, homeplane-process, homeplane-power (the default) and kea-mt (Kea with
+// its multi-threading on, a stronger baseline on a machine with cores to spare).
 // --quick: two short steps (under a minute in all), a smoke run of the whole machinery.
 // --repeat N: run the whole alternation N times; a server keeps up with a rate when its best
 // run there does (other work on the machine only ever slows a run down, never speeds it up).
@@ -21,7 +23,7 @@ import { withLab, type Lab } from '../lab/lab.ts';
 import { onProcessEnd } from '../lab/exit-cleanup.ts';
 import { BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS, benchLabOptions } from './dhcp-lab.ts';
 import { runPerfdhcp, type PerfdhcpStep } from './dhcp-perfdhcp.ts';
-import { SERVER_NAMES, startServer, type ServerName } from './dhcp-servers.ts';
+import { DEFAULT_SERVERS, SERVER_NAMES, startServer, type ServerName } from './dhcp-servers.ts';
 import { figures, formatSteps, formatVerdicts, MAX_LOSS_PERCENT, verdicts, type StepResult } from './dhcp-report.ts';
 import { formatProfile, readCpuProfile, summariseProfile } from './dhcp-profile.ts';
 
@@ -56,7 +58,7 @@ function readOptions(argv: string[]): BenchOptions {
   });
   const rates = values.rates?.split(',').map(Number) ?? (values.quick ? QUICK_RATES : DEFAULT_RATES);
   const seconds = Number(values.duration ?? (values.quick ? 3 : 10));
-  const servers = (values.servers?.split(',') ?? SERVER_NAMES) as ServerName[];
+  const servers = (values.servers?.split(',') ?? DEFAULT_SERVERS) as ServerName[];
   if (rates.some((r) => !Number.isInteger(r) || r <= 0)) throw new Error(`--rates: "${values.rates}" is not a list of whole rates per second, like 1000,2000`);
   if (!Number.isInteger(seconds) || seconds <= 0) throw new Error(`--duration: "${values.duration}" is not a whole number of seconds`);
   const unknown = servers.filter((s) => !SERVER_NAMES.includes(s));
