@@ -223,7 +223,8 @@ export class FakeDhcpAdmin implements DhcpAdmin {
       }
     }
     const holder = this.leases.get(input.ip);
-    if (holder !== undefined && holder.state === 'active' && holder.hwAddress !== input.mac && holder.clientId !== input.clientId) {
+    const sameClient = holder !== undefined && (holder.hwAddress === input.mac || (holder.clientId !== null && holder.clientId === input.clientId));
+    if (holder !== undefined && holder.state === 'active' && !sameClient) {
       throw new ConflictError(`${formatIPv4(input.ip)} is held by an active lease of ${holder.hwAddress}`);
     }
     return { subnetId: subnet.id, mac: input.mac, clientId: input.clientId, ip: input.ip, hostname: input.hostname };
