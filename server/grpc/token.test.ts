@@ -37,7 +37,7 @@ describe('ensureToken', () => {
   });
 
   test('a file that holds no token is refused rather than served with', async () => {
-    for (const [name, content] of [['empty', ''], ['short', 'abc\n'], ['two words', 'abcdefghijklmnop qrstuvwxyz\n']]) {
+    for (const [name, content] of [['empty', ''], ['short', 'abc\n'], ['two words', 'abcdefghijklmnop qrstuvwxyz\n']] as const) {
       const file = join(root, `${name}.token`);
       writeFileSync(file, content, { mode: 0o600 });
       await assert.rejects(ensureToken(file), /does not hold a token; delete it to make a new one/);
