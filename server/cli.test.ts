@@ -60,6 +60,7 @@ test('serve on the built-in default creates its own bridge, serves only it, and 
   const ns = `hpcli${randomBytes(3).toString('hex')}`;
   assert.equal(spawnSync('ip', ['netns', 'add', ns]).status, 0);
   t.after(() => void spawnSync('ip', ['netns', 'del', ns]));
+  assert.equal(spawnSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']).status, 0); // the API listens on 127.0.0.1
   const dir = tempDir(t);
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, 'serve'], { cwd: dir, env: { ...process.env, HOMEPLANE_CONFIG: '' } });
   t.after(() => void child.kill('SIGKILL'));

@@ -12,6 +12,13 @@ import { UdpTransport } from './dhcp/transport/udp-transport.ts';
 import { interfaceAddresses, interfaceExists } from './dhcp/transport/interfaces.ts';
 import { openSqlite } from './store/sqlite.ts';
 import { SqliteLeaseStore } from './store/sqlite-lease-store.ts';
+import { SqliteEventLog } from './store/sqlite-event-log.ts';
+import { SqliteLeaseQueries } from './store/sqlite-lease-queries.ts';
+import { SqliteReservationStore } from './store/sqlite-reservation-store.ts';
+import { DhcpAdminService } from './dhcp/admin-service.ts';
+import type { EventDraft } from './events/types.ts';
+import { ensureToken } from './grpc/token.ts';
+import { startGrpcServer } from './grpc/server.ts';
 import { ensureBridge } from './hypervisor/bridge.ts';
 import { canManageNetwork, canServeDhcp } from './privileges.ts';
 
@@ -31,6 +38,9 @@ export interface Daemon {
 }
 
 const STATS_INTERVAL_MS = 60_000;
+const COMPACT_INTERVAL_MS = 3_600_000;
+/** Within the 10 s the whole shutdown may take (design.md). */
+const GRPC_SHUTDOWN_DEADLINE_MS = 5_000;
 
 /** Where the gRPC token lives (design.md: <dataDir>/grpc.token, mode 0600). */
 export function tokenFileOf(config: Config): string {
@@ -41,56 +51,97 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
   mkdirSync(config.dataDir, { recursive: true });
   const builtIn = config.source === null;
   const dhcpEnabled = config.dhcp.enabled && (await prepareNetwork(config, builtIn, logger));
+  const now = (): number => Date.now();
 
   const sqlite = openSqlite({ file: join(config.dataDir, 'homeplane.db'), durability: config.dhcp.durability });
-  const store = new SqliteLeaseStore(sqlite);
-  if (!dhcpEnabled) {
-    logger.info({ dataDir: config.dataDir }, 'daemon started without DHCP');
-    return { dhcp: null, stop: () => store.close(), logStats: () => undefined };
-  }
-
+  const events = new SqliteEventLog(sqlite.raw);
+  const store = new SqliteLeaseStore(sqlite, events, now);
+  const leaseQueries = new SqliteLeaseQueries(sqlite.raw);
   const subnets = config.dhcp.subnets.map((s) => new Subnet(s));
-  const interfaces = resolveInterfaces(config.dhcp.interfaces, subnets);
+  const interfaces = dhcpEnabled ? resolveInterfaces(config.dhcp.interfaces, subnets) : new Map<string, ServedInterface>();
   const table = new LeaseTable();
   for (const lease of await store.loadAll()) table.set(lease);
   const serverIds = new Set<number>();
-  for (const name of config.dhcp.interfaces) for (const a of interfaceAddresses(name)) serverIds.add(a.address);
+  for (const name of interfaces.keys()) for (const a of interfaceAddresses(name)) serverIds.add(a.address);
   const engine = new DhcpEngine(config.dhcp, subnets, table, serverIds);
   const transport = new UdpTransport({
-    interfaces: config.dhcp.interfaces,
+    interfaces: [...interfaces.keys()],
     port: config.dhcp.port,
     onError: (err, context) => logger.debug({ err: err.message, context }, 'dhcp socket error'),
   });
-  const clock = { now: () => Date.now() };
-  const server = new DhcpServer({ engine, transport, store, clock, logger, interfaces });
-  await server.start();
-  await server.reclaim();
+  const server = new DhcpServer({ engine, transport, store, clock: { now }, logger, interfaces });
+  const admin = new DhcpAdminService({
+    engine,
+    store,
+    leases: leaseQueries,
+    reservations: new SqliteReservationStore(sqlite.raw, events, now),
+    log: events,
+    counters: () => server.counters,
+    now,
+    startedAt: now(),
+  });
 
-  const reclaimTimer = setInterval(() => void server.reclaim(), config.dhcp.reclaimInterval * 1000);
+  // The API first (design.md): its port is open and its token written before DHCP answers.
+  const token = await ensureToken(tokenFileOf(config));
+  const grpc = await startGrpcServer({
+    listen: config.grpc.listen,
+    token,
+    admin,
+    log: events,
+    feed: events,
+    snapshot: () => snapshotOf(events, leaseQueries, admin),
+    subnetSettings: config.dhcp,
+    logger,
+  });
+  logger.info({ address: grpc.address, tokenFile: tokenFileOf(config) }, 'grpc serving');
+
+  const compact = (): void => {
+    const removed = events.compact(now() - config.events.retention * 1000);
+    if (removed > 0) logger.info({ removed, firstRetained: events.firstRetainedRevision() }, 'event log compacted');
+  };
+  compact();
+  const timers = [setInterval(compact, COMPACT_INTERVAL_MS)];
   const logStats = (): void => logger.info({ dhcp: server.counters.snapshot(), leases: table.size, store: store.counters }, 'dhcp stats');
-  const statsTimer = setInterval(logStats, STATS_INTERVAL_MS);
-  reclaimTimer.unref();
-  statsTimer.unref();
-  logger.info(
-    {
-      interfaces: [...interfaces.values()].map((i) => ({ name: i.name, address: formatIPv4(i.address), subnet: i.subnet.id })),
-      port: config.dhcp.port,
-      leases: table.size,
-      durability: config.dhcp.durability,
-    },
-    'dhcp serving',
-  );
+
+  if (dhcpEnabled) {
+    await server.start();
+    await server.reclaim();
+    timers.push(setInterval(() => void server.reclaim(), config.dhcp.reclaimInterval * 1000), setInterval(logStats, STATS_INTERVAL_MS));
+    logger.info(
+      {
+        interfaces: [...interfaces.values()].map((i) => ({ name: i.name, address: formatIPv4(i.address), subnet: i.subnet.id })),
+        port: config.dhcp.port,
+        leases: table.size,
+        durability: config.dhcp.durability,
+      },
+      'dhcp serving',
+    );
+  } else {
+    logger.info({ dataDir: config.dataDir }, 'daemon running without DHCP');
+  }
+  for (const timer of timers) timer.unref();
+
   return {
-    dhcp: server,
+    dhcp: dhcpEnabled ? server : null,
     logStats,
     async stop() {
-      clearInterval(reclaimTimer);
-      clearInterval(statsTimer);
-      await server.stop();
-      logStats();
+      for (const timer of timers) clearInterval(timer);
+      // No new requests; replies whose leases are committing still go out.
+      if (dhcpEnabled) await server.stop();
+      // Watchers get a final bookmark with the last committed revision, then UNAVAILABLE.
+      await grpc.shutdown(GRPC_SHUTDOWN_DEADLINE_MS);
+      if (dhcpEnabled) logStats();
       await store.close();
     },
   };
+}
+
+/** The committed objects and the revision they reflect, read in one tick (for Watch resets). */
+function snapshotOf(events: SqliteEventLog, leases: SqliteLeaseQueries, admin: DhcpAdminService): { revision: number; events: EventDraft[] } {
+  const revision = events.lastRevision();
+  const drafts: EventDraft[] = leases.all().map((lease) => ({ kind: 'lease.granted', lease }));
+  for (const reservation of admin.listReservations({}).items) drafts.push({ kind: 'reservation.created', reservation });
+  return { revision, events: drafts };
 }
 
 /**
