@@ -78,7 +78,8 @@ export class LabDaemon {
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    const started = this.waitFor((l) => l.msg === 'dhcp serving', 20_000);
+    const from = this.logs.length; // a line of an earlier lifetime does not count
+    const started = this.waitFor((l) => l.msg === 'dhcp serving' && this.logs.indexOf(l) >= from, 20_000);
     const failed = this.exited.then((code) => {
       throw new Error(`daemon exited with ${code} before serving:\n${this.stderr}\n${this.logs.map((l) => JSON.stringify(l)).join('\n')}`);
     });
