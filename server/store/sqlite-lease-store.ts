@@ -10,6 +10,9 @@ import type { SqliteHandle } from './sqlite.ts';
 import type { EventDraft, LeaseEventKind, StoredEvent } from '../events/types.ts';
 import type { SqliteEventLog } from './sqlite-event-log.ts';
 
+/** A commit ending this recently means load: the next batch gathers writes for this long. */
+const BUSY_WINDOW_MS = 1;
+
 export interface LeaseStoreCounters {
   /** Transactions committed. */
   batchesCommitted: number;
@@ -49,7 +52,8 @@ interface PendingBatch {
   committed: Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
-  flushTimer: NodeJS.Immediate;
+  /** Cancels the scheduled flush (flushNow commits at once instead). */
+  cancelFlush: () => void;
 }
 
 export class SqliteLeaseStore implements LeaseStore {
@@ -58,6 +62,8 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly deleteRow: Database.Statement;
   private readonly commitBatch: (batch: PendingBatch) => StoredEvent[];
   private pending: PendingBatch | null = null;
+  /** performance.now() when the last commit ended; -Infinity before the first. */
+  private lastFlushEnd = -Infinity;
   private closed = false;
   private readonly stats: LeaseStoreCounters = {
     batchesCommitted: 0,
@@ -143,9 +149,20 @@ export class SqliteLeaseStore implements LeaseStore {
       reject = rej;
     });
     // setImmediate runs after this turn's I/O callbacks, so every request handled in the turn
-    // (all datagrams read in one poll) joins the batch before it commits.
-    const flushTimer = setImmediate(() => this.flush());
-    const batch: PendingBatch = { writes: new Map(), events: [], committed, resolve, reject, flushTimer };
+    // joins the batch before it commits. Under load (the previous commit ended less than
+    // BUSY_WINDOW_MS ago) a turn holds only a few requests, so the batch instead waits up to
+    // BUSY_WINDOW_MS to gather several turns' writes into one commit: fewer, larger
+    // transactions, for at most that much extra ACK latency.
+    const busy = performance.now() - this.lastFlushEnd < BUSY_WINDOW_MS;
+    let cancelFlush: () => void;
+    if (busy) {
+      const timer = setTimeout(() => this.flush(), BUSY_WINDOW_MS);
+      cancelFlush = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => this.flush());
+      cancelFlush = () => clearImmediate(immediate);
+    }
+    const batch: PendingBatch = { writes: new Map(), events: [], committed, resolve, reject, cancelFlush };
     this.pending = batch;
     return batch;
   }
@@ -154,7 +171,7 @@ export class SqliteLeaseStore implements LeaseStore {
   private flushNow(): Promise<void> {
     const batch = this.pending;
     if (batch === null) return Promise.resolve();
-    clearImmediate(batch.flushTimer);
+    batch.cancelFlush();
     this.flush();
     return batch.committed;
   }
@@ -180,6 +197,7 @@ export class SqliteLeaseStore implements LeaseStore {
     this.stats.batchesCommitted += 1;
     this.stats.rowsWritten += batch.writes.size;
     this.stats.lastBatchSize = batch.writes.size;
+    this.lastFlushEnd = performance.now();
     batch.resolve();
   }
 
