@@ -1,0 +1,29 @@
+// GET /api/events?since=<revision>&kinds=lease,reservation: the daemon's event stream as
+// Server-Sent Events (design.md, "Events and the live stream"). One gRPC Watch per tab; frames
+// are described in app/lib/watch-frames.ts. A reconnecting EventSource's Last-Event-ID header
+// takes precedence over ?since=, which only the page's first connection uses.
+import type { NextRequest } from 'next/server';
+import { resumeRevision } from '../../lib/sse.ts';
+import { watchAsSse } from '../../lib/watch-relay.ts';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  // no-transform keeps compression (which would buffer the stream) out of the way.
+  'Cache-Control': 'no-cache, no-transform',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+};
+
+export function GET(request: NextRequest): Response {
+  const params = request.nextUrl.searchParams;
+  const since = resumeRevision(request.headers.get('last-event-id'), params.get('since'));
+  if (typeof since !== 'number') return new Response(`${since.error}\n`, { status: 400 });
+  const kinds = (params.get('kinds') ?? '')
+    .split(',')
+    .map((kind) => kind.trim())
+    .filter((kind) => kind !== '');
+  return new Response(watchAsSse({ sinceRevision: since, kinds }, request.signal), { headers: SSE_HEADERS });
+}

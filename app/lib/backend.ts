@@ -1,0 +1,131 @@
+// The dashboard's one gRPC client. Every read and change the dashboard makes goes through the
+// daemon's API (design.md: app/ never imports server/ or drizzle/).
+//
+// One channel per process, cached on globalThis so Next's hot reloads in development reuse it
+// (as create-t3-app caches its database client); all service clients share it. Every call sends
+// `authorization: Bearer <token>` with the token read from the daemon's token file at call time,
+// so a dashboard started before the daemon (which writes the file before it serves, design.md)
+// works as soon as the file appears. Unary calls carry a deadline; Watch streams do not.
+import 'server-only';
+import { readFile } from 'node:fs/promises';
+import * as grpc from '@grpc/grpc-js';
+import { EventServiceClient, WatchRequest, type WatchResponse } from '../../proto/gen/homeplane/v1/event.ts';
+import { LeaseServiceClient, ListLeasesRequest, type ListLeasesResponse } from '../../proto/gen/homeplane/v1/lease.ts';
+import { serverEnv } from './env.ts';
+
+/** A unary call that takes longer than this fails with DEADLINE_EXCEEDED. */
+const UNARY_DEADLINE_MS = 5_000;
+
+/** A call to the daemon failed; the message says what to check. `code` is the gRPC status. */
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+  constructor(
+    message: string,
+    readonly code: grpc.status,
+  ) {
+    super(message);
+  }
+}
+
+interface Connection {
+  target: string;
+  tokenFile: string;
+  channel: grpc.Channel;
+  leases: LeaseServiceClient;
+  events: EventServiceClient;
+}
+
+const cache = globalThis as unknown as { homeplaneBackend?: Connection };
+
+function connection(): Connection {
+  const env = serverEnv();
+  const cached = cache.homeplaneBackend;
+  if (cached?.target === env.HOMEPLANE_GRPC_TARGET && cached.tokenFile === env.HOMEPLANE_GRPC_TOKEN_FILE) return cached;
+  cached?.channel.close();
+  // Plain HTTP/2: the daemon listens on loopback or a unix socket (design.md, gRPC listen).
+  const credentials = grpc.credentials.createInsecure();
+  const channel = new grpc.Channel(env.HOMEPLANE_GRPC_TARGET, credentials, {});
+  const options = { channelOverride: channel };
+  const fresh: Connection = {
+    target: env.HOMEPLANE_GRPC_TARGET,
+    tokenFile: env.HOMEPLANE_GRPC_TOKEN_FILE,
+    channel,
+    leases: new LeaseServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+    events: new EventServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+  };
+  cache.homeplaneBackend = fresh;
+  return fresh;
+}
+
+async function authorization(conn: Connection): Promise<grpc.Metadata> {
+  let token: string;
+  try {
+    token = (await readFile(conn.tokenFile, 'utf8')).trim();
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist yet: is the daemon running?' : (err as Error).message;
+    throw new BackendError(`the daemon's token file ${conn.tokenFile} ${reason}`, grpc.status.UNAVAILABLE);
+  }
+  if (token === '') throw new BackendError(`the daemon's token file ${conn.tokenFile} is empty`, grpc.status.UNAVAILABLE);
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  return metadata;
+}
+
+/** Turns a gRPC error into a BackendError whose message an operator can act on. */
+export function backendError(err: grpc.ServiceError, conn: Pick<Connection, 'target' | 'tokenFile'>): BackendError {
+  const details = err.details || err.message;
+  switch (err.code) {
+    case grpc.status.UNAVAILABLE:
+      return new BackendError(`the daemon at ${conn.target} is not reachable (${details})`, err.code);
+    case grpc.status.UNAUTHENTICATED:
+      return new BackendError(`the daemon refused the token from ${conn.tokenFile} (${details})`, err.code);
+    case grpc.status.DEADLINE_EXCEEDED:
+      return new BackendError(`the daemon at ${conn.target} did not answer within ${UNARY_DEADLINE_MS / 1000} s`, err.code);
+    default:
+      return new BackendError(`${grpc.status[err.code] ?? err.code}: ${details}`, err.code);
+  }
+}
+
+type UnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: grpc.Metadata,
+  options: Partial<grpc.CallOptions>,
+  callback: (error: grpc.ServiceError | null, response: Res) => void,
+) => grpc.ClientUnaryCall;
+
+async function unary<Req, Res>(conn: Connection, method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
+  const metadata = await authorization(conn);
+  return new Promise((resolve, reject) => {
+    method(request, metadata, { deadline: Date.now() + UNARY_DEADLINE_MS }, (error, response) => {
+      if (error) reject(backendError(error, conn));
+      else resolve(response);
+    });
+  });
+}
+
+/** LeaseService.ListLeases: one page of the lease table, with the revision it reflects. */
+export function listLeases(request: Partial<ListLeasesRequest> = {}): Promise<ListLeasesResponse> {
+  const conn = connection();
+  return unary(conn, conn.leases.listLeases.bind(conn.leases), ListLeasesRequest.fromPartial(request));
+}
+
+export interface EventWatch {
+  call: grpc.ClientReadableStream<WatchResponse>;
+  /** Translates an error the call emits. */
+  describe(err: grpc.ServiceError): BackendError;
+}
+
+/**
+ * EventService.Watch. The call lives until the daemon ends it or `signal` aborts (the browser
+ * tab went away), which cancels it so the daemon removes its subscriber at once.
+ */
+export async function watchEvents(request: Partial<WatchRequest>, signal: AbortSignal): Promise<EventWatch> {
+  const conn = connection();
+  const metadata = await authorization(conn);
+  const call = conn.events.watch(WatchRequest.fromPartial(request), metadata);
+  const cancel = (): void => call.cancel();
+  if (signal.aborted) cancel();
+  else signal.addEventListener('abort', cancel, { once: true });
+  call.once('close', () => signal.removeEventListener('abort', cancel));
+  return { call, describe: (err) => backendError(err, conn) };
+}

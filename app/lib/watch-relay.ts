@@ -1,0 +1,67 @@
+// EventService.Watch -> a Server-Sent Events body, for one browser tab.
+//
+// The stream's life follows the tab: the browser leaving aborts `signal`, which cancels the gRPC
+// call (the daemon drops the subscriber). The gRPC stream ending for any other reason (daemon
+// shutting down: UNAVAILABLE; too slow: RESOURCE_EXHAUSTED; cannot connect) ends the response;
+// the EventSource then reconnects after `retry` ms, sending Last-Event-ID = the last revision it
+// got, and the new Watch resumes there (event.proto: any stream error means "resume").
+// Backpressure: when the browser reads slowly the body's queue fills; the gRPC call is paused
+// until it drains, so the daemon's own bounded queue decides when a watcher is too slow.
+import 'server-only';
+import * as grpc from '@grpc/grpc-js';
+import type { WatchRequest, WatchResponse } from '../../proto/gen/homeplane/v1/event.ts';
+import { BackendError, watchEvents, type EventWatch } from './backend.ts';
+import { encodeSseFrame, type SseFrame } from './sse.ts';
+import { watchFrames } from './watch-frames.ts';
+
+/** How long the browser waits before reconnecting, in ms (the SSE `retry` field). */
+export const RECONNECT_DELAY_MS = 2_000;
+/** SSE messages queued for a slow reader before the gRPC stream is paused. */
+const QUEUED_MESSAGES = 256;
+
+export function watchAsSse(request: Partial<WatchRequest>, signal: AbortSignal): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let watch: EventWatch | null = null;
+  let open = true;
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const send = (frames: SseFrame[]): void => {
+          if (!open || frames.length === 0) return;
+          controller.enqueue(encoder.encode(frames.map(encodeSseFrame).join('')));
+          if ((controller.desiredSize ?? 1) <= 0) watch?.call.pause();
+        };
+        const finish = (why: string | null): void => {
+          if (!open) return;
+          if (why !== null) send([{ comment: why }]);
+          open = false;
+          controller.close();
+        };
+        // The first bytes flush the response headers, so EventSource reports "open" at once.
+        send([{ retry: RECONNECT_DELAY_MS, comment: 'homeplane watch' }]);
+        watchEvents(request, signal).then(
+          (opened) => {
+            watch = opened;
+            if (!open) return opened.call.cancel();
+            opened.call.on('data', (response: WatchResponse) => send(watchFrames(response)));
+            opened.call.on('error', (err: grpc.ServiceError) => {
+              // CANCELLED is our own doing (the tab went away); anything else is the daemon's.
+              finish(err.code === grpc.status.CANCELLED ? null : `watch ended: ${opened.describe(err).message}`);
+            });
+            opened.call.on('end', () => finish('watch ended by the daemon'));
+          },
+          (err: unknown) => finish(`watch unavailable: ${err instanceof BackendError ? err.message : String(err)}`),
+        );
+      },
+      pull() {
+        watch?.call.resume();
+      },
+      cancel() {
+        open = false;
+        watch?.call.cancel();
+      },
+    },
+    new CountQueuingStrategy({ highWaterMark: QUEUED_MESSAGES }),
+  );
+}
