@@ -5,9 +5,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
+import { WatchRequest } from '../../proto/gen/homeplane/v1/event.ts';
 import { testLease } from './testing/fake-admin.ts';
-import { startHarness, waitFor, WatchRecorder } from './testing/harness.ts';
+import { startHarness, TEST_TOKEN, waitFor, WatchRecorder } from './testing/harness.ts';
 
 function isContiguous(revisions: number[]): boolean {
   return revisions.every((r, i) => i === 0 || r === revisions[i - 1]! + 1);
@@ -42,11 +44,52 @@ describe('Watch: a slow consumer', () => {
       stalled.stream.resume();
       await stalled.until((w) => w.error !== null, 'the stalled stream to end', 5_000);
       assert.equal(stalled.error!.code, grpc.status.RESOURCE_EXHAUSTED);
+      // A grpc-js client buffers 16 messages even unread, as many as the server has in flight:
+      // the status follows the data.
+      assert.match(stalled.error!.details, /fell more than 65536 bytes behind and was dropped; call Watch again from your last revision/);
+      assert.ok(!h.logLines.some((l) => /cannot reset/.test(l.msg)));
       assert.ok(stalled.revisions.length < committed, 'it was dropped before the end');
       assert.ok(isContiguous(stalled.revisions), 'what it got has no gap, so resuming from its last revision is safe');
       assert.deepEqual(stalled.revisions.slice(0, 1), [since + 1]);
       await healthy.cancel();
     } finally {
+      await h.close();
+    }
+  });
+
+  test('when flow control holds the status back (a client that reads nothing at all), the stream is reset', async () => {
+    const h = await startHarness({ watcherQueueBytes: 512 * 1024, overflowGraceMs: 200 });
+    const session = http2.connect(`http://${h.server.address}`);
+    try {
+      // A bare HTTP/2 client: its stream takes 64 KiB of window and 16 KiB of buffer, then nothing.
+      const body = WatchRequest.encode({ sinceRevision: h.log.lastRevision(), kinds: [] }).finish();
+      const prefix = Buffer.alloc(5);
+      prefix.writeUInt32BE(body.length, 1);
+      const stream = session.request({
+        ':method': 'POST',
+        ':path': '/homeplane.v1.EventService/Watch',
+        'content-type': 'application/grpc',
+        te: 'trailers',
+        authorization: `Bearer ${TEST_TOKEN}`,
+      });
+      stream.end(Buffer.concat([prefix, body]));
+      stream.pause();
+      stream.on('error', () => {}); // the reset, read from rstCode below
+      const closed = new Promise<number>((resolve) => stream.on('close', () => resolve(stream.rstCode ?? -1)));
+      await waitFor(() => h.log.subscriberCount === 1, 'the subscription');
+
+      const hostname = 'h'.repeat(60);
+      for (let batch = 0; batch < 400 && h.log.subscriberCount === 1; batch++) {
+        h.log.commit(Array.from({ length: 50 }, (_, i) => ({ kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname }) })));
+        await new Promise((r) => setImmediate(r));
+      }
+      await waitFor(() => h.log.subscriberCount === 0 && h.server.openWatches === 0, 'the watcher to be dropped');
+      const droppedAt = Date.now();
+      assert.equal(await closed, http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, 'reset: grpc-js clients read RESOURCE_EXHAUSTED');
+      assert.ok(Date.now() - droppedAt < 2_000, 'the reset came after the grace period, not at some later time');
+      assert.ok(!h.logLines.some((l) => /cannot reset/.test(l.msg)));
+    } finally {
+      session.destroy();
       await h.close();
     }
   });
