@@ -19,6 +19,13 @@ describe('LeaseCache', () => {
     assert.equal(cache.sorted()[0]!.changes, 1);
   });
 
+  test('lease.deleted removes the row', () => {
+    const cache = new LeaseCache([lease('10.123.0.100'), lease('10.123.0.101')], 1);
+    assert.equal(cache.apply(event(2, lease('10.123.0.100', 'expired'), 'lease.deleted')), true);
+    assert.deepEqual(addresses(cache), ['10.123.0.101:active']);
+    assert.equal(cache.revision, 2);
+  });
+
   test('an event at or below the revision is already folded in and is ignored', () => {
     const cache = new LeaseCache([lease('10.123.0.100', 'released')], 9);
     assert.equal(cache.apply(event(9, lease('10.123.0.100', 'active'))), false);

@@ -1,5 +1,7 @@
 // The browser's copy of the lease table, kept current by folding the Watch stream into it
 // (event.proto: a client folds events by the object's identity; a lease's is its address).
+// "lease.deleted" (the daemon dropped the row, e.g. its address went to another client) removes
+// it; every other lease kind inserts or replaces the whole lease.
 //
 // It starts from a ListLeases page and that page's revision. Live events replace the whole
 // lease. Reset begins a new snapshot: rows are collected aside and swapped in at Synced, so the
@@ -68,6 +70,7 @@ export class LeaseCache {
     // Replay after a resume starts strictly after our revision; anything older is already in.
     if (revision <= this.resumeRevision) return false;
     this.resumeRevision = revision;
+    if (kind === 'lease.deleted') return this.rows.delete(lease.address);
     this.rows.set(lease.address, { row: lease, changes: this.changesOf(lease.address) + 1 });
     return true;
   }
