@@ -101,7 +101,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   health.addToServer(server);
   addReflection(server);
 
-  const address = await bind(server, options.listen);
+  const address = await bind(server, options.listen).catch((err: unknown) => {
+    server.forceShutdown();
+    throw err;
+  });
   logger.info({ address }, 'gRPC API listening');
 
   let stopping: Promise<void> | null = null;
