@@ -9,6 +9,7 @@ PACKAGES=(
   udhcpc isc-dhcp-client dhcpcd-base  # real DHCP clients
   kea-dhcp4-server kea-admin       # baseline server and perfdhcp load generator
   tshark python3-scapy             # captures and crafted packets while debugging
+  chromium                         # Playwright's browser for e2e/ (never `npx playwright install`)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
