@@ -3,6 +3,8 @@
 import type Database from 'better-sqlite3';
 import type { Lease, LeaseState } from '../dhcp/lease.ts';
 import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
+import type { LeaseRow } from '../../drizzle/sqlite/schema.ts';
+import { leaseFromRow } from './sqlite-lease-store.ts';
 
 export interface LeaseQuery {
   subnet?: string;
@@ -10,18 +12,9 @@ export interface LeaseQuery {
   query?: string;
 }
 
-interface LeaseRowRaw {
-  address: number;
-  subnet_id: string;
-  client_key: string;
-  hw_address: string;
-  client_id: string | null;
-  hostname: string | null;
-  fqdn: string | null;
-  state: LeaseState;
-  starts_at: number;
-  expires_at: number;
-}
+/** The lease columns under the names of drizzle's LeaseRow, so leaseFromRow maps them. */
+const COLUMNS = `address, subnet_id AS subnetId, client_key AS clientKey, hw_address AS hwAddress,
+  client_id AS clientId, hostname, fqdn, state, starts_at AS startsAt, expires_at AS expiresAt`;
 
 export class SqliteLeaseQueries {
   constructor(private readonly raw: Database.Database) {
@@ -35,18 +28,18 @@ export class SqliteLeaseQueries {
     const total = (this.raw.prepare(`SELECT COUNT(*) AS n FROM leases ${where}`).get(...params) as { n: number }).n;
     const afterClause = after === null ? '' : `${where ? 'AND' : 'WHERE'} address > ?`;
     const rows = this.raw
-      .prepare(`SELECT * FROM leases ${where} ${afterClause} ORDER BY address LIMIT ?`)
-      .all(...params, ...(after === null ? [] : [after]), limit) as LeaseRowRaw[];
-    return { items: rows.map(leaseFromRaw), total };
+      .prepare(`SELECT ${COLUMNS} FROM leases ${where} ${afterClause} ORDER BY address LIMIT ?`)
+      .all(...params, ...(after === null ? [] : [after]), limit) as LeaseRow[];
+    return { items: rows.map(leaseFromRow), total };
   }
 
   get(address: number): Lease | undefined {
-    const row = this.raw.prepare('SELECT * FROM leases WHERE address = ?').get(address) as LeaseRowRaw | undefined;
-    return row ? leaseFromRaw(row) : undefined;
+    const row = this.raw.prepare(`SELECT ${COLUMNS} FROM leases WHERE address = ?`).get(address) as LeaseRow | undefined;
+    return row ? leaseFromRow(row) : undefined;
   }
 
   all(): Lease[] {
-    return (this.raw.prepare('SELECT * FROM leases ORDER BY address').all() as LeaseRowRaw[]).map(leaseFromRaw);
+    return (this.raw.prepare(`SELECT ${COLUMNS} FROM leases ORDER BY address`).all() as LeaseRow[]).map(leaseFromRow);
   }
 }
 
@@ -66,19 +59,4 @@ function whereClause(filter: LeaseQuery): { where: string; params: unknown[] } {
     params.push(filter.query.toLowerCase());
   }
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
-}
-
-function leaseFromRaw(r: LeaseRowRaw): Lease {
-  return {
-    address: r.address,
-    subnetId: r.subnet_id,
-    clientKey: r.client_key,
-    hwAddress: r.hw_address,
-    clientId: r.client_id,
-    hostname: r.hostname,
-    fqdn: r.fqdn,
-    state: r.state,
-    startsAt: r.starts_at,
-    expiresAt: r.expires_at,
-  };
 }

@@ -213,7 +213,7 @@ function leaseParams(l: Lease): LeaseParams {
   ];
 }
 
-function leaseFromRow(row: LeaseRow): Lease {
+export function leaseFromRow(row: LeaseRow): Lease {
   return {
     address: row.address,
     subnetId: row.subnetId,
