@@ -33,7 +33,7 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** An idle watcher gets a Bookmark after this long with nothing sent. Default 15 s. */
   bookmarkIntervalMs?: number;
-  /** Bytes a watcher may have waiting before it is dropped. Default 8 MiB. */
+  /** Bytes a watcher may have waiting before it is dropped. Default 1 MiB (some 7 s of 1,000 lease events/s). */
   watcherQueueBytes?: number;
   /** The config's subnets, for the settings ListSubnets reports beside the usage (pools, routers, ...). */
   subnetSettings?: SubnetSettings;
@@ -57,7 +57,7 @@ export interface GrpcServer {
 
 const DEFAULTS = {
   bookmarkIntervalMs: 15_000,
-  watcherQueueBytes: 8 * 1024 * 1024,
+  watcherQueueBytes: 1024 * 1024,
   replayChunkEvents: 500,
   overflowGraceMs: 1_000,
 };
