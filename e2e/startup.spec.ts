@@ -22,7 +22,7 @@ test('the page waits for the daemon and recovers without a reload', async ({ pag
   dir = mkdtempSync(join(tmpdir(), 'homeplane-e2e-'));
   dashboard = await startDashboard({ target: `unix:${join(dir, 'grpc.sock')}`, tokenFile: join(dir, 'grpc.token') });
   await page.goto(`${dashboard.url}/leases`);
-  const alert = page.getByRole('alert');
+  const alert = page.getByTestId('daemon-unavailable');
   await expect(alert).toContainText('The Homeplane daemon is not reachable.');
   await expect(alert).toContainText(`${join(dir, 'grpc.token')} does not exist yet`);
   await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
