@@ -31,7 +31,8 @@ describe('Watch: a slow consumer', () => {
       for (let batch = 0; batch < 400 && h.log.subscriberCount === 2; batch++) {
         h.log.commit(Array.from({ length: 50 }, (_, i) => ({ kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname, fqdn: `${hostname}.lab.home` }) })));
         committed += 50;
-        await new Promise((r) => setImmediate(r));
+        // Paced on the healthy reader, so that only the stalled one can fall behind.
+        await healthy.until((w) => w.revisions.length === committed, 'the healthy watcher to keep up');
       }
       await waitFor(() => h.log.subscriberCount === 1 && h.server.openWatches === 1, 'the stalled watcher to be dropped');
       assert.ok(h.logLines.some((l) => l.level === 'warn' && /watcher dropped/.test(l.msg)), 'the drop is logged');
