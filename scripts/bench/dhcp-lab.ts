@@ -5,6 +5,7 @@
 // 12,000 DORA/s for 10 s takes 120,000 addresses. The relay's own address lies in that network:
 // it is the giaddr perfdhcp sends, and the server picks the subnet from it (RFC 2131 4.3.1).
 import type { LabOptions } from '../lab/lab.ts';
+import type { PerfdhcpStep } from './dhcp-perfdhcp.ts';
 
 export const BENCH_SERVER_ADDRESS = '10.64.0.1';
 export const BENCH_RELAY_ADDRESS = '10.64.0.2';
@@ -23,10 +24,24 @@ export function benchLabOptions(name: string): LabOptions {
 
 export type Durability = 'process' | 'power';
 
-/** Homeplane's config (the YAML shape) for the lab's bridge. */
-export function homeplaneBenchConfig(serverInterface: string, dataDir: string, durability: Durability): Record<string, unknown> {
+/**
+ * A perfdhcp step where every exchange is a new client: twice the exchanges the step can start,
+ * so no MAC repeats and each one allocates a fresh lease.
+ */
+export function newClientsStep(rate: number, seconds: number, baseMac?: string): PerfdhcpStep {
+  const step: PerfdhcpStep = { rate, seconds, clients: Math.max(2 * rate * seconds, 1000), server: BENCH_SERVER_ADDRESS, localAddress: BENCH_RELAY_ADDRESS };
+  return baseMac === undefined ? step : { ...step, baseMac };
+}
+
+/**
+ * Homeplane's config (the YAML shape) for the lab's bridge. `grpcListen` moves its gRPC API
+ * (e.g. to a unix socket, which processes outside the lab's namespaces can reach); without it
+ * the API listens where the config's default says, inside the server namespace.
+ */
+export function homeplaneBenchConfig(serverInterface: string, dataDir: string, durability: Durability, grpcListen?: string): Record<string, unknown> {
   return {
     dataDir,
+    ...(grpcListen === undefined ? {} : { grpc: { listen: grpcListen } }),
     // info, not the lab's usual debug: the bench measures serving, not logging.
     log: { level: 'info' },
     dhcp: {

@@ -117,7 +117,8 @@ function whole(n: number): string {
   return Math.round(n).toLocaleString('en');
 }
 
-function table(header: string[], rows: string[][]): string {
+/** Columns padded to their widest cell: the first two left-aligned, the rest right-aligned. */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');

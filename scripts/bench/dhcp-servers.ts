@@ -16,6 +16,10 @@ export const SERVER_NAMES: readonly ServerName[] = [...DEFAULT_SERVERS, 'kea-mt'
 
 export interface RunningServer {
   readonly name: ServerName;
+  /** The server's process id (null if unknown), for reading its /proc entries. */
+  readonly pid: number | null;
+  /** Homeplane's data folder (its grpc.token is there); null for Kea. */
+  readonly dataDir: string | null;
   /** CPU seconds (user + system) used so far by the processes in the server namespace. */
   cpuSeconds(): Promise<number>;
   /** With cpuProfileDir: starts the profiler, or stops it and writes the profile (SIGUSR2). */
@@ -37,6 +41,8 @@ export interface StartOptions {
   dir: string;
   /** Homeplane only: preload the profiler (dhcp-cpu-profiler.mjs), writing into this folder. */
   cpuProfileDir?: string;
+  /** Homeplane only: where its gRPC API listens ("unix:/path" reaches it from outside the lab). */
+  grpcListen?: string;
 }
 
 const READY_TIMEOUT_MS = 10_000;
@@ -50,11 +56,13 @@ async function startHomeplane(lab: Lab, durability: Durability, opts: StartOptio
   mkdirSync(opts.dir, { recursive: true });
   const iface = lab.subnets[0]!.serverInterface;
   const daemon = await withProfiler(opts.cpuProfileDir, () =>
-    LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, durability), { dir: opts.dir }),
+    LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, durability, opts.grpcListen), { dir: opts.dir }),
   );
   const pid = Number(daemon.logs.find((l) => typeof l.pid === 'number')?.pid);
   return {
     name: durability === 'power' ? 'homeplane-power' : 'homeplane-process',
+    pid: Number.isInteger(pid) ? pid : null,
+    dataDir: daemon.dataDir,
     cpuSeconds: () => namespaceCpuSeconds(lab),
     toggleProfiler() {
       if (opts.cpuProfileDir === undefined || !Number.isInteger(pid)) throw new Error('this daemon runs without the profiler');
@@ -128,6 +136,8 @@ async function startKea(lab: Lab, name: 'kea' | 'kea-mt', dir: string): Promise<
 function keaHandle(lab: Lab, name: 'kea' | 'kea-mt', child: ChildProcess, dir: string): RunningServer {
   return {
     name,
+    pid: child.pid ?? null,
+    dataDir: null,
     cpuSeconds: () => namespaceCpuSeconds(lab),
     toggleProfiler() {
       throw new Error('the benchmark profiles only Homeplane');
@@ -176,21 +186,24 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** utime + stime (proc(5) stat fields 14 and 15, in clock ticks) of every process in the namespace. */
+/** CPU seconds of every process in the namespace. */
 async function namespaceCpuSeconds(lab: Lab): Promise<number> {
   const { stdout } = await runCommand('ip', ['netns', 'pids', lab.serverNamespace]);
   const pids = stdout.split('\n').filter(Boolean);
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // fields 14, 15 counted from 1, after "pid (comm)"
-    } catch {
-      // the process ended in the meantime
-    }
+  let seconds = 0;
+  for (const pid of pids) seconds += processCpuSeconds(pid) ?? 0;
+  return seconds;
+}
+
+/** utime + stime (proc(5) stat fields 14 and 15, in clock ticks) of one process; null once it has ended. */
+export function processCpuSeconds(pid: number | string): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND; // fields 14, 15 counted from 1, after "pid (comm)"
+  } catch {
+    return null; // the process ended in the meantime
   }
-  return ticks / CLOCK_TICKS_PER_SECOND;
 }
 
 /** sysconf(_SC_CLK_TCK): 100 on every Linux architecture Node runs on. */

@@ -21,8 +21,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { withLab, type Lab } from '../lab/lab.ts';
 import { onProcessEnd } from '../lab/exit-cleanup.ts';
-import { BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS, benchLabOptions } from './dhcp-lab.ts';
-import { runPerfdhcp, type PerfdhcpStep } from './dhcp-perfdhcp.ts';
+import { benchLabOptions, newClientsStep } from './dhcp-lab.ts';
+import { runPerfdhcp } from './dhcp-perfdhcp.ts';
 import { DEFAULT_SERVERS, SERVER_NAMES, startServer, type ServerName } from './dhcp-servers.ts';
 import { figures, formatSteps, formatVerdicts, MAX_LOSS_PERCENT, verdicts, type StepResult } from './dhcp-report.ts';
 import { formatProfile, readCpuProfile, summariseProfile } from './dhcp-profile.ts';
@@ -69,20 +69,15 @@ function readOptions(argv: string[]): BenchOptions {
   return { rates: [...rates].sort((a, b) => a - b), seconds, servers, repeat, profile: values.profile, profileRate, profileDir: values['profile-dir'] ?? null };
 }
 
-function stepFor(rate: number, seconds: number): PerfdhcpStep {
-  // Twice the exchanges the step can start, so no MAC repeats: every exchange is a new client.
-  return { rate, seconds, clients: Math.max(2 * rate * seconds, 1000), server: BENCH_SERVER_ADDRESS, localAddress: BENCH_RELAY_ADDRESS };
-}
-
 /** One server, one step: start it empty, warm it up, measure, stop it. */
 async function runStep(lab: Lab, server: ServerName, rate: number, seconds: number, dir: string, cpuProfileDir?: string): Promise<StepResult> {
   const running = await startServer(lab, server, { dir, cpuProfileDir });
   try {
-    await runPerfdhcp(lab, { ...stepFor(WARMUP.rate, WARMUP.seconds), baseMac: WARMUP.baseMac });
+    await runPerfdhcp(lab, newClientsStep(WARMUP.rate, WARMUP.seconds, WARMUP.baseMac));
     const storeBefore = await running.storeCounters();
     const cpuBefore = await running.cpuSeconds();
     if (cpuProfileDir !== undefined) running.toggleProfiler();
-    const report = await runPerfdhcp(lab, stepFor(rate, seconds));
+    const report = await runPerfdhcp(lab, newClientsStep(rate, seconds));
     if (cpuProfileDir !== undefined) running.toggleProfiler();
     const cpuSeconds = (await running.cpuSeconds()) - cpuBefore;
     const storeAfter = await running.storeCounters();
