@@ -19,6 +19,7 @@ import { DhcpAdminService } from './dhcp/admin-service.ts';
 import type { EventDraft } from './events/types.ts';
 import { ensureToken } from './grpc/token.ts';
 import { startGrpcServer } from './grpc/server.ts';
+import { removeStaleSocket } from './grpc/stale-socket.ts';
 import { ensureBridge } from './hypervisor/bridge.ts';
 import { canManageNetwork, canServeDhcp } from './privileges.ts';
 
@@ -83,6 +84,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
 
   // The API first (design.md): its port is open and its token written before DHCP answers.
   const token = await ensureToken(tokenFileOf(config));
+  if (await removeStaleSocket(config.grpc.listen)) logger.warn({ listen: config.grpc.listen }, 'removed a stale gRPC socket file left by a daemon that did not shut down');
   const grpc = await startGrpcServer({
     listen: config.grpc.listen,
     token,
