@@ -161,6 +161,34 @@ describe('Watch: the Reset path', () => {
     }
   });
 
+  test('compaction overtaking a running replay turns it into Reset, snapshot, Synced, then live', async () => {
+    const h = await startHarness({ replayChunkEvents: 50, watcherQueueBytes: 16 * 1024 });
+    try {
+      h.admin.grant(leaseAt(1));
+      commitMany(h.log, 3000);
+      const watch = new WatchRecorder(h.events, { sinceRevision: 0 });
+      watch.stream.pause();
+      await waitFor(() => h.log.subscriberCount === 1, 'the subscription');
+      await new Promise((r) => setTimeout(r, 50));
+      h.log.compactBefore(2500);
+      watch.stream.resume();
+      await watch.until((w) => w.cases.includes('synced'), 'Synced');
+      const reset = watch.cases.indexOf('reset');
+      assert.ok(reset > 0, 'some events were replayed before the compaction');
+      const before = watch.frames.slice(0, reset).flatMap((f) => (f.payload?.$case === 'events' ? f.payload.events.events.map((e) => e.revision) : []));
+      assert.deepEqual(before, range(1, before.length), 'the replay before the Reset had no gap');
+      assert.ok(before.length < 2499, `the replay was overtaken (${before.length} events before the Reset)`);
+      const synced = watch.frames.at(-1)!.payload;
+      assert.ok(synced?.$case === 'synced');
+      assert.equal(synced.synced.revision, 3001);
+      const [next] = h.log.commit([{ kind: 'lease.renewed', lease: leaseAt(1) }]);
+      await watch.until((w) => w.revisions.at(-1) === next!.revision, 'the live event');
+      await watch.cancel();
+    } finally {
+      await h.close();
+    }
+  });
+
   test('a revision beyond the newest (a replaced database) gets Reset, then Synced at the newest', async () => {
     const h = await startHarness();
     try {

@@ -91,7 +91,8 @@ export class Watcher {
     while (this.phase === 'catching-up') {
       await this.outbox.whenRoom();
       if (this.phase !== 'catching-up') return;
-      if (!this.resumable(this.position!)) {
+      // Compaction may overtake a long replay; then only a snapshot can continue it.
+      if (this.compactedPast(this.position!)) {
         this.position = await this.sendSnapshot();
         continue;
       }
@@ -102,10 +103,14 @@ export class Watcher {
     }
   }
 
-  /** Can the log replay everything after `revision`? */
+  /** Can the log replay everything after `revision`? Not when it is beyond the newest (another database). */
   private resumable(revision: number): boolean {
-    const { log } = this.deps;
-    return revision <= log.lastRevision() && revision >= log.firstRetainedRevision() - 1;
+    return revision <= this.deps.log.lastRevision() && !this.compactedPast(revision);
+  }
+
+  /** Has the log dropped events after `revision`? */
+  private compactedPast(revision: number): boolean {
+    return revision < this.deps.log.firstRetainedRevision() - 1;
   }
 
   /** Reset, the snapshot in paced frames, Synced; returns the snapshot's revision. */
