@@ -114,3 +114,19 @@ test('the relay cancels the Watch when the tab goes away', async ({ page }) => {
   await page.close();
   await expect.poll(() => daemon.watcherCount).toBe(0);
 });
+
+test('streams that the browser drops at once leave no watcher behind', async ({ page }) => {
+  await openLeases(page);
+  // Close EventSources at every moment of the relay's set-up, the first ones before it has even
+  // opened its Watch.
+  await page.evaluate(async () => {
+    const closing: Promise<void>[] = [];
+    for (let i = 0; i < 30; i++) {
+      const source = new EventSource('/api/events?since=0&kinds=lease');
+      closing.push(new Promise((resolve) => setTimeout(() => resolve(source.close()), i * 3)));
+    }
+    await Promise.all(closing);
+  });
+  await page.close();
+  await expect.poll(() => daemon.watcherCount, { timeout: 10_000 }).toBe(0);
+});

@@ -111,6 +111,8 @@ export function listLeases(request: Partial<ListLeasesRequest> = {}): Promise<Li
 
 export interface EventWatch {
   call: grpc.ClientReadableStream<WatchResponse>;
+  /** Cancels the call (safe at any time, see below). */
+  cancel(): void;
   /** Translates an error the call emits. */
   describe(err: grpc.ServiceError): BackendError;
 }
@@ -122,10 +124,14 @@ export interface EventWatch {
 export async function watchEvents(request: Partial<WatchRequest>, signal: AbortSignal): Promise<EventWatch> {
   const conn = connection();
   const metadata = await authorization(conn);
+  if (signal.aborted) throw new BackendError('the watch was cancelled before it started', grpc.status.CANCELLED);
   const call = conn.events.watch(WatchRequest.fromPartial(request), metadata);
-  const cancel = (): void => call.cancel();
-  if (signal.aborted) cancel();
-  else signal.addEventListener('abort', cancel, { once: true });
+  // grpc-js 1.14 opens the HTTP/2 stream in a promise callback after watch() returns: a cancel()
+  // in that same tick ends the call here but leaves the stream open on the daemon (a leaked
+  // watcher, on a channel that lives as long as the dashboard). One macrotask later it resets
+  // the stream as it should.
+  const cancel = (): void => void setImmediate(() => call.cancel());
+  signal.addEventListener('abort', cancel, { once: true });
   call.once('close', () => signal.removeEventListener('abort', cancel));
-  return { call, describe: (err) => backendError(err, conn) };
+  return { call, cancel, describe: (err) => backendError(err, conn) };
 }

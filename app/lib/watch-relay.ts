@@ -43,7 +43,7 @@ export function watchAsSse(request: Partial<WatchRequest>, signal: AbortSignal):
         watchEvents(request, signal).then(
           (opened) => {
             watch = opened;
-            if (!open) return opened.call.cancel();
+            if (!open) return opened.cancel();
             opened.call.on('data', (response: WatchResponse) => send(watchFrames(response)));
             opened.call.on('error', (err: grpc.ServiceError) => {
               // CANCELLED is our own doing (the tab went away); anything else is the daemon's.
@@ -59,7 +59,7 @@ export function watchAsSse(request: Partial<WatchRequest>, signal: AbortSignal):
       },
       cancel() {
         open = false;
-        watch?.call.cancel();
+        watch?.cancel();
       },
     },
     new CountQueuingStrategy({ highWaterMark: QUEUED_MESSAGES }),
