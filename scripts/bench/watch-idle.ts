@@ -24,7 +24,7 @@ export interface IdleMeasure {
 /** The RSS after the hold may exceed the RSS once open by this share (GC timing) and stay "bounded". */
 export const IDLE_GROWTH_ALLOWED = 0.1;
 
-/** A few hundred events in the log, so each new watcher's replay shows its stream is open. */
+/** A few hundred events in the log: the daemon has served, and a new watcher's one-event replay shows its stream is open. */
 const SEED = { rate: 500, seconds: 1, baseMac: '00:0c:03:00:00:00' };
 const QUIET_MS = 1_000;
 const AFTER_CLOSE_MS = 2_000;

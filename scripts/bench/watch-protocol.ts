@@ -8,8 +8,14 @@ export interface OpenRequest {
   /** The daemon's gRPC address, "unix:/path". */
   target: string;
   token: string;
-  /** Watchers this process opens, each with Watch{since_revision: 0} (a replay of the log, then live). */
+  /** Watchers this process opens. */
   count: number;
+  /**
+   * Each calls Watch{since_revision}: the log after it is replayed, then live events follow. One
+   * below the newest revision: a one-event replay tells that the stream is open, and opening
+   * costs the daemon no more than a live watcher does.
+   */
+  sinceRevision: number;
   /** Watch streams per channel; each channel is its own HTTP/2 connection. */
   perChannel: number;
   decoding: FrameDecoding;

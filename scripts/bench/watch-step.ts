@@ -42,7 +42,7 @@ export interface StepMeasure {
   /** With watchers: */
   watch: {
     report: PoolReport;
-    /** Seconds until every watcher had its first frame (its replay of the warm-up). */
+    /** Seconds until every watcher had its first frame (a one-event replay). */
     openSeconds: number;
     /** Watchers that never had a first frame. */
     openFailed: number;
@@ -53,7 +53,7 @@ export interface StepMeasure {
   } | null;
 }
 
-/** Unmeasured exchanges before each step, from other MACs (Node's JIT warms up), and a log for watchers to replay. */
+/** Unmeasured exchanges before each step, from other MACs: Node's JIT warms up, and the log is not empty. */
 const WARMUP = { rate: 500, seconds: 1, baseMac: '00:0c:02:00:00:00' };
 const OPEN_TIMEOUT_MS = 60_000;
 const POLL_MS = 100;
@@ -100,10 +100,13 @@ export async function runWatchStep(ctx: StepContext, plan: StepPlan, dir: string
 
 export async function openWatchers(ctx: StepContext, daemon: WatchedDaemon, count: number): Promise<{ seconds: number; failed: number }> {
   const started = performance.now();
+  const newest = await daemon.revision();
+  if (newest === 0) throw new Error('the event log is empty: a new watcher would get no frame to show its stream is open');
   const result = await ctx.pool.open({
     target: daemon.target,
     token: daemon.token,
     count,
+    sinceRevision: newest - 1,
     perChannel: ctx.perChannel,
     decoding: ctx.decoding,
     timeoutMs: OPEN_TIMEOUT_MS,

@@ -34,14 +34,16 @@ class BenchWatcher {
   /** Why the stream ended, when it ended without our cancel. */
   droppedWith: string | null = null;
   readonly firstFrame: Promise<void>;
+  hadFrame = false;
   private cancelled = false;
   private markFirstFrame!: () => void;
   private readonly call: grpc.ClientReadableStream<Frame>;
 
-  constructor(client: EventServiceClient, metadata: grpc.Metadata, read: (bytes: Buffer) => Frame, private readonly tally: Tally) {
+  constructor(client: EventServiceClient, metadata: grpc.Metadata, read: (bytes: Buffer) => Frame, since: number, private readonly tally: Tally) {
     this.firstFrame = new Promise((resolve) => (this.markFirstFrame = resolve));
+    this.lastRevision = since;
     const { path, requestSerialize } = EventServiceService.watch;
-    const request: WatchRequest = { sinceRevision: 0, kinds: [] };
+    const request: WatchRequest = { sinceRevision: since, kinds: [] };
     this.call = client.makeServerStreamRequest(path, requestSerialize, read, request, metadata);
     this.call.on('data', (frame: Frame) => this.onFrame(frame));
     // 'error' must have a listener (an unheard one throws); 'status' comes for every ending.
@@ -60,6 +62,7 @@ class BenchWatcher {
 
   private onFrame(frame: Frame): void {
     const now = Date.now();
+    this.hadFrame = true;
     this.tally.frames += 1;
     this.markFirstFrame();
     if (frame.type === 'events') {
@@ -108,7 +111,7 @@ export class WatcherSet {
         client = new EventServiceClient(request.target, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
         this.clients.push(client);
       }
-      opened.push(new BenchWatcher(client!, metadata, read, this.tally));
+      opened.push(new BenchWatcher(client!, metadata, read, request.sinceRevision, this.tally));
     }
     this.watchers.push(...opened);
     return waitForFirstFrames(opened, request.timeoutMs);
@@ -154,7 +157,7 @@ async function waitForFirstFrames(watchers: BenchWatcher[], timeoutMs: number): 
   const all = Promise.all(watchers.map((w) => w.firstFrame.then(() => void (arrived += 1))));
   await Promise.race([all, timeout]);
   clearTimeout(timer);
-  const opened = watchers.filter((w) => w.open && w.lastRevision > 0).length;
+  const opened = watchers.filter((w) => w.open && w.hadFrame).length;
   const ended = watchers.find((w) => w.droppedWith !== null);
   const firstError = ended?.droppedWith ?? (arrived < watchers.length ? `no first frame within ${timeoutMs} ms` : null);
   return { opened, failed: watchers.length - opened, firstError };

@@ -14,7 +14,7 @@
 // the idle watchers held 10 s: about a minute.
 // --decode full: watchers decode every frame with the generated decoder (leases included), as a
 // real client would; the default reads only revisions and times (watch-frames.ts).
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -120,7 +120,7 @@ async function measurePairs(ctx: StepContext, opts: WatchBenchOptions): Promise<
   return pairs;
 }
 
-function printResults(opts: WatchBenchOptions, pairs: StepPair[], idle: IdleMeasure | null): void {
+function printResults(opts: WatchBenchOptions, pairs: StepPair[], idle: IdleMeasure | null, loadAtStart: number): void {
   const topRate = Math.max(...opts.steps.map(([, rate]) => rate));
   console.log(`\nWatch delivery (per second of each ${opts.seconds} s perfdhcp step; latency = receipt - Event.time, over every event every watcher got):`);
   console.log(formatDelivery(pairs));
@@ -129,13 +129,14 @@ function printResults(opts: WatchBenchOptions, pairs: StepPair[], idle: IdleMeas
   if (idle !== null) console.log(`\n${formatIdle(idle)}`);
   console.log('\nTargets (issue 3):');
   console.log(formatTargets(targets(pairs, topRate, idle)));
-  console.log(caveats(opts));
+  console.log(caveats(opts, loadAtStart));
 }
 
-function caveats(opts: WatchBenchOptions): string {
+function caveats(opts: WatchBenchOptions, loadAtStart: number): string {
   return [
     '',
     'Read with care:',
+    `- Load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end: work beyond this benchmark slows every step.`,
     `- One machine, ${cpus().length} cores, shared by the daemon, perfdhcp, ${opts.processes} watcher processes and this one: a watcher`,
     '  process busy with other streams delays receipt, so latency and delivery include the clients\' own CPU contention',
     '  ("watcher procs CPU %": 100 = one core). The daemon\'s own limits may lie higher than shown.',
@@ -152,6 +153,7 @@ function caveats(opts: WatchBenchOptions): string {
 
 async function main(): Promise<void> {
   const opts = readOptions(process.argv.slice(2));
+  const loadAtStart = loadavg()[0]!;
   const scratch = mkdtempSync(join(tmpdir(), 'homeplane-bench-watch-'));
   const removeScratch = (): void => rmSync(scratch, { recursive: true, force: true });
   const forgetScratch = onProcessEnd(removeScratch);
@@ -167,7 +169,7 @@ async function main(): Promise<void> {
           console.error(`${opts.idleWatchers} idle watchers, held ${opts.idleHoldSeconds} s`);
           idle = await runIdle(ctx, opts.idleWatchers, opts.idleHoldSeconds, 'run-idle');
         }
-        printResults(opts, pairs, idle);
+        printResults(opts, pairs, idle, loadAtStart);
       });
     } finally {
       await pool.dispose();
