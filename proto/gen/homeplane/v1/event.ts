@@ -72,8 +72,8 @@ export interface EventBatch {
 /**
  * Event is one change, carrying the whole object as it is after the change (for a deletion: as it
  * was just before). A client folds events into its cache by the object's identity: a lease by its
- * address, a reservation by its id; "reservation.deleted" removes the reservation, every other
- * kind inserts or replaces the object.
+ * address, a reservation by its id; "lease.deleted" and "reservation.deleted" remove the object,
+ * every other kind inserts or replaces it.
  */
 export interface Event {
   /**
@@ -88,8 +88,9 @@ export interface Event {
     | undefined;
   /**
    * What happened, as "<object>.<verb>": "lease.granted", "lease.renewed", "lease.released",
-   * "lease.expired", "lease.declined", "reservation.created", "reservation.updated",
-   * "reservation.deleted"; "lease.snapshot" and "reservation.snapshot" for the current objects
+   * "lease.expired", "lease.declined", "lease.deleted" (the address's row is gone: its client
+   * moved to another address, or a declined address ended probation), "reservation.created",
+   * "reservation.updated", "reservation.deleted"; "lease.snapshot" and "reservation.snapshot" for the current objects
    * after a Reset. New kinds may be added: a client ignores kinds it does not know. Reserved
    * for later: "vm.*" and "host.*".
    */
