@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', '.next/', 'drizzle/sqlite/meta/', 'proto/gen/'] },
+  { ignores: ['node_modules/', 'data/', 'tmp/', '.next/', 'drizzle/sqlite/meta/', 'proto/gen/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
