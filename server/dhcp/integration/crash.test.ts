@@ -21,6 +21,7 @@ import { ClientSwarm } from '../../../scripts/bench/dhcp-client-swarm.ts';
 import { doubleGrants, missingLeases, type StoredLease } from '../../../scripts/bench/dhcp-lease-audit.ts';
 import { BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS, benchLabOptions, homeplaneBenchConfig } from '../../../scripts/bench/dhcp-lab.ts';
 import { formatIPv4 } from '../codec/ipv4.ts';
+import { parsePerfdhcp } from '../../../scripts/bench/dhcp-perfdhcp.ts';
 
 /** New clients per second. */
 const RATE = 500;
@@ -112,6 +113,44 @@ test('kill -9 under load: no address ACKed twice, every ACKed lease survives the
     } finally {
       await swarm?.close();
       await probe?.close();
+      await daemon.dispose();
+    }
+  });
+});
+
+/** "non unique addresses: N" of one exchange block of perfdhcp -u's report. */
+function nonUnique(output: string, block: 'DISCOVER-OFFER' | 'REQUEST-ACK'): number {
+  const start = output.indexOf(`***Statistics for: ${block}***`);
+  const match = /^non unique addresses: (\d+)$/m.exec(output.slice(start));
+  assert.ok(start >= 0 && match, `perfdhcp printed no uniqueness figure for ${block}:\n${output.slice(-1500)}`);
+  return Number(match[1]);
+}
+
+test('kill -9 in the middle of a perfdhcp -u run: perfdhcp sees no address ACKed to two clients', { timeout: 90_000 }, async () => {
+  await withLab(benchLabOptions('crashu'), async (lab) => {
+    const relay = lab.relay!;
+    const iface = lab.subnets[0]!.serverInterface;
+    const daemon = await LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, 'process'));
+    try {
+      // -u: perfdhcp checks that no address is handed to two of its clients; every exchange is a
+      // new client (-R well above rate x seconds), leases outlive the run (3600 s).
+      const perfdhcp = lab.spawn(relay.namespace, 'perfdhcp', ['-4', '-u', '-r', String(RATE), '-p', '8', '-R', '100000', '-l', BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS]);
+      let output = '';
+      perfdhcp.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+      const exited = new Promise<number | null>((resolve) => perfdhcp.once('exit', (code) => resolve(code)));
+      await sleep(2_500);
+      await daemon.kill();
+      await restart(daemon);
+      const code = await exited;
+      assert.ok(code === 0 || code === 3, `perfdhcp exited with ${code}:\n${output.slice(-1500)}`);
+      const report = parsePerfdhcp(output);
+      assert.equal(nonUnique(output, 'REQUEST-ACK'), 0, 'an address was ACKed to two clients');
+      // Load on both sides of the kill: more ACKs than the first 2.5 s could have produced.
+      assert.ok(report.requestAck.received > RATE * 3.5, `only ${report.requestAck.received} ACKs: the restarted daemon did not carry on`);
+      assert.equal(await daemon.stop(), 0);
+      // Every ACK perfdhcp received is a committed lease (one row per address, all distinct).
+      assert.ok(readLeases(daemon.dataDir).size >= report.requestAck.received, 'fewer stored leases than ACKs');
+    } finally {
       await daemon.dispose();
     }
   });
