@@ -18,6 +18,11 @@ export interface OpenRequest {
   sinceRevision: number;
   /** Watch streams per channel; each channel is its own HTTP/2 connection. */
   perChannel: number;
+  /**
+   * grpc-node.flow_control_window for each channel: the HTTP/2 stream and connection windows in
+   * bytes; null leaves grpc-js's default (64 KiB, one connection window shared by its streams).
+   */
+  flowWindow: number | null;
   decoding: FrameDecoding;
   /** Give up waiting for a watcher's first frame after this long. */
   timeoutMs: number;

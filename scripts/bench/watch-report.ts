@@ -75,7 +75,10 @@ export function formatDelivery(pairs: readonly StepPair[]): string {
 }
 
 export function formatCost(pairs: readonly StepPair[]): string {
-  const header = ['watchers', 'offered/s', 'DHCP done/s with', 'without', 'DHCP lost %', 'loss % with', 'without', 'daemon CPU % with', 'without', 'RSS MiB end', 'peak', 'peak without', 'watcher procs CPU %'];
+  const header = [
+    'watchers', 'offered/s', 'DHCP done/s with', 'without', 'DHCP lost %', 'loss % with', 'without', 'ACK max ms with', 'without',
+    'daemon CPU % with', 'without', 'RSS MiB end', 'peak', 'peak without', 'watcher procs CPU %',
+  ];
   const rows = pairs.map((pair) => {
     const { watched, baseline } = pair;
     const fw = figures(watched.dhcp);
@@ -83,6 +86,7 @@ export function formatCost(pairs: readonly StepPair[]): string {
     return [
       String(watched.plan.watchers), String(watched.plan.rate), whole(fw.completedPerSecond), whole(fb.completedPerSecond),
       dhcpLostPercent(pair).toFixed(1), fw.lossPercent.toFixed(2), fb.lossPercent.toFixed(2),
+      ms(watched.dhcp.report.requestAck.maxDelayMs), ms(baseline.dhcp.report.requestAck.maxDelayMs),
       cpuPercent(watched.daemon.cpuSeconds, watched.windowSeconds), cpuPercent(baseline.daemon.cpuSeconds, baseline.windowSeconds),
       mib(watched.daemon.end.rssBytes), mib(watched.daemon.end.peakRssBytes), mib(baseline.daemon.end.peakRssBytes),
       cpuPercent(watched.watch!.clientCpuSeconds, watched.windowSeconds),

@@ -17,6 +17,8 @@ export interface StepContext {
   /** A folder for each step's daemon: its config, database and socket. */
   scratch: string;
   perChannel: number;
+  /** grpc-node.flow_control_window of the watchers' channels; null: grpc-js's default. */
+  flowWindow: number | null;
   decoding: FrameDecoding;
   /** How long the watchers may take to catch up after perfdhcp ends. */
   settleMs: number;
@@ -108,6 +110,7 @@ export async function openWatchers(ctx: StepContext, daemon: WatchedDaemon, coun
     count,
     sinceRevision: newest - 1,
     perChannel: ctx.perChannel,
+    flowWindow: ctx.flowWindow,
     decoding: ctx.decoding,
     timeoutMs: OPEN_TIMEOUT_MS,
   });

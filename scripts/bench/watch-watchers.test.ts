@@ -21,6 +21,7 @@ function request(h: Harness, count: number, decoding: 'lean' | 'full' = 'lean'):
     count,
     sinceRevision: h.log.lastRevision() - 1,
     perChannel: 2,
+    flowWindow: null,
     decoding,
     timeoutMs: 5_000,
   };

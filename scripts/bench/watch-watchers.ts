@@ -6,7 +6,10 @@
 // subchannel pool), so each channel gets a local pool and with it its own HTTP/2 connection. The
 // daemon sets no grpc.max_concurrent_streams, so Node's http2 default applies (2^32 - 1 streams
 // per connection); streams are still spread over channels so that no single connection, with
-// its one flow-control window and one socket, carries hundreds of streams.
+// its one flow-control window and one socket, carries hundreds of streams. grpc-js leaves
+// HTTP/2's 64 KiB windows as they are unless asked (grpc-node.flow_control_window), and the
+// connection's window is shared by all its streams (RFC 9113 6.9): a hundred busy streams on one
+// connection wait on each other's WINDOW_UPDATEs.
 import * as grpc from '@grpc/grpc-js';
 import { EventServiceClient, EventServiceService, type WatchRequest } from '../../proto/gen/homeplane/v1/event.ts';
 import { frameReader, type Frame } from './watch-frames.ts';
@@ -108,7 +111,7 @@ export class WatcherSet {
     let client: EventServiceClient | null = null;
     for (let i = 0; i < request.count; i++) {
       if (i % request.perChannel === 0) {
-        client = new EventServiceClient(request.target, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+        client = new EventServiceClient(request.target, grpc.credentials.createInsecure(), channelOptions(request));
         this.clients.push(client);
       }
       opened.push(new BenchWatcher(client!, metadata, read, request.sinceRevision, this.tally));
@@ -148,6 +151,12 @@ export class WatcherSet {
     for (const c of this.clients.splice(0)) c.close();
     this.tally.clear();
   }
+}
+
+function channelOptions(request: OpenRequest): grpc.ChannelOptions {
+  const options: grpc.ChannelOptions = { 'grpc.use_local_subchannel_pool': 1 };
+  if (request.flowWindow !== null) options['grpc-node.flow_control_window'] = request.flowWindow;
+  return options;
 }
 
 async function waitForFirstFrames(watchers: BenchWatcher[], timeoutMs: number): Promise<OpenResult> {

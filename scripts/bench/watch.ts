@@ -7,9 +7,14 @@
 // for the daemon's memory. Prints the figures and whether the issue's targets were met.
 //
 //   npm run bench:watch [-- --watchers 10,100,1000] [--rates 500,1000,2000,6000] [--duration 10]
-//                       [--idle-watchers 1000] [--idle-hold 30] [--processes 2] [--per-channel 100]
-//                       [--decode lean|full] [--settle 15] [--quick]
+//                       [--idle-watchers 1000] [--idle-hold 30] [--processes 2] [--per-channel 10]
+//                       [--flow-window BYTES] [--decode lean|full] [--settle 15] [--quick]
 //
+// --per-channel: Watch streams per grpc-js channel (one HTTP/2 connection each). With grpc-js's
+// default 64 KiB windows a connection's streams share one 64 KiB connection window, and many busy
+// streams on one connection wait on its WINDOW_UPDATEs: try --per-channel 100, with and without
+// --flow-window 1048576 (grpc-node.flow_control_window), to see that client-side cost.
+// --processes: watcher processes the watchers are shared between.
 // --quick: the two target steps only (10 watchers at 6,000/s, 100 at 1,000/s) for 3 s each, and
 // the idle watchers held 10 s: about a minute.
 // --decode full: watchers decode every frame with the generated decoder (leases included), as a
@@ -36,6 +41,7 @@ interface WatchBenchOptions {
   idleHoldSeconds: number;
   processes: number;
   perChannel: number;
+  flowWindow: number | null;
   decoding: FrameDecoding;
   settleSeconds: number;
 }
@@ -66,7 +72,8 @@ function readOptions(argv: string[]): WatchBenchOptions {
       'idle-watchers': { type: 'string', default: '1000' },
       'idle-hold': { type: 'string' },
       processes: { type: 'string', default: '2' },
-      'per-channel': { type: 'string', default: '100' },
+      'per-channel': { type: 'string', default: '10' },
+      'flow-window': { type: 'string' },
       decode: { type: 'string', default: 'lean' },
       settle: { type: 'string', default: '15' },
       quick: { type: 'boolean', default: false },
@@ -84,6 +91,7 @@ function readOptions(argv: string[]): WatchBenchOptions {
     idleHoldSeconds: whole(values['idle-hold'] ?? (values.quick ? '10' : '30'), 'idle-hold'),
     processes: whole(values.processes, 'processes'),
     perChannel: whole(values['per-channel'], 'per-channel'),
+    flowWindow: values['flow-window'] === undefined ? null : whole(values['flow-window'], 'flow-window', 65_535),
     decoding: values.decode,
     settleSeconds: whole(values.settle, 'settle'),
   };
@@ -144,7 +152,9 @@ function caveats(opts: WatchBenchOptions, loadAtStart: number): string {
     '  against Date.now() on the same machine (same clock): it includes the commit itself, and is exact to about 1 ms.',
     `- One lease.granted event per completed DORA; events batch per commit (several per frame at high rates). Watchers`,
     `  decode ${opts.decoding === 'lean' ? 'only revisions and times (--decode full for the generated decoder)' : 'every frame with the generated decoder'};`,
-    `  ${opts.perChannel} streams per channel, one HTTP/2 connection each (the daemon sets no max concurrent streams: Node's default, unlimited).`,
+    `  ${opts.perChannel} streams per channel, one HTTP/2 connection each (the daemon sets no max concurrent streams: Node's default,`,
+    `  unlimited), HTTP/2 windows ${opts.flowWindow === null ? "grpc-js's default (64 KiB, the connection's shared by its streams)" : `of ${opts.flowWindow} bytes`}.`,
+    '- Delivered events count those that arrived before the watchers caught up after the step, divided by the step\'s seconds.',
     '- "dropped": streams the daemon ended (RESOURCE_EXHAUSTED, or a reset) or that failed to open; "missed+dup": revisions',
     '  skipped or repeated in a watcher\'s sequence (must be 0); "behind at end": watchers short of the newest revision',
     `  ${opts.settleSeconds} s after perfdhcp ended.`,
@@ -161,7 +171,9 @@ async function main(): Promise<void> {
     const pool = await WatcherPool.start(opts.processes);
     try {
       await withLab(benchLabOptions('watch'), async (lab) => {
-        const ctx: StepContext = { lab, pool, scratch, perChannel: opts.perChannel, decoding: opts.decoding, settleMs: opts.settleSeconds * 1000 };
+        const ctx: StepContext = {
+          lab, pool, scratch, perChannel: opts.perChannel, flowWindow: opts.flowWindow, decoding: opts.decoding, settleMs: opts.settleSeconds * 1000,
+        };
         console.error(`steps of ${opts.seconds} s, (watchers, DORA/s offered): ${opts.steps.map(([w, r]) => `(${w}, ${r})`).join(' ')}, each paired with the step without watchers`);
         const pairs = await measurePairs(ctx, opts);
         let idle: IdleMeasure | null = null;
