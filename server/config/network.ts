@@ -2,7 +2,7 @@
 // address. Addresses become unsigned 32-bit numbers, the form the allocator and codec use.
 import { isIPv6 } from 'node:net';
 import type { Cidr } from '../dhcp/codec/ipv4.ts';
-import { broadcastOf, formatIPv4, parseIPv4, prefixToMask } from '../dhcp/codec/ipv4.ts';
+import { broadcastOf, formatIPv4, parseAddressWithPrefix, parseIPv4, prefixToMask } from '../dhcp/codec/ipv4.ts';
 import type { PoolConfig } from './types.ts';
 import { asText, invalid, valid, type Parsed } from './field.ts';
 import { dnsNameFault } from './names.ts';
@@ -26,7 +26,7 @@ export function parseSubnet(input: unknown): Parsed<Cidr> {
   const text = asText(input, '10.123.0.0/24');
   if (!text.ok) return text;
   const written = text.value.trim();
-  const parts = splitPrefix(written);
+  const parts = parseAddressWithPrefix(written);
   if (parts === null) {
     return invalid(`"${written}" is not a subnet; write network/prefix, e.g. 10.123.0.0/24`);
   }
@@ -53,7 +53,7 @@ export function parsePool(input: unknown): Parsed<PoolConfig> {
   const written = text.value.trim();
   const hint = 'write a range such as "10.123.0.100-10.123.0.199" or a block such as "10.123.0.128/26"';
   if (written.includes('/')) {
-    const parts = splitPrefix(written);
+    const parts = parseAddressWithPrefix(written);
     if (parts === null) return invalid(`"${written}" is not a pool; ${hint}`);
     const network = (parts.address & prefixToMask(parts.prefix)) >>> 0;
     if (network !== parts.address) {
@@ -76,7 +76,7 @@ export function parseBridgeAddress(input: unknown): Parsed<string> {
   const text = asText(input, '"10.123.0.1/24"');
   if (!text.ok) return text;
   const written = text.value.trim();
-  const parts = splitPrefix(written);
+  const parts = parseAddressWithPrefix(written);
   if (parts === null || parts.prefix < 1) {
     return invalid(`"${written}" is not an address with a prefix; write e.g. "10.123.0.1/24"`);
   }
@@ -125,12 +125,3 @@ function isListenHost(host: string): boolean {
   return dnsNameFault(host) === null;
 }
 
-function splitPrefix(text: string): { address: number; prefix: number } | null {
-  const slash = text.indexOf('/');
-  if (slash < 0) return null;
-  const address = parseIPv4(text.slice(0, slash));
-  const prefixText = text.slice(slash + 1);
-  if (address === null || !/^\d{1,2}$/.test(prefixText)) return null;
-  const prefix = Number(prefixText);
-  return prefix <= 32 ? { address, prefix } : null;
-}

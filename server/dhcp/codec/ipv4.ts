@@ -29,17 +29,22 @@ export interface Cidr {
   prefix: number;
 }
 
-/** Parses "10.0.0.0/24". Host bits must be zero; returns null otherwise. */
-export function parseCidr(text: string): Cidr | null {
+/** Parses "a.b.c.d/len" (any address, prefix 0-32); null for anything else. */
+export function parseAddressWithPrefix(text: string): { address: number; prefix: number } | null {
   const slash = text.indexOf('/');
   if (slash < 0) return null;
-  const network = parseIPv4(text.slice(0, slash));
+  const address = parseIPv4(text.slice(0, slash));
   const prefixText = text.slice(slash + 1);
-  if (network === null || !/^\d{1,2}$/.test(prefixText)) return null;
+  if (address === null || !/^\d{1,2}$/.test(prefixText)) return null;
   const prefix = Number(prefixText);
-  if (prefix > 32) return null;
-  if ((network & ~prefixToMask(prefix)) >>> 0 !== 0) return null;
-  return { network, prefix };
+  return prefix <= 32 ? { address, prefix } : null;
+}
+
+/** Parses "10.0.0.0/24". Host bits must be zero; returns null otherwise. */
+export function parseCidr(text: string): Cidr | null {
+  const parsed = parseAddressWithPrefix(text);
+  if (parsed === null || (parsed.address & ~prefixToMask(parsed.prefix)) >>> 0 !== 0) return null;
+  return { network: parsed.address, prefix: parsed.prefix };
 }
 
 export function cidrContains(cidr: Cidr, address: number): boolean {
