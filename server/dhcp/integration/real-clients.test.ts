@@ -119,12 +119,15 @@ function clientSuite(kind: ClientKind): void {
       const renewed = await client.waitForEvent(['renew'], RENEW_WAIT_MS, afterBound);
       assert.equal(renewed.address, bound.address);
       assert.equal(renewed.leaseSeconds, LEASE_SECONDS);
-      // Answered while RENEWING: after T1 (0.5 x lease) and before T2 (0.875 x lease), RFC 2131 4.4.5.
-      const renewedAfter = renewed.at - bound.at;
-      assert.ok(renewedAfter >= (LEASE_SECONDS * 0.5 - 2) * 1000, `renewed ${renewedAfter} ms after binding, before T1`);
+      const extended = await waitForLease(daemon.dataDir, bound.address!, (l) => l.expiresAt > first.expiresAt);
+      // Answered while RENEWING: around T1 (0.5 x lease) and before T2 (0.875 x lease), RFC 2131
+      // 4.4.5. ISC dhclient fuzzes its renewal time to between 3/4 of T1 and T1, so the lower
+      // bound is 3/4 of T1. Measured on the daemon's clock (the two ACKs' commit times): the
+      // hook's own timestamps lag by however long a loaded machine takes to run its script.
+      const renewedAfter = extended.startsAt - first.startsAt;
+      assert.ok(renewedAfter >= (LEASE_SECONDS * 0.5 * 0.75 - 1) * 1000, `renewed ${renewedAfter} ms after binding, well before T1`);
       assert.ok(renewedAfter < LEASE_SECONDS * 0.875 * 1000, `renewed ${renewedAfter} ms after binding, after T2`);
 
-      const extended = await waitForLease(daemon.dataDir, bound.address!, (l) => l.expiresAt > first.expiresAt);
       assert.equal(extended.state, 'active');
       assert.ok(extended.expiresAt - first.expiresAt >= (LEASE_SECONDS / 2 - 2) * 1000);
       const later = await daemonCounters(daemon);
