@@ -87,3 +87,19 @@ test('endpoint prints the gRPC address and token file of the config as JSON', ()
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), { grpc: '127.0.0.1:50051', tokenFile: join(ROOT, 'data', 'grpc.token') });
 });
+
+test('serve exits 1 (no lingering API) when the DHCP socket cannot open after the API is up', async (t) => {
+  const dir = tempDir(t);
+  const { createSocket } = await import('node:dgram');
+  const holder = createSocket('udp4'); // no SO_REUSEADDR: the daemon's bind must fail
+  await new Promise<void>((resolve) => holder.bind(0, '0.0.0.0', resolve));
+  t.after(() => holder.close());
+  const port = holder.address().port;
+  const file = join(dir, 'homeplane.yaml');
+  writeFileSync(file, `dataDir: ./data\ngrpc:\n  listen: unix:./grpc.sock\ndhcp:\n  interfaces: [lo]\n  port: ${port}\n  subnets:\n    - subnet: 127.0.0.0/8\n      pools: ["127.0.0.100-127.0.0.200"]\n`);
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [BIN, 'serve', '--config', file], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 1, `exit ${r.status} signal ${r.signal}\n${r.stdout}\n${r.stderr}`);
+  assert.ok(Date.now() - started < 15_000);
+  assert.match(r.stdout, /EADDRINUSE|address already in use/);
+});

@@ -68,6 +68,15 @@ function configFile(flag: string | undefined): string | null {
 
 async function serve(config: Config): Promise<number> {
   const logger = pino({ level: config.log.level, base: { name: 'homeplane', pid: process.pid }, redact: ['token', '*.token', 'authorization', '*.authorization'] });
+  // Listen for the stop signals before start-up: one arriving mid-start still ends in a clean stop.
+  let requested: NodeJS.Signals | null = null;
+  let wake: ((signal: NodeJS.Signals) => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    requested ??= signal;
+    wake?.(signal);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   let daemon: Daemon;
   try {
     daemon = await startDaemon(config, logger);
@@ -82,10 +91,7 @@ async function serve(config: Config): Promise<number> {
   }
   logger.info({ config: config.source ?? 'built-in default', dataDir: config.dataDir }, 'homeplane started');
   process.on('SIGUSR1', () => daemon.logStats());
-  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
-    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
-    process.once('SIGINT', () => resolveSignal('SIGINT'));
-  });
+  const signal = requested ?? (await new Promise<NodeJS.Signals>((resolveSignal) => (wake = resolveSignal)));
   logger.info({ signal }, 'shutting down');
   const deadline = setTimeout(() => {
     logger.error({}, `shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway`);

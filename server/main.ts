@@ -57,11 +57,39 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
   const sqlite = openSqlite({ file: join(config.dataDir, 'homeplane.db'), durability: config.dhcp.durability });
   const events = new SqliteEventLog(sqlite.raw);
   const store = new SqliteLeaseStore(sqlite, events, now);
+  // Undone in reverse order if start-up fails half-way, so a failed start exits instead of
+  // lingering with its API up and DHCP down (Incus's revert pattern).
+  const undo: (() => unknown)[] = [() => store.close()];
+  try {
+    return await assemble(config, logger, { sqlite, events, store, dhcpEnabled, now, undo });
+  } catch (err) {
+    for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => undefined);
+    throw err;
+  }
+}
+
+interface Parts {
+  sqlite: ReturnType<typeof openSqlite>;
+  events: SqliteEventLog;
+  store: SqliteLeaseStore;
+  dhcpEnabled: boolean;
+  now: () => number;
+  undo: (() => unknown)[];
+}
+
+async function assemble(config: Config, logger: Logger, { sqlite, events, store, dhcpEnabled, now, undo }: Parts): Promise<Daemon> {
   const leaseQueries = new SqliteLeaseQueries(sqlite.raw);
   const subnets = config.dhcp.subnets.map((s) => new Subnet(s));
   const interfaces = dhcpEnabled ? resolveInterfaces(config.dhcp.interfaces, subnets) : new Map<string, ServedInterface>();
   const table = new LeaseTable();
-  for (const lease of await store.loadAll()) table.set(lease);
+  // Oldest first: should a failed commit ever have left two rows for one client, the newest
+  // binding wins and the stale row is deleted (with its event): table and database agree.
+  const stored = (await store.loadAll()).sort((a, b) => a.startsAt - b.startsAt);
+  for (const lease of stored) {
+    const displaced = table.forClient(lease.subnetId, lease.clientKey);
+    const moved = table.set(lease);
+    if (moved !== null && displaced) void store.remove(moved, displaced);
+  }
   const serverIds = new Set<number>();
   for (const name of interfaces.keys()) for (const a of interfaceAddresses(name)) serverIds.add(a.address);
   const engine = new DhcpEngine(config.dhcp, subnets, table, serverIds);
@@ -95,6 +123,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     subnetSettings: config.dhcp,
     logger,
   });
+  undo.push(() => grpc.shutdown(0));
   logger.info({ address: grpc.address, tokenFile: tokenFileOf(config) }, 'grpc serving');
 
   const compact = (): void => {
@@ -103,9 +132,11 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
   };
   compact();
   const timers = [setInterval(compact, COMPACT_INTERVAL_MS)];
+  undo.push(() => timers.forEach((timer) => clearInterval(timer)));
   const logStats = (): void => logger.info({ dhcp: server.counters.snapshot(), leases: table.size, store: store.counters }, 'dhcp stats');
 
   if (dhcpEnabled) {
+    undo.push(() => server.stop());
     await server.start();
     await server.reclaim();
     timers.push(setInterval(() => void server.reclaim(), config.dhcp.reclaimInterval * 1000), setInterval(logStats, STATS_INTERVAL_MS));

@@ -113,3 +113,17 @@ test('operator release, lease listing with filters, paging and revision', async 
   assert.deepEqual(summary, { id: '10.123.0.0/24', poolSize: 100, inUse: 4, declined: 0, free: 96, reservations: 1 });
   await w.store.close();
 });
+
+test('deleting a reservation on a pool address gives the address back to the pool', async (t) => {
+  const dir = makeScratchDir();
+  t.after(() => dir.remove());
+  const w = await world(dir.databaseFile);
+  const r = await w.admin.createReservation({ mac: '52:54:00:00:00:07', clientId: null, ip: ip('10.123.0.100'), hostname: null });
+  const check = { isFree: (a: number) => !w.subnet.reservationAt(a), hasHistory: () => false };
+  assert.equal(w.subnet.allocator.allocate(check), ip('10.123.0.101'), 'the cursor passes the reserved address');
+  await w.admin.deleteReservation(r.id);
+  const handedOut = new Set<number>();
+  for (let a = w.subnet.allocator.allocate(check); a !== null; a = w.subnet.allocator.allocate(check)) handedOut.add(a);
+  assert.ok(handedOut.has(ip('10.123.0.100')), 'the formerly reserved address is allocatable again');
+  await w.store.close();
+});

@@ -210,5 +210,8 @@ export class DhcpAdminService implements DhcpAdmin {
     if (!found) return;
     found.subnet.removeReservation(found.entry);
     this.installed.delete(id);
+    // A reserved pool address the allocator's cursor passed is free again: tell the allocator,
+    // or the address would stay out of the pool until the next restart.
+    found.subnet.allocator.release(found.entry.ip);
   }
 }

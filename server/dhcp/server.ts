@@ -32,11 +32,15 @@ export interface DhcpServerDeps {
 
 /** At most one warning per this many milliseconds for the same recurring condition. */
 const WARN_INTERVAL_MS = 10_000;
+/** A failed lease commit is tried again this many times, backing off by this much each time. */
+const MAX_COMMIT_RETRIES = 20;
+const RETRY_DELAY_MS = 250;
 
 export class DhcpServer {
   readonly counters = new DhcpCounters();
   private pending = 0;
   private idle: (() => void) | null = null;
+  private stopping = false;
   private lastWarned = new Map<string, number>();
 
   constructor(private readonly deps: DhcpServerDeps) {}
@@ -45,10 +49,14 @@ export class DhcpServer {
     return this.deps.transport.start((d) => this.receive(d));
   }
 
-  /** Stops answering, then waits for replies whose lease writes are still committing. */
+  /**
+   * Stops taking requests, lets the replies whose leases are still committing go out, then
+   * closes the sockets.
+   */
   async stop(): Promise<void> {
-    await this.deps.transport.close();
+    this.stopping = true;
     if (this.pending > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    await this.deps.transport.close();
   }
 
   /** One reclamation pass; its writes are committed like any other. */
@@ -58,6 +66,7 @@ export class DhcpServer {
   }
 
   private receive(datagram: InboundDatagram): void {
+    if (this.stopping) return;
     const iface = this.deps.interfaces.get(datagram.iface);
     if (!iface) return; // a socket we did not open for serving: never answer there
     const packet = decode(datagram.data);
@@ -90,7 +99,12 @@ export class DhcpServer {
     this.commit(outcome.writes).then(
       (ok) => {
         if (ok && outcome.action === 'reply') this.send(outcome, iface);
-        if (!ok) this.counters.countDrop('store-error');
+        if (!ok) {
+          this.counters.countDrop('store-error');
+          // The table already holds these changes: keep trying to make the database agree
+          // (no reply: the client retransmits and is answered once a commit succeeds).
+          this.retry(outcome.writes, 1);
+        }
         this.settled();
       },
       () => this.settled(),
@@ -103,6 +117,16 @@ export class DhcpServer {
       this.idle();
       this.idle = null;
     }
+  }
+
+  private retry(writes: LeaseWrite[], attempt: number): void {
+    if (this.stopping || attempt > MAX_COMMIT_RETRIES) return;
+    const timer = setTimeout(() => {
+      void this.commit(writes).then((ok) => {
+        if (!ok) this.retry(writes, attempt + 1);
+      });
+    }, RETRY_DELAY_MS * attempt);
+    timer.unref();
   }
 
   /** Resolves true once every write is durable, false (logged) when the store failed. */
