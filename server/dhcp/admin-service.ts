@@ -83,7 +83,7 @@ export class DhcpAdminService implements DhcpAdmin {
     if (lease.state !== 'active' || lease.expiresAt <= now()) throw new ConflictError(`the lease for ${formatIPv4(address)} is not active (state ${lease.state})`);
     const released: Lease = { ...lease, state: 'released', expiresAt: now() };
     engine.table.set(released);
-    engine.subnets.find((s) => s.id === lease.subnetId)?.allocator.release(address);
+    engine.releaseAddress(lease.subnetId, address);
     await this.deps.store.put(released, 'lease.released');
     return released;
   }

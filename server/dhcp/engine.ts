@@ -32,6 +32,7 @@ export type EngineSettings = Pick<
 
 export class DhcpEngine {
   readonly offers = new OfferBook();
+  private readonly subnetsById: ReadonlyMap<string, Subnet>;
 
   constructor(
     private readonly settings: EngineSettings,
@@ -39,7 +40,9 @@ export class DhcpEngine {
     readonly table: LeaseTable,
     /** Every address of ours a client may name as server identifier. */
     private readonly serverIds: ReadonlySet<number>,
-  ) {}
+  ) {
+    this.subnetsById = new Map(subnets.map((s) => [s.id, s]));
+  }
 
   handle(request: Packet, ctx: RequestContext): Outcome {
     if (request.op !== 1) return drop('not-request');
@@ -104,12 +107,22 @@ export class DhcpEngine {
     const address = subnet.allocator.allocate(check);
     if (address !== null) return address;
     // Pool looks full: offers that lapsed since the last reclaim pass may free some addresses.
-    let reclaimed = false;
+    return this.expireOffers(now).has(subnet.id) ? subnet.allocator.allocate(check) : null;
+  }
+
+  /** Tells the pool of the address's subnet that the address may be free again. */
+  releaseAddress(subnetId: string, address: number): void {
+    this.subnetsById.get(subnetId)?.allocator.release(address);
+  }
+
+  /** Forgets lapsed offers and returns their addresses to the pools; returns the subnets that got some. */
+  expireOffers(now: number): Set<string> {
+    const subnets = new Set<string>();
     for (const lapsed of this.offers.expire(now)) {
-      this.subnets.find((s) => s.id === lapsed.subnetId)?.allocator.release(lapsed.address);
-      reclaimed ||= lapsed.subnetId === subnet.id;
+      this.releaseAddress(lapsed.subnetId, lapsed.address);
+      subnets.add(lapsed.subnetId);
     }
-    return reclaimed ? subnet.allocator.allocate(check) : null;
+    return subnets;
   }
 
   /**
@@ -250,7 +263,7 @@ export class DhcpEngine {
     if (!lease || lease.clientKey !== client.key || lease.state !== 'active') return drop('not-holder');
     const released: Lease = { ...lease, state: 'released', expiresAt: ctx.now };
     this.table.set(released);
-    this.subnets.find((s) => s.id === lease.subnetId)?.allocator.release(lease.address);
+    this.releaseAddress(lease.subnetId, lease.address);
     return { action: 'recorded', what: 'released', writes: [{ put: released, kind: 'lease.released' }] };
   }
 

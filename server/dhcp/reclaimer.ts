@@ -7,7 +7,6 @@ import type { LeaseWrite } from './outcome.ts';
 
 export function reclaimExpired(engine: DhcpEngine, now: number): LeaseWrite[] {
   const writes: LeaseWrite[] = [];
-  const subnets = new Map(engine.subnets.map((s) => [s.id, s]));
   const ended: Lease[] = [];
   for (const lease of engine.table.values()) {
     if (lease.expiresAt > now) continue;
@@ -22,8 +21,8 @@ export function reclaimExpired(engine: DhcpEngine, now: number): LeaseWrite[] {
       engine.table.delete(lease.address);
       writes.push({ remove: lease.address, was: lease });
     }
-    subnets.get(lease.subnetId)?.allocator.release(lease.address);
+    engine.releaseAddress(lease.subnetId, lease.address);
   }
-  for (const offer of engine.offers.expire(now)) subnets.get(offer.subnetId)?.allocator.release(offer.address);
+  engine.expireOffers(now);
   return writes;
 }
