@@ -58,10 +58,10 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
   appendInTransaction(drafts: readonly EventDraft[], time: number): StoredEvent[] {
     const stored: StoredEvent[] = [];
     for (const draft of drafts) {
-      const object = draft.kind.startsWith('lease.') ? (draft as { lease: { address: number } }).lease : (draft as { reservation: { id: string } }).reservation;
-      const objectType = draft.kind.startsWith('lease.') ? 'lease' : 'reservation';
-      const objectId = objectType === 'lease' ? formatIPv4((object as { address: number }).address) : (object as { id: string }).id;
-      const result = this.insert.run(time, draft.kind, objectType, objectId, JSON.stringify(object));
+      const result =
+        'lease' in draft
+          ? this.insert.run(time, draft.kind, 'lease', formatIPv4(draft.lease.address), JSON.stringify(draft.lease))
+          : this.insert.run(time, draft.kind, 'reservation', draft.reservation.id, JSON.stringify(draft.reservation));
       stored.push({ ...draft, revision: Number(result.lastInsertRowid), time } as StoredEvent);
     }
     return stored;
