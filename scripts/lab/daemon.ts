@@ -62,8 +62,8 @@ export class LabDaemon {
     return daemon;
   }
 
-  /** Starts (again) with the same config and data; resolves once DHCP serves. */
-  async launch(): Promise<void> {
+  /** Starts (again) with the same config and data; resolves with this lifetime's "dhcp serving" line. */
+  async launch(): Promise<LogLine> {
     const child = this.lab.spawn(this.lab.serverNamespace, process.execPath, [BIN, 'serve', '--config', this.configFile]);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -78,12 +78,12 @@ export class LabDaemon {
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    const from = this.logs.length; // a line of an earlier lifetime does not count
-    const started = this.waitFor((l) => l.msg === 'dhcp serving' && this.logs.indexOf(l) >= from, 20_000);
+    // A line of an earlier lifetime does not count.
+    const started = this.waitFor((l) => l.msg === 'dhcp serving', 20_000, this.logs.length);
     const failed = this.exited.then((code) => {
       throw new Error(`daemon exited with ${code} before serving:\n${this.stderr}\n${this.logs.map((l) => JSON.stringify(l)).join('\n')}`);
     });
-    await Promise.race([started, failed]);
+    return Promise.race([started, failed]);
   }
 
   private take(line: string): void {
@@ -101,10 +101,9 @@ export class LabDaemon {
     });
   }
 
-  /** Resolves with the first log line (already seen or future) that matches. */
-  waitFor(match: (l: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {
-    const seen = this.logs.find(match);
-    if (seen) return Promise.resolve(seen);
+  /** Resolves with the first log line at index `from` or later (already seen or future) that matches. */
+  waitFor(match: (l: LogLine) => boolean, timeoutMs = 10_000, from = 0): Promise<LogLine> {
+    for (let i = from; i < this.logs.length; i++) if (match(this.logs[i]!)) return Promise.resolve(this.logs[i]!);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching daemon log line within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
@@ -129,7 +128,7 @@ export class LabDaemon {
   async stats(): Promise<LogLine> {
     const before = this.logs.length;
     this.child?.kill('SIGUSR1');
-    return this.waitFor((l) => l.msg === 'dhcp stats' && this.logs.indexOf(l) >= before);
+    return this.waitFor((l) => l.msg === 'dhcp stats', 10_000, before);
   }
 
   async dispose(): Promise<void> {

@@ -5,7 +5,7 @@
 // section 4.1, RFC 1542) and is routed from the server. Everything is made by `ip`, named after
 // a random lab id, and removed by destroy() or, failing that, when the process ends.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { formatIPv4, parseIPv4, prefixToMask } from '../../server/dhcp/codec/ipv4.ts';
+import { formatCidr, formatIPv4, parseAddressWithPrefix, prefixToMask } from '../../server/dhcp/codec/ipv4.ts';
 import { ip, ipSync, LabError, runCommand, type ExecOptions, type ExecResult } from './command.ts';
 import { onProcessEnd } from './exit-cleanup.ts';
 import { labTag, LabNames, newLabId } from './names.ts';
@@ -312,12 +312,8 @@ interface HostCidr {
 
 /** "10.123.0.1/24": an interface address with its prefix (host bits set, unlike a subnet). */
 function parseHostCidr(text: string): HostCidr {
-  const [addressText = '', prefixText = ''] = text.split('/');
-  const address = parseIPv4(addressText);
-  const prefix = Number(prefixText);
-  if (address === null || !/^\d{1,2}$/.test(prefixText) || prefix > 32) {
-    throw new LabError(`"${text}" is not an address with a prefix, like 10.123.0.1/24`);
-  }
-  const network = (address & prefixToMask(prefix)) >>> 0;
-  return { address: addressText, prefix, network: `${formatIPv4(network)}/${prefix}` };
+  const parsed = parseAddressWithPrefix(text);
+  if (parsed === null) throw new LabError(`"${text}" is not an address with a prefix, like 10.123.0.1/24`);
+  const { address, prefix } = parsed;
+  return { address: formatIPv4(address), prefix, network: formatCidr({ network: (address & prefixToMask(prefix)) >>> 0, prefix }) };
 }

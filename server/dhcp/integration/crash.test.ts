@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { withLab } from '../../../scripts/lab/lab.ts';
-import { LabDaemon, type LogLine } from '../../../scripts/lab/daemon.ts';
+import { LabDaemon } from '../../../scripts/lab/daemon.ts';
 import { Probe } from '../../../scripts/lab/probe.ts';
 import { ClientSwarm } from '../../../scripts/bench/dhcp-client-swarm.ts';
 import { doubleGrants, missingLeases, type StoredLease } from '../../../scripts/bench/dhcp-lease-audit.ts';
@@ -47,16 +47,6 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   while (!condition() && Date.now() < deadline) await sleep(50);
 }
 
-/**
- * Starts the daemon again and waits for the new process's "dhcp serving" line. (LabDaemon's
- * launch() alone would settle on the first lifetime's line, which is still in its log.)
- */
-async function restart(daemon: LabDaemon): Promise<LogLine> {
-  const seen = daemon.logs.length;
-  await daemon.launch();
-  return daemon.waitFor((l) => l.msg === 'dhcp serving' && daemon.logs.indexOf(l) >= seen, 20_000);
-}
-
 test('kill -9 under load: no address ACKed twice, every ACKed lease survives the restart', { timeout: 90_000 }, async (t) => {
   await withLab(benchLabOptions('crash'), async (lab) => {
     const relay = lab.relay!;
@@ -78,7 +68,7 @@ test('kill -9 under load: no address ACKed twice, every ACKed lease survives the
       await daemon.kill();
       // Only ACKs read before the kill was sent are surely from the first lifetime.
       const ackedBeforeKill = swarm.acks.filter((a) => a.receivedAt < killedAt);
-      const serving = await restart(daemon);
+      const serving = await daemon.launch();
       // And only ACKs read after the new daemon said it serves are surely from the second.
       const servingAt = Date.now();
 
@@ -140,7 +130,7 @@ test('kill -9 in the middle of a perfdhcp -u run: perfdhcp sees no address ACKed
       const exited = new Promise<number | null>((resolve) => perfdhcp.once('exit', (code) => resolve(code)));
       await sleep(2_500);
       await daemon.kill();
-      await restart(daemon);
+      await daemon.launch();
       const code = await exited;
       assert.ok(code === 0 || code === 3, `perfdhcp exited with ${code}:\n${output.slice(-1500)}`);
       const report = parsePerfdhcp(output);
