@@ -80,7 +80,9 @@ interface Parts {
 async function assemble(config: Config, logger: Logger, { sqlite, events, store, dhcpEnabled, now, undo }: Parts): Promise<Daemon> {
   const leaseQueries = new SqliteLeaseQueries(sqlite.raw);
   const subnets = config.dhcp.subnets.map((s) => new Subnet(s));
-  const interfaces = dhcpEnabled ? resolveInterfaces(config.dhcp.interfaces, subnets) : new Map<string, ServedInterface>();
+  const { served: interfaces, serverIds } = dhcpEnabled
+    ? resolveInterfaces(config.dhcp.interfaces, subnets)
+    : { served: new Map<string, ServedInterface>(), serverIds: new Set<number>() };
   const table = new LeaseTable();
   // Oldest first: should a failed commit ever have left two rows for one client, the newest
   // binding wins and the stale row is deleted (with its event): table and database agree.
@@ -90,8 +92,6 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     const moved = table.set(lease);
     if (moved !== null && displaced) void store.remove(moved, displaced);
   }
-  const serverIds = new Set<number>();
-  for (const name of interfaces.keys()) for (const a of interfaceAddresses(name)) serverIds.add(a.address);
   const engine = new DhcpEngine(config.dhcp, subnets, table, serverIds);
   const transport = new UdpTransport({
     interfaces: [...interfaces.keys()],
@@ -105,7 +105,7 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     leases: leaseQueries,
     reservations: new SqliteReservationStore(sqlite.raw, events, now),
     log: events,
-    counters: () => server.counters,
+    counters: server.counters,
     now,
     startedAt: now(),
   });
@@ -181,8 +181,10 @@ function snapshotOf(events: SqliteEventLog, leases: SqliteLeaseQueries, admin: D
  * Each served interface must exist and carry an address inside a configured subnet: that
  * subnet is what the interface answers for, and that address is our server identifier there.
  */
-function resolveInterfaces(names: string[], subnets: Subnet[]): Map<string, ServedInterface> {
+function resolveInterfaces(names: string[], subnets: Subnet[]): { served: Map<string, ServedInterface>; serverIds: Set<number> } {
   const served = new Map<string, ServedInterface>();
+  /** Every address of a served interface: any may be named as our server identifier. */
+  const serverIds = new Set<number>();
   const problems: string[] = [];
   for (const [i, name] of names.entries()) {
     if (!interfaceExists(name)) {
@@ -190,6 +192,7 @@ function resolveInterfaces(names: string[], subnets: Subnet[]): Map<string, Serv
       continue;
     }
     const addresses = interfaceAddresses(name);
+    for (const a of addresses) serverIds.add(a.address);
     const match = addresses.flatMap((a) => subnets.filter((s) => s.isHost(a.address)).map((subnet) => ({ address: a.address, subnet })))[0];
     if (!match) {
       const have = addresses.map((a) => `${formatIPv4(a.address)}/${a.prefix}`).join(', ') || 'no IPv4 address';
@@ -199,7 +202,7 @@ function resolveInterfaces(names: string[], subnets: Subnet[]): Map<string, Serv
     served.set(name, { name, address: match.address, subnet: match.subnet });
   }
   if (problems.length > 0) throw new StartupError(problems);
-  return served;
+  return { served, serverIds };
 }
 
 /**

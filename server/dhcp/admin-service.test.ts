@@ -35,7 +35,7 @@ async function world(file: string) {
   const counters = new DhcpCounters();
   const admin = new DhcpAdminService({
     engine, store, log, leases: new SqliteLeaseQueries(handle.raw), reservations: new SqliteReservationStore(handle.raw, log, () => NOW),
-    counters: () => counters, now: () => NOW, startedAt: NOW - 1000,
+    counters, now: () => NOW, startedAt: NOW - 1000,
   });
   return { admin, engine, store, log, subnet };
 }

@@ -9,7 +9,7 @@ import type { ReservationConfig } from '../config/types.ts';
 import type { EventLogReader } from '../events/types.ts';
 import type { DhcpEngine } from './engine.ts';
 import type { DhcpCounters } from './counters.ts';
-import type { Subnet } from './subnet.ts';
+import { reservationMatches, type Subnet } from './subnet.ts';
 import { formatIPv4 } from './codec/ipv4.ts';
 import { ConflictError, InvalidInputError, NotFoundError, ReadOnlyError } from './errors.ts';
 
@@ -33,7 +33,7 @@ export interface DhcpAdminDeps {
   leases: LeaseQueryPort;
   reservations: ReservationRepository;
   log: EventLogReader;
-  counters: () => DhcpCounters;
+  counters: DhcpCounters;
   now: () => number;
   startedAt: number;
 }
@@ -81,9 +81,7 @@ export class DhcpAdminService implements DhcpAdmin {
     const lease = engine.table.byAddr(address);
     if (!lease) throw new NotFoundError(`no lease for ${formatIPv4(address)}`);
     if (lease.state !== 'active' || lease.expiresAt <= now()) throw new ConflictError(`the lease for ${formatIPv4(address)} is not active (state ${lease.state})`);
-    const released: Lease = { ...lease, state: 'released', expiresAt: now() };
-    engine.table.set(released);
-    engine.releaseAddress(lease.subnetId, address);
+    const released = engine.endLease(lease, now());
     await this.deps.store.put(released, 'lease.released');
     return released;
   }
@@ -170,7 +168,7 @@ export class DhcpAdminService implements DhcpAdmin {
   }
 
   counters() {
-    return { ...this.deps.counters().snapshot(), countingSince: this.deps.startedAt };
+    return { ...this.deps.counters.snapshot(), countingSince: this.deps.startedAt };
   }
 
   private subnetFor(input: ReservationInput): Subnet {
@@ -194,8 +192,7 @@ export class DhcpAdminService implements DhcpAdmin {
     }
     const lease = this.deps.engine.table.byAddr(input.ip);
     if (lease && lease.state === 'active' && lease.expiresAt > this.deps.now()) {
-      const same = (input.clientId !== null && lease.clientId === input.clientId) || (input.mac !== null && lease.hwAddress === input.mac);
-      if (!same) throw new ConflictError(`address ${formatIPv4(input.ip)} is leased to another client (${lease.hwAddress}) until ${new Date(lease.expiresAt).toISOString()}`);
+      if (!reservationMatches(input, { key: lease.clientKey, mac: lease.hwAddress, clientId: lease.clientId })) throw new ConflictError(`address ${formatIPv4(input.ip)} is leased to another client (${lease.hwAddress}) until ${new Date(lease.expiresAt).toISOString()}`);
     }
   }
 

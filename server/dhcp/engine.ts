@@ -261,10 +261,18 @@ export class DhcpEngine {
     const client = identify(request);
     const lease = this.table.byAddr(request.ciaddr);
     if (!lease || lease.clientKey !== client.key || lease.state !== 'active') return drop('not-holder');
-    const released: Lease = { ...lease, state: 'released', expiresAt: ctx.now };
+    return { action: 'recorded', what: 'released', writes: [{ put: this.endLease(lease, ctx.now), kind: 'lease.released' }] };
+  }
+
+  /**
+   * Ends a lease now (a client's RELEASE, an operator's release): it stays on record for its
+   * client (RFC 2131 4.3.1) and the address goes back to the pool. Returns the released lease.
+   */
+  endLease(lease: Lease, now: number): Lease {
+    const released: Lease = { ...lease, state: 'released', expiresAt: now };
     this.table.set(released);
     this.releaseAddress(lease.subnetId, lease.address);
-    return { action: 'recorded', what: 'released', writes: [{ put: released, kind: 'lease.released' }] };
+    return released;
   }
 
   /** INFORM (RFC 2131 4.3.5): configuration only; no lease, no yiaddr, no lease time. */
@@ -299,7 +307,7 @@ function drop(reason: DropReason): Outcome {
 }
 
 /** RFC 2131 4.2: the client identifier, when sent, identifies the client; else chaddr does. */
-export function identify(request: Packet): ClientIdentity {
+function identify(request: Packet): ClientIdentity {
   const mac = macToString(request.chaddr);
   const id = request.options.clientId;
   if (id !== undefined && id.length > 0) {

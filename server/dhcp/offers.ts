@@ -13,10 +13,6 @@ export class OfferBook {
   private readonly byAddress = new Map<number, Offer>();
   private readonly byClient = new Map<string, Offer>();
 
-  get size(): number {
-    return this.byAddress.size;
-  }
-
   /**
    * Holds the address for the client, replacing any earlier offer to it. Returns the address of
    * that earlier offer when it differs, so it can go back to the pool.

@@ -2,6 +2,7 @@
 // asks for it (hypervisor.bridgeAddress), left alone when it already exists.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { interfaceExists } from '../dhcp/transport/interfaces.ts';
 
 const run = promisify(execFile);
 
@@ -18,13 +19,8 @@ async function ip(args: string[]): Promise<string> {
 
 /** Creates the bridge if missing, adds the address if absent, and brings it up. Needs CAP_NET_ADMIN. */
 export async function ensureBridge(spec: BridgeSpec): Promise<'created' | 'existing'> {
-  let created = false;
-  try {
-    await ip(['link', 'show', 'dev', spec.name]);
-  } catch {
-    await ip(['link', 'add', 'name', spec.name, 'type', 'bridge']);
-    created = true;
-  }
+  const created = !interfaceExists(spec.name);
+  if (created) await ip(['link', 'add', 'name', spec.name, 'type', 'bridge']);
   const addresses = await ip(['-4', '-o', 'addr', 'show', 'dev', spec.name]);
   if (!addresses.includes(` ${spec.address} `)) await ip(['addr', 'add', spec.address, 'dev', spec.name]);
   await ip(['link', 'set', 'dev', spec.name, 'up']);

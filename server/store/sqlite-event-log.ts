@@ -81,12 +81,6 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
     }
   }
 
-  /** After a rollback: the revisions handed out were never committed; re-read the counters. */
-  rolledBack(): void {
-    this.last = this.readLastRevision();
-    this.first = this.readFirstRevision();
-  }
-
   /** Deletes events older than `before` (epoch ms); returns how many. */
   compact(before: number): number {
     const result = this.raw.prepare('DELETE FROM events WHERE time < ?').run(before);

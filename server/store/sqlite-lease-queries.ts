@@ -1,16 +1,12 @@
 // Reads of the committed lease table for the API. Synchronous (better-sqlite3), so a page and
 // the event log's lastRevision() read in the same tick describe the same committed state.
 import type Database from 'better-sqlite3';
-import type { Lease, LeaseState } from '../dhcp/lease.ts';
+import type { Lease } from '../dhcp/lease.ts';
+import type { LeaseFilter } from '../dhcp/admin.ts';
 import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
 import type { LeaseRow } from '../../drizzle/sqlite/schema.ts';
 import { leaseFromRow } from './sqlite-lease-store.ts';
 
-export interface LeaseQuery {
-  subnet?: string;
-  state?: LeaseState;
-  query?: string;
-}
 
 /** The lease columns under the names of drizzle's LeaseRow, so leaseFromRow maps them. */
 const COLUMNS = `address, subnet_id AS subnetId, client_key AS clientKey, hw_address AS hwAddress,
@@ -23,7 +19,7 @@ export class SqliteLeaseQueries {
   }
 
   /** Leases matching the filter with address > after, by address, at most limit; and the total. */
-  page(filter: LeaseQuery, after: number | null, limit: number): { items: Lease[]; total: number } {
+  page(filter: LeaseFilter, after: number | null, limit: number): { items: Lease[]; total: number } {
     const { where, params } = whereClause(filter);
     const total = (this.raw.prepare(`SELECT COUNT(*) AS n FROM leases ${where}`).get(...params) as { n: number }).n;
     const afterClause = after === null ? '' : `${where ? 'AND' : 'WHERE'} address > ?`;
@@ -43,7 +39,7 @@ export class SqliteLeaseQueries {
   }
 }
 
-function whereClause(filter: LeaseQuery): { where: string; params: unknown[] } {
+function whereClause(filter: LeaseFilter): { where: string; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (filter.subnet) {

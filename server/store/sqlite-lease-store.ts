@@ -189,7 +189,6 @@ export class SqliteLeaseStore implements LeaseStore {
       stored = this.commitBatch(batch);
     } catch (error) {
       this.stats.batchesFailed += 1;
-      this.eventLog?.rolledBack();
       batch.reject(error);
       return;
     }

@@ -56,17 +56,11 @@ export class SqliteReservationStore {
   }
 
   private commit(kind: ReservationEventKind, change: () => ReservationRecord): ReservationRecord {
-    let stored;
     let record!: ReservationRecord;
-    try {
-      stored = this.raw.transaction(() => {
-        record = change();
-        return this.eventLog.appendInTransaction([{ kind, reservation: record }], this.now());
-      }).immediate();
-    } catch (err) {
-      this.eventLog.rolledBack();
-      throw err;
-    }
+    const stored = this.raw.transaction(() => {
+      record = change();
+      return this.eventLog.appendInTransaction([{ kind, reservation: record }], this.now());
+    }).immediate();
     this.eventLog.published(stored);
     return record;
   }
