@@ -2,7 +2,7 @@
 // Every problem found on the way is collected and thrown together as one ConfigError.
 import { isAbsolute, resolve } from 'node:path';
 import { parseDocument, type YAMLError } from 'yaml';
-import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
+import { formatCidr } from '../dhcp/codec/ipv4.ts';
 import { crossFieldProblems, effectiveMaxLeaseTime, type DhcpView } from './checks.ts';
 import { describeIssue, problemsFromIssues } from './issues.ts';
 import { ConfigError, type ConfigProblem } from './problems.ts';
@@ -96,7 +96,7 @@ function toDhcpConfig(dhcp: ParsedDhcpSettings & { subnets: ParsedSubnet[] }): D
 
 function toSubnetConfig(subnet: ParsedSubnet): SubnetConfig {
   return {
-    id: `${formatIPv4(subnet.subnet.network)}/${subnet.subnet.prefix}`,
+    id: formatCidr(subnet.subnet),
     cidr: subnet.subnet,
     pools: subnet.pools,
     routers: subnet.routers,

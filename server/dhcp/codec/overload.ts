@@ -40,7 +40,6 @@ interface Instance {
  * @param optionsRoom bytes the options field may use, END included (maxMessageSize - 240)
  */
 export function placeOptions(stream: Uint8Array, optionsRoom: number, fileFree: boolean, snameFree: boolean): OptionFields {
-  if (stream.length + 1 <= optionsRoom) return { options: stream, file: null, sname: null };
   let kept = instancesOf(stream);
   while (true) {
     const placed = place(stream, kept, optionsRoom, fileFree, snameFree);

@@ -56,11 +56,6 @@ export class ByteReader {
     return this.bytes.subarray(at, at + length);
   }
 
-  /** A copy of the next `length` bytes, detached from the message buffer. */
-  copy(length: number, what: string): Uint8Array {
-    return copyBytes(this.view(length, what));
-  }
-
   /** Offset of the first non-zero byte from here to the region's end, or -1 if all are zero. */
   firstNonZero(): number {
     const b = this.bytes;
