@@ -5,7 +5,7 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
-/** A field of the request is invalid (INVALID_ARGUMENT). */
+/** A field of the request is invalid (INVALID_ARGUMENT). `field` is the proto field name. */
 export class InvalidInputError extends Error {
   override name = 'InvalidInputError';
   constructor(readonly field: string, reason: string) {

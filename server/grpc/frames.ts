@@ -6,7 +6,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EventDraft, StoredEvent } from '../events/types.ts';
 import { EventServiceService, WatchResponse, type Event as ProtoEvent } from '../../proto/gen/homeplane/v1/event.ts';
 import { eventToProto, snapshotEventToProto } from './translate.ts';
-import type { KindFilter } from './kinds.ts';
+import { snapshotKind, type KindFilter } from './kinds.ts';
 
 /** EventService with Watch writing pre-serialized WatchResponse bytes (same wire format). */
 export const eventServiceWithFrames = {
@@ -44,7 +44,9 @@ export function batchFrame(events: readonly StoredEvent[], filter: KindFilter): 
 
 /** One EventBatch of snapshot events (revision 0, kind "<object>.snapshot"), or null. */
 export function snapshotFrame(drafts: readonly EventDraft[], filter: KindFilter, takenAt: number): Buffer | null {
-  return eventBatch(drafts.map((d) => snapshotEventToProto(d, takenAt)).filter((e) => filter.matches(e.kind)));
+  // Filter before translating: a watcher of reservations need not have every lease converted.
+  const wanted = drafts.filter((d) => filter.matches(snapshotKind('lease' in d ? 'lease' : 'reservation')));
+  return eventBatch(wanted.map((d) => snapshotEventToProto(d, takenAt)));
 }
 
 /**

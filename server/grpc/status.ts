@@ -21,21 +21,6 @@ export interface StatusFailure {
   metadata: grpc.Metadata;
 }
 
-/** Domain field names (camelCase, numbers) as the proto names them, for error messages. */
-const PROTO_FIELD_OF_DOMAIN: Readonly<Record<string, string>> = {
-  ip: 'address',
-  subnetId: 'subnet',
-  clientId: 'client_id',
-  hwAddress: 'hw_address',
-};
-
-function protoField(field: string): string {
-  const dot = field.lastIndexOf('.');
-  const last = field.slice(dot + 1);
-  const renamed = PROTO_FIELD_OF_DOMAIN[last];
-  return renamed === undefined ? field : `${field.slice(0, dot + 1)}${renamed}`;
-}
-
 /**
  * The status for an error thrown while serving `method`. Anything that is not a domain error is
  * a bug or an outage on our side: the client gets INTERNAL with a generic message (the details
@@ -44,10 +29,9 @@ function protoField(field: string): string {
 export function statusOf(err: unknown, method: string, logger: Logger): StatusFailure {
   const metadata = new grpc.Metadata();
   if (err instanceof InvalidInputError) {
-    const field = protoField(err.field);
-    metadata.set(INVALID_FIELD_KEY, field);
-    const reason = err.message.startsWith(`${err.field}: `) ? err.message.slice(err.field.length + 2) : err.message;
-    return { code: grpc.status.INVALID_ARGUMENT, details: `${field}: ${reason}`, metadata };
+    // Domain errors name fields as the proto does ("address", "client_id"): details "field: reason".
+    metadata.set(INVALID_FIELD_KEY, err.field);
+    return { code: grpc.status.INVALID_ARGUMENT, details: err.message, metadata };
   }
   if (err instanceof NotFoundError) return { code: grpc.status.NOT_FOUND, details: err.message, metadata };
   if (err instanceof AlreadyExistsError) return { code: grpc.status.ALREADY_EXISTS, details: err.message, metadata };

@@ -209,9 +209,9 @@ export class FakeDhcpAdmin implements DhcpAdmin {
   /** The domain's checks: a subnet for the address, an identity, no collision. */
   private checked(input: ReservationInput, self: string | null): Omit<ReservationRecord, 'id' | 'source'> {
     const subnet = this.subnetCidrs.find((s) => cidrContains(s.cidr, input.ip));
-    if (subnet === undefined) throw new InvalidInputError('ip', `${formatIPv4(input.ip)} is in no configured subnet`);
+    if (subnet === undefined) throw new InvalidInputError('address', `${formatIPv4(input.ip)} is in no configured subnet`);
     if (input.subnetId !== undefined && input.subnetId !== subnet.id) {
-      throw new InvalidInputError('subnetId', `${formatIPv4(input.ip)} is in ${subnet.id}, not ${input.subnetId}`);
+      throw new InvalidInputError('subnet', `${formatIPv4(input.ip)} is in ${subnet.id}, not ${input.subnetId}`);
     }
     if (input.mac === null && input.clientId === null) throw new InvalidInputError('mac', 'a reservation needs a MAC or a client-id');
     for (const other of this.reservations.values()) {
