@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import type { Lab } from '../lab/lab.ts';
+import { stopChild, type Lab } from '../lab/lab.ts';
 import { LabDaemon } from '../lab/daemon.ts';
 import { runCommand } from '../lab/command.ts';
 import { BENCH_SERVER_ADDRESS, homeplaneBenchConfig, keaBenchConfig, type Durability } from './dhcp-lab.ts';
@@ -127,7 +127,7 @@ async function startKea(lab: Lab, name: 'kea' | 'kea-mt', dir: string): Promise<
     await waitForKea(lab, child, output);
     return keaHandle(lab, name, child, dir);
   } catch (err) {
-    if (child !== null) await stopChild(child);
+    if (child !== null) await stopChild(child, 5_000);
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -144,7 +144,7 @@ function keaHandle(lab: Lab, name: 'kea' | 'kea-mt', child: ChildProcess, dir: s
     },
     storeCounters: () => Promise.resolve(null),
     async stop() {
-      await stopChild(child);
+      await stopChild(child, 5_000);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -172,18 +172,6 @@ async function waitForKea(lab: Lab, child: ChildProcess, output: { text: string 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`kea-dhcp4 did not open ${BENCH_SERVER_ADDRESS}:67 within ${READY_TIMEOUT_MS} ms:\n${output.text}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /** CPU seconds of every process in the namespace. */

@@ -275,10 +275,10 @@ export async function withLab<T>(
 }
 
 /** SIGTERM, then SIGKILL if it is still running after a grace period. */
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess, graceMs = STOP_GRACE_MS): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();

@@ -23,7 +23,7 @@ import {
   type Reservation,
   type UpdateReservationResponse,
 } from '../../../proto/gen/homeplane/v1/reservation.ts';
-import { WatchRecorder } from '../testing/harness.ts';
+import { bearer, WatchRecorder } from '../testing/harness.ts';
 
 /** A unary call's outcome: its response, or the status it failed with. */
 export type Outcome<T> = { response: T; error?: undefined } | { response?: undefined; error: grpc.ServiceError };
@@ -45,12 +45,6 @@ export function ok<T>(outcome: Outcome<T>, what: string): T {
 /** The `listen` value for a daemon whose data folder is `dataDir`: a socket file inside it. */
 export function grpcListenIn(dataDir: string): string {
   return `unix:${join(dataDir, 'grpc.sock')}`;
-}
-
-export function bearer(token: string): grpc.Metadata {
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${token}`);
-  return metadata;
 }
 
 export class DaemonApi {

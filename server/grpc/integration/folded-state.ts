@@ -3,6 +3,7 @@
 // folds a stream also checks it: an event whose revision does not rise above the resume point
 // (a duplicate, or one out of order) throws, and so does a snapshot event outside a Reset.
 import type { Event, WatchResponse } from '../../../proto/gen/homeplane/v1/event.ts';
+import { parseIPv4 } from '../../dhcp/codec/ipv4.ts';
 import type { Lease } from '../../../proto/gen/homeplane/v1/lease.ts';
 import type { Reservation } from '../../../proto/gen/homeplane/v1/reservation.ts';
 
@@ -90,5 +91,5 @@ export function lastEventRevision(frames: readonly WatchResponse[], fallback = 0
 }
 
 function addressOrder(address: string): number {
-  return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+  return parseIPv4(address) ?? -1;
 }

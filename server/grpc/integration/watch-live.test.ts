@@ -18,7 +18,8 @@ import type { Event, WatchResponse } from '../../../proto/gen/homeplane/v1/event
 import { LeaseState, type Lease } from '../../../proto/gen/homeplane/v1/lease.ts';
 import { ReservationSource, type Reservation } from '../../../proto/gen/homeplane/v1/reservation.ts';
 import type { WatchRecorder } from '../testing/harness.ts';
-import { bearer, DaemonApi, grpcListenIn, ok } from './daemon-api.ts';
+import { bearer } from '../testing/harness.ts';
+import { DaemonApi, grpcListenIn, ok } from './daemon-api.ts';
 import { FoldedState, lastEventRevision, loggedEvents } from './folded-state.ts';
 import { NamedUdhcpc } from './lab-client.ts';
 
