@@ -11,26 +11,33 @@ export interface CounterSnapshot {
   leasesCommitted: number;
 }
 
-function typeName(type: number | undefined): string {
-  return type !== undefined && MessageType[type] !== undefined ? MessageType[type]!.toLowerCase() : 'unknown';
+function typeName(type: number): string {
+  return MessageType[type] !== undefined ? MessageType[type]!.toLowerCase() : 'unknown';
+}
+
+/** Counts by message type number (0: no or unknown type); names are made only in snapshot(). */
+function byName(counts: number[]): Record<string, number> {
+  const named: Record<string, number> = {};
+  counts.forEach((n, type) => {
+    if (n > 0) named[typeName(type)] = (named[typeName(type)] ?? 0) + n;
+  });
+  return named;
 }
 
 export class DhcpCounters {
-  private readonly received = new Map<string, number>();
-  private readonly sent = new Map<string, number>();
+  private readonly received: number[] = new Array(256).fill(0);
+  private readonly sent: number[] = new Array(256).fill(0);
   private readonly dropped = new Map<string, number>();
   declined = 0;
   released = 0;
   leasesCommitted = 0;
 
   countReceived(type: number | undefined): void {
-    const name = typeName(type);
-    this.received.set(name, (this.received.get(name) ?? 0) + 1);
+    this.received[type ?? 0]!++;
   }
 
   countSent(type: number | undefined): void {
-    const name = typeName(type);
-    this.sent.set(name, (this.sent.get(name) ?? 0) + 1);
+    this.sent[type ?? 0]!++;
   }
 
   countDrop(reason: DropReason | 'send-error'): void {
@@ -39,8 +46,8 @@ export class DhcpCounters {
 
   snapshot(): CounterSnapshot {
     return {
-      received: Object.fromEntries(this.received),
-      sent: Object.fromEntries(this.sent),
+      received: byName(this.received),
+      sent: byName(this.sent),
       dropped: Object.fromEntries(this.dropped),
       recorded: { declined: this.declined, released: this.released },
       leasesCommitted: this.leasesCommitted,
