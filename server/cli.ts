@@ -13,7 +13,8 @@ commands:
   serve   run the daemon in the foreground (JSON logs on stdout; SIGTERM/SIGINT stop it)
   check   validate the config: exit 0, or exit 1 listing every problem as "path: reason"
   endpoint  print where the daemon's gRPC API listens and where its token file is, as JSON
-          ({"grpc": "127.0.0.1:50051", "tokenFile": "/abs/data/grpc.token"}), for the dashboard
+          ({"grpc": "127.0.0.1:50051", "tokenFile": "/abs/data/grpc.token", "dashboard": {...}}),
+          for the dashboard
 
 The config is --config FILE, else $HOMEPLANE_CONFIG, else ./homeplane.yaml, else the built-in
 default (DHCP only on Homeplane's own bridge homeplane0, 10.123.0.0/24).`;
@@ -48,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (command === 'endpoint') {
-    process.stdout.write(`${JSON.stringify({ grpc: config.grpc.listen, tokenFile: tokenFileOf(config) })}\n`);
+    const { allowedHosts, maxStreams } = config.dashboard;
+    process.stdout.write(`${JSON.stringify({ grpc: config.grpc.listen, tokenFile: tokenFileOf(config), dashboard: { allowedHosts, maxStreams } })}\n`);
     return 0;
   }
   if (command === 'check') {

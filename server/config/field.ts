@@ -61,6 +61,17 @@ export function integerIn(min: number, max: number): (input: unknown) => Parsed<
   };
 }
 
+/** A parser for numbers (fractions allowed) in [min, max]. */
+export function numberIn(min: number, max: number): (input: unknown) => Parsed<number> {
+  return (input) => {
+    if (typeof input !== 'number' || !Number.isFinite(input)) {
+      return invalid(`expected a number ${min}-${max}, got ${describeInput(input)}`);
+    }
+    if (input < min || input > max) return invalid(`${input} is outside ${min}-${max}; pick a number in that range`);
+    return valid(input);
+  };
+}
+
 /** A parser for one of a fixed set of words. */
 export function oneOf<const T extends string>(choices: readonly T[]): (input: unknown) => Parsed<T> {
   return (input) => {

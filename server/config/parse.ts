@@ -70,8 +70,9 @@ function toConfig(parsed: ParsedConfig, options: ParseOptions): Config {
     source: options.source === null ? null : resolve(options.source),
     dataDir: resolve(baseDir, parsed.dataDir),
     log: { level: parsed.log.level },
-    grpc: { listen: resolveListen(parsed.grpc.listen, baseDir) },
-    events: { retention: parsed.events.retention },
+    grpc: { ...parsed.grpc, listen: resolveListen(parsed.grpc.listen, baseDir) },
+    events: { retention: parsed.events.retention, maxRows: parsed.events.maxRows },
+    dashboard: { allowedHosts: parsed.dashboard.allowedHosts, maxStreams: parsed.dashboard.maxStreams },
     dhcp: toDhcpConfig(parsed.dhcp ?? { ...dhcpSettingsSchema.parse({ enabled: false }), subnets: [] }),
     hypervisor: { ...parsed.hypervisor },
   };
@@ -90,6 +91,7 @@ function toDhcpConfig(dhcp: ParsedDhcpSettings & { subnets: ParsedSubnet[] }): D
     offerTimeout: dhcp.offerTimeout,
     reclaimInterval: dhcp.reclaimInterval,
     durability: dhcp.durability,
+    cacheThreshold: dhcp.cacheThreshold,
     subnets: dhcp.subnets.map(toSubnetConfig),
   };
 }

@@ -4,7 +4,7 @@
 // here; rules that span fields live in checks.ts, and parse.ts turns the result into a Config.
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
-import { field, integerIn, oneOf, parseBoolean, valid, invalid, asText, type Parsed } from './field.ts';
+import { field, integerIn, numberIn, oneOf, parseBoolean, valid, invalid, asText, type Parsed } from './field.ts';
 import { parseClientId, parseDomainName, parseHostname, parseInterfaceName, parseMac } from './names.ts';
 import { parseAddress, parseBridgeAddress, parseListen, parsePool, parseSubnet } from './network.ts';
 
@@ -18,6 +18,15 @@ function parseDataDir(input: unknown): Parsed<string> {
   if (text.value.trim() === '') return invalid('is empty; name a folder, e.g. ./data');
   if (text.value.includes('\0')) return invalid('contains a NUL character; name a plain folder path');
   return valid(text.value);
+}
+
+/** A name a browser may send in the Host header: a DNS name, an IPv4 address or a [bracketed] IPv6 one. */
+function parseHostHeaderName(input: unknown): Parsed<string> {
+  const text = asText(input, 'homeplane.lab.home');
+  if (!text.ok) return text;
+  const name = text.value.trim().toLowerCase();
+  if (/^\[[0-9a-f:.]+\]$/.test(name) || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(name)) return valid(name);
+  return invalid(`"${text.value}" is not a host name; write the name alone, without scheme or port, e.g. homeplane.lab.home`);
 }
 
 const reservationFields = {
@@ -75,6 +84,11 @@ const dhcpSettingsShape = {
   offerTimeout: field(parseDuration).default(60),
   reclaimInterval: field(parseDuration).default(10),
   durability: field(oneOf(DURABILITY_MODES)).default('process'),
+  /**
+   * A renewal arriving before this fraction of the lease has passed is answered from the stored
+   * lease, with no write and no event (Kea's cache-threshold). 0 turns it off.
+   */
+  cacheThreshold: field(numberIn(0, 0.99)).default(0.25),
 };
 
 export const dhcpSettingsSchema = z.object(dhcpSettingsShape);
@@ -100,11 +114,38 @@ const dhcpSchema = z.strictObject({
 export const configSchema = z.strictObject({
   dataDir: field(parseDataDir).default('./data'),
   log: z.strictObject({ level: field(oneOf(LOG_LEVELS)).default('info') }).prefault({}),
-  grpc: z.strictObject({ listen: field(parseListen).default('127.0.0.1:50051') }).prefault({}),
+  grpc: z
+    .strictObject({
+      listen: field(parseListen).default('127.0.0.1:50051'),
+      /** Watch streams open at once, over all clients. */
+      maxWatchers: field(integerIn(1, 100_000)).default(2048),
+      /** Watch streams open at once from one peer (an IP address; every unix-socket client is one peer). */
+      maxWatchersPerPeer: field(integerIn(1, 100_000)).default(1024),
+      /** HTTP/2 streams (calls) open at once on one connection. */
+      maxStreamsPerConnection: field(integerIn(1, 100_000)).default(1100),
+      /** How long a watcher catching up or taking a snapshot may stall (not read) before it is ended. */
+      watchStallTimeout: field(parseDuration).default(30),
+    })
+    .prefault({}),
   /** How long the event log keeps events; watchers resuming from older revisions get a Reset. */
-  events: z.strictObject({ retention: field(parseDuration).default(7 * 86400) }).prefault({}),
+  events: z
+    .strictObject({
+      retention: field(parseDuration).default(7 * 86400),
+      /** The log keeps at most this many events (oldest revisions go first). */
+      maxRows: field(integerIn(1000, 1_000_000_000)).default(1_000_000),
+    })
+    .prefault({}),
   /** Absent means DHCP is off: it never answers on a network the user did not name. */
   dhcp: dhcpSchema.optional(),
+  /** The dashboard (app/): read by `homeplane endpoint`, which `npm start` hands to it. */
+  dashboard: z
+    .strictObject({
+      /** Host names (Host header, port aside) it answers besides localhost, 127.0.0.1 and [::1]: a reverse proxy's name. */
+      allowedHosts: list(field(parseHostHeaderName)),
+      /** Live event streams (browser tabs) open at once; past it, 503. */
+      maxStreams: field(integerIn(1, 10_000)).default(256),
+    })
+    .prefault({}),
   hypervisor: z
     .strictObject({
       bridge: field(parseInterfaceName).default('homeplane0'),

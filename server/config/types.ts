@@ -9,11 +9,30 @@ export interface Config {
   /** Absolute. Holds the SQLite file, the gRPC token, VM disks and sockets. */
   dataDir: string;
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' };
-  grpc: { listen: string };
-  /** Seconds events stay in the log before compaction. */
-  events: { retention: number };
+  grpc: GrpcConfig;
+  /** retention: seconds events stay in the log before compaction; maxRows: the most it keeps. */
+  events: { retention: number; maxRows: number };
+  dashboard: DashboardConfig;
   dhcp: DhcpConfig;
   hypervisor: HypervisorConfig;
+}
+
+export interface GrpcConfig {
+  listen: string;
+  /** Watch streams open at once, in total and from one peer (IP address, or the unix socket). */
+  maxWatchers: number;
+  maxWatchersPerPeer: number;
+  /** HTTP/2 streams open at once on one connection (grpc.max_concurrent_streams). */
+  maxStreamsPerConnection: number;
+  /** Seconds a watcher may stall while catching up or taking a snapshot before it is ended. */
+  watchStallTimeout: number;
+}
+
+export interface DashboardConfig {
+  /** Extra Host names the dashboard answers (lower case), besides the loopback names. */
+  allowedHosts: string[];
+  /** Live event streams open at once. */
+  maxStreams: number;
 }
 
 export interface DhcpConfig {
@@ -36,6 +55,8 @@ export interface DhcpConfig {
   reclaimInterval: number;
   /** 'process': leases survive kill -9 (SQLite WAL); 'power': fsync per batch too. */
   durability: 'process' | 'power';
+  /** Fraction of the lease time within which a renewal is answered from the stored lease (0: never). */
+  cacheThreshold: number;
   subnets: SubnetConfig[];
 }
 
