@@ -13,6 +13,9 @@ const nextConfig = {
   typescript: { tsconfigPath: 'tsconfig.app.json' },
   turbopack: { root },
   poweredByHeader: false,
+  // Next sends its trailing-slash redirects before proxy.ts runs, to any Host; proxy.ts sends
+  // them itself, after the Host and Origin checks (a foreign Host gets 421, never a redirect).
+  skipTrailingSlashRedirect: true,
   reactStrictMode: true,
 };
 

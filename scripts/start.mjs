@@ -3,7 +3,9 @@
 //
 // The config is $HOMEPLANE_CONFIG, else ./homeplane.yaml, else the built-in default; the daemon
 // resolves it (server/cli.ts), and `homeplane endpoint` tells, for that same config, where the
-// gRPC API listens and where the token file is, which the dashboard gets as its environment.
+// gRPC API listens and where the token file is, and the dashboard's own settings (the Host names
+// it answers besides loopback, how many live streams it keeps open), which the dashboard gets as
+// its environment (app/lib/env.ts validates it).
 // The dashboard is built on first run (or when its sources changed) and listens on
 // 127.0.0.1:$PORT (default 3000) only, until it has a login. SIGINT/SIGTERM go to both; when
 // either exits, the other is stopped and this exits with the first one's code.
@@ -31,7 +33,12 @@ function endpoint() {
   const result = spawnSync(process.execPath, [bin, 'endpoint'], { encoding: 'utf8', env: process.env });
   if (result.status !== 0) fail(`cannot read the config:\n${result.stderr.trim()}`);
   const parsed = JSON.parse(result.stdout);
-  return { target: dialTarget(parsed.grpc), tokenFile: parsed.tokenFile };
+  return {
+    target: dialTarget(parsed.grpc),
+    tokenFile: parsed.tokenFile,
+    allowedHosts: parsed.dashboard.allowedHosts,
+    maxStreams: parsed.dashboard.maxStreams,
+  };
 }
 
 /** A listen address to dial: a wildcard host means "this machine", so dial loopback. */
@@ -114,6 +121,8 @@ if (!stopping) {
         NEXT_TELEMETRY_DISABLED: '1',
         HOMEPLANE_GRPC_TARGET: api.target,
         HOMEPLANE_GRPC_TOKEN_FILE: api.tokenFile,
+        HOMEPLANE_ALLOWED_HOSTS: api.allowedHosts.join(','),
+        HOMEPLANE_MAX_STREAMS: String(api.maxStreams),
       },
     }),
   );

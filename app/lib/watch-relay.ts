@@ -7,6 +7,9 @@
 // got, and the new Watch resumes there (event.proto: any stream error means "resume").
 // Backpressure: when the browser reads slowly the body's queue fills; the gRPC call is paused
 // until it drains, so the daemon's own bounded queue decides when a watcher is too slow.
+// `onEnd` runs exactly once, on whichever of those comes first (the tab going, the body being
+// cancelled, the gRPC stream ending or failing, the Watch never opening): the route gives its
+// stream slot back there (stream-slots.ts).
 import 'server-only';
 import * as grpc from '@grpc/grpc-js';
 import type { WatchRequest, WatchResponse } from '../../proto/gen/homeplane/v1/event.ts';
@@ -19,10 +22,20 @@ export const RECONNECT_DELAY_MS = 2_000;
 /** SSE messages queued for a slow reader before the gRPC stream is paused. */
 const QUEUED_MESSAGES = 256;
 
-export function watchAsSse(request: Partial<WatchRequest>, signal: AbortSignal): ReadableStream<Uint8Array> {
+export function watchAsSse(request: Partial<WatchRequest>, signal: AbortSignal, onEnd: () => void): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let watch: EventWatch | null = null;
   let open = true;
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    signal.removeEventListener('abort', end);
+    onEnd();
+  };
+  // The tab going is the end of the stream, whether or not the gRPC call has noticed yet.
+  signal.addEventListener('abort', end, { once: true });
+  if (signal.aborted) end();
 
   return new ReadableStream<Uint8Array>(
     {
@@ -36,6 +49,7 @@ export function watchAsSse(request: Partial<WatchRequest>, signal: AbortSignal):
           if (!open) return;
           if (why !== null) send([{ comment: why }]);
           open = false;
+          end();
           controller.close();
         };
         // The first bytes flush the response headers, so EventSource reports "open" at once.
@@ -60,6 +74,7 @@ export function watchAsSse(request: Partial<WatchRequest>, signal: AbortSignal):
       cancel() {
         open = false;
         watch?.cancel();
+        end();
       },
     },
     new CountQueuingStrategy({ highWaterMark: QUEUED_MESSAGES }),

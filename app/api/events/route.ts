@@ -2,8 +2,12 @@
 // Server-Sent Events (design.md, "Events and the live stream"). One gRPC Watch per tab; frames
 // are described in app/lib/watch-frames.ts. A reconnecting EventSource's Last-Event-ID header
 // takes precedence over ?since=, which only the page's first connection uses.
+// At most dashboard.maxStreams streams are open at once in this process (stream-slots.ts); one
+// more gets 503 with Retry-After. proxy.ts has already refused foreign Hosts and other sites.
 import type { NextRequest } from 'next/server';
+import { serverEnv } from '../../lib/env.ts';
 import { resumeRevision } from '../../lib/sse.ts';
+import { processStreamSlots, STREAM_RETRY_AFTER_S, streamLimitMessage } from '../../lib/stream-slots.ts';
 import { watchAsSse } from '../../lib/watch-relay.ts';
 
 export const dynamic = 'force-dynamic';
@@ -25,5 +29,13 @@ export function GET(request: NextRequest): Response {
     .split(',')
     .map((kind) => kind.trim())
     .filter((kind) => kind !== '');
-  return new Response(watchAsSse({ sinceRevision: since, kinds }, request.signal), { headers: SSE_HEADERS });
+  const limit = serverEnv().HOMEPLANE_MAX_STREAMS;
+  const release = processStreamSlots(limit).take();
+  if (release === null) {
+    return new Response(streamLimitMessage(limit), {
+      status: 503,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': String(STREAM_RETRY_AFTER_S) },
+    });
+  }
+  return new Response(watchAsSse({ sinceRevision: since, kinds }, request.signal, release), { headers: SSE_HEADERS });
 }
