@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Config } from './config/types.ts';
 import { formatIPv4 } from './dhcp/codec/ipv4.ts';
 import { DhcpEngine, type ServedInterface } from './dhcp/engine.ts';
-import { LeaseTable } from './dhcp/lease-table.ts';
+import { Bindings, type StoreHealth } from './dhcp/bindings.ts';
 import { Subnet } from './dhcp/subnet.ts';
 import { DhcpServer, type Logger } from './dhcp/server.ts';
 import { UdpTransport } from './dhcp/transport/udp-transport.ts';
@@ -83,25 +83,21 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
   const { served: interfaces, serverIds } = dhcpEnabled
     ? resolveInterfaces(config.dhcp.interfaces, subnets)
     : { served: new Map<string, ServedInterface>(), serverIds: new Set<number>() };
-  const table = new LeaseTable();
-  // Oldest first: should a failed commit ever have left two rows for one client, the newest
-  // binding wins and the stale row is deleted (with its event): table and database agree.
-  const stored = (await store.loadAll()).sort((a, b) => a.startsAt - b.startsAt);
-  for (const lease of stored) {
-    const displaced = table.forClient(lease.subnetId, lease.clientKey);
-    const moved = table.set(lease);
-    if (moved !== null && displaced) void store.remove(moved, displaced);
-  }
-  const engine = new DhcpEngine(config.dhcp, subnets, table, serverIds);
+  // Told when the lease store falls behind (commits failing) and when it catches up; the gRPC
+  // health status follows once the API exists.
+  const storeHealth = { report: (health: StoreHealth, error: unknown): void => logStoreHealth(logger, health, error) };
+  const bindings = new Bindings(subnets, store, { onStoreHealth: (health, error) => storeHealth.report(health, error) });
+  undo.push(() => bindings.close());
+  bindings.load(await store.loadAll());
+  const engine = new DhcpEngine(config.dhcp, bindings, serverIds);
   const transport = new UdpTransport({
     interfaces: [...interfaces.keys()],
     port: config.dhcp.port,
     onError: (err, context) => logger.debug({ err: err.message, context }, 'dhcp socket error'),
   });
-  const server = new DhcpServer({ engine, transport, store, clock: { now }, logger, interfaces });
+  const server = new DhcpServer({ engine, bindings, transport, clock: { now }, logger, interfaces });
   const admin = new DhcpAdminService({
-    engine,
-    store,
+    bindings,
     leases: leaseQueries,
     reservations: new SqliteReservationStore(sqlite.raw, events, now),
     log: events,
@@ -124,6 +120,10 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     logger,
   });
   undo.push(() => grpc.shutdown(0));
+  storeHealth.report = (health, error) => {
+    logStoreHealth(logger, health, error);
+    grpc.setServing(!health.behind);
+  };
   logger.info({ address: grpc.address, tokenFile: tokenFileOf(config) }, 'grpc serving');
 
   const compact = (): void => {
@@ -133,7 +133,11 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
   compact();
   const timers = [setInterval(compact, COMPACT_INTERVAL_MS)];
   undo.push(() => timers.forEach((timer) => clearInterval(timer)));
-  const logStats = (): void => logger.info({ dhcp: server.counters.snapshot(), leases: table.size, store: store.counters }, 'dhcp stats');
+  const logStats = (): void =>
+    logger.info(
+      { dhcp: { ...server.counters.snapshot(), renewalsCached: engine.cachedRenewals }, leases: bindings.size, store: { ...store.counters, ...bindings.health() } },
+      'dhcp stats',
+    );
 
   if (dhcpEnabled) {
     undo.push(() => server.stop());
@@ -144,7 +148,7 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
       {
         interfaces: [...interfaces.values()].map((i) => ({ name: i.name, address: formatIPv4(i.address), subnet: i.subnet.id })),
         port: config.dhcp.port,
-        leases: table.size,
+        leases: bindings.size,
         durability: config.dhcp.durability,
       },
       'dhcp serving',
@@ -164,9 +168,17 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
       // Watchers get a final bookmark with the last committed revision, then UNAVAILABLE.
       await grpc.shutdown(GRPC_SHUTDOWN_DEADLINE_MS);
       if (dhcpEnabled) logStats();
+      const behind = bindings.close();
+      if (behind > 0) logger.error({ addresses: behind }, 'lease store was behind at shutdown; one last write was tried');
       await store.close();
     },
   };
+}
+
+/** Falling behind is an error (DHCP replies are withheld meanwhile); catching up is news. */
+function logStoreHealth(logger: Logger, health: StoreHealth, error: unknown): void {
+  if (health.behind) logger.error({ err: String(error), ...health }, 'lease store is failing commits: replies withheld, changed leases retried until stored; health NOT_SERVING');
+  else logger.info({ ...health }, 'lease store caught up: every lease change is stored; health SERVING');
 }
 
 /** The committed objects and the revision they reflect, read in one tick (for Watch resets). */

@@ -10,7 +10,7 @@ import { SqliteReservationStore } from '../store/sqlite-reservation-store.ts';
 import { makeScratchDir } from '../store/testing/fixtures.ts';
 import { parseCidr, parseIPv4 } from './codec/ipv4.ts';
 import { DhcpEngine } from './engine.ts';
-import { LeaseTable } from './lease-table.ts';
+import { Bindings } from './bindings.ts';
 import { Subnet } from './subnet.ts';
 import { DhcpCounters } from './counters.ts';
 import { DhcpAdminService } from './admin-service.ts';
@@ -29,15 +29,15 @@ async function world(file: string) {
     routers: [], dnsServers: [], domainName: null, ntpServers: [], leaseTime: null,
     reservations: [{ mac: '52:54:00:aa:bb:cc', clientId: null, ip: ip('10.123.0.10'), hostname: 'nas' }],
   });
-  const table = new LeaseTable();
-  for (const l of await store.loadAll()) table.set(l);
-  const engine = new DhcpEngine({ authoritative: true, port: 67, leaseTime: 3600, minLeaseTime: 60, maxLeaseTime: 7200, declineProbation: 60, offerTimeout: 60 }, [subnet], table, new Set([ip('10.123.0.1')]));
+  const bindings = new Bindings([subnet], store);
+  bindings.load(await store.loadAll());
+  const engine = new DhcpEngine({ authoritative: true, port: 67, leaseTime: 3600, minLeaseTime: 60, maxLeaseTime: 7200, declineProbation: 60, offerTimeout: 60, cacheThreshold: 0.25 }, bindings, new Set([ip('10.123.0.1')]));
   const counters = new DhcpCounters();
   const admin = new DhcpAdminService({
-    engine, store, log, leases: new SqliteLeaseQueries(handle.raw), reservations: new SqliteReservationStore(handle.raw, log, () => NOW),
+    bindings, log, leases: new SqliteLeaseQueries(handle.raw), reservations: new SqliteReservationStore(handle.raw, log, () => NOW),
     counters, now: () => NOW, startedAt: NOW - 1000,
   });
-  return { admin, engine, store, log, subnet };
+  return { admin, engine, bindings, store, log, subnet };
 }
 
 function lease(address: string, mac: string): Lease {
@@ -76,8 +76,7 @@ test('a reservation on an address another client leases is refused; from-lease t
   t.after(() => dir.remove());
   const w = await world(dir.databaseFile);
   const held = lease('10.123.0.150', '02:00:00:00:00:05');
-  w.engine.table.set(held);
-  await w.store.put(held, 'lease.granted');
+  assert.ok(await w.bindings.bind(held, 'lease.granted').durable);
   await assert.rejects(w.admin.createReservation({ mac: '02:00:00:00:00:06', clientId: null, ip: held.address, hostname: null }), (e: Error) => e instanceof ConflictError && /leased to another client \(02:00:00:00:00:05\)/.test(e.message));
   const r = await w.admin.createReservationFromLease(held.address, null);
   assert.deepEqual([r.mac, r.ip, r.hostname], ['02:00:00:00:00:05', held.address, 'h']);
@@ -90,8 +89,7 @@ test('operator release, lease listing with filters, paging and revision', async 
   const w = await world(dir.databaseFile);
   for (let i = 0; i < 5; i++) {
     const l = lease(`10.123.0.${100 + i}`, `02:00:00:00:00:0${i}`);
-    w.engine.table.set(l);
-    await w.store.put(l, 'lease.granted');
+    assert.ok(await w.bindings.bind(l, 'lease.granted').durable);
   }
   const first = w.admin.listLeases({}, null, 2);
   assert.deepEqual(first.items.map((l) => l.address), [ip('10.123.0.100'), ip('10.123.0.101')]);

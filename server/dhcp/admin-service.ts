@@ -1,17 +1,17 @@
 // The operator side of the DHCP server (implements the DhcpAdmin port for the gRPC layer):
 // committed leases and reservations for reading, and the changes operators may make. Reads come
-// from the committed store with the event log's revision taken in the same tick; changes go
-// through the same in-memory table, allocator and store as the DHCP hot path.
+// from the committed store with the event log's revision taken in the same tick; lease changes go
+// through the Bindings, the one owner of the table, offers, pools and their store.
 import type { DhcpAdmin, LeaseFilter, Page, ReservationInput, SubnetSummary } from './admin.ts';
-import type { Lease, LeaseStore } from './lease.ts';
+import type { Lease } from './lease.ts';
 import type { ReservationRecord } from './reservations.ts';
 import type { ReservationConfig } from '../config/types.ts';
 import type { EventLogReader } from '../events/types.ts';
-import type { DhcpEngine } from './engine.ts';
+import type { Bindings } from './bindings.ts';
 import type { DhcpCounters } from './counters.ts';
 import { reservationMatches, type Subnet } from './subnet.ts';
 import { formatIPv4 } from './codec/ipv4.ts';
-import { ConflictError, InvalidInputError, NotFoundError, ReadOnlyError } from './errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError, ReadOnlyError, StoreBehindError } from './errors.ts';
 
 /** Port: committed leases (synchronous reads). */
 export interface LeaseQueryPort {
@@ -28,8 +28,7 @@ export interface ReservationRepository {
 }
 
 export interface DhcpAdminDeps {
-  engine: DhcpEngine;
-  store: LeaseStore;
+  bindings: Bindings;
   leases: LeaseQueryPort;
   reservations: ReservationRepository;
   log: EventLogReader;
@@ -51,14 +50,14 @@ export class DhcpAdminService implements DhcpAdmin {
   constructor(private readonly deps: DhcpAdminDeps) {
     // Config reservations are already in the subnets' indexes; give them stable ids.
     let n = 0;
-    for (const subnet of deps.engine.subnets) {
+    for (const subnet of deps.bindings.subnets) {
       for (const entry of subnet.config.reservations) {
         const record: ReservationRecord = { id: `cfg-${++n}`, subnetId: subnet.id, ...entry, source: 'config' };
         this.installed.set(record.id, { record, entry, subnet });
       }
     }
     for (const record of deps.reservations.loadAll()) {
-      const subnet = deps.engine.subnets.find((s) => s.id === record.subnetId);
+      const subnet = deps.bindings.subnets.find((s) => s.id === record.subnetId);
       if (subnet) this.install(record, subnet); // a subnet removed from the config: its reservations wait unused
     }
   }
@@ -77,13 +76,15 @@ export class DhcpAdminService implements DhcpAdmin {
   }
 
   async releaseLease(address: number): Promise<Lease> {
-    const { engine, now } = this.deps;
-    const lease = engine.table.byAddr(address);
+    const { bindings, now } = this.deps;
+    const lease = bindings.byAddr(address);
     if (!lease) throw new NotFoundError(`no lease for ${formatIPv4(address)}`);
     if (lease.state !== 'active' || lease.expiresAt <= now()) throw new ConflictError(`the lease for ${formatIPv4(address)} is not active (state ${lease.state})`);
-    const released = engine.endLease(lease, now());
-    await this.deps.store.put(released, 'lease.released');
-    return released;
+    const change = bindings.end(lease, now());
+    if (!(await change.durable)) {
+      throw new StoreBehindError(`${formatIPv4(address)} is released, but the lease database is failing writes: the release is retried until it is stored (see the daemon log)`);
+    }
+    return bindings.byAddr(address)!;
   }
 
   listReservations(filter: { subnet?: string; query?: string }): { items: ReservationRecord[]; revision: number } {
@@ -138,7 +139,7 @@ export class DhcpAdminService implements DhcpAdmin {
   }
 
   async createReservationFromLease(address: number, hostname: string | null): Promise<ReservationRecord> {
-    const lease = this.deps.engine.table.byAddr(address);
+    const lease = this.deps.bindings.byAddr(address);
     if (!lease || lease.clientKey === '') throw new NotFoundError(`no lease for ${formatIPv4(address)}`);
     return this.createReservation({
       mac: lease.clientId ? null : lease.hwAddress,
@@ -150,11 +151,11 @@ export class DhcpAdminService implements DhcpAdmin {
 
   subnets(): SubnetSummary[] {
     const now = this.deps.now();
-    return this.deps.engine.subnets.map((subnet) => {
+    return this.deps.bindings.subnets.map((subnet) => {
       let inUse = 0;
       let declined = 0;
       let inPoolBusy = 0;
-      for (const lease of this.deps.engine.table.values()) {
+      for (const lease of this.deps.bindings.leases()) {
         if (lease.subnetId !== subnet.id || lease.expiresAt <= now) continue;
         if (lease.state === 'active') inUse++;
         else if (lease.state === 'declined') declined++;
@@ -173,7 +174,7 @@ export class DhcpAdminService implements DhcpAdmin {
 
   private subnetFor(input: ReservationInput): Subnet {
     if ((input.mac === null) === (input.clientId === null)) throw new InvalidInputError(input.mac === null ? 'mac' : 'client_id', 'give exactly one of mac or client_id');
-    const subnet = this.deps.engine.subnets.find((s) => s.isHost(input.ip));
+    const subnet = this.deps.bindings.subnets.find((s) => s.isHost(input.ip));
     if (!subnet) throw new InvalidInputError('address', `${formatIPv4(input.ip)} is not a host address of any configured subnet`);
     if (input.subnetId && input.subnetId !== subnet.id) throw new InvalidInputError('subnet', `${formatIPv4(input.ip)} is not in subnet ${input.subnetId}`);
     return subnet;
@@ -190,7 +191,7 @@ export class DhcpAdminService implements DhcpAdmin {
         : null;
       if (what) throw new ConflictError(`${what} is already reserved by reservation "${record.id}" (${record.source})`);
     }
-    const lease = this.deps.engine.table.byAddr(input.ip);
+    const lease = this.deps.bindings.byAddr(input.ip);
     if (lease && lease.state === 'active' && lease.expiresAt > this.deps.now()) {
       if (!reservationMatches(input, { key: lease.clientKey, mac: lease.hwAddress, clientId: lease.clientId })) throw new ConflictError(`address ${formatIPv4(input.ip)} is leased to another client (${lease.hwAddress}) until ${new Date(lease.expiresAt).toISOString()}`);
     }
@@ -209,6 +210,6 @@ export class DhcpAdminService implements DhcpAdmin {
     this.installed.delete(id);
     // A reserved pool address the allocator's cursor passed is free again: tell the allocator,
     // or the address would stay out of the pool until the next restart.
-    found.subnet.allocator.release(found.entry.ip);
+    this.deps.bindings.returnToPool(found.subnet.id, found.entry.ip);
   }
 }

@@ -1,15 +1,17 @@
 // Engine conformance to RFC 2131 decisions, on hand-built requests (no sockets, no clock).
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyOptions, hexToBytes } from './codec/index.ts';
 import { FLAG_BROADCAST, MessageType, type Packet } from './codec/types.ts';
 import { parseCidr, parseIPv4 } from './codec/ipv4.ts';
 import type { SubnetConfig } from '../config/types.ts';
 import { DhcpEngine, type EngineSettings, type RequestContext } from './engine.ts';
-import { LeaseTable } from './lease-table.ts';
+import { Bindings } from './bindings.ts';
 import { Subnet } from './subnet.ts';
 import type { Outcome } from './outcome.ts';
-import { reclaimExpired } from './reclaimer.ts';
+import { openSqlite } from '../store/sqlite.ts';
+import { SqliteLeaseStore } from '../store/sqlite-lease-store.ts';
+import { makeScratchDir } from '../store/testing/fixtures.ts';
 
 const ip = (s: string): number => parseIPv4(s)!;
 const SERVER = ip('10.123.0.1');
@@ -29,7 +31,16 @@ function subnetConfig(over: Partial<SubnetConfig> & { id: string }): SubnetConfi
   };
 }
 
-function lab(opts: { authoritative?: boolean; pool?: [string, string] } = {}) {
+// The engine's changes go through the real Bindings and a real SQLite store (a scratch file per lab).
+const scratch = makeScratchDir();
+const stores: SqliteLeaseStore[] = [];
+let labs = 0;
+after(async () => {
+  for (const store of stores) await store.close();
+  scratch.remove();
+});
+
+function lab(opts: { authoritative?: boolean; pool?: [string, string]; cacheThreshold?: number } = {}) {
   const [start, end] = opts.pool ?? ['10.123.0.100', '10.123.0.199'];
   const local = new Subnet(
     subnetConfig({
@@ -50,10 +61,14 @@ function lab(opts: { authoritative?: boolean; pool?: [string, string] } = {}) {
     maxLeaseTime: 7200,
     declineProbation: 86400,
     offerTimeout: 60,
+    cacheThreshold: opts.cacheThreshold ?? 0.25,
   };
-  const engine = new DhcpEngine(settings, [local, remote], new LeaseTable(), new Set([SERVER]));
+  const store = new SqliteLeaseStore(openSqlite({ file: `${scratch.path}/lab-${++labs}.db`, durability: 'process' }));
+  stores.push(store);
+  const bindings = new Bindings([local, remote], store);
+  const engine = new DhcpEngine(settings, bindings, new Set([SERVER]));
   const ctx = (now = T0): RequestContext => ({ iface: { name: 'veth0', address: SERVER, subnet: local }, now });
-  return { engine, ctx, local, remote };
+  return { engine, bindings, store, ctx, local, remote };
 }
 
 interface Req {
@@ -121,7 +136,7 @@ describe('DISCOVER', () => {
     assert.deepEqual(o.reply.options.routers, [SERVER]);
     assert.equal(o.reply.options.domainName, 'lab.home');
     assert.deepEqual(o.to, { address: 0xffffffff, port: 68 });
-    assert.deepEqual(o.writes, [], 'offers are not persisted');
+    assert.deepEqual(o.change.writes, [], 'offers are not persisted');
   });
 
   test('two clients get different addresses; the same client gets its offer again', () => {
@@ -176,8 +191,8 @@ describe('REQUEST', () => {
     const o = reply(l.engine.handle(req({ type: MessageType.Request, serverId: '10.123.0.1', requested: fmt(offer.yiaddr) }), l.ctx()));
     assert.equal(o.reply.options.messageType, MessageType.Ack);
     assert.equal(o.reply.yiaddr, offer.yiaddr);
-    assert.equal(o.writes.length, 1);
-    const lease = l.engine.table.byAddr(offer.yiaddr)!;
+    assert.equal(o.change.writes.length, 1);
+    const lease = l.bindings.byAddr(offer.yiaddr)!;
     assert.equal(lease.state, 'active');
     assert.equal(lease.expiresAt, T0 + 3600_000);
   });
@@ -211,7 +226,7 @@ describe('REQUEST', () => {
     assert.equal(o.reply.options.messageType, MessageType.Ack);
     assert.equal(o.reply.ciaddr, a);
     assert.deepEqual(o.to, { address: a, port: 68 });
-    assert.equal(l.engine.table.byAddr(a)!.expiresAt, T0 + 1800_000 + 3600_000);
+    assert.equal(l.bindings.byAddr(a)!.expiresAt, T0 + 1800_000 + 3600_000);
   });
 
   for (const authoritative of [true, false]) {
@@ -240,7 +255,7 @@ describe('REQUEST', () => {
     const o = reply(l.engine.handle(req({ type: MessageType.Request, requested: '10.123.0.150' }), l.ctx()));
     assert.equal(o.reply.options.messageType, MessageType.Ack);
     assert.equal(fmt(o.reply.yiaddr), '10.123.0.150');
-    assert.equal(o.writes.length, 1);
+    assert.equal(o.change.writes.length, 1);
   });
 
   test('INIT-REBOOT with no record, authoritative: wrong network or taken address is NAKed', () => {
@@ -261,7 +276,7 @@ describe('REQUEST', () => {
     const o = reply(l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:07', ciaddr: fmt(a) }), l.ctx()));
     assert.equal(o.reply.options.messageType, MessageType.Nak);
     assert.equal(fmt(dora(l, { mac: '02:00:00:00:00:07' })), '10.123.0.11');
-    assert.equal(l.engine.table.byAddr(a), undefined, 'the old lease row is gone');
+    assert.equal(l.bindings.byAddr(a), undefined, 'the old lease row is gone');
   });
 });
 
@@ -287,9 +302,9 @@ describe('client identity', () => {
   test('a returning client gets its expired address back after reclamation', () => {
     const l = lab();
     const a = dora(l);
-    const writes = reclaimExpired(l.engine, T0 + 3601_000);
+    const { writes } = l.bindings.reclaim(T0 + 3601_000);
     assert.equal(writes.length, 1);
-    assert.equal(l.engine.table.byAddr(a)!.state, 'expired');
+    assert.equal(l.bindings.byAddr(a)!.state, 'expired');
     const b = dora(l, { mac: '02:00:00:00:00:02' }, T0 + 3602_000);
     assert.notEqual(b, a, 'a new client gets a never-used address first');
     assert.equal(dora(l, {}, T0 + 3603_000), a);
@@ -302,12 +317,12 @@ describe('DECLINE and RELEASE', () => {
     const a = dora(l);
     const o = l.engine.handle(req({ type: MessageType.Decline, requested: fmt(a), serverId: '10.123.0.1' }), l.ctx());
     assert.equal(o.action, 'recorded');
-    assert.equal(l.engine.table.byAddr(a)!.state, 'declined');
+    assert.equal(l.bindings.byAddr(a)!.state, 'declined');
     const next = reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx())).reply.yiaddr;
     assert.notEqual(next, a);
     dora(l); // takes the other address
     expectDrop(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:05' }), l.ctx()), 'pool-exhausted');
-    reclaimExpired(l.engine, T0 + 86401_000);
+    l.bindings.reclaim(T0 + 86401_000);
     assert.equal(reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:05' }), l.ctx(T0 + 86402_000))).reply.yiaddr, a);
   });
 
@@ -318,7 +333,7 @@ describe('DECLINE and RELEASE', () => {
     expectDrop(l.engine.handle(req({ type: MessageType.Decline, requested: fmt(a), serverId: '10.123.0.9' }), l.ctx()), 'other-server');
     expectDrop(l.engine.handle(req({ type: MessageType.Release, mac: '02:00:00:00:00:02', ciaddr: fmt(a), serverId: '10.123.0.1' }), l.ctx()), 'not-holder');
     expectDrop(l.engine.handle(req({ type: MessageType.Release, ciaddr: fmt(a), serverId: '10.123.0.9' }), l.ctx()), 'other-server');
-    assert.equal(l.engine.table.byAddr(a)!.state, 'active');
+    assert.equal(l.bindings.byAddr(a)!.state, 'active');
   });
 });
 
@@ -331,7 +346,7 @@ describe('INFORM and relays', () => {
     assert.equal(o.reply.options.leaseTime, undefined);
     assert.deepEqual(o.reply.options.routers, [SERVER]);
     assert.deepEqual(o.to, { address: ip('10.123.0.20'), port: 68 });
-    assert.equal(l.engine.table.size, 0);
+    assert.equal(l.bindings.size, 0);
   });
 
   test('giaddr selects the subnet, the reply goes to the relay port, option 82 is echoed', () => {
@@ -398,14 +413,67 @@ describe('event kinds', () => {
     const l = lab();
     const offer = reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx())).reply;
     const ack = reply(l.engine.handle(req({ type: MessageType.Request, serverId: '10.123.0.1', requested: fmt(offer.yiaddr) }), l.ctx()));
-    assert.deepEqual(ack.writes.map((w) => ('put' in w ? w.kind : 'delete')), ['lease.granted']);
-    const renew = reply(l.engine.handle(req({ type: MessageType.Request, ciaddr: fmt(offer.yiaddr) }), l.ctx(T0 + 1000)));
-    assert.deepEqual(renew.writes.map((w) => ('put' in w ? w.kind : 'delete')), ['lease.renewed']);
+    assert.deepEqual(ack.change.writes.map((w) => (w.op === 'put' ? w.kind : 'delete')), ['lease.granted']);
+    const renew = reply(l.engine.handle(req({ type: MessageType.Request, ciaddr: fmt(offer.yiaddr) }), l.ctx(T0 + 1000_000)));
+    assert.deepEqual(renew.change.writes.map((w) => (w.op === 'put' ? w.kind : 'delete')), ['lease.renewed']);
     l.local.addReservation({ mac: '02:00:00:00:00:01', clientId: null, ip: ip('10.123.0.12'), hostname: null });
     const moved = reply(l.engine.handle(req({ type: MessageType.Request, serverId: '10.123.0.1', requested: '10.123.0.12' }), l.ctx(T0 + 2000)));
-    assert.deepEqual(moved.writes.map((w) => ('put' in w ? `${w.kind} ${fmt(w.put.address)}` : `delete ${fmt(w.remove)} ${fmt(w.was.address)}`)), [
+    assert.deepEqual(moved.change.writes.map((w) => (w.op === 'put' ? `${w.kind} ${fmt(w.lease.address)}` : `delete ${fmt(w.address)} ${fmt(w.was.address)}`)), [
       `delete ${fmt(offer.yiaddr)} ${fmt(offer.yiaddr)}`,
       'lease.granted 10.123.0.12',
     ]);
+  });
+});
+
+describe('early renewals (cacheThreshold, as Kea)', () => {
+  const renew = (l: ReturnType<typeof lab>, a: number, now: number, extra: Partial<Packet['options']> = {}) => {
+    const packet = req({ type: MessageType.Request, ciaddr: fmt(a) });
+    Object.assign(packet.options, extra);
+    return reply(l.engine.handle(packet, l.ctx(now)));
+  };
+
+  test('before a quarter of the lease: ACKed from the stored lease with its remaining time, nothing written', () => {
+    const l = lab();
+    const a = dora(l);
+    const stored = l.bindings.byAddr(a)!;
+    const o = renew(l, a, T0 + 600_000);
+    assert.equal(o.reply.options.messageType, MessageType.Ack);
+    assert.equal(o.reply.options.leaseTime, 3000, 'the 3,000 s left of the stored lease');
+    assert.equal(o.reply.options.renewalTime, 1500);
+    assert.deepEqual(o.change.writes, [], 'no write, so no event');
+    assert.equal(l.bindings.byAddr(a), stored, 'the stored lease is unchanged');
+    assert.equal(l.engine.cachedRenewals, 1);
+  });
+
+  test('past the threshold the renewal is written with a full lease', () => {
+    const l = lab();
+    const a = dora(l);
+    const o = renew(l, a, T0 + 900_000);
+    assert.equal(o.reply.options.leaseTime, 3600);
+    assert.deepEqual(o.change.writes.map((w) => (w.op === 'put' ? w.kind : 'delete')), ['lease.renewed']);
+    assert.equal(l.bindings.byAddr(a)!.expiresAt, T0 + 900_000 + 3600_000);
+    assert.equal(l.engine.cachedRenewals, 0);
+  });
+
+  test('0 turns it off: every renewal is written', () => {
+    const l = lab({ cacheThreshold: 0 });
+    const a = dora(l);
+    assert.equal(renew(l, a, T0 + 1000).change.writes.length, 1);
+  });
+
+  test('a renewal that changes the host name is written, early or not', () => {
+    const l = lab();
+    const a = dora(l);
+    const o = renew(l, a, T0 + 1000, { hostName: 'renamed' });
+    assert.equal(o.change.writes.length, 1);
+    assert.equal(l.bindings.byAddr(a)!.hostname, 'renamed');
+  });
+
+  test('a client renewing 100 times a second for 10 s writes nothing after its grant', () => {
+    const l = lab();
+    const a = dora(l);
+    let written = 0;
+    for (let i = 1; i <= 1000; i++) written += renew(l, a, T0 + i * 10).change.writes.length;
+    assert.equal(written, 0);
   });
 });

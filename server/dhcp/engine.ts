@@ -1,15 +1,15 @@
-// RFC 2131 decisions. The engine reads the lease table, the offers it made and the subnets, and
-// returns what to answer (or why to stay silent) plus the lease writes that must be durable before
-// the answer leaves. It touches no socket, clock or disk: `now` comes in with each request.
+// RFC 2131 decisions. The engine reads the bindings (leases, offers, pools) and the subnets,
+// makes its changes through the Bindings that own them, and returns what to answer (or why to stay
+// silent) with the change that must be durable before the answer leaves. It touches no socket,
+// clock or disk: `now` comes in with each request.
 import { MessageType, type Packet } from './codec/types.ts';
 import { bytesToHex, macToString } from './codec/index.ts';
 import type { DhcpConfig } from '../config/types.ts';
 import type { Lease } from './lease.ts';
-import type { LeaseTable } from './lease-table.ts';
+import { NO_CHANGE, type Bindings, type Change } from './bindings.ts';
 import { reservationMatches, type ClientIdentity, type Subnet } from './subnet.ts';
-import type { DropReason, LeaseWrite, Outcome } from './outcome.ts';
+import type { DropReason, Outcome } from './outcome.ts';
 import { addConfigOptions, addLeaseTimes, destinationOf, maxMessageSizeOf, replySkeleton } from './reply.ts';
-import { OfferBook } from './offers.ts';
 
 /** The interface a request arrived on, with our address there (the server identifier we use). */
 export interface ServedInterface {
@@ -27,21 +27,19 @@ export interface RequestContext {
 
 export type EngineSettings = Pick<
   DhcpConfig,
-  'authoritative' | 'port' | 'leaseTime' | 'minLeaseTime' | 'maxLeaseTime' | 'declineProbation' | 'offerTimeout'
+  'authoritative' | 'port' | 'leaseTime' | 'minLeaseTime' | 'maxLeaseTime' | 'declineProbation' | 'offerTimeout' | 'cacheThreshold'
 >;
 
 export class DhcpEngine {
-  readonly offers = new OfferBook();
-  private readonly subnetsById: ReadonlyMap<string, Subnet>;
+  readonly subnets: readonly Subnet[];
 
   constructor(
     private readonly settings: EngineSettings,
-    readonly subnets: readonly Subnet[],
-    readonly table: LeaseTable,
+    private readonly bindings: Bindings,
     /** Every address of ours a client may name as server identifier. */
     private readonly serverIds: ReadonlySet<number>,
   ) {
-    this.subnetsById = new Map(subnets.map((s) => [s.id, s]));
+    this.subnets = bindings.subnets;
   }
 
   handle(request: Packet, ctx: RequestContext): Outcome {
@@ -80,49 +78,33 @@ export class DhcpEngine {
     const client = identify(request);
     const address = this.chooseForOffer(subnet, client, request.options.requestedIp, ctx.now);
     if (address === null) return drop('pool-exhausted');
-    const superseded = this.offers.hold(address, subnet.id, client.key, ctx.now + this.settings.offerTimeout * 1000);
-    if (superseded !== undefined) subnet.allocator.release(superseded);
+    this.bindings.holdOffer(subnet, address, client.key, ctx.now + this.settings.offerTimeout * 1000);
     const reply = replySkeleton(request, MessageType.Offer, ctx.iface.address);
     reply.yiaddr = address;
     addLeaseTimes(reply.options, subnet.leaseTime(request.options.leaseTime, this.settings));
     addConfigOptions(reply.options, request, subnet, subnet.reservationFor(client));
-    return this.answer(request, reply, []);
+    return this.answer(request, reply, NO_CHANGE);
   }
 
   private chooseForOffer(subnet: Subnet, client: ClientIdentity, requested: number | undefined, now: number): number | null {
     const reservation = subnet.reservationFor(client);
     if (reservation && !this.heldByOther(subnet, reservation.ip, client, now)) return reservation.ip;
-    const lease = this.table.forClient(subnet.id, client.key);
+    const lease = this.bindings.forClient(subnet.id, client.key);
     if (lease && lease.state !== 'declined' && this.mayHave(subnet, client, lease.address, now)) return lease.address;
-    const offered = this.offers.forClient(subnet.id, client.key, now);
+    const offered = this.bindings.offerFor(subnet.id, client.key, now);
     if (offered !== undefined && this.mayHave(subnet, client, offered, now)) return offered;
     if (requested !== undefined && this.mayHave(subnet, client, requested, now)) return requested;
     const check = {
       isFree: (a: number) => !this.serverIds.has(a) && !this.heldByOther(subnet, a, undefined, now),
       hasHistory: (a: number) => {
-        const l = this.table.byAddr(a);
+        const l = this.bindings.byAddr(a);
         return l !== undefined && l.clientKey !== '';
       },
     };
-    const address = subnet.allocator.allocate(check);
+    const address = this.bindings.allocate(subnet, check);
     if (address !== null) return address;
     // Pool looks full: offers that lapsed since the last reclaim pass may free some addresses.
-    return this.expireOffers(now).has(subnet.id) ? subnet.allocator.allocate(check) : null;
-  }
-
-  /** Tells the pool of the address's subnet that the address may be free again. */
-  releaseAddress(subnetId: string, address: number): void {
-    this.subnetsById.get(subnetId)?.allocator.release(address);
-  }
-
-  /** Forgets lapsed offers and returns their addresses to the pools; returns the subnets that got some. */
-  expireOffers(now: number): Set<string> {
-    const subnets = new Set<string>();
-    for (const lapsed of this.offers.expire(now)) {
-      this.releaseAddress(lapsed.subnetId, lapsed.address);
-      subnets.add(lapsed.subnetId);
-    }
-    return subnets;
+    return this.bindings.expireOffers(now).has(subnet.id) ? this.bindings.allocate(subnet, check) : null;
   }
 
   /**
@@ -130,12 +112,12 @@ export class DhcpEngine {
    * unexpired offer, a reservation, or a decline still in probation. With no client, any claim.
    */
   private heldByOther(subnet: Subnet, address: number, client: ClientIdentity | undefined, now: number): boolean {
-    const lease = this.table.byAddr(address);
+    const lease = this.bindings.byAddr(address);
     if (lease && lease.expiresAt > now) {
       if (lease.state === 'declined') return true;
       if (lease.state === 'active' && lease.clientKey !== client?.key) return true;
     }
-    if (this.offers.heldByOther(address, client?.key, now)) return true;
+    if (this.bindings.offerHeldByOther(address, client?.key, now)) return true;
     const reservation = subnet.reservationAt(address);
     return reservation !== undefined && (client === undefined || !reservationMatches(reservation, client));
   }
@@ -165,7 +147,7 @@ export class DhcpEngine {
   private selecting(request: Packet, ctx: RequestContext, serverId: number): Outcome {
     const client = identify(request);
     if (!this.serverIds.has(serverId)) {
-      for (const subnet of this.subnets) this.forgetOffer(subnet, client);
+      for (const subnet of this.subnets) this.bindings.forgetOffer(subnet, client.key);
       return drop('other-server');
     }
     const requested = request.options.requestedIp;
@@ -187,7 +169,7 @@ export class DhcpEngine {
     const subnet = this.subnetFor(request, ctx);
     if (!subnet) return drop('no-subnet');
     const client = identify(request);
-    const record = this.table.forClient(subnet.id, client.key);
+    const record = this.bindings.forClient(subnet.id, client.key);
     const known = record !== undefined && record.state !== 'declined';
     if (!this.settings.authoritative && !known) return drop('no-record');
     if (!subnet.contains(address)) return this.nak(request, ctx, 'address is not on this network');
@@ -198,37 +180,57 @@ export class DhcpEngine {
   }
 
   private bind(request: Packet, ctx: RequestContext, subnet: Subnet, client: ClientIdentity, address: number): Outcome {
-    const seconds = subnet.leaseTime(request.options.leaseTime, this.settings);
+    const before = this.bindings.byAddr(address);
+    const renewal = before !== undefined && before.clientKey === client.key && before.state === 'active' && before.expiresAt > ctx.now;
     const fqdn = request.options.clientFqdn?.name || null;
-    const lease: Lease = {
-      address,
-      subnetId: subnet.id,
-      clientKey: client.key,
-      hwAddress: client.mac,
-      clientId: client.clientId,
-      hostname: request.options.hostName ?? (fqdn ? fqdn.split('.')[0]! : null),
-      fqdn,
-      state: 'active',
-      startsAt: ctx.now,
-      expiresAt: ctx.now + seconds * 1000,
-    };
-    const writes: LeaseWrite[] = [];
-    const before = this.table.byAddr(address);
-    const renewed = before !== undefined && before.clientKey === client.key && before.state === 'active' && before.expiresAt > ctx.now;
-    const previous = this.table.forClient(subnet.id, client.key);
-    const moved = this.table.set(lease);
-    if (moved !== null) {
-      writes.push({ remove: moved, was: previous! });
-      subnet.allocator.release(moved);
+    const hostname = request.options.hostName ?? (fqdn ? fqdn.split('.')[0]! : null);
+    let seconds = subnet.leaseTime(request.options.leaseTime, this.settings);
+    let change = NO_CHANGE;
+    if (renewal && this.answersFromStored(before, hostname, fqdn, client, ctx.now)) {
+      // Kea's cache-threshold: an early renewal gets the stored lease's remaining time, and
+      // nothing is written, so a client renewing in a loop costs no disk and no events.
+      seconds = Math.max(1, Math.floor((before.expiresAt - ctx.now) / 1000));
+      this.cached++;
+    } else {
+      const lease: Lease = {
+        address,
+        subnetId: subnet.id,
+        clientKey: client.key,
+        hwAddress: client.mac,
+        clientId: client.clientId,
+        hostname,
+        fqdn,
+        state: 'active',
+        startsAt: ctx.now,
+        expiresAt: ctx.now + seconds * 1000,
+      };
+      change = this.bindings.bind(lease, renewal ? 'lease.renewed' : 'lease.granted');
     }
-    writes.push({ put: lease, kind: renewed ? 'lease.renewed' : 'lease.granted' });
-    this.offers.release(address);
     const reply = replySkeleton(request, MessageType.Ack, ctx.iface.address);
     reply.ciaddr = request.ciaddr;
     reply.yiaddr = address;
     addLeaseTimes(reply.options, seconds);
     addConfigOptions(reply.options, request, subnet, subnet.reservationFor(client));
-    return this.answer(request, reply, writes);
+    return this.answer(request, reply, change);
+  }
+
+  private cached = 0;
+
+  /** Renewals answered from the stored lease (no write) since start. */
+  get cachedRenewals(): number {
+    return this.cached;
+  }
+
+  /**
+   * Whether a renewal may be answered from the stored lease: less than `cacheThreshold` of it has
+   * passed and the client sends what is stored (a changed host name or identity is written).
+   */
+  private answersFromStored(stored: Readonly<Lease>, hostname: string | null, fqdn: string | null, client: ClientIdentity, now: number): boolean {
+    const threshold = this.settings.cacheThreshold;
+    if (threshold <= 0) return false;
+    const age = now - stored.startsAt;
+    if (age < 0 || age >= threshold * (stored.expiresAt - stored.startsAt)) return false;
+    return stored.hostname === hostname && stored.fqdn === fqdn && stored.hwAddress === client.mac && stored.clientId === client.clientId;
   }
 
   /** DECLINE (RFC 2131 4.3.3): the client found the address in use; quarantine it. */
@@ -238,20 +240,10 @@ export class DhcpEngine {
     const address = request.options.requestedIp;
     if (address === undefined) return drop('missing-field');
     const client = identify(request);
-    const lease = this.table.byAddr(address);
+    const lease = this.bindings.byAddr(address);
     if (!lease || lease.clientKey !== client.key || lease.state !== 'active') return drop('not-holder');
-    const declined: Lease = {
-      ...lease,
-      clientKey: '',
-      clientId: null,
-      hostname: null,
-      fqdn: null,
-      state: 'declined',
-      startsAt: ctx.now,
-      expiresAt: ctx.now + this.settings.declineProbation * 1000,
-    };
-    this.table.set(declined);
-    return { action: 'recorded', what: 'declined', writes: [{ put: declined, kind: 'lease.declined' }] };
+    const change = this.bindings.decline(lease, ctx.now, ctx.now + this.settings.declineProbation * 1000);
+    return { action: 'recorded', what: 'declined', change };
   }
 
   /** RELEASE (RFC 2131 4.3.4): the lease ends now; the record stays so the client can get it back. */
@@ -259,20 +251,9 @@ export class DhcpEngine {
     const serverId = request.options.serverId;
     if (serverId === undefined || !this.serverIds.has(serverId)) return drop('other-server');
     const client = identify(request);
-    const lease = this.table.byAddr(request.ciaddr);
+    const lease = this.bindings.byAddr(request.ciaddr);
     if (!lease || lease.clientKey !== client.key || lease.state !== 'active') return drop('not-holder');
-    return { action: 'recorded', what: 'released', writes: [{ put: this.endLease(lease, ctx.now), kind: 'lease.released' }] };
-  }
-
-  /**
-   * Ends a lease now (a client's RELEASE, an operator's release): it stays on record for its
-   * client (RFC 2131 4.3.1) and the address goes back to the pool. Returns the released lease.
-   */
-  endLease(lease: Lease, now: number): Lease {
-    const released: Lease = { ...lease, state: 'released', expiresAt: now };
-    this.table.set(released);
-    this.releaseAddress(lease.subnetId, lease.address);
-    return released;
+    return { action: 'recorded', what: 'released', change: this.bindings.end(lease, ctx.now) };
   }
 
   /** INFORM (RFC 2131 4.3.5): configuration only; no lease, no yiaddr, no lease time. */
@@ -282,28 +263,23 @@ export class DhcpEngine {
     const reply = replySkeleton(request, MessageType.Ack, ctx.iface.address);
     reply.ciaddr = request.ciaddr;
     addConfigOptions(reply.options, request, subnet, subnet.reservationFor(identify(request)));
-    return this.answer(request, reply, []);
+    return this.answer(request, reply, NO_CHANGE);
   }
 
   private nak(request: Packet, ctx: RequestContext, message: string): Outcome {
     const reply = replySkeleton(request, MessageType.Nak, ctx.iface.address);
     reply.options.message = message;
-    return this.answer(request, reply, []);
+    return this.answer(request, reply, NO_CHANGE);
   }
 
-  private answer(request: Packet, reply: Packet, writes: LeaseWrite[]): Outcome {
+  private answer(request: Packet, reply: Packet, change: Change): Outcome {
     const to = destinationOf(request, reply, this.settings.port);
-    return { action: 'reply', reply, to, maxMessageSize: maxMessageSizeOf(request), writes };
-  }
-
-  private forgetOffer(subnet: Subnet, client: ClientIdentity): void {
-    const address = this.offers.dropClient(subnet.id, client.key);
-    if (address !== undefined) subnet.allocator.release(address);
+    return { action: 'reply', reply, to, maxMessageSize: maxMessageSizeOf(request), change };
   }
 }
 
 function drop(reason: DropReason): Outcome {
-  return { action: 'drop', reason, writes: [] };
+  return { action: 'drop', reason };
 }
 
 /** RFC 2131 4.2: the client identifier, when sent, identifies the client; else chaddr does. */

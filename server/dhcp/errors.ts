@@ -27,3 +27,8 @@ export class AlreadyExistsError extends Error {
 export class ReadOnlyError extends Error {
   override name = 'ReadOnlyError';
 }
+
+/** The change is made in memory but the lease database is failing writes; it is retried (UNAVAILABLE). */
+export class StoreBehindError extends Error {
+  override name = 'StoreBehindError';
+}

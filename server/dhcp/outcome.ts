@@ -3,9 +3,13 @@
 import type { Packet } from './codec/types.ts';
 import type { Lease } from './lease.ts';
 import type { LeaseEventKind } from '../events/types.ts';
+import type { Change } from './bindings.ts';
 
-/** A lease change and the event that records it (committed in one transaction). */
-export type LeaseWrite = { put: Lease; kind: LeaseEventKind } | { remove: number; was: Lease };
+/** A lease row change and the event that records it (committed in one transaction). */
+export type LeaseWrite =
+  | { op: 'put'; lease: Lease; kind: LeaseEventKind }
+  /** The row for the address goes; `was` is the lease it held (the lease.deleted event's object). */
+  | { op: 'remove'; address: number; was: Lease };
 
 export type DropReason =
   | 'malformed'
@@ -18,15 +22,18 @@ export type DropReason =
   | 'no-record' // not authoritative and the client is unknown (RFC 2131 4.3.2)
   | 'not-holder' // DECLINE/RELEASE from a client that does not hold that lease
   | 'missing-field' // e.g. REQUEST in SELECTING without option 50
-  | 'store-error';
+  | 'store-error' // the lease could not be committed: no reply (the client retransmits)
+  | 'oversized' // a datagram larger than any DHCP client sends
+  | 'engine-error'; // a bug met by this packet: counted, logged, and the server goes on
 
 export interface Destination {
   address: number;
   port: number;
 }
 
+/** `change`: what the decision wrote, durable once `change.durable` resolves true. */
 export type Outcome =
-  | { action: 'reply'; reply: Packet; to: Destination; maxMessageSize: number; writes: LeaseWrite[] }
-  | { action: 'drop'; reason: DropReason; writes: LeaseWrite[] }
+  | { action: 'reply'; reply: Packet; to: Destination; maxMessageSize: number; change: Change }
+  | { action: 'drop'; reason: DropReason }
   /** Handled with no reply by design (RFC 2131 4.3.3, 4.3.4): DECLINE and RELEASE. */
-  | { action: 'recorded'; what: 'declined' | 'released'; writes: LeaseWrite[] };
+  | { action: 'recorded'; what: 'declined' | 'released'; change: Change };

@@ -1,14 +1,15 @@
 // The DHCP server: datagram in, decode, engine decision, durable lease writes, reply out.
-// Nothing on this path throws: bad packets are counted and dropped (the coredhcp way), and a
-// reply whose lease could not be committed is never sent.
+// Nothing on this path throws: bad packets are counted and dropped (the coredhcp way), an engine
+// bug met by a packet is counted and logged with the packet, and a reply whose lease could not be
+// committed is never sent.
 import { decode, encode, PacketError } from './codec/index.ts';
+import { bytesToHex } from './codec/index.ts';
 import { formatIPv4 } from './codec/ipv4.ts';
 import type { DhcpTransport, InboundDatagram } from './transport/port.ts';
-import type { LeaseStore } from './lease.ts';
 import type { DhcpEngine, ServedInterface } from './engine.ts';
-import type { LeaseWrite, Outcome } from './outcome.ts';
+import type { Bindings, Change } from './bindings.ts';
+import type { Outcome } from './outcome.ts';
 import { DhcpCounters } from './counters.ts';
-import { reclaimExpired } from './reclaimer.ts';
 
 export interface Clock {
   now(): number;
@@ -23,8 +24,8 @@ export interface Logger {
 
 export interface DhcpServerDeps {
   engine: DhcpEngine;
+  bindings: Bindings;
   transport: DhcpTransport;
-  store: LeaseStore;
   clock: Clock;
   logger: Logger;
   interfaces: ReadonlyMap<string, ServedInterface>;
@@ -32,9 +33,13 @@ export interface DhcpServerDeps {
 
 /** At most one warning per this many milliseconds for the same recurring condition. */
 const WARN_INTERVAL_MS = 10_000;
-/** A failed lease commit is tried again this many times, backing off by this much each time. */
-const MAX_COMMIT_RETRIES = 20;
-const RETRY_DELAY_MS = 250;
+
+/**
+ * The largest datagram decoded. A DHCP client's message fits one Ethernet frame (RFC 2131 2: at
+ * least 576 octets must be accepted; clients send 300-600, relays add option 82); anything
+ * beyond a jumbo-free MTU is not a client's and only costs decode time.
+ */
+export const MAX_DATAGRAM_BYTES = 1500;
 
 export class DhcpServer {
   readonly counters = new DhcpCounters();
@@ -59,16 +64,20 @@ export class DhcpServer {
     await this.deps.transport.close();
   }
 
-  /** One reclamation pass; its writes are committed like any other. */
-  reclaim(): Promise<void> {
-    const writes = reclaimExpired(this.deps.engine, this.deps.clock.now());
-    return this.commit(writes).then(() => undefined);
+  /** One reclamation pass; its writes are committed like any other (and retried if they fail). */
+  reclaim(): Promise<boolean> {
+    return this.counted(this.deps.bindings.reclaim(this.deps.clock.now()));
   }
 
   private receive(datagram: InboundDatagram): void {
     if (this.stopping) return;
     const iface = this.deps.interfaces.get(datagram.iface);
     if (!iface) return; // a socket we did not open for serving: never answer there
+    if (datagram.data.length > MAX_DATAGRAM_BYTES) {
+      this.counters.countReceived(undefined);
+      this.counters.countDrop('oversized');
+      return;
+    }
     const packet = decode(datagram.data);
     if (packet instanceof PacketError) {
       this.counters.countReceived(undefined);
@@ -77,7 +86,16 @@ export class DhcpServer {
       return;
     }
     this.counters.countReceived(packet.options.messageType);
-    const outcome = this.deps.engine.handle(packet, { iface, now: this.deps.clock.now() });
+    let outcome: Outcome;
+    try {
+      outcome = this.deps.engine.handle(packet, { iface, now: this.deps.clock.now() });
+    } catch (err) {
+      // A bug met by one packet must not take DHCP down for the whole network: count it, keep
+      // the evidence (the packet itself), and go on serving everyone else.
+      this.counters.countDrop('engine-error');
+      this.errorSometimes('engine', { err, from: datagram.from.address, iface: iface.name, packet: bytesToHex(datagram.data) }, 'engine failed on a packet; dropped it and kept serving');
+      return;
+    }
     this.settle(outcome, iface);
   }
 
@@ -91,24 +109,25 @@ export class DhcpServer {
       if (outcome.what === 'declined') this.counters.declined++;
       else this.counters.released++;
     }
-    if (outcome.writes.length === 0) {
+    if (outcome.change.writes.length === 0) {
       if (outcome.action === 'reply') this.send(outcome, iface);
       return;
     }
     this.pending++;
-    this.commit(outcome.writes).then(
-      (ok) => {
-        if (ok && outcome.action === 'reply') this.send(outcome, iface);
-        if (!ok) {
-          this.counters.countDrop('store-error');
-          // The table already holds these changes: keep trying to make the database agree
-          // (no reply: the client retransmits and is answered once a commit succeeds).
-          this.retry(outcome.writes, 1);
-        }
-        this.settled();
-      },
-      () => this.settled(),
-    );
+    void this.counted(outcome.change).then((durable) => {
+      // Not durable: no reply. The bindings rewrite the change until the database agrees, and
+      // the client's retransmission is answered once a commit succeeds.
+      if (durable && outcome.action === 'reply') this.send(outcome, iface);
+      if (!durable) this.counters.countDrop('store-error');
+      this.settled();
+    });
+  }
+
+  private counted(change: Change): Promise<boolean> {
+    return change.durable.then((durable) => {
+      if (durable) this.counters.leasesCommitted += change.writes.length;
+      return durable;
+    });
   }
 
   private settled(): void {
@@ -117,33 +136,6 @@ export class DhcpServer {
       this.idle();
       this.idle = null;
     }
-  }
-
-  private retry(writes: LeaseWrite[], attempt: number): void {
-    if (this.stopping || attempt > MAX_COMMIT_RETRIES) return;
-    const timer = setTimeout(() => {
-      void this.commit(writes).then((ok) => {
-        if (!ok) this.retry(writes, attempt + 1);
-      });
-    }, RETRY_DELAY_MS * attempt);
-    timer.unref();
-  }
-
-  /** Resolves true once every write is durable, false (logged) when the store failed. */
-  private commit(writes: LeaseWrite[]): Promise<boolean> {
-    if (writes.length === 0) return Promise.resolve(true);
-    const store = this.deps.store;
-    const done = writes.map((w) => ('put' in w ? store.put(w.put, w.kind) : store.remove(w.remove, w.was)));
-    return Promise.all(done).then(
-      () => {
-        this.counters.leasesCommitted += writes.length;
-        return true;
-      },
-      (err: unknown) => {
-        this.warnSometimes('store', { err: String(err) }, 'lease store write failed; reply withheld');
-        return false;
-      },
-    );
   }
 
   private send(outcome: Extract<Outcome, { action: 'reply' }>, iface: ServedInterface): void {
@@ -160,9 +152,18 @@ export class DhcpServer {
   }
 
   private warnSometimes(key: string, obj: object, msg: string): void {
+    if (this.due(key)) this.deps.logger.warn({ ...obj, counters: this.counters.snapshot().dropped }, msg);
+  }
+
+  private errorSometimes(key: string, obj: object, msg: string): void {
+    if (this.due(key)) this.deps.logger.error({ ...obj, counters: this.counters.snapshot().dropped }, msg);
+  }
+
+  /** Whether a rate-limited message under `key` may be logged now. */
+  private due(key: string): boolean {
     const now = this.deps.clock.now();
-    if (now - (this.lastWarned.get(key) ?? -Infinity) < WARN_INTERVAL_MS) return;
+    if (now - (this.lastWarned.get(key) ?? -Infinity) < WARN_INTERVAL_MS) return false;
     this.lastWarned.set(key, now);
-    this.deps.logger.warn({ ...obj, counters: this.counters.snapshot().dropped }, msg);
+    return true;
   }
 }
