@@ -39,7 +39,8 @@ export interface Daemon {
 }
 
 const STATS_INTERVAL_MS = 60_000;
-const COMPACT_INTERVAL_MS = 3_600_000;
+/** Compaction also enforces events.maxRows, so it runs often; a pass with nothing to delete reads one row. */
+const COMPACT_INTERVAL_MS = 10_000;
 /** Within the 10 s the whole shutdown may take (design.md). */
 const GRPC_SHUTDOWN_DEADLINE_MS = 5_000;
 
@@ -127,7 +128,14 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
   logger.info({ address: grpc.address, tokenFile: tokenFileOf(config) }, 'grpc serving');
 
   const compact = (): void => {
-    const removed = events.compact(now() - config.events.retention * 1000);
+    let removed: number;
+    try {
+      removed = events.compact(now() - config.events.retention * 1000, config.events.maxRows);
+    } catch (err) {
+      // SQLITE_BUSY (another process writing) or a failing disk: the next pass tries again.
+      logger.warn({ err: String(err) }, 'event log compaction failed; retrying at the next pass');
+      return;
+    }
     if (removed > 0) logger.info({ removed, firstRetained: events.firstRetainedRevision() }, 'event log compacted');
   };
   compact();

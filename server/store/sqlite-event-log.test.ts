@@ -55,6 +55,34 @@ test('revisions continue after a restart and after compaction, never reused', as
   await db.store.close();
 });
 
+test('compaction deletes only a prefix of revisions: a clock stepped back never lets newer ones go first', async (t) => {
+  const dir = makeScratchDir();
+  t.after(() => dir.remove());
+  const handle = openSqlite({ file: dir.databaseFile, durability: 'process' });
+  const log = new SqliteEventLog(handle.raw);
+  let clock = 2_000_000;
+  const store = new SqliteLeaseStore(handle, log, () => clock);
+  for (let i = 0; i < 5; i++) await store.put(makeLease(labBase + i), 'lease.granted'); // revisions 1-5 at t=2,000,000
+  clock = 1_000_000; // the wall clock steps back
+  for (let i = 5; i < 10; i++) await store.put(makeLease(labBase + i), 'lease.granted'); // revisions 6-10 at t=1,000,000
+  assert.equal(log.compact(1_500_000), 0, 'revision 1 is young, so nothing after it may go');
+  assert.deepEqual(log.readSince(0, 100).map((e) => e.revision), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.equal(log.compact(2_500_000), 10, 'once all are old, all go');
+  await store.close();
+});
+
+test('compaction caps the log by rows, dropping the oldest revisions', async (t) => {
+  const dir = makeScratchDir();
+  t.after(() => dir.remove());
+  const db = open(dir.databaseFile);
+  for (let i = 0; i < 25; i++) await db.store.put(makeLease(labBase + i), 'lease.granted');
+  assert.equal(db.log.compact(0, 10), 15);
+  assert.equal(db.log.firstRetainedRevision(), 16);
+  assert.deepEqual(db.log.readSince(0, 100).map((e) => e.revision), [16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+  assert.equal(db.log.compact(0, 10), 0, 'already within the cap');
+  await db.store.close();
+});
+
 test('reservation changes commit with their event and are published at once', async (t) => {
   const dir = makeScratchDir();
   t.after(() => dir.remove());

@@ -8,6 +8,9 @@ import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
 
 type Listener = (events: readonly StoredEvent[]) => void;
 
+/** Revisions deleted per statement while compacting, so no single delete holds the lock long. */
+const COMPACT_CHUNK = 10_000;
+
 interface EventRowRaw {
   revision: number;
   time: number;
@@ -19,6 +22,8 @@ interface EventRowRaw {
 export class SqliteEventLog implements EventLogReader, EventFeed {
   private readonly insert: Database.Statement;
   private readonly selectSince: Database.Statement;
+  private readonly selectFirstAtOrAfter: Database.Statement;
+  private readonly deleteBelow: Database.Statement;
   private readonly listeners = new Set<Listener>();
   private last: number;
   private first: number;
@@ -26,6 +31,9 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
   constructor(private readonly raw: Database.Database) {
     this.insert = raw.prepare('INSERT INTO events (time, kind, object_type, object_id, payload) VALUES (?, ?, ?, ?, ?)');
     this.selectSince = raw.prepare('SELECT revision, time, kind, object_type, payload FROM events WHERE revision > ? ORDER BY revision LIMIT ?');
+    // Walks revisions in order from the oldest: costs one row per event about to be deleted.
+    this.selectFirstAtOrAfter = raw.prepare('SELECT revision FROM events WHERE time >= ? ORDER BY revision LIMIT 1');
+    this.deleteBelow = raw.prepare('DELETE FROM events WHERE revision < ?');
     this.last = this.readLastRevision();
     this.first = this.readFirstRevision();
   }
@@ -81,11 +89,26 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
     }
   }
 
-  /** Deletes events older than `before` (epoch ms); returns how many. */
-  compact(before: number): number {
-    const result = this.raw.prepare('DELETE FROM events WHERE time < ?').run(before);
+  /**
+   * Deletes the oldest events: those committed before `before` (epoch ms) and those beyond the
+   * newest `maxRows`. Only ever a prefix of revisions: the time rule stops at the first revision
+   * committed at or after `before`, so after the wall clock steps back a newer revision stamped
+   * with an older time is never deleted ahead of an older one (a resuming watcher would silently
+   * skip it). Deletes in chunks, each its own short transaction. Returns how many were deleted.
+   */
+  compact(before: number, maxRows: number = Number.MAX_SAFE_INTEGER): number {
+    const young = this.selectFirstAtOrAfter.get(before) as { revision: number } | undefined;
+    const byTime = young?.revision ?? this.last + 1;
+    const byRows = this.last - maxRows + 1;
+    const keepFrom = Math.max(byTime, byRows);
+    let removed = 0;
+    while (this.first < keepFrom) {
+      const upTo = Math.min(keepFrom, this.first + COMPACT_CHUNK);
+      removed += this.deleteBelow.run(upTo).changes;
+      this.first = upTo;
+    }
     this.first = this.readFirstRevision();
-    return result.changes;
+    return removed;
   }
 
   private readLastRevision(): number {
