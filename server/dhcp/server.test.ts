@@ -3,6 +3,8 @@
 // stop() lets committing replies out before the sockets close, and neither an oversized datagram
 // nor an engine bug stops it from serving.
 import { after, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
 import { decode, emptyOptions, encode } from './codec/index.ts';
 import { MessageType, type Packet } from './codec/types.ts';
@@ -131,5 +133,33 @@ test('an engine bug met by one packet is counted and logged with the packet, and
   assert.ok(entry, 'logged as an error');
   assert.equal((entry.obj as { packet: string }).packet, Buffer.from(poison.data).toString('hex'));
   assert.match(String((entry.obj as { err: unknown }).err), /a future engine bug/);
+  await server.stop();
+});
+
+test('another process holding the database write lock does not stall DHCP: the lease is stored once it lets go', async (t) => {
+  const { server, transport, disk } = setup(0);
+  await server.start();
+  // A second process (a backup, the sqlite3 CLI) takes the write lock and lets go 2 s later.
+  const holder = spawn(process.execPath, ['-e', `
+    const db = new (require('better-sqlite3'))(process.argv[1]);
+    db.exec('BEGIN IMMEDIATE');
+    process.stdout.write('locked\\n');
+    setTimeout(() => { db.exec('ROLLBACK'); process.stdout.write('released ' + Date.now() + '\\n'); }, 2000);
+  `, disk.file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => holder.kill());
+  const lines = createInterface({ input: holder.stdout! });
+  const next = () => new Promise<string>((resolve) => lines.once('line', resolve));
+  assert.equal(await next(), 'locked');
+  transport.deliver(request(MessageType.Request, { requestedIp: ip('10.123.0.105') })); // needs a commit: blocked
+  await sleep(100);
+  transport.deliver(request(MessageType.Discover)); // needs none
+  const offeredAt = Date.now();
+  assert.equal(transport.sent.at(-1)?.options.messageType, MessageType.Offer);
+  const releasedAt = Number((await next()).split(' ')[1]);
+  // A long busy wait would have blocked the event loop until the lock came free, so the DISCOVER
+  // (and every other client) would only be answered after the release.
+  assert.ok(offeredAt < releasedAt, `the DISCOVER was answered ${releasedAt - offeredAt} ms before the lock came free`);
+  for (let i = 0; i < 250 && !disk.rows().has(ip('10.123.0.105')); i++) await sleep(20);
+  assert.ok(disk.rows().has(ip('10.123.0.105')), 'the retry stored the lease after the lock came free');
   await server.stop();
 });

@@ -19,9 +19,16 @@ export interface SqliteOptions {
   /** Path of the database file; its folder is created when missing. */
   file: string;
   durability: Durability;
-  /** How long a writer waits for another connection's lock before SQLITE_BUSY. Default 5000. */
+  /**
+   * How long a writer waits for another connection's lock before SQLITE_BUSY. better-sqlite3 is
+   * synchronous, so the wait blocks the whole daemon, DHCP included: keep it short and let the
+   * callers retry (the lease bindings rewrite what failed; compaction runs again). Default 20.
+   */
   busyTimeoutMs?: number;
 }
+
+/** A few milliseconds: a backup's or sqlite3 CLI's short write passes, a long one fails fast. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 20;
 
 export type StoreDatabase = BetterSQLite3Database<typeof schema>;
 
@@ -55,7 +62,7 @@ export function openSqlite(opts: SqliteOptions): SqliteHandle {
 }
 
 function applyPragmas(raw: Database.Database, opts: SqliteOptions): void {
-  raw.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+  raw.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
   // Write-ahead log: a commit appends its pages to <file>-wal and ends with a commit frame; the
   // main file is only rewritten at checkpoints. Readers never block the writer. On open after a
   // crash, SQLite replays the WAL up to the last complete commit frame and ignores the rest, so a

@@ -10,6 +10,8 @@ import type { Lease } from '../../dhcp/lease.ts';
 import type { LeaseRow } from '../../../drizzle/sqlite/schema.ts';
 
 export interface FailingDisk {
+  /** The database file. */
+  file: string;
   store: SqliteLeaseStore;
   events: SqliteEventLog;
   /** Fail every commit from now on until `heal()` (or until `n` commits have failed). */
@@ -39,6 +41,7 @@ export function failingDisk(file: string, now: () => number = Date.now): Failing
     );
   }
   return {
+    file,
     ...store,
     fail: (n = Number.MAX_SAFE_INTEGER) => {
       remaining = n;
