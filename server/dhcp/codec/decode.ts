@@ -15,6 +15,7 @@ import {
   SNAME_LENGTH,
   SNAME_OFFSET,
 } from './format.ts';
+import { OptionInstances } from './instances.ts';
 import {
   OPTION_END,
   OPTION_OVERLOAD,
@@ -101,7 +102,7 @@ function checkCookie(bytes: Uint8Array): void {
 
 /** All options, from the options field and, when option 52 says so, file and sname. */
 function readOptions(bytes: Uint8Array): { options: DhcpOptions; overload: number } {
-  const raw = new Map<number, RawOption>();
+  const raw = new OptionInstances();
   collectOptions(bytes, OPTIONS_OFFSET, bytes.length, 'options', raw);
   const overload = overloadOf(raw);
   // RFC 2131 4.1: the options field first, then file, then sname; RFC 3396 joins across them.
@@ -110,22 +111,16 @@ function readOptions(bytes: Uint8Array): { options: DhcpOptions; overload: numbe
   return { options: typedOptions(raw), overload };
 }
 
-/** One option's data, its instances joined (RFC 3396 6), and where its first instance began. */
-interface RawOption {
-  data: Uint8Array;
-  offset: number;
-}
-
 /**
  * Reads code/length/data triples up to END (RFC 2132 2), skipping PAD. Bytes after END must be
- * zero padding. Data stays a view into `bytes` unless a code repeats and instances are joined.
+ * zero padding. Each instance's data is recorded as a view into `bytes`; joining waits for all.
  */
 function collectOptions(
   bytes: Uint8Array,
   start: number,
   end: number,
   region: string,
-  raw: Map<number, RawOption>,
+  raw: OptionInstances,
 ): void {
   const reader = new ByteReader(bytes, start, end, region);
   while (!reader.atEnd) {
@@ -140,26 +135,15 @@ function collectOptions(
     if (code === OPTION_OVERLOAD && region !== 'options') {
       throw new PacketError(region, offset, 'option 52 (overload) may appear only in the options field');
     }
-    const length = reader.u8(`option ${code} length`);
-    const data = reader.view(length, `option ${code} data`);
-    const seen = raw.get(code);
-    if (seen === undefined) raw.set(code, { data, offset });
-    else seen.data = joined(seen.data, data);
+    raw.add(code, reader.optionData(code, reader.optionLength(code)), offset);
   }
   throw new PacketError(region, end, 'no END option (255)');
-}
-
-function joined(head: Uint8Array, tail: Uint8Array): Uint8Array {
-  const out = new Uint8Array(head.length + tail.length);
-  out.set(head);
-  out.set(tail, head.length);
-  return out;
 }
 
 const OVERLOAD_LABEL = { code: OPTION_OVERLOAD, name: 'option overload' };
 
 /** Option 52's value (RFC 2132 9.3): 1 file, 2 sname, 3 both; 0 when absent. */
-function overloadOf(raw: Map<number, RawOption>): number {
+function overloadOf(raw: OptionInstances): number {
   const option = raw.get(OPTION_OVERLOAD);
   if (option === undefined) return 0;
   if (option.data.length !== 1) throw optionError(OVERLOAD_LABEL, option.offset, `length ${option.data.length}, expected 1`);
@@ -168,12 +152,13 @@ function overloadOf(raw: Map<number, RawOption>): number {
   return value;
 }
 
-function typedOptions(raw: Map<number, RawOption>): DhcpOptions {
+function typedOptions(raw: OptionInstances): DhcpOptions {
   const options = emptyOptions();
-  for (const [code, { data, offset }] of raw) {
+  for (const [code, { data, offset, joined }] of raw) {
     if (code === OPTION_OVERLOAD) continue;
     const spec = optionSpec(code);
-    if (spec === undefined) options.other.set(code, copyBytes(data));
+    // A view would pin the receive buffer; a join is already a copy of its own.
+    if (spec === undefined) options.other.set(code, joined ? data : copyBytes(data));
     else assignTyped(options, spec, data, offset);
   }
   return options;
