@@ -1,6 +1,5 @@
 // The composition root: the only place adapters (SQLite, sockets, clock, ip commands) are built
 // and handed to the domain. Everything else receives its ports.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/types.ts';
 import { formatIPv4 } from './dhcp/codec/ipv4.ts';
@@ -22,6 +21,7 @@ import { startGrpcServer } from './grpc/server.ts';
 import { removeStaleSocket } from './grpc/stale-socket.ts';
 import { ensureBridge } from './hypervisor/bridge.ts';
 import { canManageNetwork, canServeDhcp } from './privileges.ts';
+import { preparePrivateDir } from './data-dir.ts';
 
 /** A problem that stops the daemon from starting; every line says what to fix. */
 export class StartupError extends Error {
@@ -50,7 +50,8 @@ export function tokenFileOf(config: Config): string {
 }
 
 export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
-  mkdirSync(config.dataDir, { recursive: true });
+  const loose = preparePrivateDir(config.dataDir);
+  if (loose !== null) logger.warn({ dataDir: config.dataDir, was: loose.toString(8).padStart(4, '0') }, 'the data folder was open to group or others; made it 0700 (it holds every lease and the gRPC token)');
   const builtIn = config.source === null;
   const dhcpEnabled = config.dhcp.enabled && (await prepareNetwork(config, builtIn, logger));
   const now = (): number => Date.now();

@@ -2,7 +2,7 @@
 // others may read it.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureToken, TokenFileError } from './token.ts';
@@ -34,6 +34,21 @@ describe('ensureToken', () => {
         return true;
       });
     }
+  });
+
+  test('a symbolic link is refused, even to a good token file', async () => {
+    const target = join(root, 'real.token');
+    writeFileSync(target, 'abcdefghijklmnopqrstuvwxyz012345\n', { mode: 0o600 });
+    const link = join(root, 'link.token');
+    symlinkSync(target, link);
+    await assert.rejects(ensureToken(link), (e: Error) => e instanceof TokenFileError && /is a symbolic link; Homeplane does not follow it/.test(e.message));
+  });
+
+  test("a token file owned by another user is refused", { skip: process.getuid?.() !== 0 ? 'needs root to chown' : false }, async () => {
+    const file = join(root, 'foreign.token');
+    writeFileSync(file, 'abcdefghijklmnopqrstuvwxyz012345\n', { mode: 0o600 });
+    chownSync(file, 65534, 65534);
+    await assert.rejects(ensureToken(file), (e: Error) => e instanceof TokenFileError && /belongs to uid 65534, not to the user running homeplane \(uid 0\)/.test(e.message));
   });
 
   test('a file that holds no token is refused rather than served with', async () => {

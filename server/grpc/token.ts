@@ -2,6 +2,7 @@
 // <dataDir>/grpc.token (design.md), made on first start with mode 0600 and reused afterwards, so
 // the dashboard (or a user's grpcurl) reads the same value across daemon restarts.
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -22,6 +23,8 @@ export class TokenFileError extends Error {
  * Returns the token stored in `file`, creating the file (and its folder) with a new random token
  * when it does not exist. Refuses a file that group or others may read or write, as ssh does for
  * private keys: the secret may already have leaked, and silently tightening the mode would hide it.
+ * Refuses a symbolic link (another user could point it at a file of their choosing) and a file
+ * owned by another user (who could read or replace the token).
  */
 export async function ensureToken(file: string): Promise<string> {
   const existing = await readToken(file);
@@ -36,13 +39,25 @@ export async function ensureToken(file: string): Promise<string> {
 async function readToken(file: string): Promise<string | null> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    // O_NOFOLLOW: opening a symbolic link fails with ELOOP instead of reading its target.
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP') {
+      throw new TokenFileError(`${file}: the gRPC token file is a symbolic link; Homeplane does not follow it. Replace it with the file itself (or delete it to make a new token)`);
+    }
     throw err;
   }
   try {
-    const { mode } = await handle.stat();
+    const { mode, uid } = await handle.stat();
+    const me = process.getuid?.();
+    if (me !== undefined && uid !== me) {
+      throw new TokenFileError(
+        `${file}: the gRPC token file belongs to uid ${uid}, not to the user running homeplane (uid ${me}); ` +
+          `"chown ${me} ${file}" if it is yours, or delete it to make a new token`,
+      );
+    }
     if ((mode & GROUP_OR_OTHER) !== 0) {
       const octal = (mode & 0o777).toString(8).padStart(4, '0');
       throw new TokenFileError(

@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -25,6 +25,26 @@ function journalTags(): string[] {
 describe('openSqlite', () => {
   const scratch = makeScratchDir();
   after(() => scratch.remove());
+
+  test('the database and its -wal and -shm files are 0600 whatever the umask; a loose existing file is tightened', () => {
+    const previous = process.umask(0o022);
+    try {
+      const file = join(scratch.path, 'private', 'db.sqlite');
+      const handle = openSqlite({ file, durability: 'process' });
+      handle.raw.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
+      for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+        assert.ok(existsSync(path), path);
+        assert.equal((statSync(path).mode & 0o777).toString(8), '600', path);
+      }
+      assert.equal((statSync(dirname(file)).mode & 0o777).toString(8), '700', 'a folder it makes is 0700');
+      handle.close();
+      chmodSync(file, 0o644);
+      openSqlite({ file, durability: 'process' }).close();
+      assert.equal((statSync(file).mode & 0o777).toString(8), '600');
+    } finally {
+      process.umask(previous);
+    }
+  });
 
   test('creates the parent folder, uses WAL, and maps durability to synchronous', () => {
     const cases = [

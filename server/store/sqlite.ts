@@ -1,6 +1,6 @@
 // Opens the embedded SQLite database, sets the pragmas that decide what a commit survives, and
 // brings the schema up to date with the drizzle-kit migrations before anything reads it.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -46,7 +46,8 @@ export function sqliteMigrationsFolder(): string {
 }
 
 export function openSqlite(opts: SqliteOptions): SqliteHandle {
-  mkdirSync(dirname(opts.file), { recursive: true });
+  mkdirSync(dirname(opts.file), { recursive: true, mode: 0o700 });
+  makePrivate(opts.file);
   const raw = new Database(opts.file);
   try {
     applyPragmas(raw, opts);
@@ -58,6 +59,22 @@ export function openSqlite(opts: SqliteOptions): SqliteHandle {
   } catch (error) {
     raw.close();
     throw error;
+  }
+}
+
+/**
+ * The database holds every client's MAC, address and host name: mode 0600. SQLite gives the -wal
+ * and -shm files it creates the database file's mode, so creating the file first (an empty file
+ * is an empty database) with 0600 covers all three; an existing file is tightened.
+ */
+function makePrivate(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
 }
 
