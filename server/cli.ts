@@ -6,6 +6,7 @@ import pino from 'pino';
 import { ConfigError, defaultConfig, loadConfigFile } from './config/load.ts';
 import type { Config } from './config/types.ts';
 import { startDaemon, StartupError, tokenFileOf, type Daemon } from './main.ts';
+import { installLastResortHandlers } from './last-resort.ts';
 
 const USAGE = `usage: homeplane <command> [--config FILE]
 
@@ -70,6 +71,7 @@ function configFile(flag: string | undefined): string | null {
 
 async function serve(config: Config): Promise<number> {
   const logger = pino({ level: config.log.level, base: { name: 'homeplane', pid: process.pid }, redact: ['token', '*.token', 'authorization', '*.authorization'] });
+  installLastResortHandlers(process, logger, (code) => process.exit(code));
   // Listen for the stop signals before start-up: one arriving mid-start still ends in a clean stop.
   let requested: NodeJS.Signals | null = null;
   let wake: ((signal: NodeJS.Signals) => void) | null = null;
