@@ -73,7 +73,8 @@ describe('Outbox', () => {
     outbox.push(frame(30));
     outbox.push(frame(30));
     let roomy = false;
-    void outbox.whenRoom().then(() => {
+    void outbox.whenRoom(60_000).then((outcome) => {
+      assert.equal(outcome, 'room');
       roomy = true;
     });
     await tick();
@@ -83,13 +84,26 @@ describe('Outbox', () => {
     assert.equal(roomy, true, '30 of 100 pending');
   });
 
+  test('whenRoom says "stalled" when no room comes in time, and a later drain wakes nobody twice', async () => {
+    const sink = slowWritable();
+    const outbox = new Outbox(sink.call, 100);
+    outbox.push(frame(30));
+    outbox.push(frame(30));
+    const started = Date.now();
+    assert.equal(await outbox.whenRoom(50), 'stalled');
+    assert.ok(Date.now() - started >= 45, 'not before the deadline');
+    const next = outbox.whenRoom(60_000);
+    sink.complete();
+    assert.equal(await next, 'room', 'the stalled wait left no waiter in the way of the next one');
+  });
+
   test('discard drops what waits and wakes the waiters; flush hands everything over now', async () => {
     const sink = slowWritable();
     const outbox = new Outbox(sink.call, 100);
     for (let i = 0; i < 4; i++) outbox.push(frame(20));
-    const woken = outbox.whenRoom();
+    const woken = outbox.whenRoom(60_000);
     outbox.discard();
-    await woken;
+    assert.equal(await woken, 'room');
     assert.equal(outbox.empty, true);
     outbox.push(frame(5));
     assert.equal(sink.calls.write, 2, 'nothing is queued after a discard');

@@ -40,7 +40,7 @@ export class Outbox {
     return true;
   }
 
-  /** Queues a frame whatever the bound (callers pace themselves with whenRoom()). */
+  /** Queues a frame whatever the bound (callers pace themselves with whenRoom). */
   push(frame: Buffer): void {
     if (this.discarded) return;
     this.frames.push(frame);
@@ -48,10 +48,24 @@ export class Outbox {
     this.pump();
   }
 
-  /** Resolves once the pending bytes are under half the limit (or the outbox was discarded). */
-  whenRoom(): Promise<void> {
-    if (this.discarded || this.bytes < this.limitBytes / 2) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  /**
+   * 'room' once the pending bytes are under half the limit (or the outbox was discarded), or
+   * 'stalled' when `withinMs` passes first: the client has stopped reading, and whoever waits
+   * must not wait (holding what it was about to send) for as long as the client likes.
+   */
+  whenRoom(withinMs: number): Promise<'room' | 'stalled'> {
+    if (this.discarded || this.bytes < this.limitBytes / 2) return Promise.resolve('room');
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(deadline);
+        resolve('room');
+      };
+      const deadline = setTimeout(() => {
+        this.roomWaiters.splice(this.roomWaiters.indexOf(wake), 1);
+        resolve('stalled');
+      }, withinMs);
+      this.roomWaiters.push(wake);
+    });
   }
 
   /** Hands every queued frame to the call now, backpressure aside: for the last frames before a status. */

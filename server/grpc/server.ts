@@ -2,7 +2,6 @@
 // every call, health checking and reflection, and a graceful shutdown that leaves every watcher
 // a resume point.
 import * as grpc from '@grpc/grpc-js';
-import { HealthImplementation } from 'grpc-health-check';
 import type { DhcpAdmin } from '../dhcp/admin.ts';
 import type { Logger } from '../dhcp/server.ts';
 import type { EventFeed, EventLogReader } from '../events/types.ts';
@@ -12,10 +11,12 @@ import { SubnetServiceService } from '../../proto/gen/homeplane/v1/subnet.ts';
 import { StatsServiceService } from '../../proto/gen/homeplane/v1/stats.ts';
 import { bearerTokenInterceptor } from './auth.ts';
 import { eventServiceWithFrames } from './frames.ts';
+import { HealthService } from './health.ts';
 import { leaseService } from './lease-service.ts';
 import { reservationService } from './reservation-service.ts';
 import { statsService, subnetService } from './inventory-services.ts';
 import { addReflection, HOMEPLANE_SERVICES } from './reflection.ts';
+import { serverOptions } from './server-options.ts';
 import type { SubnetSettings } from './translate.ts';
 import { WatchHub } from './watch.ts';
 import type { Snapshot } from './watcher.ts';
@@ -41,6 +42,14 @@ export interface GrpcServerOptions {
   replayChunkEvents?: number;
   /** How long a dropped watcher's RESOURCE_EXHAUSTED may take to go out before its stream is reset. Default 1 s. */
   overflowGraceMs?: number;
+  /** Watch streams open at once, in total (grpc.maxWatchers). Default 2048. */
+  maxWatchers?: number;
+  /** Watch streams open at once from one peer: an IP address, or every unix-socket client (grpc.maxWatchersPerPeer). Default 1024. */
+  maxWatchersPerPeer?: number;
+  /** HTTP/2 streams open at once on one connection (grpc.maxStreamsPerConnection). Default 1100. */
+  maxStreamsPerConnection?: number;
+  /** How long a watcher catching up or taking a snapshot may wait for its client to read (grpc.watchStallTimeout). Default 30 s. */
+  watchStallTimeoutMs?: number;
 }
 
 export interface GrpcServer {
@@ -48,6 +57,11 @@ export interface GrpcServer {
   readonly address: string;
   /** Watch streams open now. */
   readonly openWatches: number;
+  /**
+   * Health SERVING or NOT_SERVING for the daemon ('') and every homeplane.v1 service; their
+   * health watchers get the change. After shutdown() began, health stays NOT_SERVING.
+   */
+  setServing(serving: boolean): void;
   /**
    * Health NOT_SERVING, a last Bookmark and UNAVAILABLE to every watcher, then waits for calls
    * to finish; after `deadlineMs` the remaining connections are cut. Safe to call twice.
@@ -60,12 +74,10 @@ const DEFAULTS = {
   watcherQueueBytes: 1024 * 1024,
   replayChunkEvents: 500,
   overflowGraceMs: 1_000,
-};
-
-/** Keepalive pings find clients that vanished without closing (their watchers then end). */
-const SERVER_OPTIONS: grpc.ServerOptions = {
-  'grpc.keepalive_time_ms': 60_000,
-  'grpc.keepalive_timeout_ms': 20_000,
+  maxWatchers: 2048,
+  maxWatchersPerPeer: 1024,
+  maxStreamsPerConnection: 1100,
+  watchStallTimeoutMs: 30_000,
 };
 
 function bind(server: grpc.Server, listen: string): Promise<string> {
@@ -80,24 +92,33 @@ function bind(server: grpc.Server, listen: string): Promise<string> {
 
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
   const { admin, log, feed, logger } = options;
-  const server = new grpc.Server({ ...SERVER_OPTIONS, interceptors: [bearerTokenInterceptor(options.token)] });
-  const hub = new WatchHub({
-    log,
-    feed,
-    snapshot: options.snapshot,
-    logger,
-    bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULTS.bookmarkIntervalMs,
-    queueBytes: options.watcherQueueBytes ?? DEFAULTS.watcherQueueBytes,
-    replayChunk: options.replayChunkEvents ?? DEFAULTS.replayChunkEvents,
-    overflowGraceMs: options.overflowGraceMs ?? DEFAULTS.overflowGraceMs,
+  const server = new grpc.Server({
+    ...serverOptions(options.maxStreamsPerConnection ?? DEFAULTS.maxStreamsPerConnection),
+    interceptors: [bearerTokenInterceptor(options.token)],
   });
+  const hub = new WatchHub(
+    {
+      log,
+      feed,
+      snapshot: options.snapshot,
+      logger,
+      bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULTS.bookmarkIntervalMs,
+      queueBytes: options.watcherQueueBytes ?? DEFAULTS.watcherQueueBytes,
+      replayChunk: options.replayChunkEvents ?? DEFAULTS.replayChunkEvents,
+      overflowGraceMs: options.overflowGraceMs ?? DEFAULTS.overflowGraceMs,
+      stallTimeoutMs: options.watchStallTimeoutMs ?? DEFAULTS.watchStallTimeoutMs,
+    },
+    {
+      maxWatchers: options.maxWatchers ?? DEFAULTS.maxWatchers,
+      maxWatchersPerPeer: options.maxWatchersPerPeer ?? DEFAULTS.maxWatchersPerPeer,
+    },
+  );
   server.addService(eventServiceWithFrames, { watch: hub.watch });
   server.addService(LeaseServiceService, leaseService(admin, logger));
   server.addService(ReservationServiceService, reservationService(admin, logger));
   server.addService(SubnetServiceService, subnetService(admin, options.subnetSettings, logger));
   server.addService(StatsServiceService, statsService(admin, log, logger));
-  const healthNames = ['', ...HOMEPLANE_SERVICES];
-  const health = new HealthImplementation(Object.fromEntries(healthNames.map((name) => [name, 'SERVING' as const])));
+  const health = new HealthService(['', ...HOMEPLANE_SERVICES]);
   health.addToServer(server);
   addReflection(server);
 
@@ -109,7 +130,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
 
   let stopping: Promise<void> | null = null;
   const shutdown = async (deadlineMs: number): Promise<void> => {
-    for (const name of healthNames) health.setStatus(name, 'NOT_SERVING');
+    health.stop();
     hub.shutdown();
     let timer: NodeJS.Timeout | undefined;
     const finished = new Promise<'finished'>((resolve) => server.tryShutdown(() => resolve('finished')));
@@ -129,6 +150,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     address,
     get openWatches() {
       return hub.size;
+    },
+    setServing(serving) {
+      health.setServing(serving);
     },
     shutdown(deadlineMs) {
       stopping ??= shutdown(deadlineMs);

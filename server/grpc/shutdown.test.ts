@@ -3,19 +3,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
 import { testLease } from './testing/fake-admin.ts';
+import { healthClient, type HealthStatus } from './testing/health-client.ts';
 import { startHarness, waitFor, WatchRecorder } from './testing/harness.ts';
-
-type HealthStatus = { status: string };
-
-function healthClient(address: string) {
-  const Client = grpc.makeGenericClientConstructor(healthService as grpc.ServiceDefinition, 'Health');
-  return new Client(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
-    Check(request: { service: string }, callback: (err: grpc.ServiceError | null, response: HealthStatus) => void): void;
-    Watch(request: { service: string }): grpc.ClientReadableStream<HealthStatus>;
-  };
-}
 
 describe('graceful shutdown', () => {
   test('health NOT_SERVING, a last Bookmark at the newest revision, then UNAVAILABLE, within the deadline', async () => {

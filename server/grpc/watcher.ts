@@ -10,6 +10,11 @@
 // A revision the log no longer holds (compacted), or one beyond its newest (the database was
 // replaced), cannot be resumed from: Reset, the current objects as snapshot events, Synced at the
 // snapshot's revision, then catching up from there as above.
+//
+// Catching up and taking a snapshot push frames paced by the outbox (whenRoom); a client that
+// stops reading then would hold the watcher, and the snapshot it is sending, for as long as its
+// connection lives. So each wait for room has a deadline (grpc.watchStallTimeout), past which the
+// watcher is dropped like one that overflows live.
 import * as grpc from '@grpc/grpc-js';
 import type { EventDraft, EventFeed, EventLogReader, StoredEvent } from '../events/types.ts';
 import type { Logger } from '../dhcp/server.ts';
@@ -35,8 +40,10 @@ export interface WatcherDeps {
   queueBytes: number;
   /** Events per log read (and per replayed EventBatch). */
   replayChunk: number;
-  /** How long an overflowed watcher's status may take to reach the client before a reset. */
+  /** How long a dropped watcher's status may take to reach the client before a reset. */
   overflowGraceMs: number;
+  /** How long catching up or a snapshot waits for room in the queue before the watcher is dropped. */
+  stallTimeoutMs: number;
 }
 
 type WatchCall = grpc.ServerWritableStream<unknown, Buffer>;
@@ -49,8 +56,8 @@ export class Watcher {
   private position: number | null = null;
   private readonly outbox: Outbox;
   private unsubscribe: (() => void) | null = null;
+  /** One-shot, re-armed by every frame sent: a Bookmark comes one interval after the last frame. */
   private bookmarkTimer: NodeJS.Timeout | null = null;
-  private sentSinceTick = false;
 
   constructor(
     private readonly call: WatchCall,
@@ -67,7 +74,7 @@ export class Watcher {
     this.call.on('close', stop);
     this.call.on('error', stop);
     this.unsubscribe = this.deps.feed.subscribe((events) => this.onCommitted(events));
-    this.bookmarkTimer = setInterval(() => this.onBookmarkTick(), this.deps.bookmarkIntervalMs);
+    this.bookmarkTimer = setTimeout(() => this.onBookmarkDue(), this.deps.bookmarkIntervalMs);
     this.bookmarkTimer.unref();
     this.catchUp(since).catch((err: unknown) => this.fail(err));
   }
@@ -89,8 +96,12 @@ export class Watcher {
     const { log, replayChunk } = this.deps;
     this.position = this.resumable(since) ? since : await this.sendSnapshot();
     while (this.phase === 'catching-up') {
-      await this.outbox.whenRoom();
+      const room = await this.outbox.whenRoom(this.deps.stallTimeoutMs);
       if (this.phase !== 'catching-up') return;
+      if (room === 'stalled') {
+        this.stalled('catching-up');
+        return;
+      }
       // Compaction may overtake a long replay; then only a snapshot can continue it.
       if (this.compactedPast(this.position!)) {
         this.position = await this.sendSnapshot();
@@ -113,7 +124,10 @@ export class Watcher {
     return revision < this.deps.log.firstRetainedRevision() - 1;
   }
 
-  /** Reset, the snapshot in paced frames, Synced; returns the snapshot's revision. */
+  /**
+   * Reset, the snapshot in paced frames, Synced; returns the snapshot's revision. A stall ends the
+   * watcher; returning then drops this function's reference to the snapshot, its only one.
+   */
   private async sendSnapshot(): Promise<number> {
     this.position = null;
     this.emit(resetFrame());
@@ -121,8 +135,12 @@ export class Watcher {
     const takenAt = Date.now();
     const chunk = this.deps.replayChunk;
     for (let start = 0; start < snapshot.events.length; start += chunk) {
-      await this.outbox.whenRoom();
+      const room = await this.outbox.whenRoom(this.deps.stallTimeoutMs);
       if (this.ended) return snapshot.revision;
+      if (room === 'stalled') {
+        this.stalled('snapshot');
+        return snapshot.revision;
+      }
       const frame = snapshotFrame(snapshot.events.slice(start, start + chunk), this.filter, takenAt);
       if (frame !== null) this.emit(frame);
     }
@@ -151,38 +169,58 @@ export class Watcher {
     if (events.length === 0) return;
     this.position = events[events.length - 1]!.revision;
     if (frame === null) return;
-    this.sentSinceTick = true;
+    this.bookmarkTimer?.refresh();
     if (how === 'push') this.outbox.push(frame);
     else if (!this.outbox.offer(frame)) this.overflow();
   }
 
   private emit(frame: Buffer): void {
-    this.sentSinceTick = true;
+    this.bookmarkTimer?.refresh();
     this.outbox.push(frame);
   }
 
-  /** A Bookmark when a whole interval passed with nothing sent and nothing waiting. */
-  private onBookmarkTick(): void {
-    const idle = !this.sentSinceTick;
-    this.sentSinceTick = false;
-    if (!idle || this.phase !== 'live' || !this.outbox.empty) return;
-    this.outbox.push(bookmarkFrame(this.position!));
+  /**
+   * An interval passed with nothing sent: a Bookmark when live with nothing waiting (sending it
+   * re-arms the timer), else another interval (catching up, or the client is not reading).
+   */
+  private onBookmarkDue(): void {
+    if (this.ended) return;
+    if (this.phase === 'live' && this.outbox.empty) this.emit(bookmarkFrame(this.position!));
+    else this.bookmarkTimer?.refresh();
   }
 
   private overflow(): void {
-    const pendingBytes = this.outbox.pendingBytes;
-    this.stop();
-    this.deps.logger.warn(
-      { peer: this.call.getPeer(), pendingBytes, limitBytes: this.deps.queueBytes },
+    this.drop(
+      { pendingBytes: this.outbox.pendingBytes, limitBytes: this.deps.queueBytes },
       'watcher dropped: it reads events more slowly than they come',
-    );
-    this.endWith(
-      grpc.status.RESOURCE_EXHAUSTED,
       `this watcher fell more than ${this.deps.queueBytes} bytes behind and was dropped; call Watch again from your last revision`,
     );
+  }
+
+  /** No room came within the stall timeout while catching up or sending a snapshot. */
+  private stalled(during: 'catching-up' | 'snapshot'): void {
+    const seconds = this.deps.stallTimeoutMs / 1000;
+    const what = during === 'snapshot' ? 'taking a snapshot' : 'catching up';
+    const resume =
+      during === 'snapshot'
+        ? 'call Watch again with the same since_revision (the snapshot was not complete; it starts over)'
+        : 'call Watch again from your last revision';
+    this.drop(
+      { during, pendingBytes: this.outbox.pendingBytes, stallTimeoutMs: this.deps.stallTimeoutMs },
+      `watcher dropped: it stopped reading while ${what}`,
+      `this watcher read too little for ${seconds} s while ${what} (grpc.watchStallTimeout) and was dropped; read the stream steadily and ${resume}`,
+    );
+  }
+
+  /** Ends the stream with RESOURCE_EXHAUSTED, and resets it if that status cannot get out in time. */
+  private drop(logFields: object, logMessage: string, details: string): void {
+    if (this.ended) return;
+    this.stop();
+    this.deps.logger.warn({ peer: this.call.getPeer(), ...logFields }, logMessage);
+    this.endWith(grpc.status.RESOURCE_EXHAUSTED, details);
     // The status queues behind unsent data; a client that reads nothing would never see it.
     const grace = setTimeout(() => {
-      if (!resetForOverload(this.call)) this.deps.logger.warn({}, 'cannot reset an overflowed watch stream');
+      if (!resetForOverload(this.call)) this.deps.logger.warn({}, 'cannot reset a dropped watch stream');
     }, this.deps.overflowGraceMs);
     grace.unref();
   }
@@ -200,7 +238,7 @@ export class Watcher {
     this.phase = 'ended';
     this.unsubscribe?.();
     this.unsubscribe = null;
-    if (this.bookmarkTimer !== null) clearInterval(this.bookmarkTimer);
+    if (this.bookmarkTimer !== null) clearTimeout(this.bookmarkTimer);
     this.bookmarkTimer = null;
     this.outbox.discard();
     this.onEnded(this);
