@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { stringify } from 'yaml';
+import Database from 'better-sqlite3';
 import type { Lab } from './lab.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/homeplane.mjs', import.meta.url));
@@ -122,6 +123,16 @@ export class LabDaemon {
     if (!this.child || this.child.exitCode !== null) return;
     this.child.kill('SIGKILL');
     await this.exited;
+  }
+
+  /** Lease events in the daemon's event log, read from its database (read-only, beside the daemon: WAL). */
+  leaseEventCount(): number {
+    const db = new Database(join(this.dataDir, 'homeplane.db'), { readonly: true });
+    try {
+      return (db.prepare("SELECT COUNT(*) AS n FROM events WHERE object_type = 'lease'").get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
   }
 
   /** Asks for a counters line (SIGUSR1) and returns it. */

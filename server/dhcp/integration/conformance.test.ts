@@ -33,7 +33,8 @@ describe('authoritative server', () => {
     fx = await ConformanceLab.start({
       name: 'conf',
       relay: true,
-      dhcp: { leaseTime: LEASE_SECONDS },
+      // Every renewal written, so the renewal cases see their lease extended (the cache has its own block).
+      dhcp: { leaseTime: LEASE_SECONDS, cacheThreshold: 0 },
       subnet: { ntpServers: NTP_SERVERS, reservations: [RESERVED_BY_MAC, RESERVED_BY_ID, RESERVED_IN_POOL] },
     });
   });
@@ -505,7 +506,7 @@ describe('tiny pool (two addresses): exhaustion and quarantine', () => {
 describe('non-authoritative server (RFC 2131 4.3.2)', () => {
   let fx: ConformanceLab;
   before(async () => {
-    fx = await ConformanceLab.start({ name: 'confna', dhcp: { authoritative: false, leaseTime: LEASE_SECONDS } });
+    fx = await ConformanceLab.start({ name: 'confna', dhcp: { authoritative: false, leaseTime: LEASE_SECONDS, cacheThreshold: 0 } });
   });
   after(() => fx?.close());
   afterEach(async () => assert.deepEqual(await fx.leftovers(), [], 'datagrams nobody expected'));
@@ -535,5 +536,52 @@ describe('non-authoritative server (RFC 2131 4.3.2)', () => {
     assert.equal(ack.yiaddr, address);
     assert.equal(ack.options.leaseTime, LEASE_SECONDS);
     assertNak(await fx.client.ask(client.reboot(address + 20)));
+  });
+});
+
+describe('early renewals answered from the stored lease (cacheThreshold, default 0.25)', () => {
+  let fx: ConformanceLab;
+  before(async () => {
+    fx = await ConformanceLab.start({ name: 'confcache', dhcp: { leaseTime: LEASE_SECONDS } });
+  });
+  after(() => fx?.close());
+
+  test('a client renewing 100 times a second for 10 s is ACKed every time; its grant is the only event and the only write', async (t) => {
+    const client = fx.newClient();
+    const address = await bind(fx.client, client);
+    const before = await fx.counters();
+    const eventsBefore = fx.daemon.leaseEventCount();
+    const started = Date.now();
+    let acked = 0;
+    let lastLeaseTime = Infinity;
+    await fx.withClientAddress(address, async (bound) => {
+      for (let i = 0; i < 1000; i++) {
+        const ack = assertType(await bound.ask(client.renew(address), SERVER_ID), MessageType.Ack);
+        assert.equal(ack.yiaddr, address);
+        // The stored lease's remaining time: never more than the last one said.
+        assert.ok(ack.options.leaseTime! <= lastLeaseTime, `lease time ${ack.options.leaseTime} after ${lastLeaseTime}`);
+        lastLeaseTime = ack.options.leaseTime!;
+        acked++;
+        const due = started + (i + 1) * 10; // 100 per second
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      }
+    });
+    const after = await fx.counters();
+    const written = fx.daemon.leaseEventCount() - eventsBefore;
+    t.diagnostic(`${acked} renewals in ${((Date.now() - started) / 1000).toFixed(1)} s: ${written} events, ${after.leasesCommitted - before.leasesCommitted} lease writes`);
+    assert.equal(acked, 1000);
+    assert.equal(written, 0, 'no event per early renewal');
+    assert.equal(after.leasesCommitted - before.leasesCommitted, 0, 'no write per early renewal');
+  });
+
+  test('an early renewal that changes the host name is written, with its event', async () => {
+    const client = fx.newClient();
+    const address = await bind(fx.client, client);
+    const before = await fx.counters();
+    const eventsBefore = fx.daemon.leaseEventCount();
+    const ack = assertType(await fx.withClientAddress(address, (bound) => bound.ask(client.renew(address, { hostName: 'renamed' }), SERVER_ID)), MessageType.Ack);
+    assert.equal(ack.options.leaseTime, LEASE_SECONDS, 'a full new lease');
+    assert.equal((await fx.counters()).leasesCommitted - before.leasesCommitted, 1);
+    assert.equal(fx.daemon.leaseEventCount() - eventsBefore, 1);
   });
 });
