@@ -10,6 +10,7 @@ import {
   InvalidInputError,
   NotFoundError,
   ReadOnlyError,
+  StoreBehindError,
 } from '../dhcp/errors.ts';
 
 /** Trailing metadata naming the request field an INVALID_ARGUMENT is about (proto field path). */
@@ -38,6 +39,7 @@ export function statusOf(err: unknown, method: string, logger: Logger): StatusFa
   if (err instanceof ConflictError || err instanceof ReadOnlyError) {
     return { code: grpc.status.FAILED_PRECONDITION, details: err.message, metadata };
   }
+  if (err instanceof StoreBehindError) return { code: grpc.status.UNAVAILABLE, details: err.message, metadata };
   logger.error({ err, method }, 'gRPC handler failed');
   return {
     code: grpc.status.INTERNAL,
