@@ -3,7 +3,7 @@
 // RFC 2131 4.1). Instances are kept as views into the message and each code's are joined once,
 // when its value is asked for, so N instances cost N byte ranges copied once each. (Joining on
 // arrival re-copied the value so far every time: 1-byte instances filling a 65,507-byte datagram
-// copied 236 MB.)
+// copied 236,650,894 bytes.)
 
 /** A code's data and where its first instance began (errors point there). */
 export interface OptionData {
