@@ -10,6 +10,8 @@ PACKAGES=(
   kea-dhcp4-server kea-admin       # baseline server and perfdhcp load generator
   tshark python3-scapy             # captures and crafted packets while debugging
   chromium                         # Playwright's browser for e2e/ (never `npx playwright install`)
+  qemu-system-x86 qemu-utils       # VMs: qemu-system-x86_64 (TCG here) and qemu-img
+  busybox-static cpio              # the tiny test guest's initramfs (scripts/guest/)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
