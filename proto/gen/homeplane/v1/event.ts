@@ -18,8 +18,10 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.ts";
+import { Host } from "./host.ts";
 import { Lease } from "./lease.ts";
 import { Reservation } from "./reservation.ts";
+import { Vm } from "./vm.ts";
 
 export const protobufPackage = "homeplane.v1";
 
@@ -90,9 +92,12 @@ export interface Event {
    * What happened, as "<object>.<verb>": "lease.granted", "lease.renewed", "lease.released",
    * "lease.expired", "lease.declined", "lease.deleted" (the address's row is gone: its client
    * moved to another address, or a declined address ended probation), "reservation.created",
-   * "reservation.updated", "reservation.deleted"; "lease.snapshot" and "reservation.snapshot" for the current objects
-   * after a Reset. New kinds may be added: a client ignores kinds it does not know. Reserved
-   * for later: "vm.*" and "host.*".
+   * "reservation.updated", "reservation.deleted", "vm.created", "vm.updated" (its settings),
+   * "vm.state_changed" (Vm.state or desired_state moved; Vm.state_reason says why),
+   * "vm.address_assigned" (its lease gave it Vm.address), "vm.deleted", "host.updated" (a
+   * stable fact such as the QEMU version changed; uptime and free disk are not events);
+   * "lease.snapshot", "reservation.snapshot", "vm.snapshot" and "host.snapshot" for the current
+   * objects after a Reset. New kinds may be added: a client ignores kinds it does not know.
    */
   kind: string;
   /** The object the event is about, after the change. */
@@ -103,6 +108,12 @@ export interface Event {
     | //
     /** The reservation, for "reservation.*" kinds. */
     { $case: "reservation"; reservation: Reservation }
+    | //
+    /** The VM, for "vm.*" kinds. */
+    { $case: "vm"; vm: Vm }
+    | //
+    /** The host, for "host.*" kinds. */
+    { $case: "host"; host: Host }
     | undefined;
 }
 
@@ -455,6 +466,12 @@ export const Event: MessageFns<Event> = {
       case "reservation":
         Reservation.encode(message.object.reservation, writer.uint32(90).fork()).join();
         break;
+      case "vm":
+        Vm.encode(message.object.vm, writer.uint32(98).fork()).join();
+        break;
+      case "host":
+        Host.encode(message.object.host, writer.uint32(106).fork()).join();
+        break;
     }
     return writer;
   },
@@ -512,6 +529,22 @@ export const Event: MessageFns<Event> = {
             message.object = { $case: "reservation", reservation: Reservation.decode(reader, reader.uint32()) };
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.object = { $case: "vm", vm: Vm.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.object = { $case: "host", host: Host.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -533,6 +566,10 @@ export const Event: MessageFns<Event> = {
         ? { $case: "lease", lease: Lease.fromJSON(object.lease) }
         : isSet(object.reservation)
         ? { $case: "reservation", reservation: Reservation.fromJSON(object.reservation) }
+        : isSet(object.vm)
+        ? { $case: "vm", vm: Vm.fromJSON(object.vm) }
+        : isSet(object.host)
+        ? { $case: "host", host: Host.fromJSON(object.host) }
         : undefined,
     };
   },
@@ -552,6 +589,10 @@ export const Event: MessageFns<Event> = {
       obj.lease = Lease.toJSON(message.object.lease);
     } else if (message.object?.$case === "reservation") {
       obj.reservation = Reservation.toJSON(message.object.reservation);
+    } else if (message.object?.$case === "vm") {
+      obj.vm = Vm.toJSON(message.object.vm);
+    } else if (message.object?.$case === "host") {
+      obj.host = Host.toJSON(message.object.host);
     }
     return obj;
   },
@@ -574,6 +615,18 @@ export const Event: MessageFns<Event> = {
       case "reservation": {
         if (object.object?.reservation !== undefined && object.object?.reservation !== null) {
           message.object = { $case: "reservation", reservation: Reservation.fromPartial(object.object.reservation) };
+        }
+        break;
+      }
+      case "vm": {
+        if (object.object?.vm !== undefined && object.object?.vm !== null) {
+          message.object = { $case: "vm", vm: Vm.fromPartial(object.object.vm) };
+        }
+        break;
+      }
+      case "host": {
+        if (object.object?.host !== undefined && object.object?.host !== null) {
+          message.object = { $case: "host", host: Host.fromPartial(object.object.host) };
         }
         break;
       }
@@ -772,7 +825,8 @@ export const Bookmark: MessageFns<Bookmark> = {
  * EventService streams every change of the daemon's state, resumably.
  *
  * Every change (a lease granted, renewed, released, expired or declined; a reservation created,
- * updated or deleted) is appended to an event log in the same transaction as the change itself,
+ * updated or deleted; a VM created, changed, started or stopped, given an address, or deleted;
+ * a host's stable facts changed) is appended to an event log in the same transaction as the change itself,
  * under a revision that rises strictly in commit order and is never reused, across restarts
  * too. Watch is a list-and-watch in one stream (like a Kubernetes watch with its initial list):
  * a client keeps the revision of the last event it applied and, after any stream error or
