@@ -28,9 +28,11 @@ export function proxy(request: NextRequest): Response {
 
   const { pathname, search } = request.nextUrl;
   if (pathname.length > 1 && pathname.endsWith('/')) {
-    // Relative, so the browser stays on the name it used (a reverse proxy's, say); one leading
-    // slash, so it can never read as a network-path reference ("//other.example").
-    return new Response(null, { status: 308, headers: { Location: `/${pathname.replace(/^\/+|\/+$/g, '')}${search}` } });
+    // One leading slash, so it can never read as a network-path reference ("//other.example").
+    // Next turns a Location on its own origin into a relative one, so the browser stays on the
+    // name it used (a reverse proxy's, say). A plain URL: NextURL would put the slash back.
+    const target = new URL(`/${pathname.replace(/^\/+|\/+$/g, '')}${search}`, request.url);
+    return NextResponse.redirect(target, 308);
   }
   return NextResponse.next();
 }

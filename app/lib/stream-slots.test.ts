@@ -37,4 +37,5 @@ test('one set of slots per process and limit', () => {
 test('the refusal names the limit and the config key', () => {
   assert.match(streamLimitMessage(256), /256 live event streams are open, the most dashboard\.maxStreams allows/);
   assert.match(streamLimitMessage(256), /raise dashboard\.maxStreams in the config/);
+  assert.match(streamLimitMessage(1), /1 live event stream is open/);
 });

@@ -35,7 +35,7 @@ export class StreamSlots {
 /** The plain-text body of the 503 a stream past the limit gets. */
 export function streamLimitMessage(limit: number): string {
   return (
-    `Homeplane dashboard: ${limit} live event streams are open, the most dashboard.maxStreams allows.\n` +
+    `Homeplane dashboard: ${limit} live event ${limit === 1 ? 'stream is' : 'streams are'} open, the most dashboard.maxStreams allows.\n` +
     `Close some dashboard tabs, or raise dashboard.maxStreams in the config and restart; retry in ${STREAM_RETRY_AFTER_S} s.\n`
   );
 }
