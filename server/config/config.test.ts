@@ -81,6 +81,10 @@ const cases: Case[] = [
       'hypervisor.bridge': 'homeplane0',
       'hypervisor.bridgeAddress': null,
       'hypervisor.accel': 'auto',
+      'hypervisor.imageDirs': ['/srv/homeplane/data/images'],
+      'hypervisor.runAs': 'nobody',
+      'hypervisor.allocationRatio': { vcpu: 4, memory: 1, disk: 1 },
+      'hypervisor.reserved': { vcpus: 0, memoryMib: 1024, diskGib: 0 },
     },
   },
   {
@@ -303,6 +307,10 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
   { name: 'bridge address is the network', yaml: 'hypervisor: { bridgeAddress: 10.123.0.0/24 }', problems: [['hypervisor.bridgeAddress', 'is the network address; give the bridge a host address such as 10.123.0.1/24']] },
   { name: 'bridge address is the broadcast', yaml: 'hypervisor: { bridgeAddress: 10.123.0.255/24 }', problems: [['hypervisor.bridgeAddress', 'is the broadcast address']] },
   { name: 'bridge address without a prefix', yaml: 'hypervisor: { bridgeAddress: 10.123.0.1 }', problems: [['hypervisor.bridgeAddress', 'not an address with a prefix']] },
+  { name: 'image dir empty', yaml: 'hypervisor: { imageDirs: [""] }', problems: [['hypervisor.imageDirs[0]', 'is empty']] },
+  { name: 'runAs not a user name', yaml: 'hypervisor: { runAs: "qemu user" }', problems: [['hypervisor.runAs', 'not a user name']] },
+  { name: 'vcpu ratio zero', yaml: 'hypervisor: { allocationRatio: { vcpu: 0 } }', problems: [['hypervisor.allocationRatio.vcpu', 'outside 0.1-64']] },
+  { name: 'reserved memory negative', yaml: 'hypervisor: { reserved: { memoryMib: -1 } }', problems: [['hypervisor.reserved.memoryMib', 'outside 0-']] },
   { name: 'unknown accel', yaml: 'hypervisor: { accel: hvf }', problems: [['hypervisor.accel', 'not one of: auto, kvm, tcg']] },
   { name: 'the document must be a mapping', yaml: '- dhcp', problems: [['(top level)', 'must be a mapping of keys']] },
 
@@ -557,6 +565,14 @@ describe('defaultConfig', () => {
     assert.deepEqual(subnet?.routers, [ip('10.123.0.1')]);
     assert.deepEqual(subnet?.dnsServers, [ip('10.123.0.1')]);
     assert.equal(subnet?.domainName, 'lab.home');
-    assert.deepEqual(config.hypervisor, { bridge: 'homeplane0', bridgeAddress: '10.123.0.1/24', accel: 'auto' });
+    assert.deepEqual(config.hypervisor, {
+      bridge: 'homeplane0',
+      bridgeAddress: '10.123.0.1/24',
+      accel: 'auto',
+      imageDirs: ['/opt/homeplane/data/images'],
+      runAs: 'nobody',
+      allocationRatio: { vcpu: 4, memory: 1, disk: 1 },
+      reserved: { vcpus: 0, memoryMib: 1024, diskGib: 0 },
+    });
   });
 });

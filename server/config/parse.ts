@@ -1,6 +1,6 @@
 // Validating config text: YAML -> schema (field syntax) -> cross-field checks -> resolved Config.
 // Every problem found on the way is collected and thrown together as one ConfigError.
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseDocument, type YAMLError } from 'yaml';
 import { formatCidr } from '../dhcp/codec/ipv4.ts';
 import { crossFieldProblems, effectiveMaxLeaseTime, type DhcpView } from './checks.ts';
@@ -74,7 +74,10 @@ function toConfig(parsed: ParsedConfig, options: ParseOptions): Config {
     events: { retention: parsed.events.retention, maxRows: parsed.events.maxRows },
     dashboard: { allowedHosts: parsed.dashboard.allowedHosts, maxStreams: parsed.dashboard.maxStreams },
     dhcp: toDhcpConfig(parsed.dhcp ?? { ...dhcpSettingsSchema.parse({ enabled: false }), subnets: [] }),
-    hypervisor: { ...parsed.hypervisor },
+    hypervisor: {
+      ...parsed.hypervisor,
+      imageDirs: (parsed.hypervisor.imageDirs ?? [join(resolve(baseDir, parsed.dataDir), 'images')]).map((dir) => resolve(baseDir, dir)),
+    },
   };
 }
 

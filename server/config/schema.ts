@@ -29,6 +29,23 @@ function parseHostHeaderName(input: unknown): Parsed<string> {
   return invalid(`"${text.value}" is not a host name; write the name alone, without scheme or port, e.g. homeplane.lab.home`);
 }
 
+/** A folder path (relative ones resolve against the config file's folder). */
+function parseFolder(input: unknown): Parsed<string> {
+  const text = asText(input, './images');
+  if (!text.ok) return text;
+  if (text.value.trim() === '') return invalid('is empty; name a folder, e.g. ./images');
+  if (text.value.includes('\0')) return invalid('contains a NUL character; name a plain folder path');
+  return valid(text.value);
+}
+
+/** A Unix user name (useradd's rule); its existence is checked when VMs start. */
+function parseUserName(input: unknown): Parsed<string> {
+  const text = asText(input, 'nobody');
+  if (!text.ok) return text;
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(text.value)) return invalid(`"${text.value}" is not a user name such as nobody`);
+  return valid(text.value);
+}
+
 const reservationFields = {
   mac: field(parseMac).optional(),
   clientId: field(parseClientId).optional(),
@@ -151,6 +168,26 @@ export const configSchema = z.strictObject({
       bridge: field(parseInterfaceName).default('homeplane0'),
       bridgeAddress: field(parseBridgeAddress).nullable().default(null),
       accel: field(oneOf(ACCEL_MODES)).default('auto'),
+      /** Folders VMs may boot from (absolute after resolving); default <dataDir>/images, resolved in parse.ts. */
+      imageDirs: z.array(field(parseFolder)).optional(),
+      /** The user QEMU drops to once its files are open (QEMU -runas). */
+      runAs: field(parseUserName).default('nobody'),
+      /** (total - reserved) x ratio is what VMs may have of each resource. */
+      allocationRatio: z
+        .strictObject({
+          vcpu: field(numberIn(0.1, 64)).default(4),
+          memory: field(numberIn(0.1, 4)).default(1),
+          disk: field(numberIn(0.1, 16)).default(1),
+        })
+        .prefault({}),
+      /** Kept for the host itself. */
+      reserved: z
+        .strictObject({
+          vcpus: field(integerIn(0, 4096)).default(0),
+          memoryMib: field(integerIn(0, 16 * 1024 * 1024)).default(1024),
+          diskGib: field(integerIn(0, 1024 * 1024)).default(0),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

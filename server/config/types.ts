@@ -94,4 +94,10 @@ export interface HypervisorConfig {
   /** When set ("10.123.0.1/24"), the daemon creates the bridge with this address if missing. */
   bridgeAddress: string | null;
   accel: 'auto' | 'kvm' | 'tcg';
+  /** Absolute folders VMs may boot from. */
+  imageDirs: string[];
+  /** The user QEMU runs as after start-up. */
+  runAs: string;
+  allocationRatio: { vcpu: number; memory: number; disk: number };
+  reserved: { vcpus: number; memoryMib: number; diskGib: number };
 }
