@@ -130,8 +130,12 @@ export async function kernelFiles(root: string, moduleNames: readonly string[]):
 /** busybox insmod takes a plain ELF module; newer Debian kernels ship them xz- or zstd-compressed. */
 async function inflate(path: string): Promise<Buffer> {
   if (path.endsWith('.ko')) return readFileSync(path);
-  const tool = path.endsWith('.xz') ? 'xz' : path.endsWith('.zst') ? 'zstd' : 'gzip';
-  return mustRun(tool, ['-dc', path]);
+  const [tool, pkg] = path.endsWith('.xz') ? ['xz', 'xz-utils'] : path.endsWith('.zst') ? ['zstd', 'zstd'] : ['gzip', 'gzip'];
+  try {
+    return await mustRun(tool, ['-dc', path]);
+  } catch (err) {
+    throw new GuestBuildError(`${(err as Error).message} (this kernel's modules are compressed: apt-get install ${pkg})`);
+  }
 }
 
 function* walk(dir: string): Generator<string> {

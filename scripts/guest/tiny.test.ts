@@ -4,6 +4,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createLab, type Lab } from '../lab/lab.ts';
 import { LabDaemon, labConfig } from '../lab/daemon.ts';
 import { LeaseState } from '../../proto/gen/homeplane/v1/lease.ts';
@@ -100,6 +103,51 @@ describe('the tiny guest leases from the real daemon', { concurrency: 1, timeout
     assert.equal(links.code, 0);
     assert.ok(!links.stdout.includes(vm.tap), `no ${vm.tap} left:\n${links.stdout}`);
     assert.throws(() => process.kill(vm.pid, 0), /ESRCH/);
+  });
+});
+
+describe('ensureTinyGuest when apt cannot say which kernel is current', () => {
+  /** ensureTinyGuest in a child whose PATH finds an apt-cache that fails, as with no apt lists. */
+  function ensureWithoutApt(cacheDir: string): { status: number | null; stdout: string; stderr: string } {
+    const shims = mkdtempSync(join(tmpdir(), 'homeplane-noapt-'));
+    try {
+      writeFileSync(join(shims, 'apt-cache'), '#!/bin/sh\necho "E: No packages found" >&2\nexit 100\n');
+      chmodSync(join(shims, 'apt-cache'), 0o755);
+      const url = new URL('./tiny.ts', import.meta.url).href;
+      const script =
+        `const { ensureTinyGuest } = await import(${JSON.stringify(url)});` +
+        `const guest = await ensureTinyGuest({ cacheDir: ${JSON.stringify(cacheDir)}, log: (l) => console.error(l) });` +
+        `console.log(JSON.stringify(guest));`;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: { ...process.env, PATH: `${shims}:${process.env.PATH}` },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+    } finally {
+      rmSync(shims, { recursive: true, force: true });
+    }
+  }
+
+  test('a cached build of the same recipe is used, and the log says why', async () => {
+    const cached = await ensureTinyGuest();
+    const child = ensureWithoutApt(dirname(cached.dir));
+    assert.equal(child.status, 0, child.stderr);
+    const guest = JSON.parse(child.stdout) as TinyGuest;
+    assert.equal(guest.dir, cached.dir);
+    assert.equal(guest.built, false);
+    assert.match(child.stderr, /apt-get update.*using the cached linux-image-/);
+  });
+
+  test('with nothing cached it fails saying what to run', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'homeplane-guest-cache-'));
+    try {
+      const child = ensureWithoutApt(empty);
+      assert.notEqual(child.status, 0);
+      assert.match(child.stderr, /GuestBuildError: apt knows no package linux-image-cloud-amd64 .*run "apt-get update"/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
 
