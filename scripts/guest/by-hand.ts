@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ip, ipSync } from '../lab/command.ts';
 import { onProcessEnd } from '../lab/exit-cleanup.ts';
-import { SerialConsole } from './serial-console.ts';
+import { GuestConsole } from './guest-console.ts';
 
 export interface GuestImage {
   kernel: string;
@@ -12,7 +12,7 @@ export interface GuestImage {
   cmdline: string;
 }
 
-export interface QemuOptions {
+export interface ByHandArgsOptions {
   guest: GuestImage;
   /** 52:54:00:xx:xx:xx (QEMU's locally administered prefix). */
   mac: string;
@@ -25,16 +25,18 @@ export interface QemuOptions {
 }
 
 /**
- * The qemu-system-x86_64 arguments: a diskless VM booting kernel + initrd, its serial port on
+ * The qemu-system-x86_64 arguments: a diskless q35 VM booting kernel + initrd, its serial port on
  * QEMU's stdin/stdout, one virtio NIC on an existing tap. -nodefaults: no VGA, no default NIC,
- * no monitor. -no-reboot: a guest reboot (the tiny guest's panic=-1) ends QEMU. romfile= leaves
- * out the NIC's iPXE option ROM, which a -kernel boot never runs.
+ * no monitor. -no-reboot: a guest reboot (the tiny guest's panic=-1) ends QEMU. Machine, CPU and
+ * NIC are those of Homeplane's QEMU driver (server/hypervisor/qemu/args.ts), NIC option ROM
+ * included: the floor a benchmark compares the driver against must be the same virtual hardware.
  */
-export function qemuArgs(o: QemuOptions): string[] {
+export function byHandArgs(o: ByHandArgsOptions): string[] {
   const cmdline = o.hostname === undefined ? o.guest.cmdline : `${o.guest.cmdline} hostname=${o.hostname}`;
   const cpu = o.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max'];
   return [
     '-name', `homeplane-guest-${o.mac}`,
+    '-machine', 'q35',
     ...cpu,
     '-smp', '1',
     '-m', String(o.memoryMib ?? 128),
@@ -45,7 +47,7 @@ export function qemuArgs(o: QemuOptions): string[] {
     '-chardev', 'stdio,id=console,signal=off',
     '-serial', 'chardev:console',
     '-netdev', `tap,id=net0,ifname=${o.tap},script=no,downscript=no`,
-    '-device', `virtio-net-pci,netdev=net0,mac=${o.mac},romfile=`,
+    '-device', `virtio-net-pci,netdev=net0,mac=${o.mac}`,
   ];
 }
 
@@ -63,7 +65,7 @@ export interface BootByHandOptions {
 }
 
 export interface ByHandVm {
-  console: SerialConsole;
+  console: GuestConsole;
   tap: string;
   /** QEMU's pid (`ip netns exec` execs it in place). */
   pid: number;
@@ -88,14 +90,14 @@ export async function bootByHand(o: BootByHandOptions): Promise<ByHandVm> {
   try {
     await ip(['-n', o.namespace, 'link', 'set', tap, 'master', o.bridge]);
     await ip(['-n', o.namespace, 'link', 'set', tap, 'up']);
-    const args = qemuArgs({ guest: o.guest, mac: o.mac, tap, hostname: o.hostname, memoryMib: o.memoryMib, accel: o.accel });
+    const args = byHandArgs({ guest: o.guest, mac: o.mac, tap, hostname: o.hostname, memoryMib: o.memoryMib, accel: o.accel });
     child = spawn('ip', ['netns', 'exec', o.namespace, 'qemu-system-x86_64', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (err) {
     await deleteTap();
     throw err;
   }
 
-  const serial = new SerialConsole(child.stdout!, child.stdin!);
+  const serial = new GuestConsole(child.stdout!, child.stdin!);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => {

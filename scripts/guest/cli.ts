@@ -22,7 +22,8 @@ async function main(): Promise<number> {
   }
   const started = Date.now();
   const guest = await ensureTinyGuest({ log: (line) => console.error(line) });
-  mkdirSync(into, { recursive: true });
+  // 0700 like the daemon's own data folder (server/data-dir.ts), which ./data/images sits in.
+  mkdirSync(into, { recursive: true, mode: 0o700 });
   const kernel = join(into, 'tiny-vmlinuz');
   const initrd = join(into, 'tiny-initrd.img');
   copyFileSync(guest.kernel, kernel);
@@ -32,12 +33,18 @@ async function main(): Promise<number> {
   console.log(`kernel:  ${kernel}`);
   console.log(`initrd:  ${initrd}`);
   console.log(`cmdline: ${guest.cmdline} hostname=tiny1`);
+  const append = `${guest.cmdline} hostname=tiny1`;
   console.log('');
-  console.log('Boot it on the serial console (Ctrl-A X quits; with no tap it has no network):');
-  console.log(`  qemu-system-x86_64 -accel tcg -cpu max -m 128 -nographic -no-reboot \\`);
-  console.log(`    -kernel ${kernel} -initrd ${initrd} \\`);
-  console.log(`    -append '${guest.cmdline} hostname=tiny1' \\`);
-  console.log(`    -netdev tap,id=n0,ifname=TAP,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,romfile=`);
+  console.log("Boot it now (serial console in this terminal, Ctrl-A X quits; QEMU's own isolated network, no root):");
+  console.log(`  qemu-system-x86_64 -accel tcg -cpu max -m 128 -nographic -no-reboot -kernel ${kernel} -initrd ${initrd} \\`);
+  console.log(`    -append '${append}' -nic user,restrict=on,model=virtio-net-pci`);
+  console.log('');
+  console.log('Or lease from Homeplane (root): a tap on the bridge it serves, e.g. homeplane0:');
+  console.log('  ip tuntap add dev hptap0 mode tap && ip link set hptap0 master homeplane0 up');
+  console.log(`  qemu-system-x86_64 -accel tcg -cpu max -m 128 -nographic -no-reboot -kernel ${kernel} -initrd ${initrd} \\`);
+  console.log(`    -append '${append}' -netdev tap,id=n0,ifname=hptap0,script=no,downscript=no \\`);
+  console.log('    -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56');
+  console.log("The console prints 'homeplane-guest: leased <address>', then a shell prompt. Afterwards: ip link del hptap0");
   return 0;
 }
 

@@ -11,7 +11,7 @@ import { createLab, type Lab } from '../lab/lab.ts';
 import { LabDaemon, labConfig } from '../lab/daemon.ts';
 import { LeaseState } from '../../proto/gen/homeplane/v1/lease.ts';
 import { DaemonApi, grpcListenIn } from '../../server/grpc/integration/daemon-api.ts';
-import { bootByHand, qemuArgs, type ByHandVm } from './by-hand.ts';
+import { bootByHand, byHandArgs, type ByHandVm } from './by-hand.ts';
 import { MARKER, NIC_MODULES } from './recipe.ts';
 import { ensureTinyGuest, type TinyGuest } from './tiny.ts';
 
@@ -151,9 +151,9 @@ describe('ensureTinyGuest when apt cannot say which kernel is current', () => {
   });
 });
 
-describe('qemuArgs', () => {
+describe('byHandArgs', () => {
   test('a diskless TCG VM: kernel + initrd, serial on stdio, one virtio NIC on the tap', () => {
-    const args = qemuArgs({
+    const args = byHandArgs({
       guest: { kernel: '/c/vmlinuz', initrd: '/c/initrd.img', cmdline: 'console=ttyS0 panic=-1 quiet' },
       mac: '52:54:00:00:00:01',
       tap: 'hpg000001',
@@ -161,6 +161,7 @@ describe('qemuArgs', () => {
     });
     assert.deepEqual(args, [
       '-name', 'homeplane-guest-52:54:00:00:00:01',
+      '-machine', 'q35',
       '-accel', 'tcg', '-cpu', 'max',
       '-smp', '1',
       '-m', '128',
@@ -171,7 +172,7 @@ describe('qemuArgs', () => {
       '-chardev', 'stdio,id=console,signal=off',
       '-serial', 'chardev:console',
       '-netdev', 'tap,id=net0,ifname=hpg000001,script=no,downscript=no',
-      '-device', 'virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01,romfile=',
+      '-device', 'virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01',
     ]);
   });
 });

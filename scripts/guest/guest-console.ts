@@ -16,7 +16,7 @@ export class ConsoleWaitError extends Error {
   override readonly name = 'ConsoleWaitError';
 }
 
-export class SerialConsole {
+export class GuestConsole {
   private text = '';
   /** Transcript length after each chunk, and when that chunk arrived. */
   private readonly arrivals: { end: number; at: number }[] = [];
