@@ -57,8 +57,8 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
   const now = (): number => Date.now();
 
   const sqlite = openSqlite({ file: join(config.dataDir, 'homeplane.db'), durability: config.dhcp.durability });
-  const events = new SqliteEventLog(sqlite.raw);
-  const store = new SqliteLeaseStore(sqlite, events, now);
+  const events = new SqliteEventLog(sqlite.raw, now);
+  const store = new SqliteLeaseStore(sqlite, events);
   // Undone in reverse order if start-up fails half-way, so a failed start exits instead of
   // lingering with its API up and DHCP down (Incus's revert pattern).
   const undo: (() => unknown)[] = [() => store.close()];
@@ -101,7 +101,7 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
   const admin = new DhcpAdminService({
     bindings,
     leases: leaseQueries,
-    reservations: new SqliteReservationStore(sqlite.raw, events, now),
+    reservations: new SqliteReservationStore(sqlite.raw, events),
     log: events,
     counters: server.counters,
     now,
@@ -193,8 +193,8 @@ function logStoreHealth(logger: Logger, health: StoreHealth, error: unknown): vo
 /** The committed objects and the revision they reflect, read in one tick (for Watch resets). */
 function snapshotOf(events: SqliteEventLog, leases: SqliteLeaseQueries, admin: DhcpAdminService): { revision: number; events: EventDraft[] } {
   const revision = events.lastRevision();
-  const drafts: EventDraft[] = leases.all().map((lease) => ({ kind: 'lease.granted', lease }));
-  for (const reservation of admin.listReservations({}).items) drafts.push({ kind: 'reservation.created', reservation });
+  const drafts: EventDraft[] = leases.all().map((lease) => ({ object: 'lease', kind: 'lease.granted', lease }));
+  for (const reservation of admin.listReservations({}).items) drafts.push({ object: 'reservation', kind: 'reservation.created', reservation });
   return { revision, events: drafts };
 }
 

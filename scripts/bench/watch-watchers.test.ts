@@ -10,7 +10,7 @@ import type { OpenRequest } from './watch-protocol.ts';
 import { percentile } from './watch-latency.ts';
 
 function commit(h: Harness, count: number, time = Date.now()): void {
-  for (let i = 0; i < count; i++) h.log.commit([{ kind: 'lease.granted', lease: testLease(`10.123.0.${(i % 200) + 1}`) }], time);
+  for (let i = 0; i < count; i++) h.log.commit([{ object: 'lease', kind: 'lease.granted', lease: testLease(`10.123.0.${(i % 200) + 1}`) }], time);
 }
 
 function request(h: Harness, count: number, decoding: 'lean' | 'full' = 'lean'): OpenRequest {

@@ -22,8 +22,8 @@ const NOW = 1_800_000_000_000;
 
 async function world(file: string) {
   const handle = openSqlite({ file, durability: 'process' });
-  const log = new SqliteEventLog(handle.raw);
-  const store = new SqliteLeaseStore(handle, log, () => NOW);
+  const log = new SqliteEventLog(handle.raw, () => NOW);
+  const store = new SqliteLeaseStore(handle, log);
   const subnet = new Subnet({
     id: '10.123.0.0/24', cidr: parseCidr('10.123.0.0/24')!, pools: [{ start: ip('10.123.0.100'), end: ip('10.123.0.199') }],
     routers: [], dnsServers: [], domainName: null, ntpServers: [], leaseTime: null,
@@ -34,7 +34,7 @@ async function world(file: string) {
   const engine = new DhcpEngine({ authoritative: true, port: 67, leaseTime: 3600, minLeaseTime: 60, maxLeaseTime: 7200, declineProbation: 60, offerTimeout: 60, cacheThreshold: 0.25 }, bindings, new Set([ip('10.123.0.1')]));
   const counters = new DhcpCounters();
   const admin = new DhcpAdminService({
-    bindings, log, leases: new SqliteLeaseQueries(handle.raw), reservations: new SqliteReservationStore(handle.raw, log, () => NOW),
+    bindings, log, leases: new SqliteLeaseQueries(handle.raw), reservations: new SqliteReservationStore(handle.raw, log),
     counters, now: () => NOW, startedAt: NOW - 1000,
   });
   return { admin, engine, bindings, store, log, subnet };

@@ -12,8 +12,7 @@
 // the table's current state; an address leaves the set only when the database has committed its
 // latest state. Retries never give up; while any address waits, the store is "behind", which the
 // daemon reports (health NOT_SERVING, an error log line, a counter).
-import type { Lease, LeaseStore } from './lease.ts';
-import type { LeaseEventKind } from '../events/types.ts';
+import type { Lease, LeaseEventKind, LeaseStore } from './lease.ts';
 import type { AvailabilityCheck } from './allocator.ts';
 import type { LeaseWrite } from './outcome.ts';
 import type { Subnet } from './subnet.ts';

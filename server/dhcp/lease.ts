@@ -1,9 +1,18 @@
-import type { LeaseEventKind } from '../events/types.ts';
-
 // A lease: the binding of one address to one client (RFC 2131 1: "lease").
 // Keyed by address in the store (one row per address: an address belongs to at most one client).
 
 export type LeaseState = 'active' | 'released' | 'expired' | 'declined';
+
+/** What a lease event says happened (event.proto Event.kind). */
+export type LeaseEventKind =
+  | 'lease.granted'
+  | 'lease.renewed'
+  | 'lease.released'
+  | 'lease.expired'
+  | 'lease.declined'
+  /** The row for the address is gone (its client moved to another address, or a declined
+   * address finished probation). The event carries the lease as it was. */
+  | 'lease.deleted';
 
 export interface Lease {
   address: number;

@@ -1,8 +1,7 @@
 // What the engine decided for one request: a reply and where it goes, or a reason to stay silent;
 // plus the lease writes that must be committed before the reply leaves.
 import type { Packet } from './codec/types.ts';
-import type { Lease } from './lease.ts';
-import type { LeaseEventKind } from '../events/types.ts';
+import type { Lease, LeaseEventKind } from './lease.ts';
 import type { Change } from './bindings.ts';
 
 /** A lease row change and the event that records it (committed in one transaction). */

@@ -2,6 +2,8 @@
 // through the API (stored in the database, surviving restarts). VM reservations join later.
 export type ReservationSource = 'config' | 'api' | 'vm';
 
+export type ReservationEventKind = 'reservation.created' | 'reservation.updated' | 'reservation.deleted';
+
 export interface ReservationRecord {
   /** "cfg-<n>" for config reservations (stable while the config is unchanged), the database id for the others. */
   id: string;

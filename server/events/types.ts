@@ -1,27 +1,27 @@
 // The event log's model. Every state change is appended in the same transaction as the change,
 // under a revision that rises strictly in commit order and is never reused (SQLite AUTOINCREMENT),
-// and published to watchers only after that transaction commits.
-import type { Lease } from '../dhcp/lease.ts';
-import type { ReservationRecord } from '../dhcp/reservations.ts';
+// and published to watchers only after that transaction commits. Each domain owns its objects
+// and kinds; this file only gathers them (domains never import it back).
+import type { Lease, LeaseEventKind } from '../dhcp/lease.ts';
+import type { ReservationEventKind, ReservationRecord } from '../dhcp/reservations.ts';
+import type { Vm, VmEventKind } from '../hypervisor/vm.ts';
+import type { HostEventKind, HostRecord } from '../hypervisor/host.ts';
 
-export type LeaseEventKind =
-  | 'lease.granted'
-  | 'lease.renewed'
-  | 'lease.released'
-  | 'lease.expired'
-  | 'lease.declined'
-  /** The row for the address is gone (its client moved to another address, or a declined
-   * address finished probation). The event carries the lease as it was. */
-  | 'lease.deleted';
+export type { LeaseEventKind } from '../dhcp/lease.ts';
+export type { ReservationEventKind } from '../dhcp/reservations.ts';
+export type { VmEventKind } from '../hypervisor/vm.ts';
+export type { HostEventKind } from '../hypervisor/host.ts';
 
-export type ReservationEventKind = 'reservation.created' | 'reservation.updated' | 'reservation.deleted';
+export type EventKind = LeaseEventKind | ReservationEventKind | VmEventKind | HostEventKind;
 
-export type EventKind = LeaseEventKind | ReservationEventKind;
-
-/** An event before commit: what changed, with the object after the change. */
+/** An event before commit: what changed, with the object after the change. Tagged by `object`. */
 export type EventDraft =
-  | { kind: LeaseEventKind; lease: Lease }
-  | { kind: ReservationEventKind; reservation: ReservationRecord };
+  | { object: 'lease'; kind: LeaseEventKind; lease: Lease }
+  | { object: 'reservation'; kind: ReservationEventKind; reservation: ReservationRecord }
+  | { object: 'vm'; kind: VmEventKind; vm: Vm }
+  | { object: 'host'; kind: HostEventKind; host: HostRecord };
+
+export type ObjectType = EventDraft['object'];
 
 /** A committed event. */
 export type StoredEvent = EventDraft & {
@@ -29,6 +29,42 @@ export type StoredEvent = EventDraft & {
   /** Commit time, epoch milliseconds. */
   time: number;
 };
+
+/** The object's identity in the log (object_id column): what a watcher folds by. */
+export function objectIdOf(draft: EventDraft, formatAddress: (address: number) => string): string {
+  switch (draft.object) {
+    case 'lease':
+      return formatAddress(draft.lease.address);
+    case 'reservation':
+      return draft.reservation.id;
+    case 'vm':
+      return draft.vm.id;
+    case 'host':
+      return draft.host.id;
+    default: {
+      const never: never = draft;
+      throw new Error(`unknown event object ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The object itself, as the payload stored with the event. */
+export function payloadOf(draft: EventDraft): unknown {
+  switch (draft.object) {
+    case 'lease':
+      return draft.lease;
+    case 'reservation':
+      return draft.reservation;
+    case 'vm':
+      return draft.vm;
+    case 'host':
+      return draft.host;
+    default: {
+      const never: never = draft;
+      throw new Error(`unknown event object ${JSON.stringify(never)}`);
+    }
+  }
+}
 
 /** Reading the committed log. Synchronous, so a read and lastRevision() in one tick agree. */
 export interface EventLogReader {

@@ -45,7 +45,7 @@ export function batchFrame(events: readonly StoredEvent[], filter: KindFilter): 
 /** One EventBatch of snapshot events (revision 0, kind "<object>.snapshot"), or null. */
 export function snapshotFrame(drafts: readonly EventDraft[], filter: KindFilter, takenAt: number): Buffer | null {
   // Filter before translating: a watcher of reservations need not have every lease converted.
-  const wanted = drafts.filter((d) => filter.matches(snapshotKind('lease' in d ? 'lease' : 'reservation')));
+  const wanted = drafts.filter((d) => filter.matches(snapshotKind(d.object)));
   return eventBatch(wanted.map((d) => snapshotEventToProto(d, takenAt)));
 }
 

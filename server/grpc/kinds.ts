@@ -1,7 +1,7 @@
 // Event kinds as the Watch filter knows them (event.proto WatchRequest.kinds): a full kind
 // ("lease.granted", "lease.snapshot") or an object type alone ("lease"), which matches every kind
 // of that object, snapshot events included.
-import type { EventKind } from '../events/types.ts';
+import type { EventKind, ObjectType } from '../events/types.ts';
 import { InvalidInputError } from '../dhcp/errors.ts';
 
 /** Every kind the log holds; the type check below fails when events/types.ts gains one. */
@@ -15,14 +15,19 @@ const LOGGED_KINDS = [
   'reservation.created',
   'reservation.updated',
   'reservation.deleted',
+  'vm.created',
+  'vm.updated',
+  'vm.state_changed',
+  'vm.address_assigned',
+  'vm.deleted',
+  'host.updated',
 ] as const satisfies readonly EventKind[];
 
 type Unlisted = Exclude<EventKind, (typeof LOGGED_KINDS)[number]>;
 const everyKindListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyKindListed;
 
-export const OBJECT_TYPES = ['lease', 'reservation'] as const;
-export type ObjectType = (typeof OBJECT_TYPES)[number];
+export const OBJECT_TYPES = ['lease', 'reservation', 'vm', 'host'] as const satisfies readonly ObjectType[];
 
 /** The kind of a snapshot event: no log entry, just the object as it is now. */
 export function snapshotKind(type: ObjectType): string {

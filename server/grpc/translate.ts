@@ -17,6 +17,7 @@ import type { Subnet as ProtoSubnet } from '../../proto/gen/homeplane/v1/subnet.
 import type { DhcpCounters as ProtoDhcpCounters } from '../../proto/gen/homeplane/v1/stats.ts';
 import type { Event as ProtoEvent } from '../../proto/gen/homeplane/v1/event.ts';
 import { snapshotKind } from './kinds.ts';
+import { hostRecordToProto, vmToProto } from './translate-hypervisor.ts';
 
 const LEASE_STATE_TO_PROTO: Readonly<Record<LeaseState, ProtoLeaseState>> = {
   active: ProtoLeaseState.LEASE_STATE_ACTIVE,
@@ -81,9 +82,20 @@ export function reservationSourceFilter(source: ProtoReservationSource, field: s
 }
 
 function objectOf(draft: EventDraft): ProtoEvent['object'] {
-  return 'lease' in draft
-    ? { $case: 'lease', lease: leaseToProto(draft.lease) }
-    : { $case: 'reservation', reservation: reservationToProto(draft.reservation) };
+  switch (draft.object) {
+    case 'lease':
+      return { $case: 'lease', lease: leaseToProto(draft.lease) };
+    case 'reservation':
+      return { $case: 'reservation', reservation: reservationToProto(draft.reservation) };
+    case 'vm':
+      return { $case: 'vm', vm: vmToProto(draft.vm) };
+    case 'host':
+      return { $case: 'host', host: hostRecordToProto(draft.host) };
+    default: {
+      const never: never = draft;
+      throw new Error(`unknown event object ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 export function eventToProto(event: StoredEvent): ProtoEvent {
@@ -95,7 +107,7 @@ export function snapshotEventToProto(draft: EventDraft, takenAt: number): ProtoE
   return {
     revision: 0,
     time: new Date(takenAt),
-    kind: snapshotKind('lease' in draft ? 'lease' : 'reservation'),
+    kind: snapshotKind(draft.object),
     object: objectOf(draft),
   };
 }

@@ -1,9 +1,16 @@
 // A VM as the inventory keeps it: what was asked for (its definition and desired state) beside
 // what its QEMU is doing (actual state, from the driver). Addresses come from its DHCP lease.
-import type { ActualState, BootSource } from './hypervisor-port.ts';
+import type { ActualState } from './hypervisor-port.ts';
 import { InvalidInputError } from '../dhcp/errors.ts';
 
-export type { ActualState, BootSource } from './hypervisor-port.ts';
+export type { ActualState } from './hypervisor-port.ts';
+
+/** How a VM boots, with absolute paths inside the image folders (checked when it was created). */
+export type BootSource =
+  | { kind: 'kernel'; kernelPath: string; initrdPath: string | null; cmdline: string }
+  | { kind: 'iso'; isoPath: string }
+  /** A base image the VM's own qcow2 overlays copy-on-write. */
+  | { kind: 'disk'; imagePath: string };
 
 export type DesiredState = 'stopped' | 'running';
 
@@ -114,3 +121,9 @@ export function isActive(state: ActualState): boolean {
     }
   }
 }
+
+/**
+ * VM events (event.proto Event.kind): its definition created, changed or deleted; its actual or
+ * desired state moved (state_reason says why); its lease gave it an address.
+ */
+export type VmEventKind = 'vm.created' | 'vm.updated' | 'vm.state_changed' | 'vm.address_assigned' | 'vm.deleted';

@@ -59,9 +59,9 @@ test('compaction deletes only a prefix of revisions: a clock stepped back never 
   const dir = makeScratchDir();
   t.after(() => dir.remove());
   const handle = openSqlite({ file: dir.databaseFile, durability: 'process' });
-  const log = new SqliteEventLog(handle.raw);
   let clock = 2_000_000;
-  const store = new SqliteLeaseStore(handle, log, () => clock);
+  const log = new SqliteEventLog(handle.raw, () => clock);
+  const store = new SqliteLeaseStore(handle, log);
   for (let i = 0; i < 5; i++) await store.put(makeLease(labBase + i), 'lease.granted'); // revisions 1-5 at t=2,000,000
   clock = 1_000_000; // the wall clock steps back
   for (let i = 5; i < 10; i++) await store.put(makeLease(labBase + i), 'lease.granted'); // revisions 6-10 at t=1,000,000

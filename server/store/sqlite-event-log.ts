@@ -3,7 +3,7 @@
 // Revisions come from AUTOINCREMENT: strictly increasing in commit order (one writer connection)
 // and never reused, also after compaction or a kill -9 (sqlite_sequence is part of the commit).
 import type Database from 'better-sqlite3';
-import type { EventDraft, EventFeed, EventLogReader, StoredEvent } from '../events/types.ts';
+import { objectIdOf, payloadOf, type EventDraft, type EventFeed, type EventLogReader, type StoredEvent } from '../events/types.ts';
 import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
 
 type Listener = (events: readonly StoredEvent[]) => void;
@@ -28,7 +28,10 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
   private last: number;
   private first: number;
 
-  constructor(private readonly raw: Database.Database) {
+  constructor(
+    private readonly raw: Database.Database,
+    private readonly now: () => number = Date.now,
+  ) {
     this.insert = raw.prepare('INSERT INTO events (time, kind, object_type, object_id, payload) VALUES (?, ?, ?, ?, ?)');
     this.selectSince = raw.prepare('SELECT revision, time, kind, object_type, payload FROM events WHERE revision > ? ORDER BY revision LIMIT ?');
     // Walks revisions in order from the oldest: costs one row per event about to be deleted.
@@ -60,23 +63,33 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
   }
 
   /**
-   * Appends the drafts; must run inside the caller's transaction. Returns the stored events, to
-   * be passed to published() once (and only if) that transaction commits.
+   * The one way to commit a change with its events: runs `change` in an IMMEDIATE transaction,
+   * appends the drafts it records in that same transaction, and publishes them once (and only
+   * if) it commits. A store cannot forget the publish, nor publish a rolled-back event.
    */
-  appendInTransaction(drafts: readonly EventDraft[], time: number): StoredEvent[] {
+  transact<T>(change: (record: (drafts: readonly EventDraft[]) => void) => T): T {
+    const drafts: EventDraft[] = [];
+    const run = this.raw.transaction((): { result: T; stored: StoredEvent[] } => {
+      drafts.length = 0;
+      const result = change((more) => drafts.push(...more));
+      return { result, stored: this.append(drafts, this.now()) };
+    });
+    const { result, stored } = run.immediate();
+    this.publish(stored);
+    return result;
+  }
+
+  private append(drafts: readonly EventDraft[], time: number): StoredEvent[] {
     const stored: StoredEvent[] = [];
     for (const draft of drafts) {
-      const result =
-        'lease' in draft
-          ? this.insert.run(time, draft.kind, 'lease', formatIPv4(draft.lease.address), JSON.stringify(draft.lease))
-          : this.insert.run(time, draft.kind, 'reservation', draft.reservation.id, JSON.stringify(draft.reservation));
-      stored.push({ ...draft, revision: Number(result.lastInsertRowid), time } as StoredEvent);
+      const result = this.insert.run(time, draft.kind, draft.object, objectIdOf(draft, formatIPv4), JSON.stringify(payloadOf(draft)));
+      stored.push({ ...draft, revision: Number(result.lastInsertRowid), time });
     }
     return stored;
   }
 
   /** After commit: advance the revision and tell every subscriber, in revision order. */
-  published(events: readonly StoredEvent[]): void {
+  private publish(events: readonly StoredEvent[]): void {
     if (events.length === 0) return;
     this.last = events[events.length - 1]!.revision;
     if (this.first > this.last) this.first = events[0]!.revision;
@@ -123,7 +136,19 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
 }
 
 function eventFromRow(row: EventRowRaw): StoredEvent {
-  const object = JSON.parse(row.payload) as unknown;
-  if (row.object_type === 'lease') return { revision: row.revision, time: row.time, kind: row.kind, lease: object } as StoredEvent;
-  return { revision: row.revision, time: row.time, kind: row.kind, reservation: object } as StoredEvent;
+  const object = JSON.parse(row.payload) as never;
+  const base = { revision: row.revision, time: row.time, kind: row.kind as never };
+  switch (row.object_type) {
+    case 'lease':
+      return { ...base, object: 'lease', lease: object };
+    case 'reservation':
+      return { ...base, object: 'reservation', reservation: object };
+    case 'vm':
+      return { ...base, object: 'vm', vm: object };
+    case 'host':
+      return { ...base, object: 'host', host: object };
+    default:
+      // A row of a kind this daemon does not know (written by a newer one): refuse rather than guess.
+      throw new Error(`event ${row.revision} is about an unknown object type "${row.object_type}"; this daemon is older than the database`);
+  }
 }

@@ -4,10 +4,10 @@
 // commit per packet would cap the server at the disk's commit rate; one commit per turn lets a
 // busy turn's many requests share it, while a lone request still waits only one turn.
 import type Database from 'better-sqlite3';
-import type { Lease, LeaseStore } from '../dhcp/lease.ts';
+import type { Lease, LeaseEventKind, LeaseStore } from '../dhcp/lease.ts';
 import { leases, type LeaseRow } from '../../drizzle/sqlite/schema.ts';
 import type { SqliteHandle } from './sqlite.ts';
-import type { EventDraft, LeaseEventKind, StoredEvent } from '../events/types.ts';
+import type { EventDraft } from '../events/types.ts';
 import type { SqliteEventLog } from './sqlite-event-log.ts';
 
 /** A commit ending this recently means load: the next batch gathers writes for this long. */
@@ -60,7 +60,7 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly handle: SqliteHandle;
   private readonly upsertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
-  private readonly commitBatch: (batch: PendingBatch) => StoredEvent[];
+  private readonly commitBatch: (batch: PendingBatch) => void;
   private pending: PendingBatch | null = null;
   /** performance.now() when the last commit ended; -Infinity before the first. */
   private lastFlushEnd = -Infinity;
@@ -77,7 +77,6 @@ export class SqliteLeaseStore implements LeaseStore {
     handle: SqliteHandle,
     /** Where lease events go, in the same transaction as the lease rows; none in store-only tests. */
     private readonly eventLog: SqliteEventLog | null = null,
-    private readonly now: () => number = Date.now,
   ) {
     this.handle = handle;
     // Raw prepared statements on the hot path: drizzle's builder builds and prepares SQL per call.
@@ -94,14 +93,24 @@ export class SqliteLeaseStore implements LeaseStore {
     this.deleteRow = handle.raw.prepare('DELETE FROM leases WHERE address = ?');
     // IMMEDIATE takes the write lock at BEGIN, waiting up to busy_timeout if another connection
     // (a CLI, a backup) is writing; a deferred BEGIN would take it at the first write instead,
-    // where SQLite may return SQLITE_BUSY at once rather than wait.
-    this.commitBatch = handle.raw.transaction((batch: PendingBatch): StoredEvent[] => {
+    // where SQLite may return SQLITE_BUSY at once rather than wait. With an event log, the batch's
+    // events go through its transact() seam: appended in this transaction, published on commit.
+    const writeRows = (batch: PendingBatch): void => {
       for (const [address, params] of batch.writes) {
         if (params === null) this.deleteRow.run(address);
         else this.upsertRow.run(params);
       }
-      return this.eventLog && batch.events.length > 0 ? this.eventLog.appendInTransaction(batch.events, this.now()) : [];
-    }).immediate;
+    };
+    const log = this.eventLog;
+    const rowsOnly = handle.raw.transaction(writeRows).immediate;
+    this.commitBatch =
+      log === null
+        ? rowsOnly
+        : (batch) =>
+            log.transact((record) => {
+              writeRows(batch);
+              record(batch.events);
+            });
   }
 
   async loadAll(): Promise<Lease[]> {
@@ -112,11 +121,11 @@ export class SqliteLeaseStore implements LeaseStore {
 
   put(lease: Lease, kind?: LeaseEventKind): Promise<void> {
     // The event carries a copy too: the caller may change its object after this call.
-    return this.enqueue(lease.address, leaseParams(lease), kind ? { kind, lease: { ...lease } } : null);
+    return this.enqueue(lease.address, leaseParams(lease), kind ? { object: 'lease', kind, lease: { ...lease } } : null);
   }
 
   remove(address: number, was?: Lease): Promise<void> {
-    return this.enqueue(address, null, was ? { kind: 'lease.deleted', lease: { ...was } } : null);
+    return this.enqueue(address, null, was ? { object: 'lease', kind: 'lease.deleted', lease: { ...was } } : null);
   }
 
   async close(): Promise<void> {
@@ -184,15 +193,13 @@ export class SqliteLeaseStore implements LeaseStore {
     const batch = this.pending;
     if (batch === null) return;
     this.pending = null;
-    let stored: StoredEvent[];
     try {
-      stored = this.commitBatch(batch);
+      this.commitBatch(batch);
     } catch (error) {
       this.stats.batchesFailed += 1;
       batch.reject(error);
       return;
     }
-    this.eventLog?.published(stored);
     this.stats.batchesCommitted += 1;
     this.stats.rowsWritten += batch.writes.size;
     this.stats.lastBatchSize = batch.writes.size;

@@ -1,9 +1,8 @@
-// API reservations on SQLite. Each change and its event commit in one (synchronous) transaction,
-// and the event is published right after. Config reservations are never stored: they come from
+// API and VM reservations on SQLite. Each change and its event commit in one (synchronous)
+// transaction through the event log's transact(), which publishes the event after the commit. Config reservations are never stored: they come from
 // the YAML on every start.
 import type Database from 'better-sqlite3';
-import type { ReservationRecord } from '../dhcp/reservations.ts';
-import type { ReservationEventKind } from '../events/types.ts';
+import type { ReservationEventKind, ReservationRecord } from '../dhcp/reservations.ts';
 import type { SqliteEventLog } from './sqlite-event-log.ts';
 
 interface ReservationRowRaw {
@@ -22,7 +21,6 @@ export class SqliteReservationStore {
   constructor(
     private readonly raw: Database.Database,
     private readonly eventLog: SqliteEventLog,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** Every stored (API and VM) reservation. */
@@ -56,13 +54,11 @@ export class SqliteReservationStore {
   }
 
   private commit(kind: ReservationEventKind, change: () => ReservationRecord): ReservationRecord {
-    let record!: ReservationRecord;
-    const stored = this.raw.transaction(() => {
-      record = change();
-      return this.eventLog.appendInTransaction([{ kind, reservation: record }], this.now());
-    }).immediate();
-    this.eventLog.published(stored);
-    return record;
+    return this.eventLog.transact((record) => {
+      const reservation = change();
+      record([{ object: 'reservation', kind, reservation }]);
+      return reservation;
+    });
   }
 }
 

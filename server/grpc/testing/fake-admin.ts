@@ -57,7 +57,7 @@ export class FakeDhcpAdmin implements DhcpAdmin {
   /** Sets leases as one committed transaction of "lease.granted" events. */
   grant(...leases: Lease[]): void {
     for (const lease of leases) this.leases.set(lease.address, lease);
-    this.log.commit(leases.map((lease) => ({ kind: 'lease.granted', lease })));
+    this.log.commit(leases.map((lease) => ({ object: 'lease', kind: 'lease.granted', lease })));
   }
 
   /** A reservation from the config file (no event: the config is not the log's). */
@@ -72,8 +72,8 @@ export class FakeDhcpAdmin implements DhcpAdmin {
     return {
       revision: this.log.lastRevision(),
       events: [
-        ...[...this.leases.values()].map((lease): EventDraft => ({ kind: 'lease.granted', lease })),
-        ...[...this.reservations.values()].map((reservation): EventDraft => ({ kind: 'reservation.created', reservation })),
+        ...[...this.leases.values()].map((lease): EventDraft => ({ object: 'lease', kind: 'lease.granted', lease })),
+        ...[...this.reservations.values()].map((reservation): EventDraft => ({ object: 'reservation', kind: 'reservation.created', reservation })),
       ],
     };
   }
@@ -108,7 +108,7 @@ export class FakeDhcpAdmin implements DhcpAdmin {
     if (lease.state !== 'active') throw new ConflictError(`the lease of ${formatIPv4(address)} is ${lease.state}, not active`);
     const released: Lease = { ...lease, state: 'released' };
     this.leases.set(address, released);
-    this.log.commit([{ kind: 'lease.released', lease: released }]);
+    this.log.commit([{ object: 'lease', kind: 'lease.released', lease: released }]);
     return released;
   }
 
@@ -133,7 +133,7 @@ export class FakeDhcpAdmin implements DhcpAdmin {
     await Promise.resolve();
     const record: ReservationRecord = { ...this.checked(input, null), id: `api-${this.nextId++}`, source: 'api' };
     this.reservations.set(record.id, record);
-    this.log.commit([{ kind: 'reservation.created', reservation: record }]);
+    this.log.commit([{ object: 'reservation', kind: 'reservation.created', reservation: record }]);
     return record;
   }
 
@@ -149,7 +149,7 @@ export class FakeDhcpAdmin implements DhcpAdmin {
     };
     const record: ReservationRecord = { ...this.checked(merged, id), id, source: current.source };
     this.reservations.set(id, record);
-    this.log.commit([{ kind: 'reservation.updated', reservation: record }]);
+    this.log.commit([{ object: 'reservation', kind: 'reservation.updated', reservation: record }]);
     return record;
   }
 
@@ -158,7 +158,7 @@ export class FakeDhcpAdmin implements DhcpAdmin {
     await Promise.resolve();
     const current = this.writable(id);
     this.reservations.delete(id);
-    this.log.commit([{ kind: 'reservation.deleted', reservation: current }]);
+    this.log.commit([{ object: 'reservation', kind: 'reservation.deleted', reservation: current }]);
     return current;
   }
 

@@ -25,8 +25,8 @@ export function failingDisk(file: string, now: () => number = Date.now): Failing
   const handle = openSqlite({ file, durability: 'process' });
   let remaining = 0;
   const store = (() => {
-    const events = new SqliteEventLog(handle.raw);
-    return { events, store: new SqliteLeaseStore(handle, events, now) };
+    const events = new SqliteEventLog(handle.raw, now);
+    return { events, store: new SqliteLeaseStore(handle, events) };
   })();
   // Called once per row written; a failed batch raises on its first row, so one call per commit.
   handle.raw.function('homeplane_disk_fails', () => {

@@ -1,0 +1,22 @@
+// The host as the inventory records it: its stable facts (what host.updated events carry) and
+// what is computed when read (uptime, free disk), kept apart so no reading becomes an event.
+import type { Accel } from './hypervisor-port.ts';
+
+export interface HostRecord {
+  /** Stable id: the machine id. */
+  id: string;
+  hostname: string;
+  cpuModel: string;
+  cpuCores: number;
+  memoryMib: number;
+  diskTotalBytes: number;
+  accel: Accel;
+  accelReason: string;
+  /** QEMU's version, or null when it is not installed. */
+  qemuVersion: string | null;
+  /** What to install when QEMU is missing; null otherwise. */
+  qemuProblem: string | null;
+}
+
+/** Host events: only stable facts changing (uptime and free disk are read, never logged). */
+export type HostEventKind = 'host.updated';
