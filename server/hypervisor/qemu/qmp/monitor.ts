@@ -2,7 +2,8 @@
 // read the greeting, negotiate capabilities, then match replies to commands by id and hand events
 // to listeners. Events may arrive at any moment, also between a command and its reply (QEMU sends
 // RESUME before `cont`'s return). QEMU accepts one client per monitor socket at a time.
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { connectUnix } from '../unix-connect.ts';
 import { QmpCommandError, QmpConnectError, QmpDisconnectedError, QmpProtocolError, QmpTimeoutError } from './errors.ts';
 import { LineSplitter, encodeCommand, parseMessage, type QmpMessage } from './wire.ts';
 
@@ -74,7 +75,12 @@ export class QmpMonitor implements QmpClient {
 
   /** Connects, reads the greeting and leaves capabilities negotiation mode (qmp_capabilities). */
   static async connect(path: string, options: QmpConnectOptions = {}): Promise<QmpMonitor> {
-    const socket = await connectWithRetry(path, options.connectTimeoutMs ?? 5000, options.retryIntervalMs ?? 50);
+    let socket: Socket;
+    try {
+      socket = await connectUnix(path, options.connectTimeoutMs ?? 5000, options.retryIntervalMs ?? 50);
+    } catch (err) {
+      throw new QmpConnectError(path, (err as Error).message, { cause: err });
+    }
     const monitor = new QmpMonitor(socket, options.commandTimeoutMs ?? 10_000);
     try {
       await withTimeout(monitor.greetingPromise, options.greetingTimeoutMs ?? 5000, 'greeting');
@@ -181,35 +187,6 @@ export class QmpMonitor implements QmpClient {
     }
     this.markClosed(new QmpDisconnectedError(null, reason));
   }
-}
-
-/** ENOENT (not created yet) and ECONNREFUSED (created, not listening yet) are retried until the deadline. */
-async function connectWithRetry(path: string, timeoutMs: number, retryMs: number): Promise<Socket> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await connectOnce(path);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const retriable = code === 'ENOENT' || code === 'ECONNREFUSED';
-      if (!retriable || Date.now() + retryMs > deadline) {
-        const why = retriable ? `${(err as Error).message} (gave up after ${timeoutMs} ms)` : (err as Error).message;
-        throw new QmpConnectError(path, why, { cause: err });
-      }
-      await new Promise((resolve) => setTimeout(resolve, retryMs));
-    }
-  }
-}
-
-function connectOnce(path: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ path });
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
