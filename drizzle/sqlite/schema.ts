@@ -101,3 +101,54 @@ export const reservations = sqliteTable(
 
 export type ReservationRow = typeof reservations.$inferSelect;
 export type NewReservationRow = typeof reservations.$inferInsert;
+
+export const vmStates = ['stopped', 'starting', 'running', 'paused', 'stopping', 'crashed'] as const;
+export const vmDesiredStates = ['stopped', 'running'] as const;
+
+/**
+ * VMs of the hypervisor inventory. The definition (name, sizes, MAC, boot source) beside the
+ * desired state and the last actual state seen (kept so a restart knows what was running and can
+ * re-attach or restart it). `boot` is the tagged boot source as JSON.
+ */
+export const vms = sqliteTable(
+  'vms',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    vcpus: integer('vcpus').notNull(),
+    memoryMib: integer('memory_mib').notNull(),
+    diskGib: integer('disk_gib').notNull(),
+    mac: text('mac').notNull(),
+    bridge: text('bridge').notNull(),
+    boot: text('boot', { mode: 'json' }).$type<unknown>().notNull(),
+    autostart: integer('autostart', { mode: 'boolean' }).notNull(),
+    hostId: text('host_id').notNull(),
+    state: text('state', { enum: vmStates }).notNull(),
+    stateReason: text('state_reason').notNull(),
+    desiredState: text('desired_state', { enum: vmDesiredStates }).notNull(),
+    /** IPv4 as uint32, from the VM's lease; null before it has one. */
+    address: integer('address'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('vms_name_uq').on(t.name),
+    uniqueIndex('vms_mac_uq').on(t.mac),
+    check('vms_state_known', sql`${t.state} IN ('stopped', 'starting', 'running', 'paused', 'stopping', 'crashed')`),
+    check('vms_desired_state_known', sql`${t.desiredState} IN ('stopped', 'running')`),
+    check('vms_boot_json', sql`json_valid(${t.boot})`),
+  ],
+);
+
+export type VmRow = typeof vms.$inferSelect;
+
+/** Hypervisor hosts: their stable facts as JSON (server/hypervisor/host.ts HostRecord). */
+export const hosts = sqliteTable(
+  'hosts',
+  {
+    id: text('id').primaryKey(),
+    facts: text('facts', { mode: 'json' }).$type<unknown>().notNull(),
+  },
+  (t) => [check('hosts_facts_json', sql`json_valid(${t.facts})`)],
+);
+
+export type HostRow = typeof hosts.$inferSelect;
