@@ -56,7 +56,7 @@ describe('QemuDriver with real QEMU', { skip: isRoot ? false : 'needs root (taps
     lab.cleanup();
   });
 
-  test('tiny guest: start, console in and out, pause/resume, guest power-off', async (t) => {
+  test('tiny guest: start, pause/resume, console in and out, reattach, guest power-off', async (t) => {
     const guest = await ensureTinyGuest();
     const log = new EventLog();
     const driver = newDriver(log);
@@ -91,13 +91,22 @@ describe('QemuDriver with real QEMU', { skip: isRoot ? false : 'needs root (taps
     await Promise.all(writes);
     await consoleShows(driver, spec.id, /^hello-42\r?$/m, 15_000);
 
+    // The daemon goes away and comes back: monitor and console are taken over, the console's
+    // recent output is seeded from console.log, and input still reaches the guest.
+    await driver.close();
+    const again = newDriver(log);
+    assert.equal(await again.reattach(spec), 'running');
+    assert.match(again.console(spec.id).recent().toString('utf8'), /^hello-42\r?$/m);
+    await again.console(spec.id).write(Buffer.from('echo again-$((6*7))\n'));
+    await consoleShows(again, spec.id, /^again-42\r?$/m, 15_000);
+
     const from = log.mark();
-    await console.write(Buffer.from('poweroff -f\n'));
+    await again.console(spec.id).write(Buffer.from('poweroff -f\n'));
     const stopped = await log.next((e) => e.id === spec.id && (e.state === 'stopped' || e.state === 'crashed'), 30_000, from);
     assert.deepEqual([stopped.state, stopped.reason], ['stopped', 'guest-shutdown']);
-    assert.equal(driver.pid(spec.id), null);
+    assert.equal(again.pid(spec.id), null);
     assert.equal(existsSync(runFiles(spec.runDir).pidfile), false, 'the driver removed the pidfile QEMU could not');
-    assert.equal(driver.state(spec.id), null, 'the driver forgot the VM');
+    assert.equal(again.state(spec.id), null, 'the driver forgot the VM');
   });
 
   test('SeaBIOS: reboot resets, shutdown of a guest ignoring ACPI is forced after the timeout', async (t) => {
