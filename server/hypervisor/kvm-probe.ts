@@ -99,7 +99,9 @@ async function openProblem(device: string): Promise<string | null> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return `no ${device} (the kvm module is not loaded, or virtualization is off in the firmware)`;
-    if (code === 'EACCES' || code === 'EPERM') return `cannot open ${device} (permission denied): run the daemon as root or in the kvm group`;
+    if (code === 'EACCES' || code === 'EPERM') {
+      return `cannot open ${device} (permission denied): run the daemon as root or in the kvm group`;
+    }
     return `cannot open ${device}: ${(err as Error).message}`;
   }
 }
