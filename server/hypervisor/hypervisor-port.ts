@@ -125,7 +125,10 @@ export interface HypervisorDriver {
    * After a daemon restart or kill -9: finds the VM's QEMU by the pidfile in spec.runDir, checks
    * /proc/PID/cmdline carries spec.id before trusting it, reconnects monitor and console.
    * 'absent' when no such QEMU runs (a stale pidfile, or a PID now used by another process, is
-   * never signalled). Resolving to 'running' or 'paused' also emits a 'reattached' state event.
+   * never signalled). Resolving to 'running' or 'paused' also emits a 'reattached' state event
+   * ('paused' includes a QEMU still waiting at -S because the earlier daemon died mid-start:
+   * resume() runs it). Rejects with VmStartError when that QEMU runs but its monitor or console
+   * cannot be taken over; it is left running.
    */
   reattach(spec: VmRuntimeSpec): Promise<'running' | 'paused' | 'absent'>;
   /**

@@ -1,8 +1,6 @@
 // One running VM as the driver holds it: its QEMU process, monitor and console. The session turns
 // QMP events and the process's end into state events, runs the stop escalation, and at the end
-// classifies why QEMU went away: a SHUTDOWN event before the exit says QEMU chose to stop (and
-// who asked); an exit without one means it was killed from outside or crashed. QEMU is not our
-// child, so its exit status cannot be read (process.ts).
+// says why QEMU went away (exit-reason.ts).
 import { unlink } from 'node:fs/promises';
 import {
   VmCommandError,
@@ -12,6 +10,7 @@ import {
   type VmRuntimeSpec,
 } from '../hypervisor-port.ts';
 import type { SerialConsole } from './console.ts';
+import { classifyExit, type ShutdownSeen, type StopIntent } from './exit-reason.ts';
 import { ExitWatch, readPidfile, signalVm } from './process.ts';
 import { runFiles } from './run-dir.ts';
 import { queryStatus, quit } from './qmp/commands.ts';
@@ -34,13 +33,6 @@ export interface SessionOptions {
   warn: (message: string, err: unknown) => void;
 }
 
-/** Which step of a stop the driver has taken, so the exit can be told apart from a crash. */
-type StopIntent =
-  | { step: 'none' }
-  | { step: 'powerdown' }
-  | { step: 'quit'; via: 'timeout' | 'force' }
-  | { step: 'kill'; via: 'timeout' | 'force' };
-
 /** SeaBIOS resets the machine again right after a reset; one state event per burst is enough. */
 const RESET_BURST_MICROS = 2_000_000;
 const MONITOR_RETRY_MS = 5000;
@@ -50,7 +42,7 @@ export class VmSession {
   private monitor: QmpMonitor | null = null;
   private readonly watch: ExitWatch;
   private intent: StopIntent = { step: 'none' };
-  private lastShutdown: { guest: boolean; reason: string } | null = null;
+  private lastShutdown: ShutdownSeen | null = null;
   private pauseRequested = false;
   private lastResetMicros = -Infinity;
   /** Bumped on every state change, so a late async decision cannot overwrite a newer state. */
@@ -242,7 +234,7 @@ export class VmSession {
 
   private async onExit(): Promise<void> {
     if (this.detached) return;
-    const { state, reason, detail } = this.classifyExit();
+    const { state, reason, detail } = classifyExit(this.intent, this.lastShutdown);
     await this.removeLeftovers();
     this.monitor?.close();
     this.console.close('the VM stopped');
@@ -250,38 +242,6 @@ export class VmSession {
     this.endedFlag = true;
     this.markEnded();
     this.options.onEnded();
-  }
-
-  private classifyExit(): { state: ActualState; reason: StateReason; detail: string } {
-    const intent = this.intent;
-    const shutdown = this.lastShutdown;
-    const byTimeout = (intent.step === 'quit' || intent.step === 'kill') && intent.via === 'timeout';
-    if (intent.step === 'kill') {
-      return byTimeout
-        ? { state: 'stopped', reason: 'powerdown-timeout-killed', detail: 'the guest ignored the power button and QEMU did not quit: SIGKILL' }
-        : { state: 'stopped', reason: 'forced-killed', detail: 'QEMU did not quit in time: SIGKILL' };
-    }
-    if (shutdown?.guest === true && shutdown.reason === 'guest-shutdown') {
-      const asked = intent.step === 'powerdown';
-      return { state: 'stopped', reason: 'guest-shutdown', detail: asked ? 'the guest powered off (ACPI power button)' : 'the guest powered itself off' };
-    }
-    if (intent.step === 'quit') {
-      return byTimeout
-        ? { state: 'stopped', reason: 'powerdown-timeout-forced', detail: 'the guest ignored the power button; QEMU quit on request' }
-        : { state: 'stopped', reason: 'forced', detail: 'QEMU quit on request' };
-    }
-    if (shutdown?.reason === 'host-signal') {
-      return { state: 'stopped', reason: 'host-signal', detail: 'QEMU got SIGTERM, SIGINT or SIGHUP from outside and shut down' };
-    }
-    if (shutdown !== null) {
-      const state = shutdown.reason === 'guest-panic' ? 'crashed' : 'stopped';
-      return { state, reason: 'qemu-shutdown', detail: `QEMU shut down (${shutdown.reason}${shutdown.guest ? ', from the guest' : ''})` };
-    }
-    return {
-      state: 'crashed',
-      reason: 'exited-unexpectedly',
-      detail: 'QEMU exited without a shutdown event (killed from outside, e.g. kill -9 or the OOM killer, or it crashed)',
-    };
   }
 
   /** With -runas, QEMU cannot unlink its pidfile and sockets at exit; the driver does. */
