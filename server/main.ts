@@ -100,6 +100,7 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
   const server = new DhcpServer({ engine, bindings, transport, clock: { now }, logger, interfaces });
   const admin = new DhcpAdminService({
     bindings,
+    subnetOnInterface: (name) => interfaces.get(name)?.subnet,
     leases: leaseQueries,
     reservations: new SqliteReservationStore(sqlite.raw, events),
     log: events,

@@ -34,7 +34,7 @@ async function world(file: string) {
   const engine = new DhcpEngine({ authoritative: true, port: 67, leaseTime: 3600, minLeaseTime: 60, maxLeaseTime: 7200, declineProbation: 60, offerTimeout: 60, cacheThreshold: 0.25 }, bindings, new Set([ip('10.123.0.1')]));
   const counters = new DhcpCounters();
   const admin = new DhcpAdminService({
-    bindings, log, leases: new SqliteLeaseQueries(handle.raw), reservations: new SqliteReservationStore(handle.raw, log),
+    bindings, subnetOnInterface: () => subnet, log, leases: new SqliteLeaseQueries(handle.raw), reservations: new SqliteReservationStore(handle.raw, log),
     counters, now: () => NOW, startedAt: NOW - 1000,
   });
   return { admin, engine, bindings, store, log, subnet };
@@ -123,5 +123,21 @@ test('deleting a reservation on a pool address gives the address back to the poo
   const handedOut = new Set<number>();
   for (let a = w.subnet.allocator.allocate(check); a !== null; a = w.subnet.allocator.allocate(check)) handedOut.add(a);
   assert.ok(handedOut.has(ip('10.123.0.100')), 'the formerly reserved address is allocatable again');
+  await w.store.close();
+});
+
+test('VM reservations: a free pool address (source vm, the VM name as host name), refused twice for a MAC, released', async (t) => {
+  const dir = makeScratchDir();
+  t.after(() => dir.remove());
+  const w = await world(dir.databaseFile);
+  assert.ok(await w.bindings.bind(lease('10.123.0.100', '02:00:00:00:00:05'), 'lease.granted').durable);
+  const r = await w.admin.reserveForVm('52:54:00:12:34:56', 'web', 'br0');
+  assert.deepEqual([r.ip, r.source, r.hostname, r.mac], [ip('10.123.0.101'), 'vm', 'web', '52:54:00:12:34:56'], 'the first address nobody holds');
+  assert.equal(w.subnet.reservationAt(ip('10.123.0.101'))?.mac, '52:54:00:12:34:56', 'the engine sees it at once');
+  await assert.rejects(w.admin.reserveForVm('52:54:00:12:34:56', 'web2', 'br0'), ConflictError);
+  await assert.rejects(w.admin.deleteReservation(r.id), (e: Error) => e instanceof ReadOnlyError && /VM inventory/.test(e.message));
+  await w.admin.releaseVm('52:54:00:12:34:56');
+  assert.equal(w.subnet.reservationAt(ip('10.123.0.101')), undefined);
+  assert.deepEqual(w.log.readSince(0, 10).map((e) => e.kind), ['lease.granted', 'reservation.created', 'reservation.deleted']);
   await w.store.close();
 });

@@ -29,6 +29,8 @@ export interface ReservationRepository {
 
 export interface DhcpAdminDeps {
   bindings: Bindings;
+  /** The subnet served on a network interface (the hypervisor bridge), if any. */
+  subnetOnInterface: (name: string) => Subnet | undefined;
   leases: LeaseQueryPort;
   reservations: ReservationRepository;
   log: EventLogReader;
@@ -136,6 +138,50 @@ export class DhcpAdminService implements DhcpAdmin {
     const record = this.deps.reservations.delete(current.record);
     this.uninstall(id);
     return record;
+  }
+
+  /**
+   * The VM inventory's narrow port: a reservation (source vm) for a VM's MAC, on a free pool
+   * address of the subnet served on `bridge` (else the first subnet with a pool), with the VM's
+   * name as host name. The inventory never sees the engine; the engine never learns what a VM is.
+   */
+  async reserveForVm(mac: string, hostname: string, bridge: string): Promise<ReservationRecord> {
+    const existing = [...this.installed.values()].find((i) => i.record.mac === mac);
+    if (existing) throw new ConflictError(`MAC ${mac} is already reserved by reservation "${existing.record.id}" (${existing.record.source})`);
+    const subnet = this.deps.subnetOnInterface(bridge) ?? this.deps.bindings.subnets.find((s) => s.allocator.capacity > 0);
+    if (!subnet) throw new ConflictError(`no DHCP subnet to reserve an address in for the VM: serve the bridge "${bridge}" (dhcp.interfaces) with a subnet that has a pool`);
+    const ip = this.freeAddress(subnet);
+    if (ip === null) throw new ConflictError(`no free address left in the pools of ${subnet.id} for the VM's reservation; widen a pool or delete leases`);
+    const record = this.deps.reservations.create({ subnetId: subnet.id, mac, clientId: null, ip, hostname, source: 'vm' });
+    this.install(record, subnet);
+    return record;
+  }
+
+  /** Removes the VM's reservation (source vm) for that MAC; nothing when it has none. */
+  async releaseVm(mac: string): Promise<void> {
+    const found = [...this.installed.values()].find((i) => i.record.mac === mac && i.record.source === 'vm');
+    if (!found) return;
+    this.deps.reservations.delete(found.record);
+    this.uninstall(found.record.id);
+  }
+
+  /**
+   * A pool address nobody holds, reserves or is offered, lowest first; one never leased before
+   * if there is one (a returning client's old address stays free as long as possible).
+   */
+  private freeAddress(subnet: Subnet): number | null {
+    const now = this.deps.now();
+    let remembered: number | null = null;
+    for (const pool of subnet.config.pools) {
+      for (let a = pool.start; a <= pool.end; a++) {
+        if (subnet.reservationAt(a) !== undefined || this.deps.bindings.offerHeldByOther(a, undefined, now)) continue;
+        const lease = this.deps.bindings.byAddr(a);
+        if (lease && (lease.state === 'active' || lease.state === 'declined') && lease.expiresAt > now) continue;
+        if (lease === undefined) return a;
+        remembered ??= a;
+      }
+    }
+    return remembered;
   }
 
   async createReservationFromLease(address: number, hostname: string | null): Promise<ReservationRecord> {
