@@ -105,7 +105,8 @@ export async function bootByHand(o: BootByHandOptions): Promise<ByHandVm> {
       stderr += `cannot run qemu-system-x86_64: ${err.message}\n`;
       resolve(null);
     });
-    child.once('exit', (code, signal) => resolve(code ?? signal));
+    // 'close', not 'exit': by then stderr has been read to its end, so the reason is complete.
+    child.once('close', (code, signal) => resolve(code ?? signal));
   });
   void exited.then((how) => serial.end(`QEMU exited (${how}): ${stderr.trim()}`));
   // If the process ends without kill(), QEMU and the tap go with it.

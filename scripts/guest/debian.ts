@@ -146,13 +146,20 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
-/** The busybox-static binary, its Debian version and its applets' paths ("bin/sh", "sbin/ip"). */
-export async function busyboxStatic(): Promise<{ binary: Buffer; version: string; applets: string[] }> {
-  const status = await run('dpkg-query', ['-W', '-f=${Version}', 'busybox-static']);
-  if (status.code !== 0 || !existsSync(BUSYBOX)) {
+/** The installed busybox-static's Debian version ("1:1.35.0-4+deb12u1+b1"). */
+export async function busyboxVersion(): Promise<string> {
+  const status = await run('dpkg-query', ['-W', '-f=${Status} ${Version}', 'busybox-static']);
+  const m = /^install ok installed (\S+)$/.exec(status.stdout.toString().trim());
+  if (status.code !== 0 || m === null || !existsSync(BUSYBOX)) {
     throw new GuestBuildError('busybox-static is not installed: run scripts/install-system-deps.sh (or apt-get install busybox-static)');
   }
+  return m[1]!;
+}
+
+/** The busybox-static binary, its Debian version and its applets' paths ("bin/sh", "sbin/ip"). */
+export async function busyboxStatic(): Promise<{ binary: Buffer; version: string; applets: string[] }> {
+  const version = await busyboxVersion();
   const list = await mustRun(BUSYBOX, ['--list-full']);
   const applets = list.toString().split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== 'bin/busybox');
-  return { binary: readFileSync(BUSYBOX), version: status.stdout.toString().trim(), applets };
+  return { binary: readFileSync(BUSYBOX), version, applets };
 }

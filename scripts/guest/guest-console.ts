@@ -33,7 +33,6 @@ export class GuestConsole {
       this.arrivals.push({ end: this.text.length, at: performance.now() });
       this.wake();
     });
-    output.once('close', () => this.end('the console closed'));
     input.on('error', () => {}); // QEMU gone: write() calls fail silently, waits say why
   }
 
@@ -42,7 +41,10 @@ export class GuestConsole {
     return this.text;
   }
 
-  /** The console will print nothing more; `why` goes into the error of every wait. */
+  /**
+   * The console will print nothing more (its process is gone): waits that have not matched fail
+   * with `why`, and lines() ends. The owner calls it, as only it knows why the output stopped.
+   */
   end(why: string): void {
     this.endedWith ??= why;
     this.wake();

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { buildTinyGuest } from './build.ts';
-import { GuestBuildError, resolveKernelPackage, run, type KernelPackage } from './debian.ts';
+import { busyboxVersion, GuestBuildError, resolveKernelPackage, type KernelPackage } from './debian.ts';
 import { BASE_CMDLINE, recipeHash } from './recipe.ts';
 
 export { GuestBuildError } from './debian.ts';
@@ -152,13 +152,4 @@ function newestCached(root: string, recipe: string): { guest: TinyGuest; manifes
     .filter((c): c is NonNullable<typeof c> => c !== null && c.manifest.recipe === recipe)
     .sort((a, b) => b.manifest.builtAt.localeCompare(a.manifest.builtAt));
   return builds[0] ?? null;
-}
-
-async function busyboxVersion(): Promise<string> {
-  const status = await run('dpkg-query', ['-W', '-f=${Version}', 'busybox-static']);
-  const version = status.stdout.toString().trim();
-  if (status.code !== 0 || version === '') {
-    throw new GuestBuildError('busybox-static is not installed: run scripts/install-system-deps.sh (or apt-get install busybox-static)');
-  }
-  return version;
 }
