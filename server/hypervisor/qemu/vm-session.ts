@@ -13,7 +13,7 @@ import type { SerialConsole } from './console.ts';
 import { classifyExit, type ShutdownSeen, type StopIntent } from './exit-reason.ts';
 import { ExitWatch, readPidfile, signalVm } from './process.ts';
 import { runFiles } from './run-dir.ts';
-import { queryStatus, quit } from './qmp/commands.ts';
+import { cont, queryStatus, quit, stop, systemPowerdown, systemReset } from './qmp/commands.ts';
 import type { QmpMonitor } from './qmp/monitor.ts';
 import { vmEvent, type VmEvent } from './qmp/events.ts';
 
@@ -65,7 +65,7 @@ export class VmSession {
     this.current = initial;
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.watch = new ExitWatch(pid, spec.id, options.pollIntervalMs);
-    void this.watch.gone.then(() => this.onExit());
+    void this.watch.gone.then(() => this.onExit()).catch((err) => options.warn(`VM ${spec.id}: handling the exit failed`, err));
     this.attachMonitor(monitor);
   }
 
@@ -81,17 +81,22 @@ export class VmSession {
     this.options.emit({ type: 'state', id: this.spec.id, state, reason, detail });
   }
 
-  pause(): Promise<void> {
+  async pause(): Promise<void> {
     this.pauseRequested = true;
-    return this.command('stop', (m) => m.execute('stop'));
+    try {
+      await this.command('stop', stop);
+    } catch (err) {
+      this.pauseRequested = false;
+      throw err;
+    }
   }
 
   resume(): Promise<void> {
-    return this.command('cont', (m) => m.execute('cont'));
+    return this.command('cont', cont);
   }
 
   reboot(): Promise<void> {
-    return this.command('system_reset', (m) => m.execute('system_reset'));
+    return this.command('system_reset', systemReset);
   }
 
   /** ACPI power button, then (after timeoutMs) quit, then SIGKILL. Resolves once QEMU is gone. */
@@ -100,7 +105,7 @@ export class VmSession {
       this.intent = { step: 'powerdown' };
       this.report('stopping', 'powerdown-requested', `ACPI power button pressed; forced after ${timeoutMs} ms`);
       try {
-        await this.command('system_powerdown', (m) => m.execute('system_powerdown'));
+        await this.command('system_powerdown', systemPowerdown);
       } catch (err) {
         this.options.warn(`VM ${this.spec.id}: system_powerdown failed, forcing the stop`, err);
         return this.force('timeout');
@@ -214,7 +219,7 @@ export class VmSession {
     if (this.monitor === monitor) this.monitor = null;
     if (this.detached || this.endedFlag) return;
     this.watch.poke(); // most often QEMU is exiting: notice it within ~20 ms, not one poll period
-    setTimeout(() => this.reconnect(), 3000);
+    setTimeout(() => this.reconnect(), 3000).unref(); // after the fast poll window: still alive?
   }
 
   /** The socket closed but QEMU did not exit: take the monitor again (QEMU accepts a new client). */
@@ -228,7 +233,7 @@ export class VmSession {
       })
       .catch((err) => {
         this.options.warn(`VM ${this.spec.id}: QMP monitor lost and not regained; retrying`, err);
-        setTimeout(() => this.reconnect(), MONITOR_RETRY_MS);
+        setTimeout(() => this.reconnect(), MONITOR_RETRY_MS).unref();
       });
   }
 
