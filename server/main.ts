@@ -121,6 +121,10 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     snapshot: () => snapshotOf(events, leaseQueries, admin),
     subnetSettings: config.dhcp,
     logger,
+    maxWatchers: config.grpc.maxWatchers,
+    maxWatchersPerPeer: config.grpc.maxWatchersPerPeer,
+    maxStreamsPerConnection: config.grpc.maxStreamsPerConnection,
+    watchStallTimeoutMs: config.grpc.watchStallTimeout * 1000,
   });
   undo.push(() => grpc.shutdown(0));
   storeHealth.report = (health, error) => {
