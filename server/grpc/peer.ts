@@ -10,15 +10,15 @@ export const LOCAL_SOCKET_PEER = 'unix socket';
 const MAPPED_IPV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 
 /**
- * The peer of a grpc-js call from its getPeer(): "address:port" (IPv6 without brackets), the
- * address alone when there is no port, or "unknown" when the socket has no remote address.
+ * The peer of a grpc-js call from its getPeer(): "address:port" for TCP (IPv6 without brackets,
+ * so "2001:db8::7:443" is address 2001:db8::7 and port 443: grpc-js always adds the port of a
+ * TCP socket, so a trailing ":digits" is taken for it), or "unknown" when the socket has no
+ * remote address (a unix socket).
  */
 export function peerOf(getPeer: string): string {
-  let address = getPeer;
-  if (isIP(address) === 0) {
-    const colon = address.lastIndexOf(':');
-    if (colon > 0 && /^\d+$/.test(address.slice(colon + 1))) address = address.slice(0, colon);
-  }
+  const port = /:\d+$/.exec(getPeer);
+  const withoutPort = port === null ? '' : getPeer.slice(0, port.index);
+  const address = isIP(withoutPort) !== 0 ? withoutPort : getPeer;
   if (isIP(address) === 0) return LOCAL_SOCKET_PEER;
   return MAPPED_IPV4.exec(address)?.[1] ?? address.toLowerCase();
 }

@@ -7,9 +7,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
-import { WatchRequest } from '../../proto/gen/homeplane/v1/event.ts';
 import { testLease } from './testing/fake-admin.ts';
-import { startHarness, TEST_TOKEN, waitFor, WatchRecorder } from './testing/harness.ts';
+import { bareWatch } from './testing/bare-watch.ts';
+import { startHarness, waitFor, WatchRecorder } from './testing/harness.ts';
 
 function isContiguous(revisions: number[]): boolean {
   return revisions.every((r, i) => i === 0 || r === revisions[i - 1]! + 1);
@@ -29,7 +29,7 @@ describe('Watch: a slow consumer', () => {
       const hostname = 'h'.repeat(60);
       let committed = 0;
       for (let batch = 0; batch < 400 && h.log.subscriberCount === 2; batch++) {
-        h.log.commit(Array.from({ length: 50 }, (_, i) => ({ kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname, fqdn: `${hostname}.lab.home` }) })));
+        h.log.commit(Array.from({ length: 50 }, (_, i) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname, fqdn: `${hostname}.lab.home` }) })));
         committed += 50;
         // Paced on the healthy reader, so that only the stalled one can fall behind.
         await healthy.until((w) => w.revisions.length === committed, 'the healthy watcher to keep up');
@@ -60,28 +60,14 @@ describe('Watch: a slow consumer', () => {
 
   test('when flow control holds the status back (a client that reads nothing at all), the stream is reset', async () => {
     const h = await startHarness({ watcherQueueBytes: 512 * 1024, overflowGraceMs: 200 });
-    const session = http2.connect(`http://${h.server.address}`);
+    const watch = bareWatch(h.server.address, { sinceRevision: h.log.lastRevision() });
     try {
-      // A bare HTTP/2 client: its stream takes 64 KiB of window and 16 KiB of buffer, then nothing.
-      const body = WatchRequest.encode({ sinceRevision: h.log.lastRevision(), kinds: [] }).finish();
-      const prefix = Buffer.alloc(5);
-      prefix.writeUInt32BE(body.length, 1);
-      const stream = session.request({
-        ':method': 'POST',
-        ':path': '/homeplane.v1.EventService/Watch',
-        'content-type': 'application/grpc',
-        te: 'trailers',
-        authorization: `Bearer ${TEST_TOKEN}`,
-      });
-      stream.end(Buffer.concat([prefix, body]));
-      stream.pause();
-      stream.on('error', () => {}); // the reset, read from rstCode below
-      const closed = new Promise<number>((resolve) => stream.on('close', () => resolve(stream.rstCode ?? -1)));
+      const { closed } = watch;
       await waitFor(() => h.log.subscriberCount === 1, 'the subscription');
 
       const hostname = 'h'.repeat(60);
       for (let batch = 0; batch < 400 && h.log.subscriberCount === 1; batch++) {
-        h.log.commit(Array.from({ length: 50 }, (_, i) => ({ kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname }) })));
+        h.log.commit(Array.from({ length: 50 }, (_, i) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname }) })));
         await new Promise((r) => setImmediate(r));
       }
       await waitFor(() => h.log.subscriberCount === 0 && h.server.openWatches === 0, 'the watcher to be dropped');
@@ -91,7 +77,7 @@ describe('Watch: a slow consumer', () => {
       assert.ok(Date.now() - droppedAt < 2_000, 'the reset came after the grace period, not at some later time');
       assert.ok(!h.logLines.some((l) => /cannot reset/.test(l.msg)));
     } finally {
-      session.destroy();
+      watch.destroy();
       await h.close();
     }
   });
@@ -109,7 +95,7 @@ describe('Watch: no leak', () => {
     const gc = vm.runInNewContext('gc') as () => void;
     const h = await startHarness();
     try {
-      h.log.commit([{ kind: 'lease.granted', lease: testLease('10.123.0.5') }]);
+      h.log.commit([{ object: 'lease', kind: 'lease.granted', lease: testLease('10.123.0.5') }]);
       const since = h.log.lastRevision() - 1;
       // nghttp2 (Node >= 20.9) closes a connection whose client resets more than 1,000 streams
       // in a burst (the HTTP/2 "rapid reset" defence), so the clients take a new connection

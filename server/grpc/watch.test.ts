@@ -14,7 +14,7 @@ function leaseAt(n: number, changes: Partial<Lease> = {}): Lease {
 
 /** Commits `count` single-event transactions of lease.renewed. */
 function commitMany(log: FakeEventLog, count: number, from = 0): void {
-  for (let i = 0; i < count; i++) log.commit([{ kind: 'lease.renewed', lease: leaseAt(from + i) }]);
+  for (let i = 0; i < count; i++) log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(from + i) }]);
 }
 
 function range(from: number, to: number): number[] {
@@ -38,8 +38,8 @@ describe('Watch: replay, live, resume', () => {
     assert.deepEqual(watch.frames.map((f) => (f.payload?.$case === 'events' ? f.payload.events.events.length : 0)), [50, 50, 20]);
 
     h.log.commit([
-      { kind: 'lease.granted', lease: leaseAt(500) },
-      { kind: 'lease.released', lease: leaseAt(501, { state: 'released' }) },
+      { object: 'lease', kind: 'lease.granted', lease: leaseAt(500) },
+      { object: 'lease', kind: 'lease.released', lease: leaseAt(501, { state: 'released' }) },
     ]);
     await watch.until((w) => w.revisions.length === 122, 'the live batch');
     const live = watch.frames.at(-1)!.payload;
@@ -72,7 +72,7 @@ describe('Watch: replay, live, resume', () => {
     await waitFor(() => h.server.openWatches === 1, 'the watcher');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(watch.frames.length, 0);
-    const [event] = h.log.commit([{ kind: 'lease.expired', lease: leaseAt(9, { state: 'expired' }) }]);
+    const [event] = h.log.commit([{ object: 'lease', kind: 'lease.expired', lease: leaseAt(9, { state: 'expired' }) }]);
     await watch.until((w) => w.revisions.length === 1, 'the live event');
     assert.deepEqual(watch.revisions, [event!.revision]);
     await watch.cancel();
@@ -99,7 +99,7 @@ describe('Watch: the seam under load', () => {
       const hammer = (async () => {
         while (running) {
           if (committed % 7 === 0) {
-            h.log.commit([0, 1, 2].map((k) => ({ kind: 'lease.renewed' as const, lease: leaseAt(k) })));
+            h.log.commit([0, 1, 2].map((k) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: leaseAt(k) })));
             committed += 3;
           } else {
             commitMany(h.log, 1, committed);
@@ -136,7 +136,7 @@ describe('Watch: the Reset path', () => {
     try {
       h.admin.grant(leaseAt(1), leaseAt(2), leaseAt(3));
       h.admin.addConfigReservation({ subnetId: '10.123.0.0/24', mac: '52:54:00:aa:bb:cc', clientId: null, ip: 0x0a7b000a, hostname: 'nas' });
-      h.log.commit([{ kind: 'lease.renewed', lease: leaseAt(1) }]);
+      h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
       h.log.compactBefore(4);
       assert.equal(h.log.firstRetainedRevision(), 4);
 
@@ -152,7 +152,7 @@ describe('Watch: the Reset path', () => {
       assert.ok(synced?.$case === 'synced');
       assert.equal(synced.synced.revision, 4);
 
-      const [next] = h.log.commit([{ kind: 'lease.declined', lease: leaseAt(2, { state: 'declined' }) }]);
+      const [next] = h.log.commit([{ object: 'lease', kind: 'lease.declined', lease: leaseAt(2, { state: 'declined' }) }]);
       await watch.until((w) => w.revisions.includes(next!.revision), 'the live event');
       assert.deepEqual(watch.revisions.filter((r) => r > 0), [5]);
       await watch.cancel();
@@ -181,7 +181,7 @@ describe('Watch: the Reset path', () => {
       const synced = watch.frames.at(-1)!.payload;
       assert.ok(synced?.$case === 'synced');
       assert.equal(synced.synced.revision, 3001);
-      const [next] = h.log.commit([{ kind: 'lease.renewed', lease: leaseAt(1) }]);
+      const [next] = h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
       await watch.until((w) => w.revisions.at(-1) === next!.revision, 'the live event');
       await watch.cancel();
     } finally {
@@ -242,10 +242,10 @@ describe('Watch: kinds, bookmarks, errors', () => {
 
   test('kinds keeps the events asked for, by full kind or by object type', async () => {
     const since = h.log.lastRevision();
-    h.log.commit([{ kind: 'lease.granted', lease: leaseAt(1) }]);
-    h.log.commit([{ kind: 'lease.released', lease: leaseAt(1, { state: 'released' }) }]);
+    h.log.commit([{ object: 'lease', kind: 'lease.granted', lease: leaseAt(1) }]);
+    h.log.commit([{ object: 'lease', kind: 'lease.released', lease: leaseAt(1, { state: 'released' }) }]);
     const reservation = { id: 'api-9', subnetId: '10.123.0.0/24', mac: '52:54:00:aa:bb:01', clientId: null, ip: 0x0a7b0014, hostname: null, source: 'api' as const };
-    h.log.commit([{ kind: 'reservation.created', reservation }]);
+    h.log.commit([{ object: 'reservation', kind: 'reservation.created', reservation }]);
     const released = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['lease.released'] });
     const reservations = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['reservation'] });
     const both = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['lease.granted', 'reservation.created'] });
@@ -261,7 +261,7 @@ describe('Watch: kinds, bookmarks, errors', () => {
   test('an idle watcher gets Bookmarks at the newest revision, filtered-out events included', async () => {
     const watch = new WatchRecorder(h.events, { sinceRevision: h.log.lastRevision(), kinds: ['reservation'] });
     await waitFor(() => h.server.openWatches === 1, 'the watcher');
-    const [skipped] = h.log.commit([{ kind: 'lease.renewed', lease: leaseAt(3) }]);
+    const [skipped] = h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(3) }]);
     await watch.until((w) => w.cases.filter((c) => c === 'bookmark').length >= 2, 'two bookmarks');
     assert.ok(watch.cases.every((c) => c === 'bookmark'), 'only bookmarks: the lease event was filtered out');
     const last = watch.frames.at(-1)!.payload;
@@ -274,7 +274,7 @@ describe('Watch: kinds, bookmarks, errors', () => {
     const watch = new WatchRecorder(h.events, { sinceRevision: h.log.lastRevision() });
     await waitFor(() => h.server.openWatches === 1, 'the watcher');
     for (let i = 0; i < 20; i++) {
-      h.log.commit([{ kind: 'lease.renewed', lease: leaseAt(i) }]);
+      h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(i) }]);
       await new Promise((r) => setTimeout(r, 20));
     }
     assert.equal(watch.revisions.length, 20);
@@ -283,10 +283,10 @@ describe('Watch: kinds, bookmarks, errors', () => {
   });
 
   test('an unknown kind is INVALID_ARGUMENT naming the entry, and subscribes nothing', async () => {
-    const watch = new WatchRecorder(h.events, { kinds: ['lease', 'vm.created'] });
+    const watch = new WatchRecorder(h.events, { kinds: ['lease', 'vm.exploded'] });
     await watch.until((w) => w.error !== null, 'the error');
     assert.equal(watch.error!.code, grpc.status.INVALID_ARGUMENT);
-    assert.match(watch.error!.details, /^kinds\[1\]: "vm\.created" is not an event kind/);
+    assert.match(watch.error!.details, /^kinds\[1\]: "vm\.exploded" is not an event kind/);
     assert.equal(h.log.subscriberCount, 0);
   });
 
@@ -296,5 +296,55 @@ describe('Watch: kinds, bookmarks, errors', () => {
     await watch.cancel();
     assert.equal(watch.error?.code, grpc.status.CANCELLED);
     await waitFor(() => h.log.subscriberCount === 0 && h.server.openWatches === 0, 'the subscriber to go');
+  });
+});
+
+describe('Watch: a Bookmark one interval after the last frame', () => {
+  // The old rule ("a tick with nothing sent since the previous tick") put the first Bookmark after
+  // a replay up to two intervals late; it must come one interval after the last frame. 600 ms
+  // leaves 400 ms of slack for a loaded machine below the two-interval mark.
+  const INTERVAL_MS = 600;
+
+  test('after a replay, the first Bookmark comes after one interval of silence, well before two', async () => {
+    const h = await startHarness({ bookmarkIntervalMs: INTERVAL_MS });
+    try {
+      commitMany(h.log, 3);
+      const asked = Date.now();
+      const watch = new WatchRecorder(h.events, { sinceRevision: h.log.lastRevision() - 1 });
+      await watch.until((w) => w.revisions.length === 1, 'the replay');
+      const replayed = Date.now();
+      await watch.until((w) => w.cases.includes('bookmark'), 'the first Bookmark', 3 * INTERVAL_MS);
+      const bookmarked = Date.now();
+      assert.deepEqual(watch.cases, ['events', 'bookmark']);
+      assert.ok(bookmarked - asked >= INTERVAL_MS, `not before an interval of silence (${bookmarked - asked} ms after Watch)`);
+      assert.ok(bookmarked - replayed < 1.67 * INTERVAL_MS, `one interval after the replay, not two (${bookmarked - replayed} ms)`);
+      const bookmark = watch.frames.at(-1)!.payload;
+      assert.ok(bookmark?.$case === 'bookmark');
+      assert.equal(bookmark.bookmark.revision, h.log.lastRevision());
+      await watch.cancel();
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('after a live event, the next Bookmark comes one interval after it, well before two', async () => {
+    const h = await startHarness({ bookmarkIntervalMs: INTERVAL_MS });
+    try {
+      const watch = new WatchRecorder(h.events, { sinceRevision: h.log.lastRevision() });
+      await watch.until((w) => w.cases.includes('bookmark'), 'the first Bookmark of an idle stream', 3 * INTERVAL_MS);
+      // Just after a Bookmark: the old rule skipped the next tick and waited for the one after.
+      const [event] = h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
+      await watch.until((w) => w.revisions.length === 1, 'the live event');
+      const sent = Date.now();
+      await watch.until((w) => w.cases.length === 3, 'the next Bookmark', 3 * INTERVAL_MS);
+      const bookmarked = Date.now();
+      assert.deepEqual(watch.cases, ['bookmark', 'events', 'bookmark']);
+      assert.ok(bookmarked - sent < 1.67 * INTERVAL_MS, `one interval after the event, not two (${bookmarked - sent} ms)`);
+      const bookmark = watch.frames.at(-1)!.payload;
+      assert.ok(bookmark?.$case === 'bookmark' && bookmark.bookmark.revision === event!.revision);
+      await watch.cancel();
+    } finally {
+      await h.close();
+    }
   });
 });

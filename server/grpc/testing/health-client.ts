@@ -10,6 +10,7 @@ export interface HealthStatus {
 export type HealthClient = grpc.Client & {
   Check(
     request: { service: string },
+    options: grpc.CallOptions,
     callback: (err: grpc.ServiceError | null, response: HealthStatus) => void,
   ): grpc.ClientUnaryCall;
   Watch(request: { service: string }): grpc.ClientReadableStream<HealthStatus>;
@@ -21,9 +22,9 @@ export function healthClient(address: string, options: grpc.ChannelOptions = {})
   return new Client(address, grpc.credentials.createInsecure(), options) as unknown as HealthClient;
 }
 
-/** Check's outcome: the status name, or the error the call ended with. */
+/** Check's outcome: the status name, or the error the call ended with (DEADLINE_EXCEEDED after 5 s). */
 export function check(client: HealthClient, service: string): Promise<{ status?: string; error?: grpc.ServiceError }> {
   return new Promise((resolve) => {
-    client.Check({ service }, (error, response) => resolve(error ? { error } : { status: response.status }));
+    client.Check({ service }, { deadline: Date.now() + 5_000 }, (error, response) => resolve(error ? { error } : { status: response.status }));
   });
 }
