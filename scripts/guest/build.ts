@@ -52,5 +52,7 @@ export function initramfsEntries(modules: ReadonlyMap<string, Buffer>, busybox: 
   entries.push({ type: 'file', path: 'init', data: INIT_SCRIPT, mode: 0o755 });
   entries.push({ type: 'file', path: 'etc/udhcpc.script', data: UDHCPC_SCRIPT, mode: 0o755 });
   for (const [name, ko] of modules) entries.push({ type: 'file', path: `lib/modules/${name}.ko`, data: ko });
+  // /init loads them in this order (dependencies first).
+  entries.push({ type: 'file', path: 'lib/modules/load-order', data: [...modules.keys()].map((n) => `${n}\n`).join('') });
   return entries;
 }

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadOrder, moduleName } from './modules.ts';
 
 /** Building the guest failed; the message says what to install or run. */
 export class GuestBuildError extends Error {
@@ -101,11 +102,11 @@ export interface KernelFiles {
   /** The kernel release, "6.1.0-57-cloud-amd64" (the modules' folder name). */
   release: string;
   vmlinuz: Buffer;
-  /** Module name -> the uncompressed .ko, for each name asked for. */
+  /** Module name -> the uncompressed .ko: the ones asked for and their dependencies, in load order. */
   modules: Map<string, Buffer>;
 }
 
-/** vmlinuz and the named modules from an unpacked kernel package; compressed modules are inflated. */
+/** vmlinuz and the named modules (with what they depend on) from an unpacked kernel package. */
 export async function kernelFiles(root: string, moduleNames: readonly string[]): Promise<KernelFiles> {
   const boot = join(root, 'boot');
   const image = existsSync(boot) ? readdirSync(boot).find((f) => f.startsWith('vmlinuz-')) : undefined;
@@ -113,16 +114,20 @@ export async function kernelFiles(root: string, moduleNames: readonly string[]):
   const release = image.slice('vmlinuz-'.length);
   const tree = [join(root, 'lib/modules', release), join(root, 'usr/lib/modules', release)].find(existsSync);
   if (tree === undefined) throw new GuestBuildError(`no lib/modules/${release} in the kernel package`);
-  const found = new Map<string, string>();
+  const paths = new Map<string, string>();
   for (const path of walk(tree)) {
     const m = /\/([^/]+)\.ko(\.xz|\.zst|\.gz)?$/.exec(path);
-    if (m && moduleNames.includes(m[1]!)) found.set(m[1]!, path);
+    if (m) paths.set(moduleName(m[1]!), path);
   }
-  const modules = new Map<string, Buffer>();
-  for (const name of moduleNames) {
-    const path = found.get(name);
-    if (path === undefined) throw new GuestBuildError(`module ${name} is not in ${tree} (is it built into this kernel?)`);
-    modules.set(name, await inflate(path));
+  let modules: Map<string, Buffer>;
+  try {
+    modules = await loadOrder(moduleNames, async (name) => {
+      const path = paths.get(name);
+      return path === undefined ? null : inflate(path);
+    });
+  } catch (err) {
+    if (err instanceof GuestBuildError) throw err;
+    throw new GuestBuildError(`${(err as Error).message} (${tree})`);
   }
   return { release, vmlinuz: readFileSync(join(boot, image)), modules };
 }

@@ -21,6 +21,17 @@ test('a pattern split across chunks matches once both have arrived; CRs are drop
   assert.ok(got.atMs >= 0);
 });
 
+test('only complete lines are searched, unless partial', async () => {
+  const { output, console } = fakeSerial();
+  const leased = console.waitFor(/^leased (\S+)$/m);
+  const prompt = console.waitFor(/# $/, { partial: true });
+  output.write('leased 10.123.0.10');
+  await new Promise((resolve) => setImmediate(resolve));
+  output.write('0\nhomeplane-guest# ');
+  assert.equal((await leased).match[1], '10.123.0.100');
+  assert.equal((await prompt).end, console.transcript.length);
+});
+
 test('from skips what was matched before', async () => {
   const { output, console } = fakeSerial();
   output.write('hp-1\nhp-2\n');

@@ -55,8 +55,13 @@ export class GuestConsole {
     this.input.write(text);
   }
 
-  /** The first match of `pattern` at offset `from` or later, printed already or yet to come. */
-  async waitFor(pattern: RegExp, opts: { timeoutMs?: number; from?: number } = {}): Promise<ConsoleMatch> {
+  /**
+   * The first match of `pattern` at offset `from` or later, printed already or yet to come. Only
+   * complete lines are searched, so /^leased (\S+)$/m never matches a line that has only partly
+   * arrived ("leased 10.123.0.10" of "leased 10.123.0.100"); `partial: true` searches the
+   * unfinished last line too (a prompt, which no newline follows).
+   */
+  async waitFor(pattern: RegExp, opts: { timeoutMs?: number; from?: number; partial?: boolean } = {}): Promise<ConsoleMatch> {
     const timeoutMs = opts.timeoutMs ?? 30_000;
     const from = opts.from ?? 0;
     const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
@@ -68,7 +73,8 @@ export class GuestConsole {
     try {
       while (true) {
         re.lastIndex = from;
-        const match = re.exec(this.text);
+        const searched = opts.partial ? this.text : this.text.slice(0, this.text.lastIndexOf('\n') + 1);
+        const match = re.exec(searched);
         if (match !== null) {
           const end = match.index + match[0].length;
           return { match, end, atMs: this.arrivalOf(end) - this.openedAt };

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 
 /** Bump when build.ts changes what it puts in the archive in a way the texts below do not show. */
-export const RECIPE_REVISION = 1;
+export const RECIPE_REVISION = 2;
 
 /** Lines the guest prints on its serial console; tests wait for them. */
 export const MARKER = {
@@ -17,9 +17,11 @@ export const MARKER = {
 } as const;
 
 /**
- * Debian's kernel has virtio-net as modules (environment.md), and busybox insmod resolves no
- * dependencies, so they load in dependency order: virtio_net needs net_failover (which needs
- * failover) and virtio_ring/virtio; virtio_pci needs both virtio_pci_*_dev helpers.
+ * Debian's kernel has virtio-net as modules (environment.md). busybox insmod resolves no
+ * dependencies, so /init loads them in the order of lib/modules/load-order, which the build
+ * writes from each module's modinfo "depends=" (modules.ts): this list, plus anything a later
+ * kernel makes them depend on. In 6.1: virtio_net needs virtio_ring, virtio and net_failover
+ * (which needs failover); virtio_pci needs virtio_ring, virtio and both virtio_pci_*_dev helpers.
  */
 export const NIC_MODULES = [
   'virtio_ring',
@@ -53,7 +55,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /run /tmp /var/run
 mount -t devpts devpts /dev/pts
-for m in ${NIC_MODULES.join(' ')}; do
+for m in $(cat /lib/modules/load-order); do
   insmod /lib/modules/$m.ko || say "insmod $m failed"
 done
 # hostname=NAME on the kernel command line: the guest's name, sent as DHCP option 12.

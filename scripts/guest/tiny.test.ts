@@ -62,6 +62,12 @@ describe('the tiny guest leases from the real daemon', { concurrency: 1, timeout
     assert.match(entry('bin/sh') ?? '', /bin\/sh -> \/bin\/busybox$/);
     assert.match(entry('sbin/udhcpc') ?? entry('usr/bin/udhcpc') ?? '', /-> \/bin\/busybox$/);
     for (const m of NIC_MODULES) assert.ok(entry(`lib/modules/${m}.ko`), `${m}.ko is in the archive`);
+    const order = spawnSync('sh', ['-c', 'gzip -dc "$0" | cpio -i --to-stdout --quiet lib/modules/load-order', guest.initrd], { encoding: 'utf8' });
+    const loaded = order.stdout.split('\n').filter(Boolean);
+    assert.ok(loaded.indexOf('virtio_pci') > loaded.indexOf('virtio_ring'), loaded.join(' '));
+    assert.ok(loaded.indexOf('virtio_net') > loaded.indexOf('net_failover'), loaded.join(' '));
+    assert.ok(loaded.indexOf('net_failover') > loaded.indexOf('failover'), loaded.join(' '));
+    for (const m of NIC_MODULES) assert.ok(loaded.includes(m), `${m} is loaded: ${loaded.join(' ')}`);
   });
 
   test('the guest boots under TCG and prints the lease marker', async (t) => {
