@@ -34,8 +34,8 @@ async function healthOnly(): Promise<{ health: HealthService; client: HealthClie
   };
 }
 
-/** Health.Watch on a bare HTTP/2 connection, so that the test can drop the connection under it. */
-function bareWatch(address: string, service: string): http2.ClientHttp2Session {
+/** Health.Watch on a bare HTTP/2 connection, so that the test can drop the connection or stop reading. */
+function bareWatch(address: string, service: string): { session: http2.ClientHttp2Session; stream: http2.ClientHttp2Stream } {
   const session = http2.connect(`http://${address}`);
   session.on('error', () => {});
   // HealthCheckRequest: field 1 (service), length-delimited; the name here is under 128 bytes.
@@ -45,7 +45,7 @@ function bareWatch(address: string, service: string): http2.ClientHttp2Session {
   const stream = session.request({ ':method': 'POST', ':path': '/grpc.health.v1.Health/Watch', 'content-type': 'application/grpc', te: 'trailers' });
   stream.on('error', () => {});
   stream.end(Buffer.concat([prefix, body]));
-  return session;
+  return { session, stream };
 }
 
 /** A Watch that records the statuses it receives. */
@@ -115,6 +115,40 @@ describe('health: served names', () => {
   });
 });
 
+describe('health: a watcher that stops reading', () => {
+  test('gets the newest status when it reads again, not every change it missed', async () => {
+    const { health, address, close } = await healthOnly();
+    const { session, stream } = bareWatch(address, '');
+    try {
+      const received: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => received.push(chunk));
+      stream.pause();
+      await waitFor(() => health.watcherCount === 1, 'the watcher');
+      // 50,000 changes, with turns of the loop between so that writes go out until its window is full.
+      for (let i = 0; i < 50_000; i++) {
+        health.setServing(i % 2 === 1);
+        if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+      }
+      stream.resume();
+      // Each message: a 5-byte gRPC prefix, then field 1 (status) as a tag and a one-byte enum.
+      const bytes = () => received.reduce((sum, chunk) => sum + chunk.length, 0);
+      let settled = -1;
+      while (settled !== bytes()) {
+        settled = bytes();
+        await sleep(100);
+      }
+      const all = Buffer.concat(received);
+      const messages = all.length / 7;
+      assert.ok(Number.isInteger(messages), `whole messages (${all.length} bytes)`);
+      assert.ok(messages < 20_000, `changes did not pile up: ${messages} messages for 50,000 changes`);
+      assert.equal(all[all.length - 1], 1, 'the last message is the newest status, SERVING');
+    } finally {
+      session.destroy();
+      await close();
+    }
+  });
+});
+
 describe('health: names the daemon does not serve', () => {
   test('Check is NOT_FOUND; the message names what is served and repeats only the start of a long name', async () => {
     const h = await startHarness();
@@ -146,7 +180,7 @@ describe('health: names the daemon does not serve', () => {
       assert.equal(health.watcherCount, 0);
 
       const cancelled = watchStatuses(client, '');
-      session = bareWatch(address, 'homeplane.v1.EventService');
+      session = bareWatch(address, 'homeplane.v1.EventService').session;
       await waitFor(() => health.watcherCount === 2, 'two watchers of served names');
       cancelled.stream.cancel();
       await waitFor(() => health.watcherCount === 1, 'the cancelled watcher to go');
