@@ -305,7 +305,7 @@ describe('Watch: a Bookmark one interval after the last frame', () => {
   // leaves 400 ms of slack for a loaded machine below the two-interval mark.
   const INTERVAL_MS = 600;
 
-  test('after a replay, the first Bookmark comes after one interval of silence, well before two', async () => {
+  test('after a replay, the first Bookmark comes after one interval of silence, well before two', async (t) => {
     const h = await startHarness({ bookmarkIntervalMs: INTERVAL_MS });
     try {
       commitMany(h.log, 3);
@@ -315,6 +315,7 @@ describe('Watch: a Bookmark one interval after the last frame', () => {
       const replayed = Date.now();
       await watch.until((w) => w.cases.includes('bookmark'), 'the first Bookmark', 3 * INTERVAL_MS);
       const bookmarked = Date.now();
+      t.diagnostic(`Bookmark ${bookmarked - replayed} ms after the replay (interval ${INTERVAL_MS} ms)`);
       assert.deepEqual(watch.cases, ['events', 'bookmark']);
       assert.ok(bookmarked - asked >= INTERVAL_MS, `not before an interval of silence (${bookmarked - asked} ms after Watch)`);
       assert.ok(bookmarked - replayed < 1.67 * INTERVAL_MS, `one interval after the replay, not two (${bookmarked - replayed} ms)`);
@@ -327,7 +328,7 @@ describe('Watch: a Bookmark one interval after the last frame', () => {
     }
   });
 
-  test('after a live event, the next Bookmark comes one interval after it, well before two', async () => {
+  test('after a live event, the next Bookmark comes one interval after it, well before two', async (t) => {
     const h = await startHarness({ bookmarkIntervalMs: INTERVAL_MS });
     try {
       const watch = new WatchRecorder(h.events, { sinceRevision: h.log.lastRevision() });
@@ -338,6 +339,7 @@ describe('Watch: a Bookmark one interval after the last frame', () => {
       const sent = Date.now();
       await watch.until((w) => w.cases.length === 3, 'the next Bookmark', 3 * INTERVAL_MS);
       const bookmarked = Date.now();
+      t.diagnostic(`Bookmark ${bookmarked - sent} ms after the event (interval ${INTERVAL_MS} ms)`);
       assert.deepEqual(watch.cases, ['bookmark', 'events', 'bookmark']);
       assert.ok(bookmarked - sent < 1.67 * INTERVAL_MS, `one interval after the event, not two (${bookmarked - sent} ms)`);
       const bookmark = watch.frames.at(-1)!.payload;
