@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
-import { service as healthService } from 'grpc-health-check';
+import { check, healthClient } from './testing/health-client.ts';
 import { bearer, call, startHarness, TEST_TOKEN, WatchRecorder, type Harness } from './testing/harness.ts';
 
 function withAuthorization(value: string): grpc.Metadata {
@@ -98,16 +98,10 @@ describe('authentication', () => {
   });
 
   test('health checks answer without a token, per service', async () => {
-    const Client = grpc.makeGenericClientConstructor(healthService as grpc.ServiceDefinition, 'Health');
-    const client = new Client(h.server.address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
-      Check(request: { service: string }, callback: (err: grpc.ServiceError | null, response: { status: string }) => void): void;
-    };
+    const client = healthClient(h.server.address);
     try {
       for (const service of ['', 'homeplane.v1.EventService', 'homeplane.v1.LeaseService']) {
-        const status = await new Promise<string>((resolve, reject) =>
-          client.Check({ service }, (err, response) => (err ? reject(err) : resolve(response.status))),
-        );
-        assert.equal(status, 'SERVING', `health of "${service}"`);
+        assert.deepEqual(await check(client, service), { status: 'SERVING' }, `health of "${service}"`);
       }
     } finally {
       client.close();
