@@ -15,9 +15,11 @@ import { startHarness, waitFor } from './testing/harness.ts';
 const SERVED = ['', ...HOMEPLANE_SERVICES];
 
 /** A grpc-js server with only a HealthService, so that the test can count its watchers. */
-async function healthOnly(): Promise<{ health: HealthService; client: HealthClient; address: string; close(): Promise<void> }> {
+async function healthOnly(
+  maxUnservedWatches?: number,
+): Promise<{ health: HealthService; client: HealthClient; address: string; close(): Promise<void> }> {
   const server = new grpc.Server();
-  const health = new HealthService(SERVED);
+  const health = new HealthService(SERVED, maxUnservedWatches);
   health.addToServer(server);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
@@ -190,6 +192,33 @@ describe('health: names the daemon does not serve', () => {
       await unknown.ended;
     } finally {
       session?.destroy();
+      await close();
+    }
+  });
+});
+
+describe('health: what a caller can make the server hold', () => {
+  test('only a few Watch streams of unserved names may be open at once; one that ends frees its place', async () => {
+    const { health, client, close } = await healthOnly(3);
+    try {
+      const open = ['a', 'b', 'c'].map((name) => watchStatuses(client, `nobody.${name}`));
+      await waitFor(() => open.every((w) => w.statuses.length === 1), 'three SERVICE_UNKNOWN');
+      assert.equal(health.unservedWatchCount, 3);
+      const refused = watchStatuses(client, 'nobody.d');
+      const error = await Promise.race([refused.ended, sleep(5_000).then(() => null)]);
+      assert.equal(error?.code, grpc.status.RESOURCE_EXHAUSTED);
+      assert.match(error!.details, /^too many health Watch streams of names not served here \(3\); watch one of "" \(the daemon\), homeplane\.v1\.EventService, .*, or close the others$/);
+      assert.deepEqual(refused.statuses, []);
+
+      const served = watchStatuses(client, 'homeplane.v1.EventService');
+      await waitFor(() => served.statuses.length === 1, 'a served name is not held back by the cap');
+      open[0]!.stream.cancel();
+      await waitFor(() => health.unservedWatchCount === 2, 'the cancelled stream to free its place');
+      const again = watchStatuses(client, 'nobody.e');
+      await waitFor(() => again.statuses.length === 1, 'SERVICE_UNKNOWN in the freed place');
+      assert.deepEqual(again.statuses, ['SERVICE_UNKNOWN']);
+      for (const watch of [...open.slice(1), served, again]) watch.stream.cancel();
+    } finally {
       await close();
     }
   });

@@ -7,6 +7,11 @@
 // fixed at start, Check of any other name is NOT_FOUND, and Watch of one gets SERVICE_UNKNOWN
 // (as the protocol asks: the name may be served later, so the stream stays open) and is not
 // registered anywhere: its memory is grpc-js's open stream, freed when the client goes.
+//
+// That open stream still holds its request until then (grpc-js keeps it for the call's life,
+// up to the 64 KiB receive limit): 1,000 such Watches held open cost some 160 MiB of RSS. Nobody
+// needs one (the served names are fixed), so only a few may be open at once; past that, Watch of
+// an unserved name is RESOURCE_EXHAUSTED. The count is the only thing kept for them.
 import * as grpc from '@grpc/grpc-js';
 import { service as healthDefinition } from 'grpc-health-check';
 
@@ -23,6 +28,9 @@ interface HealthRequest {
 
 /** How much of an unknown name an error repeats: the name came from anyone and may be 64 KiB long. */
 const NAME_SHOWN = 64;
+
+/** Watch streams of unserved names open at once, by default (about 10 MiB held at most). */
+const MAX_UNSERVED_WATCHES = 64;
 
 /**
  * One Watch of a served name. A client that stops reading gets only the newest status once it
@@ -56,10 +64,14 @@ class HealthWatcher {
 export class HealthService {
   private readonly statuses = new Map<string, ServingStatus>();
   private readonly watchers = new Map<string, Set<HealthWatcher>>();
+  private unservedWatches = 0;
   private final = false;
 
   /** `names`: every name Check and Watch answer for; nothing else is ever stored. */
-  constructor(readonly names: readonly string[]) {
+  constructor(
+    readonly names: readonly string[],
+    private readonly maxUnservedWatches = MAX_UNSERVED_WATCHES,
+  ) {
     for (const name of names) {
       this.statuses.set(name, 'SERVING');
       this.watchers.set(name, new Set());
@@ -82,6 +94,11 @@ export class HealthService {
     let count = 0;
     for (const set of this.watchers.values()) count += set.size;
     return count;
+  }
+
+  /** Watch streams of unserved names open now. */
+  get unservedWatchCount(): number {
+    return this.unservedWatches;
   }
 
   addToServer(server: grpc.Server): void {
@@ -112,7 +129,7 @@ export class HealthService {
     const name = call.request.service;
     const watchers = this.watchers.get(name);
     if (watchers === undefined) {
-      call.write({ status: 'SERVICE_UNKNOWN' });
+      this.watchUnserved(call);
       return;
     }
     const watcher = new HealthWatcher(call, () => this.statuses.get(name)!);
@@ -124,6 +141,27 @@ export class HealthService {
     watcher.refresh();
   };
 
+  /** SERVICE_UNKNOWN and an open stream, counted (not named) while it lasts. */
+  private watchUnserved(call: grpc.ServerWritableStream<HealthRequest, HealthReply>): void {
+    if (this.unservedWatches >= this.maxUnservedWatches) {
+      const details =
+        `too many health Watch streams of names not served here (${this.maxUnservedWatches}); ` +
+        `watch one of ${this.servedList()}, or close the others`;
+      call.emit('error', { code: grpc.status.RESOURCE_EXHAUSTED, details });
+      return;
+    }
+    this.unservedWatches += 1;
+    let counted = true;
+    const uncount = () => {
+      if (counted) this.unservedWatches -= 1;
+      counted = false;
+    };
+    call.on('cancelled', uncount);
+    call.on('close', uncount);
+    call.on('error', uncount);
+    call.write({ status: 'SERVICE_UNKNOWN' });
+  }
+
   private readonly list = (
     _call: grpc.ServerUnaryCall<object, { statuses: Record<string, HealthReply> }>,
     callback: grpc.sendUnaryData<{ statuses: Record<string, HealthReply> }>,
@@ -133,7 +171,10 @@ export class HealthService {
 
   private unknown(name: string): string {
     const shown = name.length > NAME_SHOWN ? `${name.slice(0, NAME_SHOWN)}...` : name;
-    const served = this.names.map((n) => (n === '' ? '"" (the daemon)' : n)).join(', ');
-    return `no health status for service "${shown}": ask for one of ${served}`;
+    return `no health status for service "${shown}": ask for one of ${this.servedList()}`;
+  }
+
+  private servedList(): string {
+    return this.names.map((n) => (n === '' ? '"" (the daemon)' : n)).join(', ');
   }
 }

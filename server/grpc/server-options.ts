@@ -5,10 +5,13 @@ import type * as grpc from '@grpc/grpc-js';
 /**
  * The largest request message the server reads; a larger one ends its call with
  * RESOURCE_EXHAUSTED as soon as its length prefix arrives (grpc-js checks the prefix before
- * buffering). The API's largest requests are a Reservation (a host name of at most 255 bytes,
- * RFC 2132 3.14; a client id of at most 255 bytes as hex, option 61) and a Watch's list of kinds:
- * a few KiB at most. 64 KiB leaves room for any of them many times over, where grpc-js's
- * default (4 MiB) let an unauthenticated health call hand the daemon 4 MiB per message.
+ * buffering). The API's largest requests (proto/homeplane/v1) are a few KiB: a Reservation (a
+ * host name of at most 255 bytes, RFC 2132 3.14; a client id of at most 255 bytes as hex, option
+ * 61), a Watch's list of kinds, console input (at most 4,096 bytes, vm.proto) and a kernel command
+ * line (Linux's COMMAND_LINE_SIZE is 2,048 bytes on x86, 4,096 at most). 64 KiB leaves room for
+ * any of them many times over; grpc-js's default (4 MiB) let an unauthenticated health call hand
+ * the daemon 4 MiB per message, and every open stream of a connection may hold one message
+ * part-read, so the limit also bounds what one connection can make the daemon buffer.
  */
 export const MAX_RECEIVE_MESSAGE_BYTES = 64 * 1024;
 
