@@ -61,6 +61,8 @@ function makeTree(t: { after: (fn: () => void) => void }): Tree {
   symlinkSync(join(images, 'loop-b'), join(images, 'loop-a'));
   symlinkSync(join(images, 'loop-a'), join(images, 'loop-b'));
   symlinkSync(images, join(root, 'images-link'));
+  put(join(images, 'blobs', 'a1b2c3.gz'), files.gzipFile());
+  symlinkSync('blobs/a1b2c3.gz', join(images, 'initrd.img'));
   execFileSync('mkfifo', [join(images, 'fifo')]);
   return { root, images };
 }
@@ -103,6 +105,7 @@ test('listImages: regular files inside the folders, bounded depth, no way out', 
   const got = listed.map((image) => [image.path.slice(images.length + 1), image.kind, image.format ?? '-']);
   assert.deepEqual(got, [
     ['base.qcow2', 'disk-qcow2', 'qcow2'],
+    ['blobs/a1b2c3.gz', 'unknown', '-'],
     ['d1/d2/d3/d4/at-depth-4.iso', 'iso', 'raw'],
     ['debian.iso', 'iso', 'raw'],
     ['disk.raw', 'disk-raw', 'raw'],
@@ -110,6 +113,7 @@ test('listImages: regular files inside the folders, bounded depth, no way out', 
     ['hybrid.iso', 'iso', 'raw'],
     ['initramfs-linux.img', 'initrd', '-'],
     ['initrd-but-a-kernel', 'kernel', '-'],
+    ['initrd.img', 'initrd', '-'], // a symlink to blobs/a1b2c3.gz: named by the link
     ['initrd.img-6.1.0-57-cloud-amd64', 'initrd', '-'],
     ['initrd.xz', 'initrd', '-'],
     ['link-inside.iso', 'iso', 'raw'],
@@ -125,8 +129,8 @@ test('listImages: regular files inside the folders, bounded depth, no way out', 
   const debian = listed.find((image) => image.name === 'debian.iso');
   assert.deepEqual(debian, { path: join(images, 'debian.iso'), name: 'debian.iso', sizeBytes: 0x8800, kind: 'iso', format: 'raw' });
 
-  // Every listed path passes the gate.
-  for (const image of listed) await resolveImagePath([images], image.path);
+  // Every listed path passes the gate, also when asked for the kind it was listed as.
+  for (const image of listed) await resolveImagePath([images], image.path, [image.kind]);
   // Overlapping folders list a file once; a folder configured through a symlink lists under that name.
   assert.equal((await listImages([images, join(images, 'sub')])).length, listed.length);
   const viaLink = await listImages([join(root, 'images-link')]);

@@ -131,7 +131,8 @@ export async function resolveImagePath(
   const handle = await openRegularFile(real).catch(() => refuse('is not a regular file'));
   try {
     if (expected !== undefined) {
-      const { kind } = classifyImage(await readHeader(handle), basename(real));
+      // Named as asked for, as listImages names a symlinked file by the link.
+      const { kind } = classifyImage(await readHeader(handle), basename(path));
       if (!expected.includes(kind)) refuse(`is ${kindText(kind)}, not ${expected.map(kindText).join(' or ')}`);
     }
   } finally {
