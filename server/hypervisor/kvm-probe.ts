@@ -1,19 +1,21 @@
 // Chooses the accelerator VMs run with: KVM when it really works, else TCG (QEMU's emulator).
 // "/dev/kvm exists" and even "QEMU enables KVM with -machine none" (query-kvm answers enabled)
-// say little: on the machines this was written on (a Firecracker guest with kvm_pvm, i.e. KVM
-// without hardware nested paging), both hold, yet `-cpu host` aborts QEMU at start (it cannot set
-// MSR 0x10a) and with the default CPU model a Debian kernel needs ~160 s to print its first line
-// (TCG boots it to a panic in 5.5 s). So the probe boots a test guest with the CPU model the
-// driver uses (qemu/args.ts: q35, -cpu host) and times it.
+// say little. Measured on the machines this was written on (kernel 6.18-fc with the kvm_pvm
+// module, i.e. KVM without hardware nested paging; QEMU 7.2): both hold, yet -cpu host (and max)
+// aborts QEMU at start ("failed to set MSR 0x10a"), and with the default CPU model a Debian
+// kernel printed its first line only after 150-180 s (TCG boots it to a panic in 5.5 s). So the
+// probe boots a test guest with the machine and CPU model the driver uses (qemu/args.ts: q35,
+// -cpu host) and gives it a deadline.
 //
 // The test guest is a 64 KiB firmware image (testBootRom) run in place of SeaBIOS: from the
 // reset vector it enters protected mode, then 64-bit mode with 4 KiB page tables, then rewrites
 // 512 live page-table entries 2,048 times (invlpg and a store after each pass) and exits QEMU
 // through isa-debug-exit. It writes a marker to port 0xe9 (isa-debugcon) at each stage, so a
 // timeout can say how far it got. Rewriting page tables is what a kernel does all the time and
-// what KVM without EPT/NPT (shadow paging) must trap: measured here, KVM (-cpu qemu64) needed 11 s
-// for it and TCG 0.12 s; with hardware nested paging the 1M stores are ordinary memory writes
-// (milliseconds), so on a real KVM host QEMU's own start-up dominates.
+// what KVM without EPT/NPT (shadow paging) must trap: measured here, KVM with -cpu qemu64 took
+// 11-15 s for it and TCG 0.1-0.2 s (real and protected mode alone: 0.3 s under KVM). With
+// hardware nested paging those stores are plain memory writes, so on a real KVM host the test
+// should take QEMU's start-up time plus milliseconds (not measured: no such host here).
 import { spawn } from 'node:child_process';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -136,22 +138,30 @@ export interface TestBootOptions {
 const EXIT_CODE = (0x2a << 1) | 1;
 const STDERR_LIMIT = 4096;
 
-/** Boots the test guest once under `accel`; never rejects. */
+/** Boots the test guest once under `accel`; never rejects (a full temporary folder is a 'qemu-failed'). */
 export async function runTestBoot(accel: Accel, timeoutMs: number, opts: TestBootOptions = {}): Promise<TestBoot> {
   const binary = opts.qemuBinary ?? 'qemu-system-x86_64';
-  const dir = await mkdtemp(join(tmpdir(), 'homeplane-kvm-probe-'));
+  const rom = testBootRom(opts.passes ?? DEFAULT_PASSES);
+  let dir: string;
   try {
-    const rom = join(dir, 'test-boot.rom');
-    await writeFile(rom, testBootRom(opts.passes ?? DEFAULT_PASSES));
+    dir = await mkdtemp(join(tmpdir(), 'homeplane-kvm-probe-'));
+  } catch (err) {
+    return { kind: 'qemu-failed', detail: `cannot write the test firmware into ${tmpdir()}: ${(err as Error).message}` };
+  }
+  try {
+    const romPath = join(dir, 'test-boot.rom');
+    await writeFile(romPath, rom);
     const cpu = opts.cpu ?? (accel === 'kvm' ? 'host' : 'max');
     // Same machine as the driver's VMs; no devices but the two test ports.
     const args = [
       ...['-machine', 'q35', '-accel', accel, '-cpu', cpu, '-m', '16', '-smp', '1'],
-      ...['-nodefaults', '-no-user-config', '-display', 'none', '-bios', rom],
+      ...['-nodefaults', '-no-user-config', '-display', 'none', '-bios', romPath],
       ...['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04'],
       ...['-chardev', 'stdio,id=probe', '-device', 'isa-debugcon,iobase=0xe9,chardev=probe'],
     ];
     return await runQemu(binary, args, timeoutMs);
+  } catch (err) {
+    return { kind: 'qemu-failed', detail: `cannot write the test firmware into ${dir}: ${(err as Error).message}` };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
