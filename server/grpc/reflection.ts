@@ -17,11 +17,17 @@ export const HOMEPLANE_SERVICES = [
   'homeplane.v1.StatsService',
 ] as const;
 
+/** Served when the daemon runs VMs (GrpcServerOptions.hypervisor). */
+export const HYPERVISOR_SERVICES = ['homeplane.v1.VmService', 'homeplane.v1.HostService', 'homeplane.v1.ImageService'] as const;
+
+const HEALTH_SERVICE = 'grpc.health.v1.Health';
+
 function protoRoot(): string {
   return fileURLToPath(new URL('../../proto/', import.meta.url));
 }
 
-export function addReflection(server: grpc.Server): void {
+/** Reflection lists `services` (the homeplane.v1 services this server serves) and health; every message type stays resolvable. */
+export function addReflection(server: grpc.Server, services: readonly string[]): void {
   const root = protoRoot();
   const contract = readdirSync(join(root, 'homeplane', 'v1'))
     .filter((name) => name.endsWith('.proto'))
@@ -32,5 +38,5 @@ export function addReflection(server: grpc.Server): void {
     includeDirs: [root, healthRoot],
     keepCase: true,
   });
-  new ReflectionService(definition).addToServer(server);
+  new ReflectionService(definition, { services: [...services, HEALTH_SERVICE] }).addToServer(server);
 }

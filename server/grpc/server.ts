@@ -9,16 +9,23 @@ import { LeaseServiceService } from '../../proto/gen/homeplane/v1/lease.ts';
 import { ReservationServiceService } from '../../proto/gen/homeplane/v1/reservation.ts';
 import { SubnetServiceService } from '../../proto/gen/homeplane/v1/subnet.ts';
 import { StatsServiceService } from '../../proto/gen/homeplane/v1/stats.ts';
+import { HostServiceService } from '../../proto/gen/homeplane/v1/host.ts';
+import { ImageServiceService } from '../../proto/gen/homeplane/v1/image.ts';
 import { bearerTokenInterceptor } from './auth.ts';
 import { eventServiceWithFrames } from './frames.ts';
 import { HealthService } from './health.ts';
 import { leaseService } from './lease-service.ts';
 import { reservationService } from './reservation-service.ts';
 import { statsService, subnetService } from './inventory-services.ts';
-import { addReflection, HOMEPLANE_SERVICES } from './reflection.ts';
+import { addReflection, HOMEPLANE_SERVICES, HYPERVISOR_SERVICES } from './reflection.ts';
 import { serverOptions } from './server-options.ts';
 import type { SubnetSettings } from './translate.ts';
 import { WatchHub } from './watch.ts';
+import { hostService } from './host-service.ts';
+import type { HypervisorPorts } from './hypervisor-ports.ts';
+import { imageService } from './image-service.ts';
+import { OpenStreams } from './open-streams.ts';
+import { vmService, vmServiceDefinition } from './vm-service.ts';
 import type { Snapshot } from './watcher.ts';
 
 export interface GrpcServerOptions {
@@ -50,6 +57,8 @@ export interface GrpcServerOptions {
   maxStreamsPerConnection?: number;
   /** How long a watcher catching up or taking a snapshot may wait for its client to read (grpc.watchStallTimeout). Default 30 s. */
   watchStallTimeoutMs?: number;
+  /** The VM side: with it the server also serves VmService, HostService and ImageService. */
+  hypervisor?: HypervisorPorts;
 }
 
 export interface GrpcServer {
@@ -118,9 +127,19 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   server.addService(ReservationServiceService, reservationService(admin, logger));
   server.addService(SubnetServiceService, subnetService(admin, options.subnetSettings, logger));
   server.addService(StatsServiceService, statsService(admin, log, logger));
-  const health = new HealthService(['', ...HOMEPLANE_SERVICES]);
+  const served: string[] = [...HOMEPLANE_SERVICES];
+  const vmStreams = new OpenStreams();
+  if (options.hypervisor !== undefined) {
+    const hypervisor = options.hypervisor;
+    const overflowGraceMs = options.overflowGraceMs ?? DEFAULTS.overflowGraceMs;
+    server.addService(vmServiceDefinition, vmService({ hypervisor, log, streams: vmStreams, overflowGraceMs, logger }));
+    server.addService(HostServiceService, hostService(hypervisor, logger));
+    server.addService(ImageServiceService, imageService(hypervisor, logger));
+    served.push(...HYPERVISOR_SERVICES);
+  }
+  const health = new HealthService(['', ...served]);
   health.addToServer(server);
-  addReflection(server);
+  addReflection(server, served);
 
   const address = await bind(server, options.listen).catch((err: unknown) => {
     server.forceShutdown();
@@ -132,6 +151,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const shutdown = async (deadlineMs: number): Promise<void> => {
     health.stop();
     hub.shutdown();
+    vmStreams.shutdown();
     let timer: NodeJS.Timeout | undefined;
     const finished = new Promise<'finished'>((resolve) => server.tryShutdown(() => resolve('finished')));
     const late = new Promise<'late'>((resolve) => {

@@ -12,9 +12,21 @@ import {
   ReadOnlyError,
   StoreBehindError,
 } from '../dhcp/errors.ts';
+import { CapacityError, QemuMissingError, VmStateError } from '../hypervisor/errors.ts';
+import {
+  VmAlreadyRunningError,
+  VmCommandError,
+  VmNotRunningError,
+  VmSpecError,
+  VmStartError,
+} from '../hypervisor/hypervisor-port.ts';
+import { DiskError } from '../hypervisor/qemu-img.ts';
 
 /** Trailing metadata naming the request field an INVALID_ARGUMENT is about (proto field path). */
 export const INVALID_FIELD_KEY = 'homeplane-invalid-field';
+
+/** Trailing metadata naming the resource a capacity refusal is about ("vcpus", "memory_mib", "disk_gib"). */
+export const RESOURCE_KEY = 'homeplane-resource';
 
 export interface StatusFailure {
   code: grpc.status;
@@ -40,12 +52,49 @@ export function statusOf(err: unknown, method: string, logger: Logger): StatusFa
     return { code: grpc.status.FAILED_PRECONDITION, details: err.message, metadata };
   }
   if (err instanceof StoreBehindError) return { code: grpc.status.UNAVAILABLE, details: err.message, metadata };
+  const hypervisor = hypervisorStatus(err, metadata);
+  if (hypervisor !== null) return hypervisor;
   logger.error({ err, method }, 'gRPC handler failed');
   return {
     code: grpc.status.INTERNAL,
     details: 'internal error while serving the request; the daemon log has the details',
     metadata,
   };
+}
+
+/**
+ * The hypervisor's errors. Their messages are written for the operator (QEMU's own words where it
+ * gave any), so they go out as they are.
+ * - CapacityError, QemuMissingError, VmStateError, VmNotRunningError, VmAlreadyRunningError:
+ *   FAILED_PRECONDITION, the system is not in a state that allows the call.
+ * - VmStartError: FAILED_PRECONDITION. QEMU refusing to start is nearly always the VM's or the
+ *   host's configuration (a boot file QEMU cannot read, a tap that is missing, KVM taken), which
+ *   a retry does not fix; the message carries QEMU's stderr.
+ * - VmCommandError: UNAVAILABLE. The VM's QEMU did not carry out a command: its monitor timed out
+ *   or went away (QEMU exiting), or QEMU refused; the call may succeed once QEMU answers again,
+ *   and StopVm with force remains.
+ * - VmSpecError: INVALID_ARGUMENT (the spec built from the request cannot run).
+ * - DiskError: FAILED_PRECONDITION: qemu-img refused the disk (a base image of another format, a
+ *   chained base, one larger than disk_gib, qemu-utils missing); the message says what to do.
+ */
+function hypervisorStatus(err: unknown, metadata: grpc.Metadata): StatusFailure | null {
+  if (err instanceof CapacityError) {
+    metadata.set(RESOURCE_KEY, err.resource);
+    return { code: grpc.status.FAILED_PRECONDITION, details: err.message, metadata };
+  }
+  if (
+    err instanceof QemuMissingError ||
+    err instanceof VmStateError ||
+    err instanceof VmNotRunningError ||
+    err instanceof VmAlreadyRunningError ||
+    err instanceof VmStartError ||
+    err instanceof DiskError
+  ) {
+    return { code: grpc.status.FAILED_PRECONDITION, details: err.message, metadata };
+  }
+  if (err instanceof VmCommandError) return { code: grpc.status.UNAVAILABLE, details: err.message, metadata };
+  if (err instanceof VmSpecError) return { code: grpc.status.INVALID_ARGUMENT, details: err.message, metadata };
+  return null;
 }
 
 /**

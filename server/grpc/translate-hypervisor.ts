@@ -11,6 +11,8 @@ import {
   type Vm as ProtoVm,
 } from '../../proto/gen/homeplane/v1/vm.ts';
 import { Accel as ProtoAccel, type Capacity as ProtoCapacity, type Host as ProtoHost } from '../../proto/gen/homeplane/v1/host.ts';
+import { ImageKind as ProtoImageKind, type Image as ProtoImage } from '../../proto/gen/homeplane/v1/image.ts';
+import type { ImageFile, ImageFileKind } from './hypervisor-ports.ts';
 
 const STATE_TO_PROTO: Readonly<Record<ActualState, ProtoVmState>> = {
   stopped: ProtoVmState.VM_STATE_STOPPED,
@@ -69,14 +71,29 @@ export function bootFromProto(boot: CreateVmRequest['boot']): BootSource | null 
       if (boot.kernel.kernelPath === '') throw new InvalidInputError('kernel.kernel_path', 'is empty; give the absolute path of a kernel from ListImages');
       return { kind: 'kernel', kernelPath: boot.kernel.kernelPath, initrdPath: boot.kernel.initrdPath === '' ? null : boot.kernel.initrdPath, cmdline: boot.kernel.cmdline };
     case 'iso':
+      if (boot.iso.isoPath === '') throw new InvalidInputError('iso.iso_path', 'is empty; give the absolute path of an ISO image from ListImages');
       return { kind: 'iso', isoPath: boot.iso.isoPath };
     case 'disk':
+      if (boot.disk.imagePath === '') throw new InvalidInputError('disk.image_path', 'is empty; give the absolute path of a qcow2 or raw base image from ListImages');
       return { kind: 'disk', imagePath: boot.disk.imagePath };
     default: {
       const never: never = boot;
       throw new Error(`unknown boot source ${JSON.stringify(never)}`);
     }
   }
+}
+
+const IMAGE_KIND_TO_PROTO: Readonly<Record<ImageFileKind, ProtoImageKind>> = {
+  iso: ProtoImageKind.IMAGE_KIND_ISO,
+  'disk-qcow2': ProtoImageKind.IMAGE_KIND_DISK_QCOW2,
+  'disk-raw': ProtoImageKind.IMAGE_KIND_DISK_RAW,
+  kernel: ProtoImageKind.IMAGE_KIND_KERNEL,
+  initrd: ProtoImageKind.IMAGE_KIND_INITRD,
+  unknown: ProtoImageKind.IMAGE_KIND_UNSPECIFIED,
+};
+
+export function imageToProto(image: ImageFile): ProtoImage {
+  return { path: image.path, name: image.name, sizeBytes: image.sizeBytes, kind: IMAGE_KIND_TO_PROTO[image.kind] };
 }
 
 function capacityToProto(c: ResourceCapacity): ProtoCapacity {
@@ -86,6 +103,7 @@ function capacityToProto(c: ResourceCapacity): ProtoCapacity {
 /** What a host read adds to its record: computed facts, capacity and VM counts. */
 export interface HostView {
   record: HostRecord;
+  diskTotalBytes: number;
   diskFreeBytes: number;
   uptimeSeconds: number;
   capacity: HostCapacity;
@@ -100,7 +118,7 @@ export function hostRecordToProto(record: HostRecord): ProtoHost {
     cpuModel: record.cpuModel,
     cpuCores: record.cpuCores,
     memoryMib: record.memoryMib,
-    diskTotalBytes: record.diskTotalBytes,
+    diskTotalBytes: 0,
     diskFreeBytes: 0,
     accel: record.accel === 'kvm' ? ProtoAccel.ACCEL_KVM : ProtoAccel.ACCEL_TCG,
     accelReason: record.accelReason,
@@ -118,6 +136,7 @@ export function hostRecordToProto(record: HostRecord): ProtoHost {
 export function hostToProto(view: HostView): ProtoHost {
   return {
     ...hostRecordToProto(view.record),
+    diskTotalBytes: view.diskTotalBytes,
     diskFreeBytes: view.diskFreeBytes,
     uptimeSeconds: view.uptimeSeconds,
     vcpus: capacityToProto(view.capacity.vcpus),
