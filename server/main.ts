@@ -22,6 +22,7 @@ import { removeStaleSocket } from './grpc/stale-socket.ts';
 import { ensureBridge } from './hypervisor/bridge.ts';
 import { canManageNetwork, canServeDhcp } from './privileges.ts';
 import { preparePrivateDir } from './data-dir.ts';
+import { composeHypervisor, type Hypervisor } from './compose-hypervisor.ts';
 
 /** A problem that stops the daemon from starting; every line says what to fix. */
 export class StartupError extends Error {
@@ -109,6 +110,9 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     startedAt: now(),
   });
 
+  const hypervisor = await composeHypervisor({ config, raw: sqlite.raw, events, feed: events, admin, logger, now });
+  undo.push(() => hypervisor.close());
+
   // The API first (design.md): its port is open and its token written before DHCP answers.
   const token = await ensureToken(tokenFileOf(config));
   if (await removeStaleSocket(config.grpc.listen)) logger.warn({ listen: config.grpc.listen }, 'removed a stale gRPC socket file left by a daemon that did not shut down');
@@ -118,7 +122,8 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     admin,
     log: events,
     feed: events,
-    snapshot: () => snapshotOf(events, leaseQueries, admin),
+    snapshot: () => snapshotOf(events, leaseQueries, admin, hypervisor),
+    hypervisor: hypervisor.ports,
     subnetSettings: config.dhcp,
     logger,
     maxWatchers: config.grpc.maxWatchers,
@@ -170,6 +175,8 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
   } else {
     logger.info({ dataDir: config.dataDir }, 'daemon running without DHCP');
   }
+  // VMs after DHCP: a guest restarted now can lease at once. A failure here is the VMs', not the daemon's.
+  await hypervisor.resume().catch((err: unknown) => logger.error({ err: String(err) }, 'could not resume the VMs'));
   for (const timer of timers) timer.unref();
 
   return {
@@ -181,6 +188,8 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
       if (dhcpEnabled) await server.stop();
       // Watchers get a final bookmark with the last committed revision, then UNAVAILABLE.
       await grpc.shutdown(GRPC_SHUTDOWN_DEADLINE_MS);
+      // VMs keep running: the next daemon re-attaches to them.
+      await hypervisor.close();
       if (dhcpEnabled) logStats();
       const behind = bindings.close();
       if (behind > 0) logger.error({ addresses: behind }, 'lease store was behind at shutdown; one last write was tried');
@@ -196,10 +205,12 @@ function logStoreHealth(logger: Logger, health: StoreHealth, error: unknown): vo
 }
 
 /** The committed objects and the revision they reflect, read in one tick (for Watch resets). */
-function snapshotOf(events: SqliteEventLog, leases: SqliteLeaseQueries, admin: DhcpAdminService): { revision: number; events: EventDraft[] } {
+function snapshotOf(events: SqliteEventLog, leases: SqliteLeaseQueries, admin: DhcpAdminService, hypervisor: Hypervisor): { revision: number; events: EventDraft[] } {
   const revision = events.lastRevision();
   const drafts: EventDraft[] = leases.all().map((lease) => ({ object: 'lease', kind: 'lease.granted', lease }));
   for (const reservation of admin.listReservations({}).items) drafts.push({ object: 'reservation', kind: 'reservation.created', reservation });
+  for (const vm of hypervisor.inventory.list()) drafts.push({ object: 'vm', kind: 'vm.created', vm });
+  drafts.push({ object: 'host', kind: 'host.updated', host: hypervisor.host() });
   return { revision, events: drafts };
 }
 

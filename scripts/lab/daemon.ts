@@ -21,6 +21,8 @@ export function labConfig(lab: Lab, dataDir: string, dhcp: Record<string, unknow
   return {
     dataDir,
     log: { level: 'debug' },
+    // No KVM probe at each start (a few seconds where /dev/kvm exists but hangs): tests run TCG.
+    hypervisor: { accel: 'tcg' },
     dhcp: {
       interfaces: [s.serverInterface],
       leaseTime: 3600,

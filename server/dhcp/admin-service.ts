@@ -157,6 +157,12 @@ export class DhcpAdminService implements DhcpAdmin {
     return record;
   }
 
+  /** Whether any reservation (config, API or VM) names the MAC. */
+  macReserved(mac: string): boolean {
+    for (const { record } of this.installed.values()) if (record.mac === mac) return true;
+    return false;
+  }
+
   /** Removes the VM's reservation (source vm) for that MAC; nothing when it has none. */
   async releaseVm(mac: string): Promise<void> {
     const found = [...this.installed.values()].find((i) => i.record.mac === mac && i.record.source === 'vm');

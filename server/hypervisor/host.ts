@@ -1,5 +1,5 @@
-// The host as the inventory records it: its stable facts (what host.updated events carry) and
-// what is computed when read (uptime, free disk), kept apart so no reading becomes an event.
+// The host as the inventory records it: its stable facts, what host.updated events carry. What
+// changes all the time (uptime, disk size and free space) is read when asked, never recorded.
 import type { Accel } from './hypervisor-port.ts';
 
 export interface HostRecord {
@@ -9,7 +9,6 @@ export interface HostRecord {
   cpuModel: string;
   cpuCores: number;
   memoryMib: number;
-  diskTotalBytes: number;
   accel: Accel;
   accelReason: string;
   /** QEMU's version, or null when it is not installed. */

@@ -12,6 +12,6 @@ export interface VmRepository {
   /** Deletes the VM and appends "vm.deleted" carrying it as it was. */
   delete(vm: Vm): void;
   loadHost(id: string): HostRecord | null;
-  /** Stores the host's stable facts; appends "host.updated" when `changed` (a first record or a fact moved). */
+  /** Stores the host's stable facts; appends "host.updated" when `changed` (a stable fact moved). */
   saveHost(host: HostRecord, changed: boolean): void;
 }

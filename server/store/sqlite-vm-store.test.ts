@@ -14,7 +14,7 @@ const vm = (over: Partial<Vm> = {}): Vm => ({
   boot: { kind: 'kernel', kernelPath: '/img/vmlinuz', initrdPath: '/img/initrd.img', cmdline: 'console=ttyS0' }, autostart: false, hostId: 'h1',
   state: 'stopped', stateReason: 'created', desiredState: 'stopped', address: null, createdAt: 1_800_000_000_000, ...over,
 });
-const host: HostRecord = { id: 'h1', hostname: 'lab', cpuModel: 'x', cpuCores: 2, memoryMib: 4096, diskTotalBytes: 1e9, accel: 'tcg', accelReason: 'forced', qemuVersion: '7.2.22', qemuProblem: null };
+const host: HostRecord = { id: 'h1', hostname: 'lab', cpuModel: 'x', cpuCores: 2, memoryMib: 4096, accel: 'tcg', accelReason: 'forced', qemuVersion: '7.2.22', qemuProblem: null };
 
 test('VMs round-trip with their events; names and MACs are unique in the database', (t) => {
   const dir = makeScratchDir();
