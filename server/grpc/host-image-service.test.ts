@@ -13,6 +13,8 @@ import { CreateVmRequest, type CreateVmResponse } from '../../proto/gen/homeplan
 import { bzImageFile, cpioFile, isoFile, mbrDiskFile } from '../hypervisor/testing/image-files.ts';
 import { INVALID_FIELD_KEY } from './status.ts';
 import { ask, HOST_RECORD, startVmWorld, type VmWorld } from './testing/vm-world.ts';
+import { check, healthClient } from './testing/health-client.ts';
+import { HYPERVISOR_SERVICES } from './reflection.ts';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -22,6 +24,15 @@ describe('HostService and ImageService', { skip: isRoot ? false : 'needs root (n
     w = await startVmWorld();
   });
   after(() => w.close());
+
+  test('health serves the three services once the server has the hypervisor', async () => {
+    const client = healthClient(w.server.address);
+    try {
+      for (const service of HYPERVISOR_SERVICES) assert.deepEqual(await check(client, service), { status: 'SERVING' }, service);
+    } finally {
+      client.close();
+    }
+  });
 
   test('ListImages: every file of the image folder, ordered by path, each kind mapped', async () => {
     const dir = w.imageDir;
