@@ -175,6 +175,8 @@ export async function startVmWorld(options: VmWorldOptions = {}): Promise<VmWorl
     logger,
   });
   cleanups.push(() => inventory.close());
+  // main.ts hands the inventory itself to the server: it must fit the port as it is.
+  void (inventory satisfies VmInventoryPort);
 
   const consoles = new Map<string, Console>();
   const sampler = await UsageSampler.create();
