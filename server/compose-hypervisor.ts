@@ -4,7 +4,7 @@
 // tell it the VM's address). Nothing here decides anything; the inventory does.
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join, resolve as resolvePath, sep } from 'node:path';
+import { dirname, join, resolve as resolvePath, sep } from 'node:path';
 import type { Config } from './config/types.ts';
 import type { Logger } from './dhcp/server.ts';
 import type { DhcpAdminService } from './dhcp/admin-service.ts';
@@ -73,6 +73,7 @@ export async function composeHypervisor(opts: {
     driver,
     host: {
       createDisk: async (path, gib, backing) => {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
         await createDisk(path, gib, backing);
       },
       removeVmFiles: (dir) => removeUnder(vmDir, dir),

@@ -63,6 +63,8 @@ export interface InventoryDeps {
 export class VmInventory {
   private readonly vms = new Map<string, Vm>();
   private readonly unsubscribe: () => void;
+  /** Settles once resume() has taken over the VMs that survived a restart; commands wait for it. */
+  private resumed: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: InventoryDeps) {
     for (const vm of deps.repo.loadVms()) this.vms.set(vm.id, vm);
@@ -87,7 +89,12 @@ export class VmInventory {
    * After the daemon starts: takes over VMs whose QEMU survived (pidfile + UUID), marks the ones
    * that should run but vanished as crashed, and starts autostart VMs that are not running.
    */
-  async resume(): Promise<void> {
+  resume(): Promise<void> {
+    this.resumed = this.takeOver();
+    return this.resumed;
+  }
+
+  private async takeOver(): Promise<void> {
     for (const vm of this.list()) {
       const found = await this.deps.driver.reattach(this.spec(vm)).catch((err: unknown) => {
         this.deps.logger.warn({ vm: vm.name, err: String(err) }, 'could not re-attach to the VM\'s QEMU');
@@ -96,7 +103,7 @@ export class VmInventory {
       if (found !== 'absent') continue; // the driver's 'reattached' event records the state
       if (isActive(vm.state)) this.record(vm, { state: 'crashed', stateReason: 'QEMU was gone when the daemon started' });
       if (vm.autostart && this.deps.settings.qemuProblem === null) {
-        await this.start(vm.id).catch((err: unknown) => this.deps.logger.error({ vm: vm.name, err: String(err) }, 'autostart failed'));
+        await this.startNow(vm.id).catch((err: unknown) => this.deps.logger.error({ vm: vm.name, err: String(err) }, 'autostart failed'));
       }
     }
   }
@@ -137,6 +144,7 @@ export class VmInventory {
   }
 
   async update(id: string, patch: VmPatch): Promise<Vm> {
+    await this.resumed;
     const vm = this.get(id);
     const next: Vm = {
       ...vm,
@@ -151,6 +159,11 @@ export class VmInventory {
   }
 
   async start(id: string): Promise<Vm> {
+    await this.resumed;
+    return this.startNow(id);
+  }
+
+  private async startNow(id: string): Promise<Vm> {
     const vm = this.get(id);
     this.requireQemu();
     if (isActive(vm.state)) throw new VmStateError(`VM "${vm.name}" is ${vm.state}; stop it first`);
@@ -169,6 +182,7 @@ export class VmInventory {
   }
 
   async stop(id: string, force: boolean, timeoutMs: number | null): Promise<Vm> {
+    await this.resumed;
     const vm = this.get(id);
     if (!isActive(vm.state)) throw new VmStateError(`VM "${vm.name}" is ${vm.state}, not running`);
     this.record(vm, { desiredState: 'stopped' });
@@ -178,18 +192,21 @@ export class VmInventory {
   }
 
   async reboot(id: string): Promise<Vm> {
+    await this.resumed;
     this.requireState(id, ['running']);
     await this.deps.driver.reboot(id);
     return this.get(id);
   }
 
   async pause(id: string): Promise<Vm> {
+    await this.resumed;
     this.requireState(id, ['running']);
     await this.deps.driver.pause(id);
     return this.get(id);
   }
 
   async resumeVm(id: string): Promise<Vm> {
+    await this.resumed;
     this.requireState(id, ['paused']);
     await this.deps.driver.resume(id);
     return this.get(id);
@@ -197,6 +214,7 @@ export class VmInventory {
 
   /** Stops it if it runs (forced), then removes disk, tap, reservation and record. */
   async delete(id: string): Promise<Vm> {
+    await this.resumed;
     const vm = this.get(id);
     if (this.deps.driver.state(id) !== null) await this.deps.driver.forceStop(id);
     await this.deps.host.deleteTap(this.deps.host.tapName(id));
