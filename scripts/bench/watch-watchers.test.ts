@@ -1,16 +1,18 @@
-// The benchmark's watchers against a real grpc-js server over the fake event log: they open,
+// The benchmark's watchers against a real grpc-js server over the real event log: they open,
 // count and time events, see their revisions in sequence, tell the daemon's ending of a stream
 // from their own cancel.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, TEST_TOKEN, waitFor, type Harness } from '../../server/grpc/testing/harness.ts';
-import { testLease } from '../../server/grpc/testing/fake-admin.ts';
+import { testLease } from '../../server/grpc/testing/dhcp-world.ts';
 import { WatcherSet } from './watch-watchers.ts';
 import type { OpenRequest } from './watch-protocol.ts';
 import { percentile } from './watch-latency.ts';
 
+/** Commits `count` events stamped `time` (the log's clock, as the daemon's stamps its events). */
 function commit(h: Harness, count: number, time = Date.now()): void {
-  for (let i = 0; i < count; i++) h.log.commit([{ object: 'lease', kind: 'lease.granted', lease: testLease(`10.123.0.${(i % 200) + 1}`) }], time);
+  h.world.clock.set(time);
+  for (let i = 0; i < count; i++) h.world.commit([{ object: 'lease', kind: 'lease.granted', lease: testLease(`10.123.0.${(i % 200) + 1}`) }]);
 }
 
 function request(h: Harness, count: number, decoding: 'lean' | 'full' = 'lean'): OpenRequest {

@@ -63,12 +63,12 @@ describe('authentication', () => {
 
   for (const [what, metadata] of refusals) {
     test(`a unary call with ${what} is UNAUTHENTICATED and never reaches the handler`, async () => {
-      h.admin.failNextWith = new Error('the handler ran');
+      h.faults.failNextWith = new Error('the handler ran');
       const { error } = await call(h.subnets.listSubnets.bind(h.subnets), {}, metadata);
       assert.equal(error?.code, grpc.status.UNAUTHENTICATED);
       assert.match(error.details, /Bearer <token>/);
-      assert.notEqual(h.admin.failNextWith, null, 'the handler did not run');
-      h.admin.failNextWith = null;
+      assert.notEqual(h.faults.failNextWith, null, 'the handler did not run');
+      h.faults.failNextWith = null;
     });
   }
 

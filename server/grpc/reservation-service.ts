@@ -43,8 +43,12 @@ function creationInput(reservation: Reservation): ReservationInput {
     clientId: optionalClientId('reservation.client_id', reservation.clientId),
     hostname: optionalHostname('reservation.hostname', reservation.hostname),
   };
+  // As the daemon's rule (admin-service.ts) and the config file's: one client, known one way.
   if (input.mac === null && input.clientId === null) {
-    throw new InvalidInputError('reservation.mac', 'a reservation needs a mac, a client_id, or both');
+    throw new InvalidInputError('reservation.mac', 'give exactly one of mac or client_id; both are empty');
+  }
+  if (input.mac !== null && input.clientId !== null) {
+    throw new InvalidInputError('reservation.client_id', 'give exactly one of mac or client_id, not both, so the reservation matches one client; leave the other empty');
   }
   const subnet = subnetFilter('reservation.subnet', reservation.subnet);
   if (subnet !== undefined) input.subnetId = subnet;

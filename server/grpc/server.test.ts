@@ -1,20 +1,20 @@
 // startGrpcServer's addresses: a TCP port resolved from :0, a unix socket, a port in use.
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { SubnetServiceClient, type ListSubnetsResponse } from '../../proto/gen/homeplane/v1/subnet.ts';
-import { FakeEventLog } from './testing/fake-event-log.ts';
-import { FakeDhcpAdmin } from './testing/fake-admin.ts';
+import { openDhcpWorld, type DhcpWorld } from './testing/dhcp-world.ts';
 import { bearer, call, recordingLogger, TEST_TOKEN } from './testing/harness.ts';
 import { startGrpcServer } from './server.ts';
 
+/** One DHCP side (dhcp-world.ts) for the servers of this file; each test starts its own server on it. */
+let world: DhcpWorld;
+
 function options(listen: string) {
-  const log = new FakeEventLog();
-  const admin = new FakeDhcpAdmin(log);
-  return { listen, token: TEST_TOKEN, admin, log, feed: log, snapshot: () => admin.snapshot(), logger: recordingLogger([]) };
+  return { listen, token: TEST_TOKEN, admin: world.admin, log: world.log, feed: world.log, snapshot: () => world.snapshot(), logger: recordingLogger([]) };
 }
 
 async function listSubnets(address: string): Promise<number | undefined> {
@@ -29,7 +29,13 @@ async function listSubnets(address: string): Promise<number | undefined> {
 
 describe('startGrpcServer', () => {
   const folder = mkdtempSync(join(tmpdir(), 'homeplane-grpc-'));
-  after(() => rmSync(folder, { recursive: true, force: true }));
+  before(async () => {
+    world = await openDhcpWorld();
+  });
+  after(async () => {
+    await world.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
 
   test('port 0 resolves to the bound port', async () => {
     const server = await startGrpcServer(options('127.0.0.1:0'));

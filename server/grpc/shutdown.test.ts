@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { testLease } from './testing/fake-admin.ts';
+import { testLease } from './testing/dhcp-world.ts';
 import { healthClient, type HealthStatus } from './testing/health-client.ts';
 import { startHarness, waitFor, WatchRecorder } from './testing/harness.ts';
 
@@ -21,7 +21,7 @@ describe('graceful shutdown', () => {
       const all = new WatchRecorder(h.events, { sinceRevision: since });
       const filtered = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['reservation'] });
       await waitFor(() => h.server.openWatches === 2 && statuses.length === 1, 'the watchers');
-      h.admin.grant(testLease('10.123.0.7'), testLease('10.123.0.8'));
+      await h.world.grant(testLease('10.123.0.7'), testLease('10.123.0.8'));
       await all.until((w) => w.revisions.length === 2, 'the events');
 
       const started = Date.now();
@@ -55,7 +55,7 @@ describe('graceful shutdown', () => {
       await waitFor(() => h.log.subscriberCount === 1, 'the subscription');
       const hostname = 'h'.repeat(60);
       for (let i = 0; i < 100; i++) {
-        h.log.commit(Array.from({ length: 50 }, (_, k) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${k + 1}`, { hostname }) })));
+        h.world.commit(Array.from({ length: 50 }, (_, k) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${k + 1}`, { hostname }) })));
       }
       const started = Date.now();
       await h.server.shutdown(300);

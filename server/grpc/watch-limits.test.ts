@@ -7,7 +7,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
-import { testLease } from './testing/fake-admin.ts';
+import { testLease } from './testing/dhcp-world.ts';
 import { bareWatch } from './testing/bare-watch.ts';
 import { startHarness, waitFor, WatchRecorder } from './testing/harness.ts';
 
@@ -29,7 +29,7 @@ describe('Watch: a slow consumer', () => {
       const hostname = 'h'.repeat(60);
       let committed = 0;
       for (let batch = 0; batch < 400 && h.log.subscriberCount === 2; batch++) {
-        h.log.commit(Array.from({ length: 50 }, (_, i) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname, fqdn: `${hostname}.lab.home` }) })));
+        h.world.commit(Array.from({ length: 50 }, (_, i) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname, fqdn: `${hostname}.lab.home` }) })));
         committed += 50;
         // Paced on the healthy reader, so that only the stalled one can fall behind.
         await healthy.until((w) => w.revisions.length === committed, 'the healthy watcher to keep up');
@@ -67,7 +67,7 @@ describe('Watch: a slow consumer', () => {
 
       const hostname = 'h'.repeat(60);
       for (let batch = 0; batch < 400 && h.log.subscriberCount === 1; batch++) {
-        h.log.commit(Array.from({ length: 50 }, (_, i) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname }) })));
+        h.world.commit(Array.from({ length: 50 }, (_, i) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname }) })));
         await new Promise((r) => setImmediate(r));
       }
       await waitFor(() => h.log.subscriberCount === 0 && h.server.openWatches === 0, 'the watcher to be dropped');
@@ -95,7 +95,7 @@ describe('Watch: no leak', () => {
     const gc = vm.runInNewContext('gc') as () => void;
     const h = await startHarness();
     try {
-      h.log.commit([{ object: 'lease', kind: 'lease.granted', lease: testLease('10.123.0.5') }]);
+      await h.world.grant(testLease('10.123.0.5'));
       const since = h.log.lastRevision() - 1;
       // nghttp2 (Node >= 20.9) closes a connection whose client resets more than 1,000 streams
       // in a burst (the HTTP/2 "rapid reset" defence), so the clients take a new connection

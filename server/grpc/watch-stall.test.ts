@@ -9,15 +9,17 @@ import vm from 'node:vm';
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import type { Lease } from '../dhcp/lease.ts';
-import { testLease } from './testing/fake-admin.ts';
+import { subnetConfig, testLease } from './testing/dhcp-world.ts';
 import { bareWatch } from './testing/bare-watch.ts';
 import { startHarness, waitFor, WatchRecorder } from './testing/harness.ts';
 import type { Snapshot } from './watcher.ts';
 
 const HOSTNAME = 'h'.repeat(60);
 
+/** A lease of its own client (MAC from n) in 10.123.0.0/20. */
 function leaseAt(n: number): Lease {
-  return testLease(`10.123.${(n >> 8) & 255}.${n & 255}`, { hostname: `${HOSTNAME}-${n}` });
+  const mac = `52:54:00:00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
+  return testLease(`10.123.${(n >> 8) & 255}.${n & 255}`, { subnetId: '10.123.0.0/20', clientKey: `hw:${mac}`, hwAddress: mac, hostname: `${HOSTNAME}-${n}` });
 }
 
 function isContiguousFrom(first: number, revisions: number[]): boolean {
@@ -37,16 +39,17 @@ describe('Watch: a client that stalls before it is live', () => {
       watchStallTimeoutMs: 300,
       overflowGraceMs: 200,
       snapshot: () => provide(),
+      subnets: [subnetConfig('10.123.0.0/20')],
     });
     provide = () => {
-      const snapshot = h.admin.snapshot();
+      const snapshot = h.world.snapshot();
       registry.register(snapshot, 'snapshot');
       registry.register(snapshot.events, 'its events');
       taken += 1;
       return snapshot;
     };
     // Some 400 KB of snapshot: far past the HTTP/2 window and the 64 KiB queue.
-    h.admin.grant(...Array.from({ length: 3000 }, (_, n) => leaseAt(n + 1)));
+    await h.world.grant(...Array.from({ length: 3000 }, (_, n) => leaseAt(n + 1)));
     const watch = bareWatch(h.server.address, { sinceRevision: 1_000_000_000 }); // beyond the newest: Reset + snapshot
     try {
       await waitFor(() => taken === 1, 'the snapshot');
@@ -74,7 +77,7 @@ describe('Watch: a client that stalls before it is live', () => {
     // A long grace before the reset, so that the status gets out once the client reads again.
     const h = await startHarness({ watcherQueueBytes: 32 * 1024, watchStallTimeoutMs: 300, overflowGraceMs: 10_000, replayChunkEvents: 50 });
     try {
-      for (let n = 1; n <= 3000; n++) h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(n) }]);
+      for (let n = 1; n <= 3000; n++) h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(n) }]);
       const watch = new WatchRecorder(h.separateEventClient(), { sinceRevision: 0 });
       watch.stream.pause();
       await waitFor(() => h.server.openWatches === 1, 'the watcher');
@@ -98,7 +101,7 @@ describe('Watch: a client that stalls before it is live', () => {
   test('a client that reads in bursts, never stalling as long as the timeout, catches up and goes live', async () => {
     const h = await startHarness({ watcherQueueBytes: 32 * 1024, watchStallTimeoutMs: 2_000, replayChunkEvents: 50 });
     try {
-      for (let n = 1; n <= 3000; n++) h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(n) }]);
+      for (let n = 1; n <= 3000; n++) h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(n) }]);
       const watch = new WatchRecorder(h.separateEventClient(), { sinceRevision: 0 });
       const toggle = setInterval(() => (watch.stream.isPaused() ? watch.stream.resume() : watch.stream.pause()), 50);
       try {
@@ -108,7 +111,7 @@ describe('Watch: a client that stalls before it is live', () => {
         watch.stream.resume();
       }
       assert.equal(watch.error, null);
-      const [live] = h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
+      const [live] = h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
       await watch.until((w) => w.revisions.at(-1) === live!.revision, 'the live event');
       assert.ok(isContiguousFrom(1, watch.revisions));
       await watch.cancel();

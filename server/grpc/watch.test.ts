@@ -1,10 +1,9 @@
-// EventService.Watch on a real grpc-js server over the fake log: replay then live with no gap and
-// no duplicate, resume, the Reset path, kinds, bookmarks, cancellation, slow consumers, leaks.
+// EventService.Watch on a real grpc-js server over the real SQLite event log (dhcp-world.ts): replay
+// then live with no gap and no duplicate, resume, the Reset path, kinds, bookmarks, cancellation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { FakeEventLog } from './testing/fake-event-log.ts';
-import { testLease } from './testing/fake-admin.ts';
+import { subnetConfig, testLease } from './testing/dhcp-world.ts';
 import { startHarness, waitFor, WatchRecorder, type Harness } from './testing/harness.ts';
 import type { Lease } from '../dhcp/lease.ts';
 
@@ -13,8 +12,8 @@ function leaseAt(n: number, changes: Partial<Lease> = {}): Lease {
 }
 
 /** Commits `count` single-event transactions of lease.renewed. */
-function commitMany(log: FakeEventLog, count: number, from = 0): void {
-  for (let i = 0; i < count; i++) log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(from + i) }]);
+function commitMany(h: Harness, count: number, from = 0): void {
+  for (let i = 0; i < count; i++) h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(from + i) }]);
 }
 
 function range(from: number, to: number): number[] {
@@ -29,7 +28,7 @@ describe('Watch: replay, live, resume', () => {
   after(() => h.close());
 
   test('since 0 replays the whole log in order, then streams live batches as committed', async () => {
-    commitMany(h.log, 120);
+    commitMany(h, 120);
     const watch = new WatchRecorder(h.events, { sinceRevision: 0 });
     await watch.until((w) => w.revisions.length === 120, 'the replay');
     assert.deepEqual(watch.revisions, range(1, 120));
@@ -37,7 +36,7 @@ describe('Watch: replay, live, resume', () => {
     // Replay frames hold at most one read's worth of events.
     assert.deepEqual(watch.frames.map((f) => (f.payload?.$case === 'events' ? f.payload.events.events.length : 0)), [50, 50, 20]);
 
-    h.log.commit([
+    h.world.commit([
       { object: 'lease', kind: 'lease.granted', lease: leaseAt(500) },
       { object: 'lease', kind: 'lease.released', lease: leaseAt(501, { state: 'released' }) },
     ]);
@@ -59,7 +58,7 @@ describe('Watch: replay, live, resume', () => {
 
   test('resuming from a revision sends exactly the events after it', async () => {
     const newest = h.log.lastRevision();
-    commitMany(h.log, 10);
+    commitMany(h, 10);
     const watch = new WatchRecorder(h.events, { sinceRevision: newest + 3 });
     await watch.until((w) => w.revisions.length === 7, 'the replay');
     assert.deepEqual(watch.revisions, range(newest + 4, newest + 10));
@@ -72,7 +71,7 @@ describe('Watch: replay, live, resume', () => {
     await waitFor(() => h.server.openWatches === 1, 'the watcher');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(watch.frames.length, 0);
-    const [event] = h.log.commit([{ object: 'lease', kind: 'lease.expired', lease: leaseAt(9, { state: 'expired' }) }]);
+    const [event] = h.world.commit([{ object: 'lease', kind: 'lease.expired', lease: leaseAt(9, { state: 'expired' }) }]);
     await watch.until((w) => w.revisions.length === 1, 'the live event');
     assert.deepEqual(watch.revisions, [event!.revision]);
     await watch.cancel();
@@ -91,7 +90,7 @@ describe('Watch: the seam under load', () => {
       return readSince(since, limit);
     };
     try {
-      commitMany(h.log, 3000);
+      commitMany(h, 3000);
       const start = 0;
       let running = true;
       let committed = 0;
@@ -99,10 +98,10 @@ describe('Watch: the seam under load', () => {
       const hammer = (async () => {
         while (running) {
           if (committed % 7 === 0) {
-            h.log.commit([0, 1, 2].map((k) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: leaseAt(k) })));
+            h.world.commit([0, 1, 2].map((k) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: leaseAt(k) })));
             committed += 3;
           } else {
-            commitMany(h.log, 1, committed);
+            commitMany(h, 1, committed);
             committed += 1;
           }
           await new Promise((r) => setImmediate(r));
@@ -111,7 +110,8 @@ describe('Watch: the seam under load', () => {
       const watchers = [0, 1, 2, 3].map(
         (i) => new WatchRecorder(i % 2 === 0 ? h.events : h.separateEventClient(), { sinceRevision: start + i * 500 }),
       );
-      await waitFor(() => watchers.every((w) => w.revisions.length > 3000 - 1500), 'the watchers to catch up', 10_000);
+      // Past half of the replay, and (on a loaded machine, whose turns are long) enough commits.
+      await waitFor(() => watchers.every((w) => w.revisions.length > 3000 - 1500) && committed > 100, 'the watchers to catch up', 10_000);
       await new Promise((r) => setTimeout(r, 100));
       running = false;
       await hammer;
@@ -132,12 +132,14 @@ describe('Watch: the seam under load', () => {
 
 describe('Watch: the Reset path', () => {
   test('a compacted revision gets Reset, the current objects, Synced, then live events', async () => {
-    const h = await startHarness({ replayChunkEvents: 2 });
+    const h = await startHarness({
+      replayChunkEvents: 2,
+      subnets: [subnetConfig('10.123.0.0/24', { reservations: [{ mac: '52:54:00:aa:bb:cc', clientId: null, ip: 0x0a7b000a, hostname: 'nas' }] })],
+    });
     try {
-      h.admin.grant(leaseAt(1), leaseAt(2), leaseAt(3));
-      h.admin.addConfigReservation({ subnetId: '10.123.0.0/24', mac: '52:54:00:aa:bb:cc', clientId: null, ip: 0x0a7b000a, hostname: 'nas' });
-      h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
-      h.log.compactBefore(4);
+      await h.world.grant(leaseAt(1), leaseAt(2), leaseAt(3));
+      h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
+      h.world.compactBefore(4);
       assert.equal(h.log.firstRetainedRevision(), 4);
 
       const watch = new WatchRecorder(h.events, { sinceRevision: 2 });
@@ -152,7 +154,7 @@ describe('Watch: the Reset path', () => {
       assert.ok(synced?.$case === 'synced');
       assert.equal(synced.synced.revision, 4);
 
-      const [next] = h.log.commit([{ object: 'lease', kind: 'lease.declined', lease: leaseAt(2, { state: 'declined' }) }]);
+      const [next] = h.world.commit([{ object: 'lease', kind: 'lease.declined', lease: leaseAt(2, { state: 'declined' }) }]);
       await watch.until((w) => w.revisions.includes(next!.revision), 'the live event');
       assert.deepEqual(watch.revisions.filter((r) => r > 0), [5]);
       await watch.cancel();
@@ -164,13 +166,13 @@ describe('Watch: the Reset path', () => {
   test('compaction overtaking a running replay turns it into Reset, snapshot, Synced, then live', async () => {
     const h = await startHarness({ replayChunkEvents: 50, watcherQueueBytes: 16 * 1024 });
     try {
-      h.admin.grant(leaseAt(1));
-      commitMany(h.log, 3000);
+      await h.world.grant(leaseAt(1));
+      commitMany(h, 3000);
       const watch = new WatchRecorder(h.events, { sinceRevision: 0 });
       watch.stream.pause();
       await waitFor(() => h.log.subscriberCount === 1, 'the subscription');
       await new Promise((r) => setTimeout(r, 50));
-      h.log.compactBefore(2500);
+      h.world.compactBefore(2500);
       watch.stream.resume();
       await watch.until((w) => w.cases.includes('synced'), 'Synced');
       const reset = watch.cases.indexOf('reset');
@@ -181,7 +183,7 @@ describe('Watch: the Reset path', () => {
       const synced = watch.frames.at(-1)!.payload;
       assert.ok(synced?.$case === 'synced');
       assert.equal(synced.synced.revision, 3001);
-      const [next] = h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
+      const [next] = h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
       await watch.until((w) => w.revisions.at(-1) === next!.revision, 'the live event');
       await watch.cancel();
     } finally {
@@ -192,7 +194,7 @@ describe('Watch: the Reset path', () => {
   test('a revision beyond the newest (a replaced database) gets Reset, then Synced at the newest', async () => {
     const h = await startHarness();
     try {
-      h.admin.grant(leaseAt(1));
+      await h.world.grant(leaseAt(1));
       const watch = new WatchRecorder(h.events, { sinceRevision: 99 });
       await watch.until((w) => w.cases.includes('synced'), 'Synced');
       assert.deepEqual(watch.cases, ['reset', 'events', 'synced']);
@@ -205,9 +207,12 @@ describe('Watch: the Reset path', () => {
   });
 
   test('since 0 on a log that no longer starts at 1 gets a Reset', async () => {
-    const h = await startHarness({ log: new FakeEventLog(40) });
+    const h = await startHarness();
     try {
-      h.admin.grant(leaseAt(1));
+      // Forty revisions, all compacted away: the log's next revision is 41.
+      commitMany(h, 40);
+      h.world.compactBefore(41);
+      await h.world.grant(leaseAt(1));
       assert.equal(h.log.firstRetainedRevision(), 41);
       const watch = new WatchRecorder(h.events, { sinceRevision: 0 });
       await watch.until((w) => w.cases.includes('synced'), 'Synced');
@@ -223,7 +228,7 @@ describe('Watch: the Reset path', () => {
     try {
       const watch = new WatchRecorder(h.events, { sinceRevision: 0 });
       await waitFor(() => h.server.openWatches === 1, 'the watcher');
-      h.admin.grant(leaseAt(1));
+      await h.world.grant(leaseAt(1));
       await watch.until((w) => w.revisions.length === 1, 'the first event');
       assert.deepEqual(watch.cases, ['events']);
       await watch.cancel();
@@ -242,10 +247,10 @@ describe('Watch: kinds, bookmarks, errors', () => {
 
   test('kinds keeps the events asked for, by full kind or by object type', async () => {
     const since = h.log.lastRevision();
-    h.log.commit([{ object: 'lease', kind: 'lease.granted', lease: leaseAt(1) }]);
-    h.log.commit([{ object: 'lease', kind: 'lease.released', lease: leaseAt(1, { state: 'released' }) }]);
+    h.world.commit([{ object: 'lease', kind: 'lease.granted', lease: leaseAt(1) }]);
+    h.world.commit([{ object: 'lease', kind: 'lease.released', lease: leaseAt(1, { state: 'released' }) }]);
     const reservation = { id: 'api-9', subnetId: '10.123.0.0/24', mac: '52:54:00:aa:bb:01', clientId: null, ip: 0x0a7b0014, hostname: null, source: 'api' as const };
-    h.log.commit([{ object: 'reservation', kind: 'reservation.created', reservation }]);
+    h.world.commit([{ object: 'reservation', kind: 'reservation.created', reservation }]);
     const released = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['lease.released'] });
     const reservations = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['reservation'] });
     const both = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['lease.granted', 'reservation.created'] });
@@ -261,7 +266,7 @@ describe('Watch: kinds, bookmarks, errors', () => {
   test('an idle watcher gets Bookmarks at the newest revision, filtered-out events included', async () => {
     const watch = new WatchRecorder(h.events, { sinceRevision: h.log.lastRevision(), kinds: ['reservation'] });
     await waitFor(() => h.server.openWatches === 1, 'the watcher');
-    const [skipped] = h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(3) }]);
+    const [skipped] = h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(3) }]);
     await watch.until((w) => w.cases.filter((c) => c === 'bookmark').length >= 2, 'two bookmarks');
     assert.ok(watch.cases.every((c) => c === 'bookmark'), 'only bookmarks: the lease event was filtered out');
     const last = watch.frames.at(-1)!.payload;
@@ -274,7 +279,7 @@ describe('Watch: kinds, bookmarks, errors', () => {
     const watch = new WatchRecorder(h.events, { sinceRevision: h.log.lastRevision() });
     await waitFor(() => h.server.openWatches === 1, 'the watcher');
     for (let i = 0; i < 20; i++) {
-      h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(i) }]);
+      h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(i) }]);
       await new Promise((r) => setTimeout(r, 20));
     }
     assert.equal(watch.revisions.length, 20);
@@ -308,7 +313,7 @@ describe('Watch: a Bookmark one interval after the last frame', () => {
   test('after a replay, the first Bookmark comes after one interval of silence, well before two', async (t) => {
     const h = await startHarness({ bookmarkIntervalMs: INTERVAL_MS });
     try {
-      commitMany(h.log, 3);
+      commitMany(h, 3);
       const asked = Date.now();
       const watch = new WatchRecorder(h.events, { sinceRevision: h.log.lastRevision() - 1 });
       await watch.until((w) => w.revisions.length === 1, 'the replay');
@@ -334,7 +339,7 @@ describe('Watch: a Bookmark one interval after the last frame', () => {
       const watch = new WatchRecorder(h.events, { sinceRevision: h.log.lastRevision() });
       await watch.until((w) => w.cases.includes('bookmark'), 'the first Bookmark of an idle stream', 3 * INTERVAL_MS);
       // Just after a Bookmark: the old rule skipped the next tick and waited for the one after.
-      const [event] = h.log.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
+      const [event] = h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(1) }]);
       await watch.until((w) => w.revisions.length === 1, 'the live event');
       const sent = Date.now();
       await watch.until((w) => w.cases.length === 3, 'the next Bookmark', 3 * INTERVAL_MS);

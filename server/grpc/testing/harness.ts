@@ -1,5 +1,6 @@
-// A real grpc-js server on 127.0.0.1:0 over the fakes, with generated clients and helpers to read
-// Watch streams. Every test file starts its own.
+// A real grpc-js server on 127.0.0.1:0 over the real DHCP side on a temporary SQLite file
+// (dhcp-world.ts), with generated clients and helpers to read Watch streams. Every test file
+// starts its own.
 import * as grpc from '@grpc/grpc-js';
 import { EventServiceClient, type WatchRequest, type WatchResponse } from '../../../proto/gen/homeplane/v1/event.ts';
 import { LeaseServiceClient } from '../../../proto/gen/homeplane/v1/lease.ts';
@@ -7,9 +8,11 @@ import { ReservationServiceClient } from '../../../proto/gen/homeplane/v1/reserv
 import { SubnetServiceClient } from '../../../proto/gen/homeplane/v1/subnet.ts';
 import { StatsServiceClient } from '../../../proto/gen/homeplane/v1/stats.ts';
 import type { Logger } from '../../dhcp/server.ts';
+import type { DhcpAdminService } from '../../dhcp/admin-service.ts';
+import type { SqliteEventLog } from '../../store/sqlite-event-log.ts';
 import { startGrpcServer, type GrpcServer, type GrpcServerOptions } from '../server.ts';
-import { FakeEventLog } from './fake-event-log.ts';
-import { FakeDhcpAdmin } from './fake-admin.ts';
+import { openDhcpWorld, type DhcpWorld, type DhcpWorldOptions } from './dhcp-world.ts';
+import { InjectedFailureAdmin } from './injected-failure.ts';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef0123456789';
 
@@ -32,8 +35,14 @@ export function bearer(token = TEST_TOKEN): grpc.Metadata {
 
 export interface Harness {
   server: GrpcServer;
-  log: FakeEventLog;
-  admin: FakeDhcpAdmin;
+  /** The DHCP side the server runs on: admin, Bindings, engine, store, log, clock. */
+  world: DhcpWorld;
+  /** The world's event log (the server's log and feed). */
+  log: SqliteEventLog;
+  /** The world's admin, as the server calls it (through `faults`). */
+  admin: DhcpAdminService;
+  /** Between the server and the admin: arm `failNextWith` to make the next admin call fail. */
+  faults: InjectedFailureAdmin;
   logLines: LogLine[];
   /** Clients on one shared channel. */
   events: EventServiceClient;
@@ -46,22 +55,30 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  options: Partial<Omit<GrpcServerOptions, 'admin' | 'log' | 'feed'>> & { log?: FakeEventLog } = {},
-): Promise<Harness> {
-  const log = options.log ?? new FakeEventLog();
-  const admin = new FakeDhcpAdmin(log);
+export type HarnessOptions = Partial<Omit<GrpcServerOptions, 'admin' | 'log' | 'feed' | 'subnetSettings'>> & DhcpWorldOptions;
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const { subnets, ...serverOptions } = options;
+  const world = await openDhcpWorld(subnets === undefined ? {} : { subnets });
+  const faults = new InjectedFailureAdmin(world.admin);
   const logLines: LogLine[] = [];
-  const server = await startGrpcServer({
-    listen: '127.0.0.1:0',
-    token: TEST_TOKEN,
-    logger: recordingLogger(logLines),
-    snapshot: () => admin.snapshot(),
-    ...options,
-    admin,
-    log,
-    feed: log,
-  });
+  let server: GrpcServer;
+  try {
+    server = await startGrpcServer({
+      listen: '127.0.0.1:0',
+      token: TEST_TOKEN,
+      logger: recordingLogger(logLines),
+      snapshot: () => world.snapshot(),
+      ...serverOptions,
+      subnetSettings: world.subnetSettings,
+      admin: faults,
+      log: world.log,
+      feed: world.log,
+    });
+  } catch (err) {
+    await world.close();
+    throw err;
+  }
   const credentials = grpc.credentials.createInsecure();
   const clients: grpc.Client[] = [];
   const keep = <T extends grpc.Client>(client: T): T => {
@@ -71,8 +88,10 @@ export async function startHarness(
   let separate = 0;
   return {
     server,
-    log,
-    admin,
+    world,
+    log: world.log,
+    admin: world.admin,
+    faults,
     logLines,
     events: keep(new EventServiceClient(server.address, credentials)),
     leases: keep(new LeaseServiceClient(server.address, credentials)),
@@ -84,6 +103,7 @@ export async function startHarness(
     async close() {
       for (const client of clients) client.close();
       await server.shutdown(1_000);
+      await world.close();
     },
   };
 }

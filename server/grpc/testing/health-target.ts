@@ -1,9 +1,8 @@
-// A gRPC server over the fakes in a process of its own (forked with an IPC channel), so that a
-// test can read the server's resident memory without its own clients in the figure. It sends
-// { address } once listening; to "measure" it answers with its memory after full collections.
-// It ends when the channel to its parent closes.
-import { FakeDhcpAdmin } from './fake-admin.ts';
-import { FakeEventLog } from './fake-event-log.ts';
+// A gRPC server over the real DHCP side (dhcp-world.ts, on a temporary SQLite file) in a process
+// of its own (forked with an IPC channel), so that a test can read the server's resident memory
+// without its own clients in the figure. It sends { address } once listening; to "measure" it
+// answers with its memory after full collections. It ends when the channel to its parent closes.
+import { openDhcpWorld } from './dhcp-world.ts';
 import { TEST_TOKEN } from './harness.ts';
 import { startGrpcServer } from '../server.ts';
 
@@ -29,22 +28,21 @@ async function memoryAfterGc(): Promise<TargetMemory> {
 
 async function main(): Promise<void> {
   if (process.send === undefined) throw new Error('health-target.ts runs as a forked child (with an IPC channel)');
-  const log = new FakeEventLog();
-  const admin = new FakeDhcpAdmin(log);
+  const world = await openDhcpWorld();
   const server = await startGrpcServer({
     listen: '127.0.0.1:0',
     token: TEST_TOKEN,
-    admin,
-    log,
-    feed: log,
-    snapshot: () => admin.snapshot(),
+    admin: world.admin,
+    log: world.log,
+    feed: world.log,
+    snapshot: () => world.snapshot(),
     // Nothing kept: the figures are the server's own.
     logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
   });
   process.on('message', (message) => {
     if (message === 'measure') void memoryAfterGc().then((memory) => process.send!({ memory }));
   });
-  process.on('disconnect', () => void server.shutdown(0).then(() => process.exit(0)));
+  process.on('disconnect', () => void server.shutdown(0).then(() => world.close()).then(() => process.exit(0)));
   process.send({ address: server.address });
 }
 
