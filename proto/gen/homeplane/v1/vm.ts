@@ -300,7 +300,10 @@ export interface UpdateVmRequest {
   vm:
     | Vm
     | undefined;
-  /** Paths of the fields to change: "vcpus", "memory_mib", "autostart". */
+  /**
+   * Paths of the fields to change: "vcpus", "memory_mib", "autostart". Required: an empty mask
+   * or any other path is INVALID_ARGUMENT.
+   */
   updateMask: string[] | undefined;
 }
 
@@ -3320,7 +3323,8 @@ export const VmServiceService = {
    * StopVm stops a VM (desired state stopped): an ACPI power-down, then, after timeout_seconds
    * (default 30) without the guest turning off, QEMU is made to quit, then killed. With force,
    * QEMU is stopped at once (the guest's power is pulled).
-   * Errors: NOT_FOUND; FAILED_PRECONDITION when it is not running.
+   * Errors: NOT_FOUND; FAILED_PRECONDITION when it is not running; INVALID_ARGUMENT for
+   * timeout_seconds above 3600.
    */
   stopVm: {
     path: "/homeplane.v1.VmService/StopVm" as const,
@@ -3386,9 +3390,11 @@ export const VmServiceService = {
   },
   /**
    * StreamConsole streams the VM's serial console: the recent output first (up to 64 KiB), then
-   * every byte as the guest writes it, until the client cancels or the VM is deleted. Several
-   * clients may watch one console.
-   * Errors: NOT_FOUND; FAILED_PRECONDITION when the VM is not running.
+   * every byte as the guest writes it, until the client cancels or the console ends (the VM
+   * stopped or was deleted: the stream ends with OK and the trailer
+   * `homeplane-console-end: <reason>`). Several clients may watch one console; one that falls more
+   * than 1 MiB behind is ended with RESOURCE_EXHAUSTED.
+   * Errors: NOT_FOUND; FAILED_PRECONDITION when the VM is not running; UNAVAILABLE at shutdown.
    */
   streamConsole: {
     path: "/homeplane.v1.VmService/StreamConsole" as const,
@@ -3465,7 +3471,8 @@ export interface VmServiceServer extends UntypedServiceImplementation {
    * StopVm stops a VM (desired state stopped): an ACPI power-down, then, after timeout_seconds
    * (default 30) without the guest turning off, QEMU is made to quit, then killed. With force,
    * QEMU is stopped at once (the guest's power is pulled).
-   * Errors: NOT_FOUND; FAILED_PRECONDITION when it is not running.
+   * Errors: NOT_FOUND; FAILED_PRECONDITION when it is not running; INVALID_ARGUMENT for
+   * timeout_seconds above 3600.
    */
   stopVm: handleUnaryCall<StopVmRequest, StopVmResponse>;
   /**
@@ -3491,9 +3498,11 @@ export interface VmServiceServer extends UntypedServiceImplementation {
   deleteVm: handleUnaryCall<DeleteVmRequest, DeleteVmResponse>;
   /**
    * StreamConsole streams the VM's serial console: the recent output first (up to 64 KiB), then
-   * every byte as the guest writes it, until the client cancels or the VM is deleted. Several
-   * clients may watch one console.
-   * Errors: NOT_FOUND; FAILED_PRECONDITION when the VM is not running.
+   * every byte as the guest writes it, until the client cancels or the console ends (the VM
+   * stopped or was deleted: the stream ends with OK and the trailer
+   * `homeplane-console-end: <reason>`). Several clients may watch one console; one that falls more
+   * than 1 MiB behind is ended with RESOURCE_EXHAUSTED.
+   * Errors: NOT_FOUND; FAILED_PRECONDITION when the VM is not running; UNAVAILABLE at shutdown.
    */
   streamConsole: handleServerStreamingCall<StreamConsoleRequest, StreamConsoleResponse>;
   /**
@@ -3612,7 +3621,8 @@ export interface VmServiceClient extends Client {
    * StopVm stops a VM (desired state stopped): an ACPI power-down, then, after timeout_seconds
    * (default 30) without the guest turning off, QEMU is made to quit, then killed. With force,
    * QEMU is stopped at once (the guest's power is pulled).
-   * Errors: NOT_FOUND; FAILED_PRECONDITION when it is not running.
+   * Errors: NOT_FOUND; FAILED_PRECONDITION when it is not running; INVALID_ARGUMENT for
+   * timeout_seconds above 3600.
    */
   stopVm(
     request: StopVmRequest,
@@ -3708,9 +3718,11 @@ export interface VmServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * StreamConsole streams the VM's serial console: the recent output first (up to 64 KiB), then
-   * every byte as the guest writes it, until the client cancels or the VM is deleted. Several
-   * clients may watch one console.
-   * Errors: NOT_FOUND; FAILED_PRECONDITION when the VM is not running.
+   * every byte as the guest writes it, until the client cancels or the console ends (the VM
+   * stopped or was deleted: the stream ends with OK and the trailer
+   * `homeplane-console-end: <reason>`). Several clients may watch one console; one that falls more
+   * than 1 MiB behind is ended with RESOURCE_EXHAUSTED.
+   * Errors: NOT_FOUND; FAILED_PRECONDITION when the VM is not running; UNAVAILABLE at shutdown.
    */
   streamConsole(
     request: StreamConsoleRequest,
