@@ -146,6 +146,8 @@ describe('services', () => {
       assert.deepEqual(got.response?.reservation, stored[0]);
       const listed = await call<object, { reservations: Reservation[]; totalSize: number }>(reservation('listReservations'), { subnet: '', source: ReservationSource.RESERVATION_SOURCE_API, query: '', pageSize: 0, pageToken: '' });
       assert.deepEqual(listed.response?.reservations, stored);
+      const byQuery = await call<object, { reservations: Reservation[] }>(reservation('listReservations'), { subnet: '', source: 0, query: 'AABB02', pageSize: 0, pageToken: '' });
+      assert.deepEqual(byQuery.response?.reservations, [stored[1]], 'the query matches the client id too');
     });
 
     test('a reservation names exactly one of mac and client_id: both is INVALID_ARGUMENT on create, and on an update that would leave both', async () => {
@@ -238,7 +240,7 @@ describe('services', () => {
       }
     });
 
-    test('config reservations are read-only: FAILED_PRECONDITION for update and delete', async () => {
+    test('config and VM reservations are read-only: FAILED_PRECONDITION for update and delete', async () => {
       const listed = await call<object, { reservations: Reservation[] }>(reservation('listReservations'), { subnet: '', source: ReservationSource.RESERVATION_SOURCE_CONFIG, query: '', pageSize: 0, pageToken: '' });
       const [config] = listed.response!.reservations;
       assert.equal(config?.address, '10.123.0.5');
@@ -247,6 +249,13 @@ describe('services', () => {
       for (const { error } of [update, remove]) {
         assert.equal(error?.code, grpc.status.FAILED_PRECONDITION);
         assert.match(error.details, /comes from the config file; edit the file instead/);
+      }
+      const vm = await h.admin.reserveForVm('52:54:00:ab:cd:01', 'web', 'homeplane0');
+      const updateVm = await call(reservation('updateReservation'), { reservation: apiReservation({ id: vm.id, hostname: 'x' }), updateMask: ['hostname'] });
+      const removeVm = await call(reservation('deleteReservation'), { id: vm.id });
+      for (const { error } of [updateVm, removeVm]) {
+        assert.equal(error?.code, grpc.status.FAILED_PRECONDITION);
+        assert.match(error.details, /comes from the VM inventory/);
       }
     });
 

@@ -93,7 +93,13 @@ export interface Capacity {
 
 /** Host is one hypervisor host. */
 export interface Host {
-  /** Stable id (the machine id). */
+  /**
+   * Stable id: a UUID derived from the host's machine id (/etc/machine-id, machine-id(5)) as
+   * systemd's application-specific id, an HMAC-SHA256 keyed with the machine id
+   * (sd_id128_get_machine_app_specific; `systemd-id128 machine-id -u -a
+   * 7e11ac3ff957456192b1dd8af5a2395b` prints the same UUID). Never the machine id itself, which
+   * machine-id(5) says must not be exposed on the network.
+   */
   id: string;
   /** The machine's host name. */
   hostname: string;

@@ -85,8 +85,9 @@ export function reservationSourceToJSON(object: ReservationSource): string {
 }
 
 /**
- * Reservation pins an address to one client, known by its MAC, its client identifier, or both
- * (a client that sends a client identifier is matched by it first, then by MAC, as Kea does).
+ * Reservation pins an address to one client, known by exactly one of its MAC and its client
+ * identifier, as in the config file. A client that sends a client identifier is matched by a
+ * reservation of that identifier first, then by one of its MAC, as Kea does.
  */
 export interface Reservation {
   /**
@@ -101,17 +102,17 @@ export interface Reservation {
   subnet: string;
   /**
    * The client's hardware address, lower case and colon separated ("52:54:00:aa:bb:cc"); empty
-   * when the reservation is by client identifier only. Input may use upper case or dashes.
+   * when the reservation is by client identifier. Input may use upper case or dashes.
    */
   mac: string;
   /**
    * The client identifier (option 61, type octet included) as lower-case hex without
-   * separators ("0152540000aabbcc"); empty when the reservation is by MAC only.
+   * separators ("0152540000aabbcc"); empty when the reservation is by MAC.
    */
   clientId: string;
   /**
    * The reserved address, dotted quad ("10.123.0.10"). It may lie inside or outside the pools,
-   * but inside a configured subnet.
+   * but must be a host address of a configured subnet (not its network or broadcast address).
    */
   address: string;
   /** The host name handed to the client (option 12); empty for none. */
@@ -127,8 +128,8 @@ export interface ListReservationsRequest {
   /** Only reservations from this source; RESERVATION_SOURCE_UNSPECIFIED for every source. */
   source: ReservationSource;
   /**
-   * Only reservations whose address, MAC or hostname contains this text, compared without
-   * regard to case; empty for all.
+   * Only reservations whose address, MAC, client identifier or hostname contains this text,
+   * compared without regard to case; empty for all.
    */
   query: string;
   /**
@@ -170,7 +171,7 @@ export interface GetReservationResponse {
 /** CreateReservationRequest holds the reservation to make. */
 export interface CreateReservationRequest {
   /**
-   * The new reservation: address and at least one of mac and client_id are required; hostname is
+   * The new reservation: address and exactly one of mac and client_id are required; hostname is
    * optional; id and source are set by the server.
    */
   reservation: Reservation | undefined;
@@ -231,8 +232,8 @@ export interface CreateReservationFromLeaseRequest {
 /** CreateReservationFromLeaseResponse holds the new reservation. */
 export interface CreateReservationFromLeaseResponse {
   /**
-   * The stored reservation (source RESERVATION_SOURCE_API) with the lease's address, MAC and
-   * client identifier.
+   * The stored reservation (source RESERVATION_SOURCE_API) with the lease's address and client:
+   * its client identifier when it sent one, else its MAC.
    */
   reservation: Reservation | undefined;
 }
@@ -1415,7 +1416,8 @@ export type ReservationServiceService = typeof ReservationServiceService;
 export const ReservationServiceService = {
   /**
    * ListReservations returns the reservations that match every filter given, ordered by address.
-   * Errors: INVALID_ARGUMENT for a malformed subnet, page_size or page_token.
+   * Errors: INVALID_ARGUMENT for a malformed subnet, an unknown source, or a bad page_size or
+   * page_token.
    */
   listReservations: {
     path: "/homeplane.v1.ReservationService/ListReservations" as const,
@@ -1446,9 +1448,10 @@ export const ReservationServiceService = {
   /**
    * CreateReservation stores a new reservation with source RESERVATION_SOURCE_API and appends a
    * "reservation.created" event.
-   * Errors: INVALID_ARGUMENT naming the field and the reason (no mac and no client_id, a
-   * malformed value, an address in no configured subnet or not a usable host address);
-   * FAILED_PRECONDITION on a collision (see the service comment).
+   * Errors: INVALID_ARGUMENT naming the field and the reason (neither or both of mac and
+   * client_id, a malformed value, an address that is not a host address of a configured subnet,
+   * a subnet that is not the address's); FAILED_PRECONDITION on a collision (see the service
+   * comment).
    */
   createReservation: {
     path: "/homeplane.v1.ReservationService/CreateReservation" as const,
@@ -1465,8 +1468,10 @@ export const ReservationServiceService = {
    * UpdateReservation changes the fields of a reservation named in update_mask and appends a
    * "reservation.updated" event.
    * Errors: NOT_FOUND when no reservation has that id; FAILED_PRECONDITION when it comes from the
-   * config file (edit the file instead) or on a collision; INVALID_ARGUMENT as for create, or for
-   * an unknown path in update_mask.
+   * config file (edit the file instead) or from the VM inventory, or on a collision;
+   * INVALID_ARGUMENT as for create (the reservation after the change must still have exactly one
+   * of mac and client_id: to switch, name both in update_mask), or for an unknown path in
+   * update_mask.
    */
   updateReservation: {
     path: "/homeplane.v1.ReservationService/UpdateReservation" as const,
@@ -1483,7 +1488,7 @@ export const ReservationServiceService = {
    * DeleteReservation removes a reservation and appends a "reservation.deleted" event. A client
    * holding the address keeps its lease until it runs out or is released.
    * Errors: NOT_FOUND when no reservation has that id; FAILED_PRECONDITION when it comes from the
-   * config file.
+   * config file or from the VM inventory.
    */
   deleteReservation: {
     path: "/homeplane.v1.ReservationService/DeleteReservation" as const,
@@ -1498,11 +1503,12 @@ export const ReservationServiceService = {
   },
   /**
    * CreateReservationFromLease turns a lease into a reservation in one call: the lease's client
-   * (by MAC, and by client identifier when it sent one) keeps that address for good. The lease
+   * (by its client identifier when it sent one, else by its MAC) keeps that address for good.
+   * The lease need not be active: a released or expired lease still names its client. The lease
    * itself is unchanged.
-   * Errors: INVALID_ARGUMENT for a malformed address or hostname; NOT_FOUND when no lease has
-   * that address; FAILED_PRECONDITION when the lease is not active, or on a collision (for
-   * example the client already has a reservation).
+   * Errors: INVALID_ARGUMENT for a malformed address or hostname; NOT_FOUND when no lease of a
+   * client has that address (a declined address has none); FAILED_PRECONDITION on a collision
+   * (for example the client already has a reservation).
    */
   createReservationFromLease: {
     path: "/homeplane.v1.ReservationService/CreateReservationFromLease" as const,
@@ -1522,7 +1528,8 @@ export const ReservationServiceService = {
 export interface ReservationServiceServer extends UntypedServiceImplementation {
   /**
    * ListReservations returns the reservations that match every filter given, ordered by address.
-   * Errors: INVALID_ARGUMENT for a malformed subnet, page_size or page_token.
+   * Errors: INVALID_ARGUMENT for a malformed subnet, an unknown source, or a bad page_size or
+   * page_token.
    */
   listReservations: handleUnaryCall<ListReservationsRequest, ListReservationsResponse>;
   /**
@@ -1533,33 +1540,37 @@ export interface ReservationServiceServer extends UntypedServiceImplementation {
   /**
    * CreateReservation stores a new reservation with source RESERVATION_SOURCE_API and appends a
    * "reservation.created" event.
-   * Errors: INVALID_ARGUMENT naming the field and the reason (no mac and no client_id, a
-   * malformed value, an address in no configured subnet or not a usable host address);
-   * FAILED_PRECONDITION on a collision (see the service comment).
+   * Errors: INVALID_ARGUMENT naming the field and the reason (neither or both of mac and
+   * client_id, a malformed value, an address that is not a host address of a configured subnet,
+   * a subnet that is not the address's); FAILED_PRECONDITION on a collision (see the service
+   * comment).
    */
   createReservation: handleUnaryCall<CreateReservationRequest, CreateReservationResponse>;
   /**
    * UpdateReservation changes the fields of a reservation named in update_mask and appends a
    * "reservation.updated" event.
    * Errors: NOT_FOUND when no reservation has that id; FAILED_PRECONDITION when it comes from the
-   * config file (edit the file instead) or on a collision; INVALID_ARGUMENT as for create, or for
-   * an unknown path in update_mask.
+   * config file (edit the file instead) or from the VM inventory, or on a collision;
+   * INVALID_ARGUMENT as for create (the reservation after the change must still have exactly one
+   * of mac and client_id: to switch, name both in update_mask), or for an unknown path in
+   * update_mask.
    */
   updateReservation: handleUnaryCall<UpdateReservationRequest, UpdateReservationResponse>;
   /**
    * DeleteReservation removes a reservation and appends a "reservation.deleted" event. A client
    * holding the address keeps its lease until it runs out or is released.
    * Errors: NOT_FOUND when no reservation has that id; FAILED_PRECONDITION when it comes from the
-   * config file.
+   * config file or from the VM inventory.
    */
   deleteReservation: handleUnaryCall<DeleteReservationRequest, DeleteReservationResponse>;
   /**
    * CreateReservationFromLease turns a lease into a reservation in one call: the lease's client
-   * (by MAC, and by client identifier when it sent one) keeps that address for good. The lease
+   * (by its client identifier when it sent one, else by its MAC) keeps that address for good.
+   * The lease need not be active: a released or expired lease still names its client. The lease
    * itself is unchanged.
-   * Errors: INVALID_ARGUMENT for a malformed address or hostname; NOT_FOUND when no lease has
-   * that address; FAILED_PRECONDITION when the lease is not active, or on a collision (for
-   * example the client already has a reservation).
+   * Errors: INVALID_ARGUMENT for a malformed address or hostname; NOT_FOUND when no lease of a
+   * client has that address (a declined address has none); FAILED_PRECONDITION on a collision
+   * (for example the client already has a reservation).
    */
   createReservationFromLease: handleUnaryCall<CreateReservationFromLeaseRequest, CreateReservationFromLeaseResponse>;
 }
@@ -1567,7 +1578,8 @@ export interface ReservationServiceServer extends UntypedServiceImplementation {
 export interface ReservationServiceClient extends Client {
   /**
    * ListReservations returns the reservations that match every filter given, ordered by address.
-   * Errors: INVALID_ARGUMENT for a malformed subnet, page_size or page_token.
+   * Errors: INVALID_ARGUMENT for a malformed subnet, an unknown source, or a bad page_size or
+   * page_token.
    */
   listReservations(
     request: ListReservationsRequest,
@@ -1606,9 +1618,10 @@ export interface ReservationServiceClient extends Client {
   /**
    * CreateReservation stores a new reservation with source RESERVATION_SOURCE_API and appends a
    * "reservation.created" event.
-   * Errors: INVALID_ARGUMENT naming the field and the reason (no mac and no client_id, a
-   * malformed value, an address in no configured subnet or not a usable host address);
-   * FAILED_PRECONDITION on a collision (see the service comment).
+   * Errors: INVALID_ARGUMENT naming the field and the reason (neither or both of mac and
+   * client_id, a malformed value, an address that is not a host address of a configured subnet,
+   * a subnet that is not the address's); FAILED_PRECONDITION on a collision (see the service
+   * comment).
    */
   createReservation(
     request: CreateReservationRequest,
@@ -1629,8 +1642,10 @@ export interface ReservationServiceClient extends Client {
    * UpdateReservation changes the fields of a reservation named in update_mask and appends a
    * "reservation.updated" event.
    * Errors: NOT_FOUND when no reservation has that id; FAILED_PRECONDITION when it comes from the
-   * config file (edit the file instead) or on a collision; INVALID_ARGUMENT as for create, or for
-   * an unknown path in update_mask.
+   * config file (edit the file instead) or from the VM inventory, or on a collision;
+   * INVALID_ARGUMENT as for create (the reservation after the change must still have exactly one
+   * of mac and client_id: to switch, name both in update_mask), or for an unknown path in
+   * update_mask.
    */
   updateReservation(
     request: UpdateReservationRequest,
@@ -1651,7 +1666,7 @@ export interface ReservationServiceClient extends Client {
    * DeleteReservation removes a reservation and appends a "reservation.deleted" event. A client
    * holding the address keeps its lease until it runs out or is released.
    * Errors: NOT_FOUND when no reservation has that id; FAILED_PRECONDITION when it comes from the
-   * config file.
+   * config file or from the VM inventory.
    */
   deleteReservation(
     request: DeleteReservationRequest,
@@ -1670,11 +1685,12 @@ export interface ReservationServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * CreateReservationFromLease turns a lease into a reservation in one call: the lease's client
-   * (by MAC, and by client identifier when it sent one) keeps that address for good. The lease
+   * (by its client identifier when it sent one, else by its MAC) keeps that address for good.
+   * The lease need not be active: a released or expired lease still names its client. The lease
    * itself is unchanged.
-   * Errors: INVALID_ARGUMENT for a malformed address or hostname; NOT_FOUND when no lease has
-   * that address; FAILED_PRECONDITION when the lease is not active, or on a collision (for
-   * example the client already has a reservation).
+   * Errors: INVALID_ARGUMENT for a malformed address or hostname; NOT_FOUND when no lease of a
+   * client has that address (a declined address has none); FAILED_PRECONDITION on a collision
+   * (for example the client already has a reservation).
    */
   createReservationFromLease(
     request: CreateReservationFromLeaseRequest,
