@@ -1,4 +1,5 @@
 // What the host says about its network interfaces, in the numeric form the DHCP code uses.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { parseAddressWithPrefix } from '../codec/ipv4.ts';
@@ -10,8 +11,31 @@ export interface InterfaceAddress {
   prefix: number;
 }
 
-/** IPv4 addresses of `name`; empty when it has none or does not exist (or is down, for Node). */
+/**
+ * IPv4 addresses of `name`; empty when it has none or does not exist. Asked of the kernel with
+ * `ip -j addr` because Node (libuv) leaves out every interface that is not running: a bridge
+ * whose only ports are the taps of stopped VMs has no carrier, yet its address is configured and
+ * DHCP must still serve it (the next VM to start needs it).
+ */
 export function interfaceAddresses(name: string): InterfaceAddress[] {
+  if (!interfaceExists(name)) return [];
+  let output: string;
+  try {
+    output = execFileSync('ip', ['-j', '-4', 'addr', 'show', 'dev', name], { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return fromNode(name); // no iproute2: Node's view, running interfaces only
+  }
+  const links = JSON.parse(output) as { addr_info?: { family?: string; local?: string; prefixlen?: number }[] }[];
+  const found: InterfaceAddress[] = [];
+  for (const info of links.flatMap((l) => l.addr_info ?? [])) {
+    if (info.family !== 'inet' || info.local === undefined || info.prefixlen === undefined) continue;
+    const parsed = parseAddressWithPrefix(`${info.local}/${info.prefixlen}`);
+    if (parsed !== null) found.push(parsed);
+  }
+  return found;
+}
+
+function fromNode(name: string): InterfaceAddress[] {
   const entries = networkInterfaces()[name] ?? [];
   const found: InterfaceAddress[] = [];
   for (const entry of entries) {

@@ -3,7 +3,7 @@
 // namespace (udp-transport-child.ts); the peers are lab probes.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -213,6 +213,22 @@ describe('interfaces', () => {
   test('interfaceAddresses lists IPv4 addresses as numbers with their prefix', () => {
     assert.deepEqual(interfaceAddresses('lo'), [{ address: 0x7f000001, prefix: 8 }]);
     assert.deepEqual(interfaceAddresses('hpnosuchdev0'), []);
+  });
+
+  test('interfaceAddresses sees the address of a bridge with no carrier (only stopped VMs\' taps on it)', async (t) => {
+    // Node's os.networkInterfaces() leaves such a bridge out; DHCP must still serve it.
+    const ns = `hpnc${process.pid % 100000}`;
+    const ip = (...args: string[]) => execFileSync('ip', ['-n', ns, ...args]);
+    execFileSync('ip', ['netns', 'add', ns]);
+    t.after(() => execFileSync('ip', ['netns', 'del', ns]));
+    ip('link', 'add', 'br0', 'type', 'bridge');
+    ip('addr', 'add', '10.77.0.1/24', 'dev', 'br0');
+    ip('tuntap', 'add', 'dev', 'tap0', 'mode', 'tap');
+    ip('link', 'set', 'tap0', 'master', 'br0', 'up');
+    ip('link', 'set', 'br0', 'up');
+    const seen = execFileSync('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', '-e',
+      `import { interfaceAddresses } from ${JSON.stringify(new URL('./interfaces.ts', import.meta.url).pathname)}; console.log(JSON.stringify(interfaceAddresses('br0')))`], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(seen), [{ address: 0x0a4d0001, prefix: 24 }]);
   });
 
   test('interfaceExists checks the kernel and refuses path tricks', () => {

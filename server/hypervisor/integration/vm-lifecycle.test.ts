@@ -3,7 +3,8 @@
 // Homeplane -> Watch shows it running, then its address -> the console shows the boot and echoes
 // input -> kill -9 of the daemon, restart: the same QEMU is re-attached -> a guest that ignores
 // ACPI is forced off after the timeout -> started again, then killed from outside -> crashed ->
-// DeleteVm removes process, disk, tap and reservation. Refusals (capacity, a path outside the
+// autostart brings it back when the daemon starts -> DeleteVm removes process, disk, tap and
+// reservation. Refusals (capacity, a path outside the
 // image folders, a duplicate name) ride along. Two guest boots in all; needs root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -181,6 +182,17 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
     process.kill(pid, 'SIGKILL');
     const crashed = await waitForVm(vm.id, (v) => v.state === VmState.VM_STATE_CRASHED, 'crashed', 10_000);
     assert.match(crashed.stateReason, /without a shutdown|killed/i);
+  });
+
+  test('an autostart VM that is not running is started when the daemon starts', async () => {
+    const updated = (await call<{ vm?: Vm }>((cb) => vms.updateVm({ id: vm.id, vm: { ...vm, autostart: true }, updateMask: ['autostart'] }, api.auth, cb))).vm!;
+    assert.equal(updated.autostart, true);
+    disconnect();
+    assert.equal(await daemon.stop(), 0);
+    await daemon.launch();
+    connect();
+    await waitForVm(vm.id, (v) => v.state === VmState.VM_STATE_RUNNING, 'running after the start', 20_000);
+    assert.ok(alive(qemuPid()), 'a new QEMU runs');
   });
 
   test('DeleteVm removes its disk, tap and reservation', async () => {
