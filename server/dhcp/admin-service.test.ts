@@ -78,7 +78,7 @@ test('a reservation on an address another client leases is refused; from-lease t
   const held = lease('10.123.0.150', '02:00:00:00:00:05');
   assert.ok(await w.bindings.bind(held, 'lease.granted').durable);
   await assert.rejects(w.admin.createReservation({ mac: '02:00:00:00:00:06', clientId: null, ip: held.address, hostname: null }), (e: Error) => e instanceof ConflictError && /leased to another client \(02:00:00:00:00:05\)/.test(e.message));
-  const r = await w.admin.createReservationFromLease(held.address, null);
+  const r = await w.admin.createReservationFromLease(held.address, held.hostname);
   assert.deepEqual([r.mac, r.ip, r.hostname], ['02:00:00:00:00:05', held.address, 'h']);
   await w.store.close();
 });

@@ -197,7 +197,7 @@ export class DhcpAdminService implements DhcpAdmin {
       mac: lease.clientId ? null : lease.hwAddress,
       clientId: lease.clientId,
       ip: address,
-      hostname: hostname ?? lease.hostname,
+      hostname,
     });
   }
 

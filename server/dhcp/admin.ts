@@ -53,7 +53,7 @@ export interface DhcpAdmin {
   createReservation(input: ReservationInput): Promise<ReservationRecord>;
   updateReservation(id: string, patch: Partial<ReservationInput>): Promise<ReservationRecord>;
   deleteReservation(id: string): Promise<ReservationRecord>;
-  /** Turns the lease's client (by client-id, else MAC) and address into an API reservation. */
+  /** Turns the lease's client (by client-id, else MAC) and address into an API reservation with that hostname (null: none). */
   createReservationFromLease(address: number, hostname: string | null): Promise<ReservationRecord>;
 
   subnets(): SubnetSummary[];

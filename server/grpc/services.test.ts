@@ -295,10 +295,8 @@ describe('services', () => {
       assert.equal(missing.error?.code, grpc.status.NOT_FOUND);
     });
 
-    // The service passes null for "present and empty", and DhcpAdminService.createReservationFromLease
-    // reads null as "absent" (hostname ?? lease.hostname): the reservation gets the lease's name.
-    // The fix is in the DhcpAdmin port (admin.ts: a way to say "none"), outside this file's reach.
-    test('CreateFromLease with hostname present and empty makes a reservation without one', { todo: 'admin-service.ts reads null as "take the lease\'s hostname"' }, async () => {
+    // The service resolves "absent" to the lease's hostname itself; the admin takes the hostname as given (null: none).
+    test('CreateFromLease with hostname present and empty makes a reservation without one', async () => {
       await h.world.grant(testLease('10.123.0.51', { hostname: 'phone' }));
       const cleared = await call<object, { reservation: Reservation }>(reservation('createReservationFromLease'), { address: '10.123.0.51', hostname: '' });
       assert.equal(cleared.error, undefined);
