@@ -17,9 +17,15 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+updated=0
 if ((${#missing[@]})); then
   apt-get update -q
+  updated=1
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# The tiny test guest downloads Debian's cloud kernel package (scripts/guest/): apt must know it.
+if ((updated == 0)) && ! apt-cache show --no-all-versions linux-image-cloud-amd64 >/dev/null 2>&1; then
+  apt-get update -q
 fi
 # Kea wants its runtime directory before it starts.
 mkdir -p /run/kea
