@@ -82,10 +82,10 @@ test('serve on the built-in default creates its own bridge, serves only it, and 
   assert.match(out, /"msg":"stopped"/);
 });
 
-test('endpoint prints the gRPC address and token file of the config as JSON', () => {
+test('endpoint prints the gRPC address, token file and dashboard settings of the config as JSON', () => {
   const r = spawnSync(process.execPath, [BIN, 'endpoint', '--config', join(ROOT, 'homeplane.example.yaml')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), { grpc: '127.0.0.1:50051', tokenFile: join(ROOT, 'data', 'grpc.token') });
+  assert.deepEqual(JSON.parse(r.stdout), { grpc: '127.0.0.1:50051', tokenFile: join(ROOT, 'data', 'grpc.token'), dashboard: { allowedHosts: [], maxStreams: 256 } });
 });
 
 test('serve exits 1 (no lingering API) when the DHCP socket cannot open after the API is up', async (t) => {

@@ -13,8 +13,8 @@ import type { SqliteEventLog } from './store/sqlite-event-log.ts';
 import { SqliteVmStore } from './store/sqlite-vm-store.ts';
 import { QemuDriver } from './hypervisor/qemu/driver.ts';
 import { VmInventory, type ImageKindWanted } from './hypervisor/inventory.ts';
-import { probeAccel } from './hypervisor/kvm-probe.ts';
-import { changedStableFacts, readLiveFacts, readStableFacts, type HostStableFacts } from './hypervisor/host-facts.ts';
+import { probeAccel, type AccelChoice } from './hypervisor/kvm-probe.ts';
+import { readLiveFacts, readStableFacts, type HostStableFacts } from './hypervisor/host-facts.ts';
 import type { HostRecord } from './hypervisor/host.ts';
 import { createDisk } from './hypervisor/qemu-img.ts';
 import { createTap, deleteTap, tapNameFor } from './hypervisor/tap.ts';
@@ -41,7 +41,24 @@ export interface Hypervisor {
   close(): Promise<void>;
 }
 
+/** What the host is and how it runs guests: probed once at start, beside the rest of start-up. */
+export interface HostProbe {
+  accel: AccelChoice;
+  stable: HostStableFacts;
+}
+
+/**
+ * Starts the KVM probe and the host-facts reading. main.ts starts it first and awaits it only
+ * when the hypervisor is composed, so the probe (up to its timeout where /dev/kvm hangs) runs
+ * while the database opens and the leases load, not before them.
+ */
+export async function probeHost(config: Config): Promise<HostProbe> {
+  const accel = await probeAccel(config.hypervisor.accel, KVM_PROBE_TIMEOUT_MS);
+  return { accel, stable: await readStableFacts({ dataDir: config.dataDir, accel }) };
+}
+
 export async function composeHypervisor(opts: {
+  probe: HostProbe;
   config: Config;
   raw: Database.Database;
   events: SqliteEventLog;
@@ -56,14 +73,13 @@ export async function composeHypervisor(opts: {
   // Made when missing (0700: QEMU opens boot files as root, before it drops privileges); an
   // existing folder is the user's and keeps its mode.
   for (const dir of config.hypervisor.imageDirs) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const accel = await probeAccel(config.hypervisor.accel, KVM_PROBE_TIMEOUT_MS);
-  const stable = await readStableFacts({ dataDir: config.dataDir, accel });
+  const { stable } = opts.probe;
   const repo = new SqliteVmStore(opts.raw, opts.events);
   const record = hostRecordOf(stable);
   const previous = repo.loadHost(record.id);
   // host.updated only when a stable fact of a known host moved (a new QEMU, more memory); the first
   // record is no change, and Watch snapshots and ListHosts show it anyway.
-  repo.saveHost(record, previous !== null && changedStableFacts(stableOf(previous), stable).length > 0);
+  repo.saveHost(record, previous !== null && hostRecordChanged(previous, record));
   logger.info({ accel: record.accel, reason: record.accelReason, qemu: record.qemuVersion ?? record.qemuProblem }, 'hypervisor host ready');
 
   const driver = new QemuDriver({ logger });
@@ -161,18 +177,9 @@ function hostRecordOf(stable: HostStableFacts): HostRecord {
   };
 }
 
-/** The stable facts a stored record stands for, to compare with what was read now. */
-function stableOf(record: HostRecord): HostStableFacts {
-  return {
-    id: record.id,
-    hostname: record.hostname,
-    cpuModel: record.cpuModel,
-    cores: record.cpuCores,
-    memoryMib: record.memoryMib,
-    accel: record.accel,
-    accelReason: record.accelReason,
-    qemu: record.qemuVersion !== null ? { installed: true, version: record.qemuVersion, binary: '' } : { installed: false, reason: record.qemuProblem ?? '' },
-  };
+/** Whether a stable fact differs between the stored record and the one read now. */
+function hostRecordChanged(previous: HostRecord, next: HostRecord): boolean {
+  return (Object.keys(next) as (keyof HostRecord)[]).some((key) => previous[key] !== next[key]);
 }
 
 const WANTED_KINDS: Readonly<Record<ImageKindWanted, readonly ImageKind[]>> = {

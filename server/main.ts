@@ -22,7 +22,7 @@ import { removeStaleSocket } from './grpc/stale-socket.ts';
 import { ensureBridge } from './hypervisor/bridge.ts';
 import { canManageNetwork, canServeDhcp } from './privileges.ts';
 import { preparePrivateDir } from './data-dir.ts';
-import { composeHypervisor, type Hypervisor } from './compose-hypervisor.ts';
+import { composeHypervisor, probeHost, type HostProbe, type Hypervisor } from './compose-hypervisor.ts';
 
 /** A problem that stops the daemon from starting; every line says what to fix. */
 export class StartupError extends Error {
@@ -53,6 +53,9 @@ export function tokenFileOf(config: Config): string {
 export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
   const loose = preparePrivateDir(config.dataDir);
   if (loose !== null) logger.warn({ dataDir: config.dataDir, was: loose.toString(8).padStart(4, '0') }, 'the data folder was open to group or others; made it 0700 (it holds every lease and the gRPC token)');
+  // The KVM probe and host facts run while the rest starts; composing the hypervisor awaits them.
+  const hostProbe = probeHost(config);
+  hostProbe.catch(() => undefined); // a failed start may never await it; its error is reported where it is awaited
   const builtIn = config.source === null;
   const dhcpEnabled = config.dhcp.enabled && (await prepareNetwork(config, builtIn, logger));
   const now = (): number => Date.now();
@@ -64,7 +67,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
   // lingering with its API up and DHCP down (Incus's revert pattern).
   const undo: (() => unknown)[] = [() => store.close()];
   try {
-    return await assemble(config, logger, { sqlite, events, store, dhcpEnabled, now, undo });
+    return await assemble(config, logger, { sqlite, events, store, dhcpEnabled, now, undo, hostProbe });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => undefined);
     throw err;
@@ -72,6 +75,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
 }
 
 interface Parts {
+  hostProbe: Promise<HostProbe>;
   sqlite: ReturnType<typeof openSqlite>;
   events: SqliteEventLog;
   store: SqliteLeaseStore;
@@ -80,7 +84,7 @@ interface Parts {
   undo: (() => unknown)[];
 }
 
-async function assemble(config: Config, logger: Logger, { sqlite, events, store, dhcpEnabled, now, undo }: Parts): Promise<Daemon> {
+async function assemble(config: Config, logger: Logger, { sqlite, events, store, dhcpEnabled, now, undo, hostProbe }: Parts): Promise<Daemon> {
   const leaseQueries = new SqliteLeaseQueries(sqlite.raw);
   const subnets = config.dhcp.subnets.map((s) => new Subnet(s));
   const { served: interfaces, serverIds } = dhcpEnabled
@@ -110,7 +114,7 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     startedAt: now(),
   });
 
-  const hypervisor = await composeHypervisor({ config, raw: sqlite.raw, events, feed: events, admin, logger, now });
+  const hypervisor = await composeHypervisor({ probe: await hostProbe, config, raw: sqlite.raw, events, feed: events, admin, logger, now });
   undo.push(() => hypervisor.close());
 
   // The API first (design.md): its port is open and its token written before DHCP answers.

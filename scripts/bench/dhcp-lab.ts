@@ -44,6 +44,8 @@ export function homeplaneBenchConfig(serverInterface: string, dataDir: string, d
     ...(grpcListen === undefined ? {} : { grpc: { listen: grpcListen } }),
     // info, not the lab's usual debug: the bench measures serving, not logging.
     log: { level: 'info' },
+    // No KVM probe (seconds where /dev/kvm exists but hangs): the bench runs no VMs.
+    hypervisor: { accel: 'tcg' },
     dhcp: {
       interfaces: [serverInterface],
       leaseTime: BENCH_LEASE_SECONDS,

@@ -71,7 +71,7 @@ describe('openSqlite', () => {
     const handle = openSqlite({ file, durability: 'process' });
     try {
       assert.deepEqual(tableNames(handle.raw), [
-        '__drizzle_migrations', 'events', 'leases', 'reservations',
+        '__drizzle_migrations', 'events', 'hosts', 'leases', 'reservations', 'vms',
       ]);
       const applied = handle.raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get();
       assert.deepEqual(applied, { n: journalTags().length });

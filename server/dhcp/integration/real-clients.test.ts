@@ -59,7 +59,8 @@ function clientSuite(kind: ClientKind): void {
     lab = await createLab({ name: kind.name });
     host = lab.clients[0]!;
     daemon = await LabDaemon.start(lab, (dataDir) =>
-      labConfig(lab, dataDir, { leaseTime: LEASE_SECONDS, minLeaseTime: 10 }, { reservations: [RESERVED] }));
+      // Every REQUEST written (no early-renewal cache): the tests follow each renewal and restart in the lease rows.
+      labConfig(lab, dataDir, { leaseTime: LEASE_SECONDS, minLeaseTime: 10, cacheThreshold: 0 }, { reservations: [RESERVED] }));
   });
 
   after(async () => {
