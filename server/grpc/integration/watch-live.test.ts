@@ -326,8 +326,10 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
       const synced = watch.frames.findIndex((f) => frameCase(f) === 'synced');
       assert.equal(frameCase(watch.frames[0]!), 'reset');
       const snapshot = watch.frames.slice(1, synced).flatMap((f) => (f.payload?.$case === 'events' ? f.payload.events.events : []));
-      assert.equal(snapshot.length, before.leases.length + reservationsBefore.length);
-      assert.ok(snapshot.every((e) => e.revision === 0 && ['lease.snapshot', 'reservation.snapshot'].includes(e.kind)));
+      // The current objects: every lease and reservation, and the hypervisor host (no VMs here).
+      assert.equal(snapshot.length, before.leases.length + reservationsBefore.length + 1);
+      assert.ok(snapshot.every((e) => e.revision === 0 && ['lease.snapshot', 'reservation.snapshot', 'host.snapshot'].includes(e.kind)));
+      assert.equal(snapshot.filter((e) => e.kind === 'host.snapshot').length, 1);
       assert.deepEqual(watch.frames[synced]!.payload, { $case: 'synced', synced: { revision: before.revision } });
       const folded = new FoldedState().apply(watch.frames);
       assert.deepEqual(folded.leaseList(), before.leases);
