@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve as resolvePath, sep } from 'node:path';
 import type { Config } from './config/types.ts';
-import type { Logger } from './dhcp/server.ts';
+import type { Clock, Logger } from './ports.ts';
 import type { DhcpAdminService } from './dhcp/admin-service.ts';
 import type { EventFeed } from './events/types.ts';
 import type { SqliteEventLog } from './store/sqlite-event-log.ts';
@@ -20,7 +20,7 @@ import { createDisk } from './hypervisor/qemu-img.ts';
 import { createTap, deleteTap, tapNameFor } from './hypervisor/tap.ts';
 import { UsageSampler } from './hypervisor/usage.ts';
 import { listImages, resolveImagePath, type ImageKind } from './hypervisor/images.ts';
-import { InvalidInputError } from './dhcp/errors.ts';
+import { InvalidInputError } from './errors.ts';
 import { preparePrivateDir } from './data-dir.ts';
 import type Database from 'better-sqlite3';
 import type { HypervisorPorts } from './grpc/hypervisor-ports.ts';
@@ -65,7 +65,7 @@ export async function composeHypervisor(opts: {
   feed: EventFeed;
   admin: DhcpAdminService;
   logger: Logger;
-  now: () => number;
+  clock: Clock;
 }): Promise<Hypervisor> {
   const { config, logger } = opts;
   const vmDir = join(config.dataDir, 'vms');
@@ -128,7 +128,7 @@ export async function composeHypervisor(opts: {
       },
       defaultStopTimeoutMs: DEFAULT_STOP_TIMEOUT_MS,
     },
-    now: opts.now,
+    clock: opts.clock,
     logger,
   });
   // The VM learns its address from its own lease (design.md): no guest agent needed.

@@ -4,7 +4,7 @@
 // goes on: Node 20 would otherwise end the process, and with it DHCP for the whole network. An
 // uncaught exception leaves state unknown (Node's documentation: not safe to resume), so it is
 // logged as fatal and the process exits 1 for its supervisor to restart it.
-import type { Logger } from './dhcp/server.ts';
+import type { Logger } from './ports.ts';
 
 export interface ProcessEvents {
   on(event: 'unhandledRejection', listener: (reason: unknown) => void): unknown;

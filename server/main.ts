@@ -6,7 +6,8 @@ import { formatIPv4 } from './dhcp/codec/ipv4.ts';
 import { DhcpEngine, type ServedInterface } from './dhcp/engine.ts';
 import { Bindings, type StoreHealth } from './dhcp/bindings.ts';
 import { Subnet } from './dhcp/subnet.ts';
-import { DhcpServer, type Logger } from './dhcp/server.ts';
+import { DhcpServer } from './dhcp/server.ts';
+import { systemClock, type Clock, type Logger } from './ports.ts';
 import { UdpTransport } from './dhcp/transport/udp-transport.ts';
 import { interfaceAddresses, interfaceExists } from './dhcp/transport/interfaces.ts';
 import { openSqlite } from './store/sqlite.ts';
@@ -58,16 +59,16 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
   hostProbe.catch(() => undefined); // a failed start may never await it; its error is reported where it is awaited
   const builtIn = config.source === null;
   const dhcpEnabled = config.dhcp.enabled && (await prepareNetwork(config, builtIn, logger));
-  const now = (): number => Date.now();
+  const clock = systemClock;
 
   const sqlite = openSqlite({ file: join(config.dataDir, 'homeplane.db'), durability: config.dhcp.durability });
-  const events = new SqliteEventLog(sqlite.raw, now);
+  const events = new SqliteEventLog(sqlite.raw, clock);
   const store = new SqliteLeaseStore(sqlite, events);
   // Undone in reverse order if start-up fails half-way, so a failed start exits instead of
   // lingering with its API up and DHCP down (Incus's revert pattern).
   const undo: (() => unknown)[] = [() => store.close()];
   try {
-    return await assemble(config, logger, { sqlite, events, store, dhcpEnabled, now, undo, hostProbe });
+    return await assemble(config, logger, { sqlite, events, store, dhcpEnabled, clock, undo, hostProbe });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => undefined);
     throw err;
@@ -80,11 +81,11 @@ interface Parts {
   events: SqliteEventLog;
   store: SqliteLeaseStore;
   dhcpEnabled: boolean;
-  now: () => number;
+  clock: Clock;
   undo: (() => unknown)[];
 }
 
-async function assemble(config: Config, logger: Logger, { sqlite, events, store, dhcpEnabled, now, undo, hostProbe }: Parts): Promise<Daemon> {
+async function assemble(config: Config, logger: Logger, { sqlite, events, store, dhcpEnabled, clock, undo, hostProbe }: Parts): Promise<Daemon> {
   const leaseQueries = new SqliteLeaseQueries(sqlite.raw);
   const subnets = config.dhcp.subnets.map((s) => new Subnet(s));
   const { served: interfaces, serverIds } = dhcpEnabled
@@ -102,7 +103,7 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     port: config.dhcp.port,
     onError: (err, context) => logger.debug({ err: err.message, context }, 'dhcp socket error'),
   });
-  const server = new DhcpServer({ engine, bindings, transport, clock: { now }, logger, interfaces });
+  const server = new DhcpServer({ engine, bindings, transport, clock, logger, interfaces });
   const admin = new DhcpAdminService({
     bindings,
     subnetOnInterface: (name) => interfaces.get(name)?.subnet,
@@ -110,11 +111,11 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     reservations: new SqliteReservationStore(sqlite.raw, events),
     log: events,
     counters: server.counters,
-    now,
-    startedAt: now(),
+    clock,
+    startedAt: clock.now(),
   });
 
-  const hypervisor = await composeHypervisor({ probe: await hostProbe, config, raw: sqlite.raw, events, feed: events, admin, logger, now });
+  const hypervisor = await composeHypervisor({ probe: await hostProbe, config, raw: sqlite.raw, events, feed: events, admin, logger, clock });
   undo.push(() => hypervisor.close());
 
   // The API first (design.md): its port is open and its token written before DHCP answers.
@@ -145,7 +146,7 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
   const compact = (): void => {
     let removed: number;
     try {
-      removed = events.compact(now() - config.events.retention * 1000, config.events.maxRows);
+      removed = events.compact(clock.now() - config.events.retention * 1000, config.events.maxRows);
     } catch (err) {
       // SQLITE_BUSY (another process writing) or a failing disk: the next pass tries again.
       logger.warn({ err: String(err) }, 'event log compaction failed; retrying at the next pass');

@@ -14,7 +14,7 @@ import { Bindings } from './bindings.ts';
 import { Subnet } from './subnet.ts';
 import { DhcpCounters } from './counters.ts';
 import { DhcpAdminService } from './admin-service.ts';
-import { ConflictError, InvalidInputError, NotFoundError, ReadOnlyError } from './errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError, ReadOnlyError } from '../errors.ts';
 import type { Lease } from './lease.ts';
 
 const ip = (s: string) => parseIPv4(s)!;
@@ -22,7 +22,8 @@ const NOW = 1_800_000_000_000;
 
 async function world(file: string) {
   const handle = openSqlite({ file, durability: 'process' });
-  const log = new SqliteEventLog(handle.raw, () => NOW);
+  const clock = { now: () => NOW };
+  const log = new SqliteEventLog(handle.raw, clock);
   const store = new SqliteLeaseStore(handle, log);
   const subnet = new Subnet({
     id: '10.123.0.0/24', cidr: parseCidr('10.123.0.0/24')!, pools: [{ start: ip('10.123.0.100'), end: ip('10.123.0.199') }],
@@ -35,7 +36,7 @@ async function world(file: string) {
   const counters = new DhcpCounters();
   const admin = new DhcpAdminService({
     bindings, subnetOnInterface: () => subnet, log, leases: new SqliteLeaseQueries(handle.raw), reservations: new SqliteReservationStore(handle.raw, log),
-    counters, now: () => NOW, startedAt: NOW - 1000,
+    counters, clock, startedAt: NOW - 1000,
   });
   return { admin, engine, bindings, store, log, subnet };
 }

@@ -8,10 +8,11 @@ import type { ReservationRecord } from './reservations.ts';
 import type { ReservationConfig } from '../config/types.ts';
 import type { EventLogReader } from '../events/types.ts';
 import type { Bindings } from './bindings.ts';
+import type { Clock } from '../ports.ts';
 import type { DhcpCounters } from './counters.ts';
 import { reservationMatches, type Subnet } from './subnet.ts';
 import { formatIPv4 } from './codec/ipv4.ts';
-import { ConflictError, InvalidInputError, NotFoundError, ReadOnlyError, StoreBehindError } from './errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError, ReadOnlyError, StoreBehindError } from '../errors.ts';
 
 /** Port: committed leases (synchronous reads). */
 export interface LeaseQueryPort {
@@ -35,7 +36,7 @@ export interface DhcpAdminDeps {
   reservations: ReservationRepository;
   log: EventLogReader;
   counters: DhcpCounters;
-  now: () => number;
+  clock: Clock;
   startedAt: number;
 }
 
@@ -78,11 +79,11 @@ export class DhcpAdminService implements DhcpAdmin {
   }
 
   async releaseLease(address: number): Promise<Lease> {
-    const { bindings, now } = this.deps;
+    const { bindings, clock } = this.deps;
     const lease = bindings.byAddr(address);
     if (!lease) throw new NotFoundError(`no lease for ${formatIPv4(address)}`);
-    if (lease.state !== 'active' || lease.expiresAt <= now()) throw new ConflictError(`the lease for ${formatIPv4(address)} is not active (state ${lease.state})`);
-    const change = bindings.end(lease, now());
+    if (lease.state !== 'active' || lease.expiresAt <= clock.now()) throw new ConflictError(`the lease for ${formatIPv4(address)} is not active (state ${lease.state})`);
+    const change = bindings.end(lease, clock.now());
     if (!(await change.durable)) {
       throw new StoreBehindError(`${formatIPv4(address)} is released, but the lease database is failing writes: the release is retried until it is stored (see the daemon log)`);
     }
@@ -176,7 +177,7 @@ export class DhcpAdminService implements DhcpAdmin {
    * if there is one (a returning client's old address stays free as long as possible).
    */
   private freeAddress(subnet: Subnet): number | null {
-    const now = this.deps.now();
+    const now = this.deps.clock.now();
     let remembered: number | null = null;
     for (const pool of subnet.config.pools) {
       for (let a = pool.start; a <= pool.end; a++) {
@@ -202,7 +203,7 @@ export class DhcpAdminService implements DhcpAdmin {
   }
 
   subnets(): SubnetSummary[] {
-    const now = this.deps.now();
+    const now = this.deps.clock.now();
     return this.deps.bindings.subnets.map((subnet) => {
       let inUse = 0;
       let declined = 0;
@@ -244,7 +245,7 @@ export class DhcpAdminService implements DhcpAdmin {
       if (what) throw new ConflictError(`${what} is already reserved by reservation "${record.id}" (${record.source})`);
     }
     const lease = this.deps.bindings.byAddr(input.ip);
-    if (lease && lease.state === 'active' && lease.expiresAt > this.deps.now()) {
+    if (lease && lease.state === 'active' && lease.expiresAt > this.deps.clock.now()) {
       if (!reservationMatches(input, { key: lease.clientKey, mac: lease.hwAddress, clientId: lease.clientId })) throw new ConflictError(`address ${formatIPv4(input.ip)} is leased to another client (${lease.hwAddress}) until ${new Date(lease.expiresAt).toISOString()}`);
     }
   }

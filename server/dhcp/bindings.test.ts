@@ -22,7 +22,7 @@ function world(options: { onStoreHealth?: (h: StoreHealth, e: unknown) => void }
     id: '10.123.0.0/24', cidr: parseCidr('10.123.0.0/24')!, pools: [{ start: ip('10.123.0.100'), end: ip('10.123.0.109') }],
     routers: [], dnsServers: [], domainName: null, ntpServers: [], leaseTime: null, reservations: [],
   });
-  const disk = failingDisk(`${scratch.path}/bindings-${++files}.db`, () => T0);
+  const disk = failingDisk(`${scratch.path}/bindings-${++files}.db`, { now: () => T0 });
   const bindings = new Bindings([subnet], disk.store, { retryDelayMs: 5, maxRetryDelayMs: 20, ...options });
   return { subnet, disk, bindings };
 }

@@ -10,17 +10,7 @@ import type { DhcpEngine, ServedInterface } from './engine.ts';
 import type { Bindings, Change } from './bindings.ts';
 import type { Outcome } from './outcome.ts';
 import { DhcpCounters } from './counters.ts';
-
-export interface Clock {
-  now(): number;
-}
-
-export interface Logger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+import type { Clock, Logger } from '../ports.ts';
 
 export interface DhcpServerDeps {
   engine: DhcpEngine;

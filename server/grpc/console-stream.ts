@@ -16,7 +16,7 @@
 // grpc-js ignores the handler's return, so every one of these ends the stream explicitly, and
 // nothing thrown here escapes the handler.
 import * as grpc from '@grpc/grpc-js';
-import type { Logger } from '../dhcp/server.ts';
+import type { Logger } from '../ports.ts';
 import type { Console } from '../hypervisor/hypervisor-port.ts';
 import { StreamConsoleResponse, type StreamConsoleRequest } from '../../proto/gen/homeplane/v1/vm.ts';
 import type { VmInventoryPort } from './hypervisor-ports.ts';

@@ -1,7 +1,7 @@
 // homeplane.v1.HostService: this daemon's host, its facts read when asked, its capacity and VM
 // counts from the inventory (every defined VM counts against capacity, running or not).
-import type { Logger } from '../dhcp/server.ts';
-import { InvalidInputError, NotFoundError } from '../dhcp/errors.ts';
+import type { Logger } from '../ports.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { isActive } from '../hypervisor/vm.ts';
 import type { HostServiceServer } from '../../proto/gen/homeplane/v1/host.ts';
 import type { HypervisorPorts } from './hypervisor-ports.ts';

@@ -1,5 +1,5 @@
 // homeplane.v1.ImageService: the files VMs may boot from, as the image folders hold them now.
-import type { Logger } from '../dhcp/server.ts';
+import type { Logger } from '../ports.ts';
 import type { ImageServiceServer } from '../../proto/gen/homeplane/v1/image.ts';
 import type { HypervisorPorts } from './hypervisor-ports.ts';
 import { unary } from './status.ts';

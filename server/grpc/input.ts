@@ -2,7 +2,7 @@
 // InvalidInputError naming the proto field, so the client learns what to fix. MAC, client-id and
 // host name follow the same rules as the config file (config/names.ts).
 import { parseCidr, parseIPv4 } from '../dhcp/codec/ipv4.ts';
-import { InvalidInputError } from '../dhcp/errors.ts';
+import { InvalidInputError } from '../errors.ts';
 import type { Parsed } from '../config/field.ts';
 import { parseClientId, parseHostname, parseMac } from '../config/names.ts';
 

@@ -1,7 +1,7 @@
 // homeplane.v1.SubnetService and StatsService: read-only views of the DHCP side.
 import type { DhcpAdmin } from '../dhcp/admin.ts';
 import type { EventLogReader } from '../events/types.ts';
-import type { Logger } from '../dhcp/server.ts';
+import type { Logger } from '../ports.ts';
 import type { SubnetServiceServer } from '../../proto/gen/homeplane/v1/subnet.ts';
 import type { StatsServiceServer } from '../../proto/gen/homeplane/v1/stats.ts';
 import { unary } from './status.ts';

@@ -2,7 +2,7 @@
 // ("lease.granted", "lease.snapshot") or an object type alone ("lease"), which matches every kind
 // of that object, snapshot events included.
 import type { EventKind, ObjectType } from '../events/types.ts';
-import { InvalidInputError } from '../dhcp/errors.ts';
+import { InvalidInputError } from '../errors.ts';
 
 /** Every kind the log holds; the type check below fails when events/types.ts gains one. */
 const LOGGED_KINDS = [

@@ -1,7 +1,7 @@
 // homeplane.v1.LeaseService on the DhcpAdmin port.
 import type { DhcpAdmin, LeaseFilter } from '../dhcp/admin.ts';
-import type { Logger } from '../dhcp/server.ts';
-import { InvalidInputError } from '../dhcp/errors.ts';
+import type { Logger } from '../ports.ts';
+import { InvalidInputError } from '../errors.ts';
 import type { LeaseServiceServer, ListLeasesRequest, ListLeasesResponse } from '../../proto/gen/homeplane/v1/lease.ts';
 import { unary } from './status.ts';
 import { leaseStateFilter, leaseToProto } from './translate.ts';

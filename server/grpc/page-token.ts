@@ -3,7 +3,7 @@
 // silently skipping or repeating items. Not a secret: a client may decode it, but must not rely
 // on its shape.
 import { createHash } from 'node:crypto';
-import { InvalidInputError } from '../dhcp/errors.ts';
+import { InvalidInputError } from '../errors.ts';
 
 const VERSION = 1;
 

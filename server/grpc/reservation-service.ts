@@ -1,8 +1,8 @@
 // homeplane.v1.ReservationService on the DhcpAdmin port.
 import type { DhcpAdmin, ReservationInput } from '../dhcp/admin.ts';
 import type { ReservationRecord } from '../dhcp/reservations.ts';
-import type { Logger } from '../dhcp/server.ts';
-import { InvalidInputError } from '../dhcp/errors.ts';
+import type { Logger } from '../ports.ts';
+import { InvalidInputError } from '../errors.ts';
 import type {
   CreateReservationFromLeaseRequest,
   ListReservationsRequest,

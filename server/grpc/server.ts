@@ -3,7 +3,7 @@
 // a resume point.
 import * as grpc from '@grpc/grpc-js';
 import type { DhcpAdmin } from '../dhcp/admin.ts';
-import type { Logger } from '../dhcp/server.ts';
+import type { Logger } from '../ports.ts';
 import type { EventFeed, EventLogReader } from '../events/types.ts';
 import { LeaseServiceService } from '../../proto/gen/homeplane/v1/lease.ts';
 import { ReservationServiceService } from '../../proto/gen/homeplane/v1/reservation.ts';

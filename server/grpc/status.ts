@@ -3,7 +3,7 @@
 // ever reaching the process: grpc-js ignores what a handler returns, so a rejected promise would
 // be an unhandled rejection, which ends a Node 20 process.
 import * as grpc from '@grpc/grpc-js';
-import type { Logger } from '../dhcp/server.ts';
+import type { Logger } from '../ports.ts';
 import {
   AlreadyExistsError,
   ConflictError,
@@ -11,7 +11,7 @@ import {
   NotFoundError,
   ReadOnlyError,
   StoreBehindError,
-} from '../dhcp/errors.ts';
+} from '../errors.ts';
 import { CapacityError, QemuMissingError, VmStateError } from '../hypervisor/errors.ts';
 import {
   VmAlreadyRunningError,

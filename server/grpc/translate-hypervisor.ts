@@ -3,7 +3,7 @@ import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
 import type { ActualState, BootSource, DesiredState, Vm } from '../hypervisor/vm.ts';
 import type { HostRecord } from '../hypervisor/host.ts';
 import type { HostCapacity, ResourceCapacity } from '../hypervisor/capacity.ts';
-import { InvalidInputError } from '../dhcp/errors.ts';
+import { InvalidInputError } from '../errors.ts';
 import {
   VmDesiredState as ProtoDesiredState,
   VmState as ProtoVmState,

@@ -7,7 +7,7 @@ import type { SubnetSummary } from '../dhcp/admin.ts';
 import type { CounterSnapshot } from '../dhcp/counters.ts';
 import type { DhcpConfig, SubnetConfig } from '../config/types.ts';
 import type { EventDraft, StoredEvent } from '../events/types.ts';
-import { InvalidInputError } from '../dhcp/errors.ts';
+import { InvalidInputError } from '../errors.ts';
 import { LeaseState as ProtoLeaseState, type Lease as ProtoLease } from '../../proto/gen/homeplane/v1/lease.ts';
 import {
   ReservationSource as ProtoReservationSource,

@@ -1,7 +1,7 @@
 // VmService request fields read into the inventory's terms. Values (names, sizes, MACs, boot
 // paths) are checked by the inventory, which names the proto field; this file checks only what
 // is the API's own: ids, the update mask, the stop timeout and console input.
-import { InvalidInputError } from '../dhcp/errors.ts';
+import { InvalidInputError } from '../errors.ts';
 import type { VmPatch, VmRequest } from '../hypervisor/vm.ts';
 import type { CreateVmRequest, StopVmRequest, UpdateVmRequest } from '../../proto/gen/homeplane/v1/vm.ts';
 import { bootFromProto } from './translate-hypervisor.ts';

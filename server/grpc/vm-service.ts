@@ -1,7 +1,7 @@
 // homeplane.v1.VmService on the VM inventory port: the unary calls here, the two streams in
 // console-stream.ts and vm-stats.ts. Every error is a domain error mapped in status.ts.
 import type * as grpc from '@grpc/grpc-js';
-import type { Logger } from '../dhcp/server.ts';
+import type { Logger } from '../ports.ts';
 import type { EventLogReader } from '../events/types.ts';
 import { VmServiceService, type VmServiceServer } from '../../proto/gen/homeplane/v1/vm.ts';
 import type { Vm } from '../hypervisor/vm.ts';

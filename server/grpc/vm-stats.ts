@@ -8,7 +8,7 @@
 // ends only when the client cancels (the timer stops), the daemon shuts down (UNAVAILABLE), or
 // sampling fails unexpectedly (INTERNAL).
 import * as grpc from '@grpc/grpc-js';
-import type { Logger } from '../dhcp/server.ts';
+import type { Logger } from '../ports.ts';
 import { cpuPercent } from '../hypervisor/usage.ts';
 import type { VmStats, WatchVmStatsRequest, WatchVmStatsResponse } from '../../proto/gen/homeplane/v1/vm.ts';
 import type { RunningVm, UsageSample, VmInventoryPort } from './hypervisor-ports.ts';

@@ -17,7 +17,7 @@
 // watcher is dropped like one that overflows live.
 import * as grpc from '@grpc/grpc-js';
 import type { EventDraft, EventFeed, EventLogReader, StoredEvent } from '../events/types.ts';
-import type { Logger } from '../dhcp/server.ts';
+import type { Logger } from '../ports.ts';
 import type { KindFilter } from './kinds.ts';
 import { Outbox } from './outbox.ts';
 import { batchFrame, bookmarkFrame, resetFrame, snapshotFrame, syncedFrame, type LiveFrames } from './frames.ts';

@@ -11,8 +11,8 @@ import { capacityOf, checkFits, type CapacitySettings, type HostCapacity, type H
 import { generateMac } from './mac.ts';
 import type { VmRepository } from './vm-repository.ts';
 import { QemuMissingError, VmStateError } from './errors.ts';
-import { AlreadyExistsError, InvalidInputError, NotFoundError } from '../dhcp/errors.ts';
-import type { Logger } from '../dhcp/server.ts';
+import { AlreadyExistsError, InvalidInputError, NotFoundError } from '../errors.ts';
+import type { Clock, Logger } from '../ports.ts';
 
 /** Files and devices a VM needs, made by the host (qemu-img, ip tuntap). */
 export interface VmHostPorts {
@@ -56,7 +56,7 @@ export interface InventoryDeps {
   reservations: VmReservations;
   totals: () => Promise<HostTotals>;
   settings: InventorySettings;
-  now: () => number;
+  clock: Clock;
   logger: Logger;
 }
 
@@ -131,7 +131,7 @@ export class VmInventory {
       undo.push(() => this.deps.reservations.releaseVm(mac));
       const vm: Vm = {
         id, name, vcpus, memoryMib, diskGib, mac, bridge: this.deps.settings.bridge, boot, autostart: request.autostart,
-        hostId: this.deps.settings.hostId, state: 'stopped', stateReason: 'created', desiredState: 'stopped', address: null, createdAt: this.deps.now(),
+        hostId: this.deps.settings.hostId, state: 'stopped', stateReason: 'created', desiredState: 'stopped', address: null, createdAt: this.deps.clock.now(),
       };
       this.deps.repo.create(vm);
       this.vms.set(id, vm);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkDisk, checkMemory, checkName, checkVcpus, normaliseMac } from './vm.ts';
 import { generateMac } from './mac.ts';
-import { InvalidInputError } from '../dhcp/errors.ts';
+import { InvalidInputError } from '../errors.ts';
 
 const refusals: [string, () => unknown, string, RegExp][] = [
   ['upper case name', () => checkName('Web'), 'name', /not a DNS label/],

@@ -1,7 +1,7 @@
 // A VM as the inventory keeps it: what was asked for (its definition and desired state) beside
 // what its QEMU is doing (actual state, from the driver). Addresses come from its DHCP lease.
 import type { ActualState } from './hypervisor-port.ts';
-import { InvalidInputError } from '../dhcp/errors.ts';
+import { InvalidInputError } from '../errors.ts';
 
 export type { ActualState } from './hypervisor-port.ts';
 

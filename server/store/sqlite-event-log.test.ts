@@ -60,7 +60,7 @@ test('compaction deletes only a prefix of revisions: a clock stepped back never 
   t.after(() => dir.remove());
   const handle = openSqlite({ file: dir.databaseFile, durability: 'process' });
   let clock = 2_000_000;
-  const log = new SqliteEventLog(handle.raw, () => clock);
+  const log = new SqliteEventLog(handle.raw, { now: () => clock });
   const store = new SqliteLeaseStore(handle, log);
   for (let i = 0; i < 5; i++) await store.put(makeLease(labBase + i), 'lease.granted'); // revisions 1-5 at t=2,000,000
   clock = 1_000_000; // the wall clock steps back

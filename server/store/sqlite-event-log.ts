@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { objectIdOf, payloadOf, type EventDraft, type EventFeed, type EventLogReader, type StoredEvent } from '../events/types.ts';
 import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
+import { systemClock, type Clock } from '../ports.ts';
 
 type Listener = (events: readonly StoredEvent[]) => void;
 
@@ -30,7 +31,7 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
 
   constructor(
     private readonly raw: Database.Database,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
     this.insert = raw.prepare('INSERT INTO events (time, kind, object_type, object_id, payload) VALUES (?, ?, ?, ?, ?)');
     this.selectSince = raw.prepare('SELECT revision, time, kind, object_type, payload FROM events WHERE revision > ? ORDER BY revision LIMIT ?');
@@ -72,7 +73,7 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
     const run = this.raw.transaction((): { result: T; stored: StoredEvent[] } => {
       drafts.length = 0;
       const result = change((more) => drafts.push(...more));
-      return { result, stored: this.append(drafts, this.now()) };
+      return { result, stored: this.append(drafts, this.clock.now()) };
     });
     const { result, stored } = run.immediate();
     this.publish(stored);

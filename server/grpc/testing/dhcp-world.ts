@@ -75,7 +75,7 @@ export function testLease(address: string, changes: Partial<Lease> = {}): Lease 
   };
 }
 
-/** The one clock the log and the admin read (as main.ts passes one `now` to both); still unless a test sets it. */
+/** The one clock the log and the admin read (as main.ts passes one Clock to both); still unless a test sets it. */
 export class TestClock {
   constructor(private at: number) {}
 
@@ -116,7 +116,7 @@ export async function openDhcpWorld(options: DhcpWorldOptions = {}): Promise<Dhc
   const scratch = makeScratchDir();
   const clock = new TestClock(WORLD_NOW);
   const handle = openSqlite({ file: scratch.databaseFile, durability: 'process' });
-  const log = new SqliteEventLog(handle.raw, clock.now);
+  const log = new SqliteEventLog(handle.raw, clock);
   const store = new SqliteLeaseStore(handle, log);
   const configs = options.subnets ?? DEFAULT_SUBNETS;
   const subnets = configs.map((config) => new Subnet(config));
@@ -132,7 +132,7 @@ export async function openDhcpWorld(options: DhcpWorldOptions = {}): Promise<Dhc
     reservations: new SqliteReservationStore(handle.raw, log),
     log,
     counters,
-    now: clock.now,
+    clock,
     startedAt: WORLD_STARTED_AT,
   });
   let closed = false;

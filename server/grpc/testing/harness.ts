@@ -7,7 +7,7 @@ import { LeaseServiceClient } from '../../../proto/gen/homeplane/v1/lease.ts';
 import { ReservationServiceClient } from '../../../proto/gen/homeplane/v1/reservation.ts';
 import { SubnetServiceClient } from '../../../proto/gen/homeplane/v1/subnet.ts';
 import { StatsServiceClient } from '../../../proto/gen/homeplane/v1/stats.ts';
-import type { Logger } from '../../dhcp/server.ts';
+import type { Logger } from '../../ports.ts';
 import type { DhcpAdminService } from '../../dhcp/admin-service.ts';
 import type { SqliteEventLog } from '../../store/sqlite-event-log.ts';
 import { startGrpcServer, type GrpcServer, type GrpcServerOptions } from '../server.ts';

@@ -25,7 +25,7 @@ import { Bindings } from '../../dhcp/bindings.ts';
 import { Subnet } from '../../dhcp/subnet.ts';
 import { DhcpCounters } from '../../dhcp/counters.ts';
 import { DhcpAdminService } from '../../dhcp/admin-service.ts';
-import { InvalidInputError } from '../../dhcp/errors.ts';
+import { InvalidInputError } from '../../errors.ts';
 import { openSqlite } from '../../store/sqlite.ts';
 import { SqliteEventLog } from '../../store/sqlite-event-log.ts';
 import { SqliteLeaseStore } from '../../store/sqlite-lease-store.ts';
@@ -46,6 +46,7 @@ import { SerialConsole } from '../../hypervisor/qemu/console.ts';
 import { runFiles } from '../../hypervisor/qemu/run-dir.ts';
 import { makeTestNetns, type TestNetns } from '../../hypervisor/testing/netns.ts';
 import { startGrpcServer, type GrpcServer } from '../server.ts';
+import { systemClock } from '../../ports.ts';
 import type { HypervisorPorts, RunningVm, VmInventoryPort } from '../hypervisor-ports.ts';
 import { recordingLogger, TEST_TOKEN, type LogLine } from './harness.ts';
 
@@ -128,7 +129,7 @@ export async function startVmWorld(options: VmWorldOptions = {}): Promise<VmWorl
   bindings.load(await leaseStore.loadAll());
   const admin = new DhcpAdminService({
     bindings, subnetOnInterface: (name) => (name === BRIDGE ? subnet : undefined), log: eventLog, leases: new SqliteLeaseQueries(handle.raw),
-    reservations: new SqliteReservationStore(handle.raw, eventLog), counters: new DhcpCounters(), now: Date.now, startedAt: Date.now(),
+    reservations: new SqliteReservationStore(handle.raw, eventLog), counters: new DhcpCounters(), clock: systemClock, startedAt: Date.now(),
   });
 
   const logLines: LogLine[] = [];
@@ -171,7 +172,7 @@ export async function startVmWorld(options: VmWorldOptions = {}): Promise<VmWorl
     },
     totals: async () => TOTALS,
     settings,
-    now: Date.now,
+    clock: systemClock,
     logger,
   });
   cleanups.push(() => inventory.close());

@@ -7,6 +7,7 @@ import { SqliteEventLog } from '../sqlite-event-log.ts';
 import { SqliteLeaseStore } from '../sqlite-lease-store.ts';
 import { leaseFromRow } from '../sqlite-lease-store.ts';
 import type { Lease } from '../../dhcp/lease.ts';
+import { systemClock, type Clock } from '../../ports.ts';
 import type { LeaseRow } from '../../../drizzle/sqlite/schema.ts';
 
 export interface FailingDisk {
@@ -21,11 +22,11 @@ export interface FailingDisk {
   rows(): Map<number, Lease>;
 }
 
-export function failingDisk(file: string, now: () => number = Date.now): FailingDisk {
+export function failingDisk(file: string, clock: Clock = systemClock): FailingDisk {
   const handle = openSqlite({ file, durability: 'process' });
   let remaining = 0;
   const store = (() => {
-    const events = new SqliteEventLog(handle.raw, now);
+    const events = new SqliteEventLog(handle.raw, clock);
     return { events, store: new SqliteLeaseStore(handle, events) };
   })();
   // Called once per row written; a failed batch raises on its first row, so one call per commit.

@@ -1,4 +1,5 @@
-// Named domain errors; server/grpc/status.ts maps each to one gRPC status code.
+// Named errors shared by the daemon's domains (DHCP, hypervisor); server/grpc/status.ts maps each
+// to one gRPC status code. Errors only one domain raises live beside it (hypervisor/errors.ts).
 
 /** The request names something that does not exist (NOT_FOUND). */
 export class NotFoundError extends Error {
