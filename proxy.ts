@@ -22,7 +22,11 @@ export function proxy(request: NextRequest): Response {
   if (access.verdict === 'refused') {
     return new Response(access.message, {
       status: access.status,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+      headers: {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      },
     });
   }
 

@@ -51,7 +51,16 @@ async function staticAsset(): Promise<string> {
 
 test('a foreign Host gets 421 with a plain-text reason on every path, before anything else runs', async () => {
   const host = `evil.example:${port}`;
-  const paths = ['/', '/leases', '/leases/', '/api/events', '/api/events?since=0&kinds=lease', '/icon.svg', '/no-such-page', await staticAsset()];
+  const paths = [
+    '/',
+    '/leases',
+    '/leases/',
+    '/api/events',
+    '/api/events?since=0&kinds=lease',
+    '/icon.svg',
+    '/no-such-page',
+    await staticAsset(),
+  ];
   for (const path of paths) {
     const response = await rawRequest(dashboard.url, path, { headers: { Host: host } });
     expect(response.status, `${path} with Host ${host}`).toBe(421);
@@ -73,7 +82,13 @@ test('a foreign Host gets 421 with a plain-text reason on every path, before any
 });
 
 test('loopback names and dashboard.allowedHosts are answered, any case, port aside', async () => {
-  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'HomePlane.Lab.Home', `${PROXY_NAME}:8443`]) {
+  for (const host of [
+    `127.0.0.1:${port}`,
+    `localhost:${port}`,
+    `[::1]:${port}`,
+    'HomePlane.Lab.Home',
+    `${PROXY_NAME}:8443`,
+  ]) {
     const response = await rawRequest(dashboard.url, '/leases', { headers: { Host: host } });
     expect(response.status, `Host ${host}`).toBe(200);
     expect(response.body).toContain('52:54:00:aa:bb:cc');
@@ -115,7 +130,9 @@ test('a cross-site request gets 403, a same-site one is answered', async () => {
   }
 });
 
-test('in Chromium the pages work, under the proxy name too, and a rebound name shows the refusal', async ({ page }, testInfo) => {
+test('in Chromium the pages work, under the proxy name too, and a rebound name shows the refusal', async ({
+  page,
+}, testInfo) => {
   for (const origin of [dashboard.url, `http://${PROXY_NAME}:${port}`]) {
     await page.goto(`${origin}/leases`);
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live');
@@ -141,7 +158,7 @@ test('in Chromium the pages work, under the proxy name too, and a rebound name s
 // In Chromium 156 a fetch or EventSource from another site's page to 127.0.0.1 never reached the
 // dashboard (its Local Network Access rules hold it back), so the raw-HTTP test above covers
 // those; a top-level form post is not, and is what a person would see.
-test('in Chromium another site\'s form post to the dashboard is refused', async ({ page }, testInfo) => {
+test("in Chromium another site's form post to the dashboard is refused", async ({ page }, testInfo) => {
   // The other site's page, served by the test (no network); its form targets the dashboard.
   await page.route('http://attacker.example/**', (route) =>
     route.fulfill({
@@ -150,7 +167,10 @@ test('in Chromium another site\'s form post to the dashboard is refused', async 
     }),
   );
   await page.goto('http://attacker.example/');
-  const [response] = await Promise.all([page.waitForResponse(`${dashboard.url}/leases`), page.getByRole('button', { name: 'go' }).click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse(`${dashboard.url}/leases`),
+    page.getByRole('button', { name: 'go' }).click(),
+  ]);
   expect(response.status()).toBe(403);
   await expect(page.locator('body')).toContainText('refused a cross-site request');
   await page.screenshot({ path: testInfo.outputPath('403-cross-site.png') });

@@ -26,9 +26,15 @@ let dashboard: Dashboard;
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'homeplane-e2e-'));
   lab = await Lab.create({ name: 'e2e', subnets: [{ clients: 2 }] });
-  daemon = await LabDaemon.start(lab, (dataDir) => ({ ...labConfig(lab, dataDir), grpc: { listen: `unix:${join(dir, 'grpc.sock')}` } }), { dir });
+  daemon = await LabDaemon.start(
+    lab,
+    (dataDir) => ({ ...labConfig(lab, dataDir), grpc: { listen: `unix:${join(dir, 'grpc.sock')}` } }),
+    { dir },
+  );
   // Exactly what `npm start` does: ask the CLI where the API and its token are for this config.
-  const endpoint = JSON.parse(execFileSync(process.execPath, [HOMEPLANE, 'endpoint', '--config', daemon.configFile], { encoding: 'utf8' })) as {
+  const endpoint = JSON.parse(
+    execFileSync(process.execPath, [HOMEPLANE, 'endpoint', '--config', daemon.configFile], { encoding: 'utf8' }),
+  ) as {
     grpc: string;
     tokenFile: string;
   };

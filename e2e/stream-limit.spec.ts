@@ -125,7 +125,9 @@ test('streams whose Watch fails give their slots back', async () => {
   await expectRefused();
 });
 
-test('in Chromium a tab past the limit goes live once a slot frees, and dropped EventSources free theirs', async ({ page }) => {
+test('in Chromium a tab past the limit goes live once a slot frees, and dropped EventSources free theirs', async ({
+  page,
+}) => {
   const opened = await fill(LIMIT);
   await page.goto(`${dashboard.url}/leases`);
   await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'reconnecting');

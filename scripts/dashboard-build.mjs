@@ -10,7 +10,16 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** What the build is made from: a change to any of these makes it stale. */
-const SOURCES = ['app', 'proto/gen', 'instrumentation.ts', 'proxy.ts', 'next.config.js', 'postcss.config.mjs', 'tsconfig.app.json', 'package-lock.json'];
+const SOURCES = [
+  'app',
+  'proto/gen',
+  'instrumentation.ts',
+  'proxy.ts',
+  'next.config.js',
+  'postcss.config.mjs',
+  'tsconfig.app.json',
+  'package-lock.json',
+];
 const BUILD_MARK = join(root, '.next', 'BUILD_ID');
 
 function newestMtime(path) {

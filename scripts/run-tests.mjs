@@ -59,7 +59,13 @@ try {
   const tapFile = join(reports, 'node.tap');
   const node = spawnSync(
     process.execPath,
-    [...nodeTestArgs, '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files],
+    [
+      ...nodeTestArgs,
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      ...files,
+    ],
     { cwd: root, stdio: 'inherit' },
   );
   const nodeCounts = tapCounts(tapFile);
@@ -77,8 +83,14 @@ try {
   const failedRun = node.status !== 0 || e2e.status !== 0;
   const passed = nodeCounts.passed + e2eCounts.passed;
   // A part that failed without reporting a failed test (it crashed) still counts as one failure.
-  const failed = nodeCounts.failed + e2eCounts.failed + (node.status !== 0 && nodeCounts.failed === 0 ? 1 : 0) + (e2e.status !== 0 && e2eCounts.failed === 0 ? 1 : 0);
-  console.log(`\nnode: ${nodeCounts.passed} passed, ${nodeCounts.failed} failed; e2e: ${e2eCounts.passed} passed, ${e2eCounts.failed} failed`);
+  const failed =
+    nodeCounts.failed +
+    e2eCounts.failed +
+    (node.status !== 0 && nodeCounts.failed === 0 ? 1 : 0) +
+    (e2e.status !== 0 && e2eCounts.failed === 0 ? 1 : 0);
+  console.log(
+    `\nnode: ${nodeCounts.passed} passed, ${nodeCounts.failed} failed; e2e: ${e2eCounts.passed} passed, ${e2eCounts.failed} failed`,
+  );
   console.log(`tests: ${passed} passed, ${failed} failed`);
   process.exitCode = failedRun ? 1 : 0;
 } finally {

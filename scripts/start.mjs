@@ -49,7 +49,8 @@ function dialTarget(listen) {
 
 function port() {
   const text = process.env.PORT ?? '3000';
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 65535) fail(`PORT "${text}" is not a port number 1-65535`);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 65535)
+    fail(`PORT "${text}" is not a port number 1-65535`);
   return text;
 }
 

@@ -20,7 +20,9 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
 }
 
 test('check accepts the example config and exits 0', () => {
-  const r = spawnSync(process.execPath, [BIN, 'check', '--config', join(ROOT, 'homeplane.example.yaml')], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, 'check', '--config', join(ROOT, 'homeplane.example.yaml')], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /homeplane\.example\.yaml: OK/);
 });
@@ -28,7 +30,10 @@ test('check accepts the example config and exits 0', () => {
 test('check lists every problem as "path: reason" and exits 1', (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'bad.yaml');
-  writeFileSync(file, 'dhcp:\n  interfaces: [br0]\n  leaseTime: 1x\n  subnets:\n    - subnet: 10.0.0.0/24\n      pool: ["10.0.0.10-10.0.0.20"]\n');
+  writeFileSync(
+    file,
+    'dhcp:\n  interfaces: [br0]\n  leaseTime: 1x\n  subnets:\n    - subnet: 10.0.0.0/24\n      pool: ["10.0.0.10-10.0.0.20"]\n',
+  );
   const r = spawnSync(process.execPath, [BIN, 'check', '--config', file], { encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^dhcp\.leaseTime: .*duration/m);
@@ -36,7 +41,9 @@ test('check lists every problem as "path: reason" and exits 1', (t) => {
 });
 
 test('check of a missing file exits 1 with the reason', () => {
-  const r = spawnSync(process.execPath, [BIN, 'check', '--config', '/nonexistent/homeplane.yaml'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, 'check', '--config', '/nonexistent/homeplane.yaml'], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /nonexistent/);
 });
@@ -50,7 +57,10 @@ test('an unknown command prints the usage and exits 2', () => {
 test('serve names a missing interface clearly and exits 1', (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'homeplane.yaml');
-  writeFileSync(file, 'dhcp:\n  interfaces: [hpnosuch0]\n  subnets:\n    - subnet: 10.9.0.0/24\n      pools: ["10.9.0.10-10.9.0.20"]\n');
+  writeFileSync(
+    file,
+    'dhcp:\n  interfaces: [hpnosuch0]\n  subnets:\n    - subnet: 10.9.0.0/24\n      pools: ["10.9.0.10-10.9.0.20"]\n',
+  );
   const r = spawnSync(process.execPath, [BIN, 'serve', '--config', file], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /dhcp\.interfaces\[0\]: interface "hpnosuch0" does not exist/);
@@ -62,17 +72,25 @@ test('serve on the built-in default creates its own bridge, serves only it, and 
   t.after(() => void spawnSync('ip', ['netns', 'del', ns]));
   assert.equal(spawnSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']).status, 0); // the API listens on 127.0.0.1
   const dir = tempDir(t);
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, 'serve'], { cwd: dir, env: { ...process.env, HOMEPLANE_CONFIG: '' } });
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, 'serve'], {
+    cwd: dir,
+    env: { ...process.env, HOMEPLANE_CONFIG: '' },
+  });
   t.after(() => void child.kill('SIGKILL'));
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const deadline = Date.now() + 20_000;
   while (!out.includes('"homeplane started"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const serving = lines.find((l) => l.msg === 'dhcp serving');
   assert.ok(serving, out);
   assert.deepEqual(serving.interfaces, [{ name: 'homeplane0', address: '10.123.0.1', subnet: '10.123.0.0/24' }]);
-  const addr = spawnSync('ip', ['netns', 'exec', ns, 'ip', '-4', '-o', 'addr', 'show', 'dev', 'homeplane0'], { encoding: 'utf8' });
+  const addr = spawnSync('ip', ['netns', 'exec', ns, 'ip', '-4', '-o', 'addr', 'show', 'dev', 'homeplane0'], {
+    encoding: 'utf8',
+  });
   assert.match(addr.stdout, /10\.123\.0\.1\/24/);
   const started = Date.now();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -83,9 +101,15 @@ test('serve on the built-in default creates its own bridge, serves only it, and 
 });
 
 test('endpoint prints the gRPC address, token file and dashboard settings of the config as JSON', () => {
-  const r = spawnSync(process.execPath, [BIN, 'endpoint', '--config', join(ROOT, 'homeplane.example.yaml')], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, 'endpoint', '--config', join(ROOT, 'homeplane.example.yaml')], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), { grpc: '127.0.0.1:50051', tokenFile: join(ROOT, 'data', 'grpc.token'), dashboard: { allowedHosts: [], maxStreams: 256 } });
+  assert.deepEqual(JSON.parse(r.stdout), {
+    grpc: '127.0.0.1:50051',
+    tokenFile: join(ROOT, 'data', 'grpc.token'),
+    dashboard: { allowedHosts: [], maxStreams: 256 },
+  });
 });
 
 test('serve exits 1 (no lingering API) when the DHCP socket cannot open after the API is up', async (t) => {
@@ -96,7 +120,10 @@ test('serve exits 1 (no lingering API) when the DHCP socket cannot open after th
   t.after(() => holder.close());
   const port = holder.address().port;
   const file = join(dir, 'homeplane.yaml');
-  writeFileSync(file, `dataDir: ./data\ngrpc:\n  listen: unix:./grpc.sock\ndhcp:\n  interfaces: [lo]\n  port: ${port}\n  subnets:\n    - subnet: 127.0.0.0/8\n      pools: ["127.0.0.100-127.0.0.200"]\n`);
+  writeFileSync(
+    file,
+    `dataDir: ./data\ngrpc:\n  listen: unix:./grpc.sock\ndhcp:\n  interfaces: [lo]\n  port: ${port}\n  subnets:\n    - subnet: 127.0.0.0/8\n      pools: ["127.0.0.100-127.0.0.200"]\n`,
+  );
   const started = Date.now();
   const r = spawnSync(process.execPath, [BIN, 'serve', '--config', file], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.status, 1, `exit ${r.status} signal ${r.signal}\n${r.stdout}\n${r.stderr}`);

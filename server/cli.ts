@@ -26,7 +26,11 @@ const SHUTDOWN_DEADLINE_MS = 9_000;
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
@@ -51,7 +55,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'endpoint') {
     const { allowedHosts, maxStreams } = config.dashboard;
-    process.stdout.write(`${JSON.stringify({ grpc: config.grpc.listen, tokenFile: tokenFileOf(config), dashboard: { allowedHosts, maxStreams } })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ grpc: config.grpc.listen, tokenFile: tokenFileOf(config), dashboard: { allowedHosts, maxStreams } })}\n`,
+    );
     return 0;
   }
   if (command === 'check') {
@@ -70,7 +76,11 @@ function configFile(flag: string | undefined): string | null {
 }
 
 async function serve(config: Config): Promise<number> {
-  const logger = pino({ level: config.log.level, base: { name: 'homeplane', pid: process.pid }, redact: ['token', '*.token', 'authorization', '*.authorization'] });
+  const logger = pino({
+    level: config.log.level,
+    base: { name: 'homeplane', pid: process.pid },
+    redact: ['token', '*.token', 'authorization', '*.authorization'],
+  });
   installLastResortHandlers(process, logger, (code) => process.exit(code));
   // Listen for the stop signals before start-up: one arriving mid-start still ends in a clean stop.
   let requested: NodeJS.Signals | null = null;

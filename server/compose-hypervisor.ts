@@ -80,7 +80,10 @@ export async function composeHypervisor(opts: {
   // host.updated only when a stable fact of a known host moved (a new QEMU, more memory); the first
   // record is no change, and Watch snapshots and ListHosts show it anyway.
   repo.saveHost(record, previous !== null && hostRecordChanged(previous, record));
-  logger.info({ accel: record.accel, reason: record.accelReason, qemu: record.qemuVersion ?? record.qemuProblem }, 'hypervisor host ready');
+  logger.info(
+    { accel: record.accel, reason: record.accelReason, qemu: record.qemuVersion ?? record.qemuProblem },
+    'hypervisor host ready',
+  );
 
   const driver = new QemuDriver({ logger });
   const imageDirs = config.hypervisor.imageDirs;
@@ -144,7 +147,12 @@ export async function composeHypervisor(opts: {
     inventory,
     host: async () => {
       const live = await readLiveFacts(config.dataDir);
-      return { record, uptimeSeconds: live.uptimeSeconds, diskTotalBytes: live.diskTotalBytes, diskFreeBytes: live.diskFreeBytes };
+      return {
+        record,
+        uptimeSeconds: live.uptimeSeconds,
+        diskTotalBytes: live.diskTotalBytes,
+        diskFreeBytes: live.diskFreeBytes,
+      };
     },
     images: async () => ({ images: await listImages(imageDirs), imageDirs: [...imageDirs] }),
     usage: (pid, tap) => usage.sampleUsage(pid, tap),
@@ -190,9 +198,18 @@ const WANTED_KINDS: Readonly<Record<ImageKindWanted, readonly ImageKind[]>> = {
 };
 
 /** A boot file inside the image folders, of the wanted kind; anything else is INVALID_ARGUMENT on `field`. */
-async function resolveBootFile(imageDirs: readonly string[], path: string, field: string, kinds: readonly ImageKindWanted[]): Promise<string> {
+async function resolveBootFile(
+  imageDirs: readonly string[],
+  path: string,
+  field: string,
+  kinds: readonly ImageKindWanted[],
+): Promise<string> {
   try {
-    return await resolveImagePath(imageDirs, path, kinds.flatMap((k) => WANTED_KINDS[k]));
+    return await resolveImagePath(
+      imageDirs,
+      path,
+      kinds.flatMap((k) => WANTED_KINDS[k]),
+    );
   } catch (err) {
     throw new InvalidInputError(field, (err as Error).message);
   }
@@ -201,6 +218,7 @@ async function resolveBootFile(imageDirs: readonly string[], path: string, field
 /** Removes a VM's folder, refusing anything that is not inside the VM folder. */
 async function removeUnder(root: string, dir: string): Promise<void> {
   const absolute = resolvePath(dir);
-  if (!absolute.startsWith(resolvePath(root) + sep)) throw new Error(`refusing to remove ${absolute}: not inside ${root}`);
+  if (!absolute.startsWith(resolvePath(root) + sep))
+    throw new Error(`refusing to remove ${absolute}: not inside ${root}`);
   await rm(absolute, { recursive: true, force: true });
 }

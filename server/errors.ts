@@ -9,7 +9,10 @@ export class NotFoundError extends Error {
 /** A field of the request is invalid (INVALID_ARGUMENT). `field` is the proto field name. */
 export class InvalidInputError extends Error {
   override name = 'InvalidInputError';
-  constructor(readonly field: string, reason: string) {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
     super(`${field}: ${reason}`);
   }
 }

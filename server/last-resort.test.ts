@@ -16,13 +16,21 @@ function run(body: string) {
     installLastResortHandlers(process, logger, (code) => process.exit(code));
     ${body}
   `;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) });
-  const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message: string } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+  });
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message: string } });
   return { status: r.status, lines, stdout: r.stdout, stderr: r.stderr };
 }
 
 test('an unhandled rejection is logged as an error with its reason, and the daemon goes on', () => {
-  const r = run(`Promise.reject(new Error('nobody awaited this')); setTimeout(() => { console.log('still running'); }, 50);`);
+  const r = run(
+    `Promise.reject(new Error('nobody awaited this')); setTimeout(() => { console.log('still running'); }, 50);`,
+  );
   assert.equal(r.status, 0, r.stderr);
   const entry = r.lines.find((l) => l.msg.startsWith('unhandled promise rejection'));
   assert.ok(entry, r.stdout);
@@ -32,7 +40,9 @@ test('an unhandled rejection is logged as an error with its reason, and the daem
 });
 
 test('an uncaught exception is logged as fatal and the process exits 1', () => {
-  const r = run(`setTimeout(() => { throw new TypeError('a bug'); }, 10); setTimeout(() => console.log('never'), 500);`);
+  const r = run(
+    `setTimeout(() => { throw new TypeError('a bug'); }, 10); setTimeout(() => console.log('never'), 500);`,
+  );
   assert.equal(r.status, 1);
   const entry = r.lines.find((l) => l.msg.startsWith('uncaught exception'));
   assert.ok(entry, r.stdout + r.stderr);

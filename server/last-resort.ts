@@ -17,10 +17,16 @@ export function installLastResortHandlers(
   exit: (code: number) => void,
 ): void {
   proc.on('unhandledRejection', (reason) => {
-    logger.error({ err: reason }, 'unhandled promise rejection (a bug in homeplane; please report it); the daemon keeps running');
+    logger.error(
+      { err: reason },
+      'unhandled promise rejection (a bug in homeplane; please report it); the daemon keeps running',
+    );
   });
   proc.on('uncaughtException', (err) => {
-    logger.fatal({ err }, 'uncaught exception (a bug in homeplane; please report it); exiting so the daemon restarts clean');
+    logger.fatal(
+      { err },
+      'uncaught exception (a bug in homeplane; please report it); exiting so the daemon restarts clean',
+    );
     logger.flush?.();
     exit(1);
   });

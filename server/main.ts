@@ -53,7 +53,11 @@ export function tokenFileOf(config: Config): string {
 
 export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
   const loose = preparePrivateDir(config.dataDir);
-  if (loose !== null) logger.warn({ dataDir: config.dataDir, was: loose.toString(8).padStart(4, '0') }, 'the data folder was open to group or others; made it 0700 (it holds every lease and the gRPC token)');
+  if (loose !== null)
+    logger.warn(
+      { dataDir: config.dataDir, was: loose.toString(8).padStart(4, '0') },
+      'the data folder was open to group or others; made it 0700 (it holds every lease and the gRPC token)',
+    );
   // The KVM probe and host facts run while the rest starts; composing the hypervisor awaits them.
   const hostProbe = probeHost(config);
   hostProbe.catch(() => undefined); // a failed start may never await it; its error is reported where it is awaited
@@ -85,7 +89,11 @@ interface Parts {
   undo: (() => unknown)[];
 }
 
-async function assemble(config: Config, logger: Logger, { sqlite, events, store, dhcpEnabled, clock, undo, hostProbe }: Parts): Promise<Daemon> {
+async function assemble(
+  config: Config,
+  logger: Logger,
+  { sqlite, events, store, dhcpEnabled, clock, undo, hostProbe }: Parts,
+): Promise<Daemon> {
   const leaseQueries = new SqliteLeaseQueries(sqlite.raw);
   const subnets = config.dhcp.subnets.map((s) => new Subnet(s));
   const { served: interfaces, serverIds } = dhcpEnabled
@@ -94,7 +102,9 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
   // Told when the lease store falls behind (commits failing) and when it catches up; the gRPC
   // health status follows once the API exists.
   const storeHealth = { report: (health: StoreHealth, error: unknown): void => logStoreHealth(logger, health, error) };
-  const bindings = new Bindings(subnets, store, { onStoreHealth: (health, error) => storeHealth.report(health, error) });
+  const bindings = new Bindings(subnets, store, {
+    onStoreHealth: (health, error) => storeHealth.report(health, error),
+  });
   undo.push(() => bindings.close());
   bindings.load(await store.loadAll());
   const engine = new DhcpEngine(config.dhcp, bindings, serverIds);
@@ -115,12 +125,25 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     startedAt: clock.now(),
   });
 
-  const hypervisor = await composeHypervisor({ probe: await hostProbe, config, raw: sqlite.raw, events, feed: events, admin, logger, clock });
+  const hypervisor = await composeHypervisor({
+    probe: await hostProbe,
+    config,
+    raw: sqlite.raw,
+    events,
+    feed: events,
+    admin,
+    logger,
+    clock,
+  });
   undo.push(() => hypervisor.close());
 
   // The API first (design.md): its port is open and its token written before DHCP answers.
   const token = await ensureToken(tokenFileOf(config));
-  if (await removeStaleSocket(config.grpc.listen)) logger.warn({ listen: config.grpc.listen }, 'removed a stale gRPC socket file left by a daemon that did not shut down');
+  if (await removeStaleSocket(config.grpc.listen))
+    logger.warn(
+      { listen: config.grpc.listen },
+      'removed a stale gRPC socket file left by a daemon that did not shut down',
+    );
   const grpc = await startGrpcServer({
     listen: config.grpc.listen,
     token,
@@ -159,7 +182,11 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
   undo.push(() => timers.forEach((timer) => clearInterval(timer)));
   const logStats = (): void =>
     logger.info(
-      { dhcp: { ...server.counters.snapshot(), renewalsCached: engine.cachedRenewals }, leases: bindings.size, store: { ...store.counters, ...bindings.health() } },
+      {
+        dhcp: { ...server.counters.snapshot(), renewalsCached: engine.cachedRenewals },
+        leases: bindings.size,
+        store: { ...store.counters, ...bindings.health() },
+      },
       'dhcp stats',
     );
 
@@ -167,10 +194,17 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
     undo.push(() => server.stop());
     await server.start();
     await server.reclaim();
-    timers.push(setInterval(() => void server.reclaim(), config.dhcp.reclaimInterval * 1000), setInterval(logStats, STATS_INTERVAL_MS));
+    timers.push(
+      setInterval(() => void server.reclaim(), config.dhcp.reclaimInterval * 1000),
+      setInterval(logStats, STATS_INTERVAL_MS),
+    );
     logger.info(
       {
-        interfaces: [...interfaces.values()].map((i) => ({ name: i.name, address: formatIPv4(i.address), subnet: i.subnet.id })),
+        interfaces: [...interfaces.values()].map((i) => ({
+          name: i.name,
+          address: formatIPv4(i.address),
+          subnet: i.subnet.id,
+        })),
         port: config.dhcp.port,
         leases: bindings.size,
         durability: config.dhcp.durability,
@@ -197,7 +231,8 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
       await hypervisor.close();
       if (dhcpEnabled) logStats();
       const behind = bindings.close();
-      if (behind > 0) logger.error({ addresses: behind }, 'lease store was behind at shutdown; one last write was tried');
+      if (behind > 0)
+        logger.error({ addresses: behind }, 'lease store was behind at shutdown; one last write was tried');
       await store.close();
     },
   };
@@ -205,15 +240,25 @@ async function assemble(config: Config, logger: Logger, { sqlite, events, store,
 
 /** Falling behind is an error (DHCP replies are withheld meanwhile); catching up is news. */
 function logStoreHealth(logger: Logger, health: StoreHealth, error: unknown): void {
-  if (health.behind) logger.error({ err: String(error), ...health }, 'lease store is failing commits: replies withheld, changed leases retried until stored; health NOT_SERVING');
+  if (health.behind)
+    logger.error(
+      { err: String(error), ...health },
+      'lease store is failing commits: replies withheld, changed leases retried until stored; health NOT_SERVING',
+    );
   else logger.info({ ...health }, 'lease store caught up: every lease change is stored; health SERVING');
 }
 
 /** The committed objects and the revision they reflect, read in one tick (for Watch resets). */
-function snapshotOf(events: SqliteEventLog, leases: SqliteLeaseQueries, admin: DhcpAdminService, hypervisor: Hypervisor): { revision: number; events: EventDraft[] } {
+function snapshotOf(
+  events: SqliteEventLog,
+  leases: SqliteLeaseQueries,
+  admin: DhcpAdminService,
+  hypervisor: Hypervisor,
+): { revision: number; events: EventDraft[] } {
   const revision = events.lastRevision();
   const drafts: EventDraft[] = leases.all().map((lease) => ({ object: 'lease', kind: 'lease.granted', lease }));
-  for (const reservation of admin.listReservations({}).items) drafts.push({ object: 'reservation', kind: 'reservation.created', reservation });
+  for (const reservation of admin.listReservations({}).items)
+    drafts.push({ object: 'reservation', kind: 'reservation.created', reservation });
   for (const vm of hypervisor.inventory.list()) drafts.push({ object: 'vm', kind: 'vm.created', vm });
   drafts.push({ object: 'host', kind: 'host.updated', host: hypervisor.host() });
   return { revision, events: drafts };
@@ -223,22 +268,31 @@ function snapshotOf(events: SqliteEventLog, leases: SqliteLeaseQueries, admin: D
  * Each served interface must exist and carry an address inside a configured subnet: that
  * subnet is what the interface answers for, and that address is our server identifier there.
  */
-function resolveInterfaces(names: string[], subnets: Subnet[]): { served: Map<string, ServedInterface>; serverIds: Set<number> } {
+function resolveInterfaces(
+  names: string[],
+  subnets: Subnet[],
+): { served: Map<string, ServedInterface>; serverIds: Set<number> } {
   const served = new Map<string, ServedInterface>();
   /** Every address of a served interface: any may be named as our server identifier. */
   const serverIds = new Set<number>();
   const problems: string[] = [];
   for (const [i, name] of names.entries()) {
     if (!interfaceExists(name)) {
-      problems.push(`dhcp.interfaces[${i}]: interface "${name}" does not exist; create it or remove it from the config`);
+      problems.push(
+        `dhcp.interfaces[${i}]: interface "${name}" does not exist; create it or remove it from the config`,
+      );
       continue;
     }
     const addresses = interfaceAddresses(name);
     for (const a of addresses) serverIds.add(a.address);
-    const match = addresses.flatMap((a) => subnets.filter((s) => s.isHost(a.address)).map((subnet) => ({ address: a.address, subnet })))[0];
+    const match = addresses.flatMap((a) =>
+      subnets.filter((s) => s.isHost(a.address)).map((subnet) => ({ address: a.address, subnet })),
+    )[0];
     if (!match) {
       const have = addresses.map((a) => `${formatIPv4(a.address)}/${a.prefix}`).join(', ') || 'no IPv4 address';
-      problems.push(`dhcp.interfaces[${i}]: interface "${name}" has ${have}, none inside a configured subnet; add its subnet to dhcp.subnets or give it an address there`);
+      problems.push(
+        `dhcp.interfaces[${i}]: interface "${name}" has ${have}, none inside a configured subnet; add its subnet to dhcp.subnets or give it an address there`,
+      );
       continue;
     }
     served.set(name, { name, address: match.address, subnet: match.subnet });
@@ -255,7 +309,10 @@ function resolveInterfaces(names: string[], subnets: Subnet[]): { served: Map<st
 async function prepareNetwork(config: Config, builtIn: boolean, logger: Logger): Promise<boolean> {
   const bridge = config.hypervisor.bridgeAddress;
   if (builtIn && !(canServeDhcp() && canManageNetwork())) {
-    logger.warn({}, `DHCP disabled: the built-in config serves the lab bridge "${config.hypervisor.bridge}", which needs root (or CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE); run as root or pass --config`);
+    logger.warn(
+      {},
+      `DHCP disabled: the built-in config serves the lab bridge "${config.hypervisor.bridge}", which needs root (or CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE); run as root or pass --config`,
+    );
     return false;
   }
   if (bridge !== null) {
@@ -263,7 +320,10 @@ async function prepareNetwork(config: Config, builtIn: boolean, logger: Logger):
       const result = await ensureBridge({ name: config.hypervisor.bridge, address: bridge });
       logger.info({ bridge: config.hypervisor.bridge, address: bridge, result }, 'lab bridge ready');
     } catch (err) {
-      if (!builtIn) throw new StartupError([`hypervisor.bridgeAddress: could not set up bridge "${config.hypervisor.bridge}": ${(err as Error).message}`]);
+      if (!builtIn)
+        throw new StartupError([
+          `hypervisor.bridgeAddress: could not set up bridge "${config.hypervisor.bridge}": ${(err as Error).message}`,
+        ]);
       logger.warn({ err: (err as Error).message }, 'DHCP disabled: could not set up the lab bridge');
       return false;
     }

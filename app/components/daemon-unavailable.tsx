@@ -13,12 +13,16 @@ export function DaemonUnavailable({ reason }: { reason: string }) {
     return () => clearInterval(timer);
   }, [router]);
   return (
-    <div role="alert" data-testid="daemon-unavailable" className="rounded-lg border border-amber-200 bg-amber-50 p-5 text-sm text-amber-900">
+    <div
+      role="alert"
+      data-testid="daemon-unavailable"
+      className="rounded-lg border border-amber-200 bg-amber-50 p-5 text-sm text-amber-900"
+    >
       <p className="font-medium">The Homeplane daemon is not reachable.</p>
       <p className="mt-1 font-mono text-xs break-all text-amber-800">{reason}</p>
       <p className="mt-3 text-amber-800">
-        Start it with <code className="font-mono">npm start</code> (or <code className="font-mono">homeplane serve</code>); this page
-        retries every few seconds.
+        Start it with <code className="font-mono">npm start</code> (or{' '}
+        <code className="font-mono">homeplane serve</code>); this page retries every few seconds.
       </p>
     </div>
   );

@@ -19,7 +19,9 @@ export function LiveIndicator({ status, revision }: { status: StreamStatus; revi
       className="inline-flex items-center gap-2 rounded-full border border-zinc-200 bg-white px-3 py-1 text-xs font-medium text-zinc-700"
     >
       <span className="relative flex size-2">
-        {label.pulse ? <span className={`absolute inline-flex size-full animate-ping rounded-full opacity-60 ${label.dot}`} /> : null}
+        {label.pulse ? (
+          <span className={`absolute inline-flex size-full animate-ping rounded-full opacity-60 ${label.dot}`} />
+        ) : null}
         <span className={`relative inline-flex size-2 rounded-full ${label.dot}`} />
       </span>
       {label.text}

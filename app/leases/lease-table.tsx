@@ -11,20 +11,36 @@ export function LeaseTable({ rows, now, filtered }: { rows: CachedLease[]; now: 
       <table className="min-w-full divide-y divide-zinc-200 text-sm" data-testid="lease-table">
         <thead className="bg-zinc-50">
           <tr>
-            <th scope="col" className={HEAD}>Address</th>
-            <th scope="col" className={HEAD}>State</th>
-            <th scope="col" className={HEAD}>Hostname</th>
-            <th scope="col" className={HEAD}>MAC address</th>
-            <th scope="col" className={HEAD}>Subnet</th>
-            <th scope="col" className={HEAD}>Expires</th>
-            <th scope="col" className={HEAD}>Granted</th>
+            <th scope="col" className={HEAD}>
+              Address
+            </th>
+            <th scope="col" className={HEAD}>
+              State
+            </th>
+            <th scope="col" className={HEAD}>
+              Hostname
+            </th>
+            <th scope="col" className={HEAD}>
+              MAC address
+            </th>
+            <th scope="col" className={HEAD}>
+              Subnet
+            </th>
+            <th scope="col" className={HEAD}>
+              Expires
+            </th>
+            <th scope="col" className={HEAD}>
+              Granted
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">
           {rows.length === 0 ? (
             <tr>
               <td colSpan={7} className="px-4 py-12 text-center text-sm text-zinc-500">
-                {filtered ? 'No lease matches the filter.' : 'No leases yet. They appear here as clients get addresses.'}
+                {filtered
+                  ? 'No lease matches the filter.'
+                  : 'No leases yet. They appear here as clients get addresses.'}
               </td>
             </tr>
           ) : (
@@ -43,7 +59,10 @@ export function LeaseTable({ rows, now, filtered }: { rows: CachedLease[]; now: 
                 <td className={`${CELL} text-zinc-700`} title={row.fqdn || undefined}>
                   {row.hostname || <span className="text-zinc-400">—</span>}
                 </td>
-                <td className={`${CELL} font-mono text-zinc-700`} title={row.clientId ? `client id ${row.clientId}` : undefined}>
+                <td
+                  className={`${CELL} font-mono text-zinc-700`}
+                  title={row.clientId ? `client id ${row.clientId}` : undefined}
+                >
                   {row.hwAddress}
                 </td>
                 <td className={`${CELL} font-mono text-zinc-500`}>{row.subnet}</td>

@@ -26,7 +26,11 @@ export function LeaseToolbar({ filter, onFilter, counts, total, children }: Leas
         aria-label="Filter leases"
         className="h-9 w-72 rounded-md border border-zinc-300 bg-white px-3 text-sm shadow-xs placeholder:text-zinc-400 focus:border-zinc-500 focus:ring-2 focus:ring-zinc-200 focus:outline-none"
       />
-      <div role="group" aria-label="Lease state" className="inline-flex rounded-md border border-zinc-300 bg-white p-0.5 shadow-xs">
+      <div
+        role="group"
+        aria-label="Lease state"
+        className="inline-flex rounded-md border border-zinc-300 bg-white p-0.5 shadow-xs"
+      >
         {choices.map((choice) => {
           const selected = filter.state === choice.state;
           return (
@@ -40,7 +44,9 @@ export function LeaseToolbar({ filter, onFilter, counts, total, children }: Leas
               }`}
             >
               {choice.label}
-              <span className={`ml-1.5 tabular-nums ${selected ? 'text-zinc-300' : 'text-zinc-400'}`}>{choice.count}</span>
+              <span className={`ml-1.5 tabular-nums ${selected ? 'text-zinc-300' : 'text-zinc-400'}`}>
+                {choice.count}
+              </span>
             </button>
           );
         })}

@@ -9,8 +9,7 @@ const MAX_PAGES = 10;
 const PAGE_SIZE = 1000;
 
 export type LeaseListing =
-  | { ok: true; rows: LeaseRow[]; revision: number; total: number; complete: boolean }
-  | { ok: false; reason: string };
+  { ok: true; rows: LeaseRow[]; revision: number; total: number; complete: boolean } | { ok: false; reason: string };
 
 export async function loadLeases(): Promise<LeaseListing> {
   const rows: LeaseRow[] = [];

@@ -12,7 +12,10 @@ export default async function LeasesPage() {
   const listing = await loadLeases();
   return (
     <>
-      <PageHeader title="Leases" description="DHCPv4 leases handed out by this daemon, updated as clients come and go." />
+      <PageHeader
+        title="Leases"
+        description="DHCPv4 leases handed out by this daemon, updated as clients come and go."
+      />
       {listing.ok ? (
         <LiveLeases
           initialRows={listing.rows}

@@ -47,7 +47,9 @@ function connection(): Connection {
   // Every tab's Watch shares this one HTTP/2 connection, and so its flow-control window: with
   // grpc-js's 64 KiB default, 100 busy streams reached p99 ~100 ms in the watch benchmark; a
   // 1 MiB window brought it to ~20 ms.
-  const channel = new grpc.Channel(env.HOMEPLANE_GRPC_TARGET, credentials, { 'grpc-node.flow_control_window': 1024 * 1024 });
+  const channel = new grpc.Channel(env.HOMEPLANE_GRPC_TARGET, credentials, {
+    'grpc-node.flow_control_window': 1024 * 1024,
+  });
   const options = { channelOverride: channel };
   const fresh: Connection = {
     target: env.HOMEPLANE_GRPC_TARGET,
@@ -65,10 +67,14 @@ async function authorization(conn: Connection): Promise<grpc.Metadata> {
   try {
     token = (await readFile(conn.tokenFile, 'utf8')).trim();
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist yet: is the daemon running?' : (err as Error).message;
+    const reason =
+      (err as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'does not exist yet: is the daemon running?'
+        : (err as Error).message;
     throw new BackendError(`the daemon's token file ${conn.tokenFile} ${reason}`, grpc.status.UNAVAILABLE);
   }
-  if (token === '') throw new BackendError(`the daemon's token file ${conn.tokenFile} is empty`, grpc.status.UNAVAILABLE);
+  if (token === '')
+    throw new BackendError(`the daemon's token file ${conn.tokenFile} is empty`, grpc.status.UNAVAILABLE);
   const metadata = new grpc.Metadata();
   metadata.set('authorization', `Bearer ${token}`);
   return metadata;
@@ -83,7 +89,10 @@ export function backendError(err: grpc.ServiceError, conn: Pick<Connection, 'tar
     case grpc.status.UNAUTHENTICATED:
       return new BackendError(`the daemon refused the token from ${conn.tokenFile} (${details})`, err.code);
     case grpc.status.DEADLINE_EXCEEDED:
-      return new BackendError(`the daemon at ${conn.target} did not answer within ${UNARY_DEADLINE_MS / 1000} s`, err.code);
+      return new BackendError(
+        `the daemon at ${conn.target} did not answer within ${UNARY_DEADLINE_MS / 1000} s`,
+        err.code,
+      );
     default:
       return new BackendError(`${grpc.status[err.code] ?? err.code}: ${details}`, err.code);
   }

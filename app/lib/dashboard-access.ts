@@ -33,9 +33,7 @@ export interface AccessRequest {
   secFetchSite: string | null;
 }
 
-export type AccessDecision =
-  | { verdict: 'allowed' }
-  | { verdict: 'refused'; status: 421 | 403; message: string };
+export type AccessDecision = { verdict: 'allowed' } | { verdict: 'refused'; status: 421 | 403; message: string };
 
 /**
  * Whether the dashboard answers `request`. `allowedHosts` are the names besides loopback
@@ -43,7 +41,8 @@ export type AccessDecision =
  * the request carries.
  */
 export function checkAccess(request: AccessRequest, allowedHosts: readonly string[]): AccessDecision {
-  const allowed = (name: string | null): boolean => name !== null && (LOOPBACK_HOSTS.includes(name) || allowedHosts.includes(name));
+  const allowed = (name: string | null): boolean =>
+    name !== null && (LOOPBACK_HOSTS.includes(name) || allowedHosts.includes(name));
 
   if (!allowed(hostNameOfHeader(request.host))) return refused(421, misdirected(request.host));
   if (request.origin !== null && !allowed(hostNameOfOrigin(request.origin))) {

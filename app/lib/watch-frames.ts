@@ -22,9 +22,17 @@ export function watchFrames(response: WatchResponse): SseFrame[] {
     case 'reset':
       return [{ event: 'reset', data: '{}' }];
     case 'synced':
-      return [{ id: payload.synced.revision, event: 'synced', data: JSON.stringify({ revision: payload.synced.revision }) }];
+      return [
+        { id: payload.synced.revision, event: 'synced', data: JSON.stringify({ revision: payload.synced.revision }) },
+      ];
     case 'bookmark':
-      return [{ id: payload.bookmark.revision, event: 'bookmark', data: JSON.stringify({ revision: payload.bookmark.revision }) }];
+      return [
+        {
+          id: payload.bookmark.revision,
+          event: 'bookmark',
+          data: JSON.stringify({ revision: payload.bookmark.revision }),
+        },
+      ];
     default:
       // A payload added to the proto later: nothing this relay can forward.
       return [];

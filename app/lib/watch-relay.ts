@@ -22,7 +22,11 @@ export const RECONNECT_DELAY_MS = 2_000;
 /** SSE messages queued for a slow reader before the gRPC stream is paused. */
 const QUEUED_MESSAGES = 256;
 
-export function watchAsSse(request: Partial<WatchRequest>, signal: AbortSignal, onEnd: () => void): ReadableStream<Uint8Array> {
+export function watchAsSse(
+  request: Partial<WatchRequest>,
+  signal: AbortSignal,
+  onEnd: () => void,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let watch: EventWatch | null = null;
   let open = true;

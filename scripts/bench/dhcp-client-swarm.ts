@@ -5,7 +5,16 @@
 // a reply does not come, as RFC 2131 4.1 asks of clients (at a fixed, test-friendly interval).
 // A NAK sends the client back to INIT (RFC 2131 3.1, step 4), with a new DISCOVER.
 import { randomInt } from 'node:crypto';
-import { bytesToHex, decode, emptyOptions, encode, macToString, MessageType, PacketError, type Packet } from '../../server/dhcp/codec/index.ts';
+import {
+  bytesToHex,
+  decode,
+  emptyOptions,
+  encode,
+  macToString,
+  MessageType,
+  PacketError,
+  type Packet,
+} from '../../server/dhcp/codec/index.ts';
 import { formatIPv4, parseIPv4 } from '../../server/dhcp/codec/ipv4.ts';
 import type { Probe, ProbeDatagram } from '../lab/probe.ts';
 
@@ -66,7 +75,15 @@ const TICK_MS = 10;
 
 export class ClientSwarm {
   readonly acks: AckSeen[] = [];
-  readonly counters: SwarmCounters = { clients: 0, offers: 0, acks: 0, naks: 0, retransmits: 0, gaveUp: 0, sendErrors: 0 };
+  readonly counters: SwarmCounters = {
+    clients: 0,
+    offers: 0,
+    acks: 0,
+    naks: 0,
+    retransmits: 0,
+    gaveUp: 0,
+    sendErrors: 0,
+  };
   private readonly clients = new Map<number, Client>();
   /** Clients still selecting or requesting: the ones the retransmission timer looks at. */
   private readonly active = new Set<Client>();
@@ -117,11 +134,25 @@ export class ClientSwarm {
 
   private startClient(now: number): void {
     const n = this.counters.clients++;
-    const chaddr = Uint8Array.of(0x02, this.opts.tag ?? 0x48, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+    const chaddr = Uint8Array.of(
+      0x02,
+      this.opts.tag ?? 0x48,
+      (n >>> 24) & 0xff,
+      (n >>> 16) & 0xff,
+      (n >>> 8) & 0xff,
+      n & 0xff,
+    );
     const xid = (this.xidBase + n) >>> 0;
     const client: Client = {
-      xid, chaddr, mac: macToString(chaddr), clientId: Uint8Array.of(1, ...chaddr),
-      state: 'selecting', message: null, tries: 0, lastSentAt: now, offeredAt: 0,
+      xid,
+      chaddr,
+      mac: macToString(chaddr),
+      clientId: Uint8Array.of(1, ...chaddr),
+      state: 'selecting',
+      message: null,
+      tries: 0,
+      lastSentAt: now,
+      offeredAt: 0,
     };
     this.clients.set(xid, client);
     this.active.add(client);
@@ -134,7 +165,10 @@ export class ClientSwarm {
       if (client.state === 'waiting' && now >= client.lastSentAt) {
         client.state = 'requesting';
         this.transmit(client, client.message!, now);
-      } else if ((client.state === 'selecting' || client.state === 'requesting') && now - client.lastSentAt >= retransmitMs) {
+      } else if (
+        (client.state === 'selecting' || client.state === 'requesting') &&
+        now - client.lastSentAt >= retransmitMs
+      ) {
         if (client.tries >= (this.opts.maxTries ?? 6)) {
           client.state = 'gave-up';
           this.active.delete(client);
@@ -175,7 +209,8 @@ export class ClientSwarm {
     const type = reply.options.messageType;
     const now = Date.now();
     if (type === MessageType.Offer && client.state === 'selecting') this.offered(client, reply, now);
-    else if (type === MessageType.Ack && (client.state === 'requesting' || client.state === 'bound')) this.acked(client, reply, now);
+    else if (type === MessageType.Ack && (client.state === 'requesting' || client.state === 'bound'))
+      this.acked(client, reply, now);
     else if (type === MessageType.Nak && client.state === 'requesting') this.naked(client, now);
   }
 
@@ -227,8 +262,21 @@ export class ClientSwarm {
     options.clientId = client.clientId;
     options.parameterRequestList = [1, 3, 6, 15, 51, 54];
     return {
-      op: 1, htype: 1, hlen: 6, hops: 1, xid: client.xid, secs: 0, flags: 0,
-      ciaddr: 0, yiaddr: 0, siaddr: 0, giaddr: this.giaddr, chaddr: client.chaddr, sname: '', file: '', options,
+      op: 1,
+      htype: 1,
+      hlen: 6,
+      hops: 1,
+      xid: client.xid,
+      secs: 0,
+      flags: 0,
+      ciaddr: 0,
+      yiaddr: 0,
+      siaddr: 0,
+      giaddr: this.giaddr,
+      chaddr: client.chaddr,
+      sname: '',
+      file: '',
+      options,
     };
   }
 }

@@ -29,7 +29,13 @@ export type Durability = 'process' | 'power';
  * so no MAC repeats and each one allocates a fresh lease.
  */
 export function newClientsStep(rate: number, seconds: number, baseMac?: string): PerfdhcpStep {
-  const step: PerfdhcpStep = { rate, seconds, clients: Math.max(2 * rate * seconds, 1000), server: BENCH_SERVER_ADDRESS, localAddress: BENCH_RELAY_ADDRESS };
+  const step: PerfdhcpStep = {
+    rate,
+    seconds,
+    clients: Math.max(2 * rate * seconds, 1000),
+    server: BENCH_SERVER_ADDRESS,
+    localAddress: BENCH_RELAY_ADDRESS,
+  };
   return baseMac === undefined ? step : { ...step, baseMac };
 }
 
@@ -38,7 +44,12 @@ export function newClientsStep(rate: number, seconds: number, baseMac?: string):
  * (e.g. to a unix socket, which processes outside the lab's namespaces can reach); without it
  * the API listens where the config's default says, inside the server namespace.
  */
-export function homeplaneBenchConfig(serverInterface: string, dataDir: string, durability: Durability, grpcListen?: string): Record<string, unknown> {
+export function homeplaneBenchConfig(
+  serverInterface: string,
+  dataDir: string,
+  durability: Durability,
+  grpcListen?: string,
+): Record<string, unknown> {
   return {
     dataDir,
     ...(grpcListen === undefined ? {} : { grpc: { listen: grpcListen } }),
@@ -71,7 +82,11 @@ export function homeplaneBenchConfig(serverInterface: string, dataDir: string, d
  * asked for. Kea leaves its socket's receive buffer at the kernel default (net.core.rmem_default,
  * 208 KiB here) where Homeplane asks for 4 MiB: bursts Homeplane queues, Kea may drop.
  */
-export function keaBenchConfig(serverInterface: string, leaseFile: string, multiThreaded = false): Record<string, unknown> {
+export function keaBenchConfig(
+  serverInterface: string,
+  leaseFile: string,
+  multiThreaded = false,
+): Record<string, unknown> {
   return {
     Dhcp4: {
       // Kea 2.2 can also read packets on one thread and answer on a pool of them (off by default).

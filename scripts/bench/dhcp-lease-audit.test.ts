@@ -4,7 +4,14 @@ import { doubleGrants, missingLeases, type StoredLease } from './dhcp-lease-audi
 import type { AckSeen } from './dhcp-client-swarm.ts';
 
 function ack(address: string, mac: string, receivedAt: number, leaseSeconds = 60): AckSeen {
-  return { address, mac, clientId: `01${mac.replaceAll(':', '')}`, leaseSeconds, receivedAt, offeredAt: receivedAt - 1 };
+  return {
+    address,
+    mac,
+    clientId: `01${mac.replaceAll(':', '')}`,
+    leaseSeconds,
+    receivedAt,
+    offeredAt: receivedAt - 1,
+  };
 }
 
 function row(a: AckSeen, changes: Partial<StoredLease> = {}): [string, StoredLease] {
@@ -13,13 +20,32 @@ function row(a: AckSeen, changes: Partial<StoredLease> = {}): [string, StoredLea
 
 describe('doubleGrants', () => {
   const cases: { name: string; acks: AckSeen[]; found: number }[] = [
-    { name: 'distinct addresses', acks: [ack('10.0.0.1', '02:00:00:00:00:01', 0), ack('10.0.0.2', '02:00:00:00:00:02', 0)], found: 0 },
-    { name: 'one client ACKed twice (a retransmitted REQUEST)', acks: [ack('10.0.0.1', '02:00:00:00:00:01', 0), ack('10.0.0.1', '02:00:00:00:00:01', 500)], found: 0 },
-    { name: 'two clients, overlapping leases', acks: [ack('10.0.0.1', '02:00:00:00:00:01', 0), ack('10.0.0.1', '02:00:00:00:00:02', 59_999)], found: 1 },
-    { name: 'two clients, the first lease over', acks: [ack('10.0.0.1', '02:00:00:00:00:01', 0), ack('10.0.0.1', '02:00:00:00:00:02', 60_000)], found: 0 },
+    {
+      name: 'distinct addresses',
+      acks: [ack('10.0.0.1', '02:00:00:00:00:01', 0), ack('10.0.0.2', '02:00:00:00:00:02', 0)],
+      found: 0,
+    },
+    {
+      name: 'one client ACKed twice (a retransmitted REQUEST)',
+      acks: [ack('10.0.0.1', '02:00:00:00:00:01', 0), ack('10.0.0.1', '02:00:00:00:00:01', 500)],
+      found: 0,
+    },
+    {
+      name: 'two clients, overlapping leases',
+      acks: [ack('10.0.0.1', '02:00:00:00:00:01', 0), ack('10.0.0.1', '02:00:00:00:00:02', 59_999)],
+      found: 1,
+    },
+    {
+      name: 'two clients, the first lease over',
+      acks: [ack('10.0.0.1', '02:00:00:00:00:01', 0), ack('10.0.0.1', '02:00:00:00:00:02', 60_000)],
+      found: 0,
+    },
     {
       name: 'same MAC, another client-id',
-      acks: [ack('10.0.0.1', '02:00:00:00:00:01', 0), { ...ack('10.0.0.1', '02:00:00:00:00:01', 10), clientId: 'ff01' }],
+      acks: [
+        ack('10.0.0.1', '02:00:00:00:00:01', 0),
+        { ...ack('10.0.0.1', '02:00:00:00:00:01', 10), clientId: 'ff01' },
+      ],
       found: 1,
     },
   ];

@@ -77,16 +77,29 @@ describe('parsePerfdhcp', () => {
   });
   test('delays are null when nothing was received', () => {
     const report = parsePerfdhcp(SILENT);
-    assert.deepEqual(report.discoverOffer, { sent: 2999, received: 0, drops: 2999, avgDelayMs: null, maxDelayMs: null });
+    assert.deepEqual(report.discoverOffer, {
+      sent: 2999,
+      received: 0,
+      drops: 2999,
+      avgDelayMs: null,
+      maxDelayMs: null,
+    });
     assert.equal(report.requestAck.sent, 0);
   });
   test('output without statistics is an error naming what is missing', () => {
-    assert.throws(() => parsePerfdhcp('Error initializing test: cannot bind'), (err: unknown) => err instanceof PerfdhcpError && /DISCOVER-OFFER/.test(err.message));
+    assert.throws(
+      () => parsePerfdhcp('Error initializing test: cannot bind'),
+      (err: unknown) => err instanceof PerfdhcpError && /DISCOVER-OFFER/.test(err.message),
+    );
   });
 });
 
 test('perfdhcpArgs: rate, period, clients, relay address and server; base MAC only when given', () => {
   const step = { rate: 4000, seconds: 10, clients: 80000, server: '10.64.0.1', localAddress: '10.64.0.2' };
   assert.deepEqual(perfdhcpArgs(step), ['-4', '-r', '4000', '-p', '10', '-R', '80000', '-l', '10.64.0.2', '10.64.0.1']);
-  assert.deepEqual(perfdhcpArgs({ ...step, baseMac: '00:0c:02:00:00:00' }).slice(-3), ['-b', 'mac=00:0c:02:00:00:00', '10.64.0.1']);
+  assert.deepEqual(perfdhcpArgs({ ...step, baseMac: '00:0c:02:00:00:00' }).slice(-3), [
+    '-b',
+    'mac=00:0c:02:00:00:00',
+    '10.64.0.1',
+  ]);
 });

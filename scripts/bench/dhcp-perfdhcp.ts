@@ -47,10 +47,14 @@ export class PerfdhcpError extends Error {
 export function perfdhcpArgs(step: PerfdhcpStep): string[] {
   return [
     '-4',
-    '-r', String(step.rate),
-    '-p', String(step.seconds),
-    '-R', String(step.clients),
-    '-l', step.localAddress,
+    '-r',
+    String(step.rate),
+    '-p',
+    String(step.seconds),
+    '-R',
+    String(step.clients),
+    '-l',
+    step.localAddress,
     ...(step.baseMac === undefined ? [] : ['-b', `mac=${step.baseMac}`]),
     step.server,
   ];
@@ -98,11 +102,15 @@ export async function runPerfdhcp(lab: Lab, step: PerfdhcpStep): Promise<Perfdhc
   const relay = lab.relay;
   if (relay === null) throw new PerfdhcpError('the benchmark lab has no relay namespace for perfdhcp');
   // perfdhcp waits up to its drop time (1 s) for the last answers after the period ends.
-  const result = await lab.exec(relay.namespace, 'perfdhcp', perfdhcpArgs(step), { timeoutMs: (step.seconds + 30) * 1000 });
+  const result = await lab.exec(relay.namespace, 'perfdhcp', perfdhcpArgs(step), {
+    timeoutMs: (step.seconds + 30) * 1000,
+  });
   if (result.timedOut) throw new PerfdhcpError(`perfdhcp did not finish within ${step.seconds + 30} s`);
   // Exit code 3 means "some packets were dropped": a result, not a failure.
   if (result.code !== 0 && result.code !== 3) {
-    throw new PerfdhcpError(`perfdhcp exited with ${result.code ?? result.signal}: ${result.stderr.trim() || result.stdout.slice(-2000)}`);
+    throw new PerfdhcpError(
+      `perfdhcp exited with ${result.code ?? result.signal}: ${result.stderr.trim() || result.stdout.slice(-2000)}`,
+    );
   }
   return parsePerfdhcp(result.stdout);
 }

@@ -64,7 +64,12 @@ export function summariseProfile(profile: CpuProfile, skipMs = 0): ProfileSummar
     add(perFunction, functionLabel(frame), span);
     add(perFile, fileLabel(frame), span);
   }
-  return { busyMs: busy / 1000, idleMs: idle / 1000, functions: ranked(perFunction, busy), files: ranked(perFile, busy) };
+  return {
+    busyMs: busy / 1000,
+    idleMs: idle / 1000,
+    functions: ranked(perFunction, busy),
+    files: ranked(perFile, busy),
+  };
 }
 
 function add(map: Map<string, number>, key: string, micros: number): void {
@@ -97,7 +102,8 @@ function shortUrl(url: string): string {
 }
 
 export function formatProfile(summary: ProfileSummary, top = 25): string {
-  const line = (s: SelfTime): string => `${s.ms.toFixed(0).padStart(8)} ms ${s.percent.toFixed(1).padStart(5)}%  ${s.name}`;
+  const line = (s: SelfTime): string =>
+    `${s.ms.toFixed(0).padStart(8)} ms ${s.percent.toFixed(1).padStart(5)}%  ${s.name}`;
   return [
     `busy ${summary.busyMs.toFixed(0)} ms, idle ${summary.idleMs.toFixed(0)} ms`,
     `self time by function (top ${top}):`,

@@ -7,17 +7,32 @@ import type { ServerName } from './dhcp-servers.ts';
 function step(server: ServerName, rate: number, acked: number): StepResult {
   const sent = rate * 10;
   const stats = (received: number) => ({ sent, received, drops: sent - received, avgDelayMs: 0.2, maxDelayMs: 3 });
-  return { server, rate, seconds: 10, cpuSeconds: 1, store: null, report: { discoverOffer: stats(acked), requestAck: stats(acked) } };
+  return {
+    server,
+    rate,
+    seconds: 10,
+    cpuSeconds: 1,
+    store: null,
+    report: { discoverOffer: stats(acked), requestAck: stats(acked) },
+  };
 }
 
 test('figures: completed exchanges per second, loss against DISCOVERs sent, CPU per exchange', () => {
-  assert.deepEqual(figures(step('kea', 1000, 9_900)), { completedPerSecond: 990, lossPercent: 1, cpuMicrosPerDora: 1e6 / 9_900 });
+  assert.deepEqual(figures(step('kea', 1000, 9_900)), {
+    completedPerSecond: 990,
+    lossPercent: 1,
+    cpuMicrosPerDora: 1e6 / 9_900,
+  });
 });
 
 test('verdicts: highest rate with at most 1% loss, even above a failed one; peak of all steps', () => {
   const results = [
-    step('kea', 1000, 10_000), step('kea', 2000, 19_000), step('kea', 4000, 26_000),
-    step('homeplane-process', 1000, 10_000), step('homeplane-process', 2000, 19_800), step('homeplane-process', 4000, 39_700),
+    step('kea', 1000, 10_000),
+    step('kea', 2000, 19_000),
+    step('kea', 4000, 26_000),
+    step('homeplane-process', 1000, 10_000),
+    step('homeplane-process', 2000, 19_800),
+    step('homeplane-process', 4000, 39_700),
     step('homeplane-power', 1000, 9_800),
   ];
   const [kea, process, power] = verdicts(results, ['kea', 'homeplane-process', 'homeplane-power']);

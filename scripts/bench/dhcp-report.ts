@@ -72,12 +72,27 @@ export function peakRatioToKea(verdict: ServerVerdict, kea: ServerVerdict): numb
 }
 
 export function formatSteps(results: readonly StepResult[]): string {
-  const header = ['offered/s', 'server', 'done/s', 'loss %', 'DO avg ms', 'DO max ms', 'RA avg ms', 'RA max ms', 'cpu us/DORA', 'rows/commit'];
+  const header = [
+    'offered/s',
+    'server',
+    'done/s',
+    'loss %',
+    'DO avg ms',
+    'DO max ms',
+    'RA avg ms',
+    'RA max ms',
+    'cpu us/DORA',
+    'rows/commit',
+  ];
   const rows = results.map((r) => {
     const f = figures(r);
     return [
-      String(r.rate), r.server, whole(f.completedPerSecond), f.lossPercent.toFixed(2),
-      ...delays(r.report.discoverOffer), ...delays(r.report.requestAck),
+      String(r.rate),
+      r.server,
+      whole(f.completedPerSecond),
+      f.lossPercent.toFixed(2),
+      ...delays(r.report.discoverOffer),
+      ...delays(r.report.requestAck),
       f.cpuMicrosPerDora === null ? '-' : whole(f.cpuMicrosPerDora),
       r.store === null || r.store.commits === 0 ? '-' : (r.store.rows / r.store.commits).toFixed(1),
     ];
@@ -87,7 +102,17 @@ export function formatSteps(results: readonly StepResult[]): string {
 
 export function formatVerdicts(list: readonly ServerVerdict[], topRate: number): string {
   const kea = list.find((v) => v.server === 'kea') ?? list.find((v) => v.server === 'kea-mt');
-  const header = ['server', `best rate (<=${MAX_LOSS_PERCENT}% loss)`, 'done/s', 'DO avg/max ms', 'RA avg/max ms', 'cpu us/DORA', 'x Kea', 'peak done/s', 'x Kea'];
+  const header = [
+    'server',
+    `best rate (<=${MAX_LOSS_PERCENT}% loss)`,
+    'done/s',
+    'DO avg/max ms',
+    'RA avg/max ms',
+    'cpu us/DORA',
+    'x Kea',
+    'peak done/s',
+    'x Kea',
+  ];
   const rows = list.map((v) => {
     const best = v.best;
     const ratio = kea === undefined ? null : ratioToKea(v, kea);
@@ -98,14 +123,21 @@ export function formatVerdicts(list: readonly ServerVerdict[], topRate: number):
     const [doAvg, doMax] = delays(best.report.discoverOffer);
     const [raAvg, raMax] = delays(best.report.requestAck);
     return [
-      v.server, String(best.rate), whole(f.completedPerSecond), `${doAvg} / ${doMax}`, `${raAvg} / ${raMax}`,
-      f.cpuMicrosPerDora === null ? '-' : whole(f.cpuMicrosPerDora), ratio === null ? '-' : ratio.toFixed(2), ...peak,
+      v.server,
+      String(best.rate),
+      whole(f.completedPerSecond),
+      `${doAvg} / ${doMax}`,
+      `${raAvg} / ${raMax}`,
+      f.cpuMicrosPerDora === null ? '-' : whole(f.cpuMicrosPerDora),
+      ratio === null ? '-' : ratio.toFixed(2),
+      ...peak,
     ];
   });
   const capped = list.filter((v) => v.best?.rate === topRate).map((v) => v.server);
-  const note = capped.length > 0
-    ? `\n${capped.join(', ')} kept up with the top step (${topRate}/s): the true limit is higher, so a ratio involving it is a lower or upper bound.`
-    : '';
+  const note =
+    capped.length > 0
+      ? `\n${capped.join(', ')} kept up with the top step (${topRate}/s): the true limit is higher, so a ratio involving it is a lower or upper bound.`
+      : '';
   return table(header, rows) + note;
 }
 
@@ -120,6 +152,7 @@ function whole(n: number): string {
 /** Columns padded to their widest cell: the first two left-aligned, the rest right-aligned. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

@@ -56,7 +56,9 @@ async function startHomeplane(lab: Lab, durability: Durability, opts: StartOptio
   mkdirSync(opts.dir, { recursive: true });
   const iface = lab.subnets[0]!.serverInterface;
   const daemon = await withProfiler(opts.cpuProfileDir, () =>
-    LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, durability, opts.grpcListen), { dir: opts.dir }),
+    LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, durability, opts.grpcListen), {
+      dir: opts.dir,
+    }),
   );
   const pid = Number(daemon.logs.find((l) => typeof l.pid === 'number')?.pid);
   return {
@@ -65,7 +67,8 @@ async function startHomeplane(lab: Lab, durability: Durability, opts: StartOptio
     dataDir: daemon.dataDir,
     cpuSeconds: () => namespaceCpuSeconds(lab),
     toggleProfiler() {
-      if (opts.cpuProfileDir === undefined || !Number.isInteger(pid)) throw new Error('this daemon runs without the profiler');
+      if (opts.cpuProfileDir === undefined || !Number.isInteger(pid))
+        throw new Error('this daemon runs without the profiler');
       process.kill(pid, 'SIGUSR2');
     },
     async storeCounters() {

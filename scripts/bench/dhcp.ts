@@ -59,18 +59,37 @@ function readOptions(argv: string[]): BenchOptions {
   const rates = values.rates?.split(',').map(Number) ?? (values.quick ? QUICK_RATES : DEFAULT_RATES);
   const seconds = Number(values.duration ?? (values.quick ? 3 : 10));
   const servers = (values.servers?.split(',') ?? DEFAULT_SERVERS) as ServerName[];
-  if (rates.some((r) => !Number.isInteger(r) || r <= 0)) throw new Error(`--rates: "${values.rates}" is not a list of whole rates per second, like 1000,2000`);
-  if (!Number.isInteger(seconds) || seconds <= 0) throw new Error(`--duration: "${values.duration}" is not a whole number of seconds`);
+  if (rates.some((r) => !Number.isInteger(r) || r <= 0))
+    throw new Error(`--rates: "${values.rates}" is not a list of whole rates per second, like 1000,2000`);
+  if (!Number.isInteger(seconds) || seconds <= 0)
+    throw new Error(`--duration: "${values.duration}" is not a whole number of seconds`);
   const unknown = servers.filter((s) => !SERVER_NAMES.includes(s));
-  if (unknown.length > 0) throw new Error(`--servers: unknown ${unknown.join(', ')}; choose from ${SERVER_NAMES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`--servers: unknown ${unknown.join(', ')}; choose from ${SERVER_NAMES.join(', ')}`);
   const repeat = Number(values.repeat);
-  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat: "${values.repeat}" is not a whole number of rounds`);
+  if (!Number.isInteger(repeat) || repeat < 1)
+    throw new Error(`--repeat: "${values.repeat}" is not a whole number of rounds`);
   const profileRate = values['profile-rate'] === undefined ? null : Number(values['profile-rate']);
-  return { rates: [...rates].sort((a, b) => a - b), seconds, servers, repeat, profile: values.profile, profileRate, profileDir: values['profile-dir'] ?? null };
+  return {
+    rates: [...rates].sort((a, b) => a - b),
+    seconds,
+    servers,
+    repeat,
+    profile: values.profile,
+    profileRate,
+    profileDir: values['profile-dir'] ?? null,
+  };
 }
 
 /** One server, one step: start it empty, warm it up, measure, stop it. */
-async function runStep(lab: Lab, server: ServerName, rate: number, seconds: number, dir: string, cpuProfileDir?: string): Promise<StepResult> {
+async function runStep(
+  lab: Lab,
+  server: ServerName,
+  rate: number,
+  seconds: number,
+  dir: string,
+  cpuProfileDir?: string,
+): Promise<StepResult> {
   const running = await startServer(lab, server, { dir, cpuProfileDir });
   try {
     await runPerfdhcp(lab, newClientsStep(WARMUP.rate, WARMUP.seconds, WARMUP.baseMac));
@@ -81,10 +100,13 @@ async function runStep(lab: Lab, server: ServerName, rate: number, seconds: numb
     if (cpuProfileDir !== undefined) running.toggleProfiler();
     const cpuSeconds = (await running.cpuSeconds()) - cpuBefore;
     const storeAfter = await running.storeCounters();
-    const store = storeBefore === null || storeAfter === null ? null : {
-      rows: storeAfter.rowsWritten - storeBefore.rowsWritten,
-      commits: storeAfter.batchesCommitted - storeBefore.batchesCommitted,
-    };
+    const store =
+      storeBefore === null || storeAfter === null
+        ? null
+        : {
+            rows: storeAfter.rowsWritten - storeBefore.rowsWritten,
+            commits: storeAfter.batchesCommitted - storeBefore.batchesCommitted,
+          };
     return { server, rate, seconds, report, cpuSeconds, store };
   } finally {
     await running.stop();
@@ -93,8 +115,10 @@ async function runStep(lab: Lab, server: ServerName, rate: number, seconds: numb
 
 function describe(result: StepResult): string {
   const f = figures(result);
-  return `${String(result.rate).padStart(6)}/s  ${result.server.padEnd(18)} ${Math.round(f.completedPerSecond).toString().padStart(6)} done/s, ` +
-    `${f.lossPercent.toFixed(2)}% lost, RA avg ${result.report.requestAck.avgDelayMs ?? '-'} ms`;
+  return (
+    `${String(result.rate).padStart(6)}/s  ${result.server.padEnd(18)} ${Math.round(f.completedPerSecond).toString().padStart(6)} done/s, ` +
+    `${f.lossPercent.toFixed(2)}% lost, RA avg ${result.report.requestAck.avgDelayMs ?? '-'} ms`
+  );
 }
 
 async function measure(lab: Lab, opts: BenchOptions, scratch: string): Promise<StepResult[]> {
@@ -130,7 +154,9 @@ async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: stri
   console.log(`\nHomeplane (process) profiled during one step: ${describe(result).trim()}`);
   if (result.store !== null) {
     const { rows, commits } = result.store;
-    console.log(`lease store: ${rows} rows in ${commits} transactions (${(rows / Math.max(commits, 1)).toFixed(1)} rows per commit)`);
+    console.log(
+      `lease store: ${rows} rows in ${commits} transactions (${(rows / Math.max(commits, 1)).toFixed(1)} rows per commit)`,
+    );
   }
   console.log(formatProfile(summariseProfile(cpuProfile)));
   if (opts.profileDir !== null) {
@@ -147,7 +173,9 @@ async function main(): Promise<void> {
   const forgetScratch = onProcessEnd(removeScratch);
   try {
     await withLab(benchLabOptions('bench'), async (lab) => {
-      console.error(`steps of ${opts.seconds} s at ${opts.rates.join(', ')} DORA/s offered, ${opts.repeat} round(s); servers alternate: ${opts.servers.join(', ')}`);
+      console.error(
+        `steps of ${opts.seconds} s at ${opts.rates.join(', ')} DORA/s offered, ${opts.repeat} round(s); servers alternate: ${opts.servers.join(', ')}`,
+      );
       const results = await measure(lab, opts, scratch);
       console.log('\nEvery step (DO = DISCOVER-OFFER, RA = REQUEST-ACK delays; loss = exchanges without an ACK):');
       console.log(formatSteps(results));

@@ -19,7 +19,11 @@ interface CaseResult {
 }
 
 async function runCase(
-  file: string, durability: Durability, batchSize: number, seconds: number, leases: Lease[],
+  file: string,
+  durability: Durability,
+  batchSize: number,
+  seconds: number,
+  leases: Lease[],
 ): Promise<CaseResult> {
   const store = new SqliteLeaseStore(openSqlite({ file, durability }));
   const started = performance.now();

@@ -106,9 +106,21 @@ export interface FloorBoot {
 }
 
 /** The tiny guest by hand on the lab's bridge: tap + QEMU, up to its DHCP lease. */
-export async function bootFloor(lab: Lab, guest: GuestImage, mac: string, hostname: string, timeoutMs: number): Promise<FloorBoot> {
+export async function bootFloor(
+  lab: Lab,
+  guest: GuestImage,
+  mac: string,
+  hostname: string,
+  timeoutMs: number,
+): Promise<FloorBoot> {
   const started = performance.now();
-  const vm = await bootByHand({ namespace: lab.serverNamespace, bridge: lab.subnets[0]!.serverInterface, mac, guest, hostname });
+  const vm = await bootByHand({
+    namespace: lab.serverNamespace,
+    bridge: lab.subnets[0]!.serverInterface,
+    mac,
+    guest,
+    hostname,
+  });
   try {
     const leased = await vm.console.waitFor(MARKER.leased, { timeoutMs });
     return { leasedMs: vm.console.openedAt + leased.atMs - started, address: leased.match[1]!, failure: null };
@@ -148,7 +160,16 @@ export async function timeQemuStart(lab: Lab, guest: GuestImage, dir: string, ru
   try {
     const args = qemuArgs(
       {
-        id, name: `floor-${id.slice(0, 8)}`, vcpus: 1, memoryMib: 128, mac: floorMac(id), tap, disk, accel: 'tcg', runAs, runDir,
+        id,
+        name: `floor-${id.slice(0, 8)}`,
+        vcpus: 1,
+        memoryMib: 128,
+        mac: floorMac(id),
+        tap,
+        disk,
+        accel: 'tcg',
+        runAs,
+        runDir,
         boot: { kind: 'kernel', kernel: guest.kernel, initrd: guest.initrd, cmdline: guest.cmdline },
       },
       { startPaused: true },

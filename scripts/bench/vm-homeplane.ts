@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { EventServiceClient, type WatchResponse } from '../../proto/gen/homeplane/v1/event.ts';
-import { VmServiceClient, VmState, type CreateVmRequest, type StreamConsoleResponse, type Vm } from '../../proto/gen/homeplane/v1/vm.ts';
+import {
+  VmServiceClient,
+  VmState,
+  type CreateVmRequest,
+  type StreamConsoleResponse,
+  type Vm,
+} from '../../proto/gen/homeplane/v1/vm.ts';
 import { LabDaemon, labConfig } from '../lab/daemon.ts';
 import type { Lab } from '../lab/lab.ts';
 import type { TinyGuest } from '../guest/tiny.ts';
@@ -40,11 +46,13 @@ export class VmEventLog {
     this.stream.on('data', (frame: WatchResponse) => {
       const at = performance.now();
       if (frame.payload?.$case !== 'events') return;
-      for (const e of frame.payload.events.events) if (e.object?.$case === 'vm') this.seen.push({ kind: e.kind, vm: e.object.vm, at });
+      for (const e of frame.payload.events.events)
+        if (e.object?.$case === 'vm') this.seen.push({ kind: e.kind, vm: e.object.vm, at });
       this.wake();
     });
     this.stream.on('error', (err: grpc.ServiceError) => {
-      if (err.code !== grpc.status.CANCELLED) this.failure = new Error(`Watch ended: ${grpc.status[err.code]}: ${err.details}`);
+      if (err.code !== grpc.status.CANCELLED)
+        this.failure = new Error(`Watch ended: ${grpc.status[err.code]}: ${err.details}`);
       this.wake();
     });
     this.stream.on('end', () => {
@@ -89,7 +97,12 @@ export class ConsoleWatch {
   private matchedAt: number | null = null;
   private readonly stream: grpc.ClientReadableStream<StreamConsoleResponse>;
 
-  constructor(client: VmServiceClient, id: string, metadata: grpc.Metadata, private readonly pattern: RegExp) {
+  constructor(
+    client: VmServiceClient,
+    id: string,
+    metadata: grpc.Metadata,
+    private readonly pattern: RegExp,
+  ) {
     this.stream = client.streamConsole({ id }, metadata);
     this.stream.on('data', (m: StreamConsoleResponse) => {
       this.text += Buffer.from(m.data).toString('latin1').replace(/\r/g, '');
@@ -117,7 +130,9 @@ type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;
 
 function call<T>(what: string, start: (cb: Callback<T>) => unknown): Promise<T> {
   return new Promise((resolve, reject) =>
-    start((err, res) => (err ? reject(new Error(`${what} failed: ${grpc.status[err.code]}: ${err.details}`)) : resolve(res))),
+    start((err, res) =>
+      err ? reject(new Error(`${what} failed: ${grpc.status[err.code]}: ${err.details}`)) : resolve(res),
+    ),
   );
 }
 
@@ -148,24 +163,36 @@ export interface BenchHomeplane {
  * the host's vCPU allocation ratio; every defined VM counts, so 20 defined 1-vCPU VMs on a
  * 2-core machine need more than the default 4.
  */
-export async function startBenchHomeplane(lab: Lab, guest: TinyGuest, dir: string, vcpuRatio: number): Promise<BenchHomeplane> {
+export async function startBenchHomeplane(
+  lab: Lab,
+  guest: TinyGuest,
+  dir: string,
+  vcpuRatio: number,
+): Promise<BenchHomeplane> {
   const images = join(dir, 'images');
   mkdirSync(images, { recursive: true });
   const kernelPath = join(images, 'vmlinuz-tiny');
   const initrdPath = join(images, 'initrd-tiny.img');
   copyFileSync(guest.kernel, kernelPath);
   copyFileSync(guest.initrd, initrdPath);
-  const daemon = await withGcPreload(() => LabDaemon.start(
-    lab,
-    (dataDir) => ({
-      ...labConfig(lab, dataDir),
-      // info, not the lab's usual debug: the bench measures the daemon, not its logging.
-      log: { level: 'info' },
-      grpc: { listen: grpcTarget(dataDir) },
-      hypervisor: { bridge: lab.subnets[0]!.serverInterface, accel: 'tcg', imageDirs: [images], allocationRatio: { vcpu: vcpuRatio } },
-    }),
-    { dir },
-  ));
+  const daemon = await withGcPreload(() =>
+    LabDaemon.start(
+      lab,
+      (dataDir) => ({
+        ...labConfig(lab, dataDir),
+        // info, not the lab's usual debug: the bench measures the daemon, not its logging.
+        log: { level: 'info' },
+        grpc: { listen: grpcTarget(dataDir) },
+        hypervisor: {
+          bridge: lab.subnets[0]!.serverInterface,
+          accel: 'tcg',
+          imageDirs: [images],
+          allocationRatio: { vcpu: vcpuRatio },
+        },
+      }),
+      { dir },
+    ),
+  );
   const pid = Number(daemon.logs.find((l) => typeof l.pid === 'number')?.pid);
   if (!Number.isInteger(pid)) {
     await daemon.dispose();
@@ -180,8 +207,10 @@ export async function startBenchHomeplane(lab: Lab, guest: TinyGuest, dir: strin
   const events = new VmEventLog(eventClient, metadata);
   const consoles = new Set<ConsoleWatch>();
 
-  const listVms = async (): Promise<Vm[]> => (await call<{ vms: Vm[] }>('ListVms', (cb) => vms.listVms({}, metadata, cb))).vms;
-  const deleteVm = async (id: string): Promise<void> => void (await call('DeleteVm', (cb) => vms.deleteVm({ id }, metadata, cb)));
+  const listVms = async (): Promise<Vm[]> =>
+    (await call<{ vms: Vm[] }>('ListVms', (cb) => vms.listVms({}, metadata, cb))).vms;
+  const deleteVm = async (id: string): Promise<void> =>
+    void (await call('DeleteVm', (cb) => vms.deleteVm({ id }, metadata, cb)));
   return {
     daemon,
     pid,
@@ -189,7 +218,13 @@ export async function startBenchHomeplane(lab: Lab, guest: TinyGuest, dir: strin
     kernelPath,
     initrdPath,
     request: (name, start) => ({
-      name, vcpus: 1, memoryMib: 128, diskGib: 1, mac: '', start, autostart: false,
+      name,
+      vcpus: 1,
+      memoryMib: 128,
+      diskGib: 1,
+      mac: '',
+      start,
+      autostart: false,
       boot: { $case: 'kernel', kernel: { kernelPath, initrdPath, cmdline: `${guest.cmdline} hostname=${name}` } },
     }),
     createVm: async (request) => (await call<{ vm?: Vm }>('CreateVm', (cb) => vms.createVm(request, metadata, cb))).vm!,

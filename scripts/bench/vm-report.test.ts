@@ -1,14 +1,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatMemory, formatRounds, formatTargets, median, ownPartMs, ratio, targets, type MemoryMeasure, type RoundMeasure } from './vm-report.ts';
+import {
+  formatMemory,
+  formatRounds,
+  formatTargets,
+  median,
+  ownPartMs,
+  ratio,
+  targets,
+  type MemoryMeasure,
+  type RoundMeasure,
+} from './vm-report.ts';
 
 const MIB = 1024 * 1024;
 
-function round(run: number, createMs: number, qemuMs: number, addressMs: number | null, floorMs: number | null): RoundMeasure {
+function round(
+  run: number,
+  createMs: number,
+  qemuMs: number,
+  addressMs: number | null,
+  floorMs: number | null,
+): RoundMeasure {
   return {
     run,
     first: run % 2 === 1 ? 'homeplane' : 'floor',
-    homeplane: { createMs, runningEventMs: createMs - 2, addressMs, consoleLeasedMs: addressMs === null ? null : addressMs + 90, address: '10.123.0.100' },
+    homeplane: {
+      createMs,
+      runningEventMs: createMs - 2,
+      addressMs,
+      consoleLeasedMs: addressMs === null ? null : addressMs + 90,
+      address: '10.123.0.100',
+    },
     qemuStart: { launchMs: qemuMs - 10, qmpMs: 8, contMs: qemuMs },
     floor: { leasedMs: floorMs, address: '10.123.0.150' },
   };
@@ -18,11 +40,21 @@ function round(run: number, createMs: number, qemuMs: number, addressMs: number 
 function memory(definedMib: number): MemoryMeasure {
   const p = (rss: number) => ({ rssBytes: rss * MIB, peakRssBytes: (rss + 6) * MIB });
   const state = (rss: number, cpuSeconds: number) => ({
-    soon: p(rss + 4), settled: p(rss + 2), afterGc: { ...p(rss), heapUsedBytes: (rss - 100) * MIB }, idleSeconds: 10, cpuSeconds,
+    soon: p(rss + 4),
+    settled: p(rss + 2),
+    afterGc: { ...p(rss), heapUsedBytes: (rss - 100) * MIB },
+    idleSeconds: 10,
+    cpuSeconds,
   });
   return {
-    cold: p(140), noVms: state(141, 0.02), defined: state(definedMib, 0.03), definedCount: 20, running: state(definedMib + 3, 0.05), runningCount: 5,
-    runningBootMs: 31_400, qemuCpuSeconds: 1.2,
+    cold: p(140),
+    noVms: state(141, 0.02),
+    defined: state(definedMib, 0.03),
+    definedCount: 20,
+    running: state(definedMib + 3, 0.05),
+    runningCount: 5,
+    runningBootMs: 31_400,
+    qemuCpuSeconds: 1.2,
   };
 }
 
@@ -46,7 +78,11 @@ test("Homeplane's own part is CreateVm less QEMU's start by hand in the same rou
 });
 
 test('formatRounds: a row per run and a median row; a boot that never leased shows "-"', () => {
-  const text = formatRounds([round(1, 270, 130, 5600, 5000), round(2, 300, 140, null, 5200), round(3, 250, 120, 6000, 5000)]);
+  const text = formatRounds([
+    round(1, 270, 130, 5600, 5000),
+    round(2, 300, 140, null, 5200),
+    round(3, 250, 120, 6000, 5000),
+  ]);
   const lines = text.split('\n');
   assert.equal(lines.length, 2 + 3 + 1, 'header, rule, three runs, median');
   assert.match(lines[0]!, /^run\s+first\s+CreateVm ms\s+RUNNING in Watch/);
@@ -61,11 +97,23 @@ test('formatRounds: a row per run and a median row; a boot that never leased sho
 test('formatMemory: RSS per state 2 s after its step, after the idle window and after a GC, against the no-VM state after its GC', () => {
   const text = formatMemory(memory(146.5));
   const lines = text.split('\n');
-  assert.match(lines[0]!, /^daemon state\s+VmRSS MiB 2 s after\s+after 10 s idle\s+after a full GC\s+vs no VMs\s+V8 heap used MiB\s+vs no VMs\s+VmHWM MiB\s+daemon CPU % \(10 s idle\)$/);
+  assert.match(
+    lines[0]!,
+    /^daemon state\s+VmRSS MiB 2 s after\s+after 10 s idle\s+after a full GC\s+vs no VMs\s+V8 heap used MiB\s+vs no VMs\s+VmHWM MiB\s+daemon CPU % \(10 s idle\)$/,
+  );
   assert.match(text, /just started\s+0 VMs\s+140\.0(\s+-){5}\s+146\.0\s+-/);
-  assert.match(text, /after 1 VM created \+ deleted\s+0 VMs\s+145\.0\s+143\.0\s+141\.0\s+\+0\.0\s+41\.0\s+\+0\.0\s+147\.0\s+0\.2/);
-  assert.match(text, /20 defined \(start: false\)\s+20 VMs\s+150\.5\s+148\.5\s+146\.5\s+\+5\.5\s+46\.5\s+\+5\.5\s+152\.5\s+0\.3/);
-  assert.match(text, /5 of them running, leased\s+20 VMs\s+153\.5\s+151\.5\s+149\.5\s+\+8\.5\s+49\.5\s+\+8\.5\s+155\.5\s+0\.5/);
+  assert.match(
+    text,
+    /after 1 VM created \+ deleted\s+0 VMs\s+145\.0\s+143\.0\s+141\.0\s+\+0\.0\s+41\.0\s+\+0\.0\s+147\.0\s+0\.2/,
+  );
+  assert.match(
+    text,
+    /20 defined \(start: false\)\s+20 VMs\s+150\.5\s+148\.5\s+146\.5\s+\+5\.5\s+46\.5\s+\+5\.5\s+152\.5\s+0\.3/,
+  );
+  assert.match(
+    text,
+    /5 of them running, leased\s+20 VMs\s+153\.5\s+151\.5\s+149\.5\s+\+8\.5\s+49\.5\s+\+8\.5\s+155\.5\s+0\.5/,
+  );
   assert.match(text, /\(50 ms with the guests up\); their 5 QEMUs used 12\.0 % of one core together/);
   assert.match(text, /all leased 31\.4 s after the first call/);
 });
@@ -73,10 +121,19 @@ test('formatMemory: RSS per state 2 s after its step, after the idle window and 
 test('targets: own part < 300 ms, address within 1.2x of the floor, +10 MiB for the defined VMs', () => {
   const rounds = [round(1, 270, 130, 5600, 5000), round(2, 300, 140, 5800, 5200), round(3, 250, 120, 6000, 5000)];
   const met = targets(rounds, memory(150));
-  assert.deepEqual(met.map((t) => t.met), [true, true, true]);
-  assert.match(met[1]!.detail, /median 5800 ms vs 5000 ms by hand against Kea: 1\.16x \(to the guest's own "leased" line, like for like: 1\.18x\)/);
+  assert.deepEqual(
+    met.map((t) => t.met),
+    [true, true, true],
+  );
+  assert.match(
+    met[1]!.detail,
+    /median 5800 ms vs 5000 ms by hand against Kea: 1\.16x \(to the guest's own "leased" line, like for like: 1\.18x\)/,
+  );
   const missed = targets([round(1, 600, 130, 7000, 5000)], memory(152));
-  assert.deepEqual(missed.map((t) => t.met), [false, false, false]);
+  assert.deepEqual(
+    missed.map((t) => t.met),
+    [false, false, false],
+  );
   assert.match(formatTargets(missed), /\[NOT MET\] Homeplane's own part .*: median 470 ms/);
   assert.match(
     formatTargets(missed),
@@ -86,6 +143,9 @@ test('targets: own part < 300 ms, address within 1.2x of the floor, +10 MiB for 
 
 test('targets: nothing leased and no memory phase read as not measured, not as met', () => {
   const list = targets([round(1, 270, 130, null, 5000)], null);
-  assert.deepEqual(list.map((t) => t.met), [true, null, null]);
+  assert.deepEqual(
+    list.map((t) => t.met),
+    [true, null, null],
+  );
   assert.match(formatTargets(list), /\[not measured\] CreateVm -> address/);
 });

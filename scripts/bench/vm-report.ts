@@ -92,20 +92,49 @@ export function ownPartMs(round: RoundMeasure): number {
 
 export function formatRounds(rounds: readonly RoundMeasure[]): string {
   const header = [
-    'run', 'first', 'CreateVm ms', 'RUNNING in Watch', 'QEMU start by hand', '(daemonize / QMP)', 'Homeplane own',
-    'create->address', 'create->console leased', 'floor: by hand + Kea', 'address / floor',
+    'run',
+    'first',
+    'CreateVm ms',
+    'RUNNING in Watch',
+    'QEMU start by hand',
+    '(daemonize / QMP)',
+    'Homeplane own',
+    'create->address',
+    'create->console leased',
+    'floor: by hand + Kea',
+    'address / floor',
   ];
   const rows = rounds.map((r) => [
-    String(r.run), r.first, ms(r.homeplane.createMs), ms(r.homeplane.runningEventMs), ms(qemuStartMs(r)),
-    `${ms(r.qemuStart.launchMs)} / ${ms(r.qemuStart.qmpMs)}`, ms(ownPartMs(r)),
-    ms(r.homeplane.addressMs), ms(r.homeplane.consoleLeasedMs), ms(r.floor.leasedMs), times(ratio(r.homeplane.addressMs, r.floor.leasedMs)),
+    String(r.run),
+    r.first,
+    ms(r.homeplane.createMs),
+    ms(r.homeplane.runningEventMs),
+    ms(qemuStartMs(r)),
+    `${ms(r.qemuStart.launchMs)} / ${ms(r.qemuStart.qmpMs)}`,
+    ms(ownPartMs(r)),
+    ms(r.homeplane.addressMs),
+    ms(r.homeplane.consoleLeasedMs),
+    ms(r.floor.leasedMs),
+    times(ratio(r.homeplane.addressMs, r.floor.leasedMs)),
   ]);
   const med = (pick: (r: RoundMeasure) => number | null): number | null => median(rounds.map(pick));
   rows.push([
-    'median', '', ms(med((r) => r.homeplane.createMs)), ms(med((r) => r.homeplane.runningEventMs)), ms(med(qemuStartMs)),
-    `${ms(med((r) => r.qemuStart.launchMs))} / ${ms(med((r) => r.qemuStart.qmpMs))}`, ms(med(ownPartMs)),
-    ms(med((r) => r.homeplane.addressMs)), ms(med((r) => r.homeplane.consoleLeasedMs)), ms(med((r) => r.floor.leasedMs)),
-    times(ratio(med((r) => r.homeplane.addressMs), med((r) => r.floor.leasedMs))),
+    'median',
+    '',
+    ms(med((r) => r.homeplane.createMs)),
+    ms(med((r) => r.homeplane.runningEventMs)),
+    ms(med(qemuStartMs)),
+    `${ms(med((r) => r.qemuStart.launchMs))} / ${ms(med((r) => r.qemuStart.qmpMs))}`,
+    ms(med(ownPartMs)),
+    ms(med((r) => r.homeplane.addressMs)),
+    ms(med((r) => r.homeplane.consoleLeasedMs)),
+    ms(med((r) => r.floor.leasedMs)),
+    times(
+      ratio(
+        med((r) => r.homeplane.addressMs),
+        med((r) => r.floor.leasedMs),
+      ),
+    ),
   ]);
   return table(header, rows);
 }
@@ -114,12 +143,27 @@ export function formatMemory(m: MemoryMeasure): string {
   const base = m.noVms.afterGc;
   const window = m.noVms.idleSeconds.toFixed(0);
   const header = [
-    'daemon state', '', 'VmRSS MiB 2 s after', `after ${window} s idle`, 'after a full GC', 'vs no VMs', 'V8 heap used MiB', 'vs no VMs',
-    'VmHWM MiB', `daemon CPU % (${window} s idle)`,
+    'daemon state',
+    '',
+    'VmRSS MiB 2 s after',
+    `after ${window} s idle`,
+    'after a full GC',
+    'vs no VMs',
+    'V8 heap used MiB',
+    'vs no VMs',
+    'VmHWM MiB',
+    `daemon CPU % (${window} s idle)`,
   ];
   const row = (what: string, count: string, st: StateMeasure): string[] => [
-    what, count, mib(st.soon.rssBytes), mib(st.settled.rssBytes), mib(st.afterGc.rssBytes), signedMib(st.afterGc.rssBytes - base.rssBytes),
-    mib(st.afterGc.heapUsedBytes), signedMib(st.afterGc.heapUsedBytes - base.heapUsedBytes), mib(st.afterGc.peakRssBytes),
+    what,
+    count,
+    mib(st.soon.rssBytes),
+    mib(st.settled.rssBytes),
+    mib(st.afterGc.rssBytes),
+    signedMib(st.afterGc.rssBytes - base.rssBytes),
+    mib(st.afterGc.heapUsedBytes),
+    signedMib(st.afterGc.heapUsedBytes - base.heapUsedBytes),
+    mib(st.afterGc.peakRssBytes),
     percent(st.cpuSeconds, st.idleSeconds),
   ];
   const rows = [
@@ -158,7 +202,8 @@ export function targets(rounds: readonly RoundMeasure[], memory: MemoryMeasure |
     {
       name: `CreateVm -> address within ${ADDRESS_RATIO_TARGET}x of the floor`,
       met: addressRatio === null ? null : addressRatio <= ADDRESS_RATIO_TARGET,
-      detail: `median ${ms(addr)} ms vs ${ms(floor)} ms by hand against Kea: ${times(addressRatio)} ` +
+      detail:
+        `median ${ms(addr)} ms vs ${ms(floor)} ms by hand against Kea: ${times(addressRatio)} ` +
         `(to the guest's own "leased" line, like for like: ${times(ratio(median(rounds.map((r) => r.homeplane.consoleLeasedMs)), floor))})`,
     },
   ];
@@ -170,7 +215,8 @@ export function targets(rounds: readonly RoundMeasure[], memory: MemoryMeasure |
     verdicts.push({
       name: `+${DEFINED_GROWTH_MIB} MiB or less for ${memory.definedCount} defined VMs`,
       met: (after.rssBytes - before.rssBytes) / MIB <= DEFINED_GROWTH_MIB,
-      detail: `VmRSS after a full GC ${mib(before.rssBytes)} -> ${mib(after.rssBytes)} MiB (${signedMib(after.rssBytes - before.rssBytes)}; ` +
+      detail:
+        `VmRSS after a full GC ${mib(before.rssBytes)} -> ${mib(after.rssBytes)} MiB (${signedMib(after.rssBytes - before.rssBytes)}; ` +
         `V8 heap ${signedMib(after.heapUsedBytes - before.heapUsedBytes)}); as it was 2 s after each step, no GC asked for: ` +
         `${mib(soonBefore)} -> ${mib(soonAfter)} MiB (${signedMib(soonAfter - soonBefore)})`,
     });
@@ -179,7 +225,9 @@ export function targets(rounds: readonly RoundMeasure[], memory: MemoryMeasure |
 }
 
 export function formatTargets(list: readonly TargetVerdict[]): string {
-  return list.map((t) => `  [${t.met === null ? 'not measured' : t.met ? 'MET' : 'NOT MET'}] ${t.name}: ${t.detail}`).join('\n');
+  return list
+    .map((t) => `  [${t.met === null ? 'not measured' : t.met ? 'MET' : 'NOT MET'}] ${t.name}: ${t.detail}`)
+    .join('\n');
 }
 
 const MIB = 1024 * 1024;

@@ -30,7 +30,19 @@ import { ensureTinyGuest, MARKER, type TinyGuest } from '../guest/tiny.ts';
 import { processCpuSeconds } from './dhcp-servers.ts';
 import { bootFloor, startFloorKea, timeQemuStart, type FloorKea, type QemuStart } from './vm-floor.ts';
 import { isAddressed, isRunning, startBenchHomeplane, type BenchHomeplane } from './vm-homeplane.ts';
-import { formatMemory, formatRounds, formatTargets, ms, ownPartMs, ratio, targets, times, type MemoryMeasure, type RoundMeasure, type StateMeasure } from './vm-report.ts';
+import {
+  formatMemory,
+  formatRounds,
+  formatTargets,
+  ms,
+  ownPartMs,
+  ratio,
+  targets,
+  times,
+  type MemoryMeasure,
+  type RoundMeasure,
+  type StateMeasure,
+} from './vm-report.ts';
 
 interface VmBenchOptions {
   runs: number;
@@ -70,7 +82,10 @@ function readOptions(argv: string[]): VmBenchOptions {
     running: whole(values.running, 'running', 0),
     idleSeconds: whole(values.idle, 'idle', 1),
   };
-  if (opts.running > opts.defined) throw new Error(`--running ${opts.running}: at most --defined (${opts.defined}); the running VMs are started from the defined ones`);
+  if (opts.running > opts.defined)
+    throw new Error(
+      `--running ${opts.running}: at most --defined (${opts.defined}); the running VMs are started from the defined ones`,
+    );
   return opts;
 }
 
@@ -89,10 +104,12 @@ async function homeplaneBoot(hp: BenchHomeplane, run: number): Promise<RoundMeas
   const createMs = performance.now() - t0;
   const console_ = hp.console(vm.id, MARKER.leased);
   try {
-    const addressed = await hp.events.waitFor((e) => isAddressed(e, vm.id), `vm.address_assigned of ${vm.name}`, BOOT_TIMEOUT_MS).catch((err: Error) => {
-      console.error(`  homeplane run ${run}: ${err.message}; console so far:\n${console_.transcript.slice(-1500)}`);
-      return null;
-    });
+    const addressed = await hp.events
+      .waitFor((e) => isAddressed(e, vm.id), `vm.address_assigned of ${vm.name}`, BOOT_TIMEOUT_MS)
+      .catch((err: Error) => {
+        console.error(`  homeplane run ${run}: ${err.message}; console so far:\n${console_.transcript.slice(-1500)}`);
+        return null;
+      });
     const leasedAt = await console_.waitFor(addressed === null ? 0 : 10_000);
     const running = hp.events.find((e) => isRunning(e, vm.id));
     return {
@@ -121,7 +138,8 @@ async function floorBoot(ctx: Context, run: number): Promise<RoundMeasure['floor
  */
 async function qemuStartFloor(ctx: Context): Promise<QemuStart> {
   const samples: QemuStart[] = [];
-  for (let i = 0; i < QEMU_START_SAMPLES; i++) samples.push(await timeQemuStart(ctx.floorLab, ctx.guest, join(ctx.scratch, 'qemu-start')));
+  for (let i = 0; i < QEMU_START_SAMPLES; i++)
+    samples.push(await timeQemuStart(ctx.floorLab, ctx.guest, join(ctx.scratch, 'qemu-start')));
   samples.sort((a, b) => a.contMs - b.contMs);
   return samples[Math.floor(samples.length / 2)]!;
 }
@@ -138,10 +156,12 @@ async function measureRound(ctx: Context, run: number): Promise<RoundMeasure> {
 }
 
 function describeRound(r: RoundMeasure): string {
-  return `run ${r.run} (${r.first} first): CreateVm ${ms(r.homeplane.createMs)} ms (QEMU by hand ${ms(r.qemuStart.contMs)}, own ${ms(ownPartMs(r))}), ` +
+  return (
+    `run ${r.run} (${r.first} first): CreateVm ${ms(r.homeplane.createMs)} ms (QEMU by hand ${ms(r.qemuStart.contMs)}, own ${ms(ownPartMs(r))}), ` +
     `RUNNING in Watch ${ms(r.homeplane.runningEventMs)} ms, address ${ms(r.homeplane.addressMs)} ms (${r.homeplane.address ?? '-'}), ` +
     `console leased ${ms(r.homeplane.consoleLeasedMs)} ms; floor leased ${ms(r.floor.leasedMs)} ms (${r.floor.address ?? '-'}): ` +
-    `${times(ratio(r.homeplane.addressMs, r.floor.leasedMs))}`;
+    `${times(ratio(r.homeplane.addressMs, r.floor.leasedMs))}`
+  );
 }
 
 async function measureMemory(hp: BenchHomeplane, opts: VmBenchOptions): Promise<MemoryMeasure> {
@@ -150,27 +170,45 @@ async function measureMemory(hp: BenchHomeplane, opts: VmBenchOptions): Promise<
   const warm = await hp.createVm(hp.request('warm-up', false));
   await hp.deleteVm(warm.id);
   const noVms = await measureState(hp, opts.idleSeconds);
-  console.error(`memory: VmRSS ${mib(cold.rssBytes)} MiB just started; ${describeState(noVms)} after one VM created + deleted`);
+  console.error(
+    `memory: VmRSS ${mib(cold.rssBytes)} MiB just started; ${describeState(noVms)} after one VM created + deleted`,
+  );
 
   const ids: string[] = [];
-  for (let i = 1; i <= opts.defined; i++) ids.push((await hp.createVm(hp.request(`def-${String(i).padStart(2, '0')}`, false))).id);
+  for (let i = 1; i <= opts.defined; i++)
+    ids.push((await hp.createVm(hp.request(`def-${String(i).padStart(2, '0')}`, false))).id);
   const defined = await measureState(hp, opts.idleSeconds);
   console.error(`memory: ${describeState(defined)} with ${opts.defined} defined`);
 
   const started = ids.slice(0, opts.running);
   const t0 = performance.now();
   for (const id of started) await hp.startVm(id);
-  const leased = await Promise.all(started.map((id) => hp.events.waitFor((e) => isAddressed(e, id), `vm.address_assigned of ${id}`, CONCURRENT_BOOT_TIMEOUT_MS)));
+  const leased = await Promise.all(
+    started.map((id) =>
+      hp.events.waitFor((e) => isAddressed(e, id), `vm.address_assigned of ${id}`, CONCURRENT_BOOT_TIMEOUT_MS),
+    ),
+  );
   const runningBootMs = Math.max(0, ...leased.map((e) => e.at)) - t0;
   const qemuPids = started.map((id) => hp.qemuPid(id)).filter((pid): pid is number => pid !== null);
   const qemuCpu = (): number => qemuPids.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
   let qemuBefore = 0;
   const running = await measureState(hp, opts.idleSeconds, () => (qemuBefore = qemuCpu()));
   const qemuCpuSeconds = qemuCpu() - qemuBefore;
-  console.error(`memory: ${describeState(running)} with ${opts.running} running (all leased ${(runningBootMs / 1000).toFixed(1)} s after the first StartVm)`);
+  console.error(
+    `memory: ${describeState(running)} with ${opts.running} running (all leased ${(runningBootMs / 1000).toFixed(1)} s after the first StartVm)`,
+  );
 
   for (const id of ids) await hp.deleteVm(id);
-  return { cold, noVms, defined, definedCount: opts.defined, running, runningCount: opts.running, runningBootMs, qemuCpuSeconds };
+  return {
+    cold,
+    noVms,
+    defined,
+    definedCount: opts.defined,
+    running,
+    runningCount: opts.running,
+    runningBootMs,
+    qemuCpuSeconds,
+  };
 }
 
 /**
@@ -178,7 +216,11 @@ async function measureMemory(hp: BenchHomeplane, opts: VmBenchOptions): Promise<
  * over that window) and VmRSS again: V8 gives heap back when the daemon idles, and a baseline
  * sampled before that against a state sampled after would read as memory saved.
  */
-async function measureState(hp: BenchHomeplane, idleSeconds: number, windowStarts: () => void = () => {}): Promise<StateMeasure> {
+async function measureState(
+  hp: BenchHomeplane,
+  idleSeconds: number,
+  windowStarts: () => void = () => {},
+): Promise<StateMeasure> {
   await sleep(SETTLE_MS);
   const soon = hp.sample();
   const before = hp.cpuSeconds();
@@ -192,8 +234,10 @@ async function measureState(hp: BenchHomeplane, idleSeconds: number, windowStart
 }
 
 function describeState(st: StateMeasure): string {
-  return `VmRSS ${mib(st.soon.rssBytes)} -> ${mib(st.settled.rssBytes)} MiB over ${st.idleSeconds.toFixed(0)} s idle ` +
-    `(daemon CPU ${(100 * st.cpuSeconds / st.idleSeconds).toFixed(1)} %) -> ${mib(st.afterGc.rssBytes)} MiB after a full GC (V8 heap ${mib(st.afterGc.heapUsedBytes)} MiB)`;
+  return (
+    `VmRSS ${mib(st.soon.rssBytes)} -> ${mib(st.settled.rssBytes)} MiB over ${st.idleSeconds.toFixed(0)} s idle ` +
+    `(daemon CPU ${((100 * st.cpuSeconds) / st.idleSeconds).toFixed(1)} %) -> ${mib(st.afterGc.rssBytes)} MiB after a full GC (V8 heap ${mib(st.afterGc.heapUsedBytes)} MiB)`
+  );
 }
 
 function mib(bytes: number): string {
@@ -206,18 +250,18 @@ function caveats(loadAtStart: number[], elapsedMs: number): string {
     '',
     'Read with care:',
     `- Load average (1/5/15 min) ${load(loadAtStart)} at the start, ${load(loadavg())} at the end, on ${cpus().length} cores shared with other work:`,
-    '  anything else running slows the boots, Homeplane\'s and the floor\'s alike; only the ratios of one run mean much.',
-    '- Under TCG the guest\'s own boot (kernel, modules, udhcpc; 3-8 s here) is nearly all of create -> address: it says',
+    "  anything else running slows the boots, Homeplane's and the floor's alike; only the ratios of one run mean much.",
+    "- Under TCG the guest's own boot (kernel, modules, udhcpc; 3-8 s here) is nearly all of create -> address: it says",
     '  little about Homeplane beyond "adds nothing that matters", and would shrink by an order of magnitude under KVM.',
     `- "Homeplane own" = CreateVm minus QEMU started by hand with the driver's own argv just before it (the median of`,
     `  ${QEMU_START_SAMPLES} starts; tap and disk made before that clock starts): so it holds qemu-img, the tap, SQLite, set-action, the`,
     '  console, gRPC. The by-hand start goes through `ip netns exec` (a few ms the daemon, living in the namespace, does not pay).',
     '- create -> address ends when vm.address_assigned reaches the Watch client (the lease committed, the VM record',
     '  updated); the floor ends at the guest\'s "leased" line (after the ACK and its udhcpc script). "create -> console',
-    '  leased" is Homeplane\'s run to that same line, through StreamConsole (the daemon\'s console relay in between).',
-    '- The VMs differ a little: Homeplane\'s has its 1 GiB qcow2 on virtio-blk (no driver in the tiny guest), QEMU as',
+    "  leased\" is Homeplane's run to that same line, through StreamConsole (the daemon's console relay in between).",
+    "- The VMs differ a little: Homeplane's has its 1 GiB qcow2 on virtio-blk (no driver in the tiny guest), QEMU as",
     '  nobody under -sandbox on, the console on a socket + log file; by hand: no disk, QEMU as root, console on stdio.',
-    '  Homeplane answers from the VM\'s reservation, Kea (memfile, raw sockets) from its pool.',
+    "  Homeplane answers from the VM's reservation, Kea (memfile, raw sockets) from its pool.",
     `- The bench daemon's vCPU allocation ratio is ${VCPU_RATIO} (default 4): every defined VM counts against cores x ratio.`,
     `- VmRSS: sampled ${SETTLE_MS / 1000} s after each step, after the idle window, then after a full GC the benchmark asks for`,
     '  (vm-gc.mjs, preloaded into the daemon; SIGUSR2). V8 collects and gives pages back in its own time, which moves VmRSS',
@@ -230,7 +274,9 @@ async function main(): Promise<void> {
   const opts = readOptions(process.argv.slice(2));
   const began = performance.now();
   const loadAtStart = loadavg();
-  console.error(`load average ${loadAtStart.map((x) => x.toFixed(2)).join(' / ')}; ${opts.runs} rounds, memory with ${opts.defined} defined / ${opts.running} running`);
+  console.error(
+    `load average ${loadAtStart.map((x) => x.toFixed(2)).join(' / ')}; ${opts.runs} rounds, memory with ${opts.defined} defined / ${opts.running} running`,
+  );
   const guest = await ensureTinyGuest({ log: (line) => console.error(`guest: ${line}`) });
   const labs: Lab[] = [];
   let scratch: string | null = null;
@@ -247,7 +293,9 @@ async function main(): Promise<void> {
     forgetScratch = onProcessEnd(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
     kea = await startFloorKea(floorLab, join(dir, 'kea'));
     hp = await startBenchHomeplane(hpLab, guest, join(dir, 'homeplane'), VCPU_RATIO);
-    console.error(`homeplane pid ${hp.pid} in ${hpLab.serverNamespace}; kea on ${floorLab.subnets[0]!.serverInterface} in ${floorLab.serverNamespace}`);
+    console.error(
+      `homeplane pid ${hp.pid} in ${hpLab.serverNamespace}; kea on ${floorLab.subnets[0]!.serverInterface} in ${floorLab.serverNamespace}`,
+    );
 
     const memory = opts.defined > 0 ? await measureMemory(hp, opts) : null;
     const ctx: Context = { hp, floorLab, guest, scratch: dir };
@@ -258,10 +306,14 @@ async function main(): Promise<void> {
       rounds.push(round);
     }
 
-    console.log(`\nCreateVm through Homeplane vs the floors (ms; every column but the ratio from the start of that boot; TCG, tiny guest, 1 vCPU, 128 MiB):`);
+    console.log(
+      `\nCreateVm through Homeplane vs the floors (ms; every column but the ratio from the start of that boot; TCG, tiny guest, 1 vCPU, 128 MiB):`,
+    );
     console.log(formatRounds(rounds));
     if (memory !== null) {
-      console.log('\nDaemon memory and CPU (VmRSS / VmHWM from /proc/<pid>/status, CPU = utime + stime from /proc/<pid>/stat):');
+      console.log(
+        '\nDaemon memory and CPU (VmRSS / VmHWM from /proc/<pid>/status, CPU = utime + stime from /proc/<pid>/stat):',
+      );
       console.log(formatMemory(memory));
     }
     console.log('\nTargets:');

@@ -21,7 +21,8 @@ async function answer(set: WatcherSet, request: PoolEnvelope): Promise<unknown> 
 }
 
 function serve(): void {
-  if (process.send === undefined) throw new Error('watch-client.ts runs as a child of the watch benchmark (with an IPC channel)');
+  if (process.send === undefined)
+    throw new Error('watch-client.ts runs as a child of the watch benchmark (with an IPC channel)');
   const set = new WatcherSet();
   const reply = (message: PoolReply): void => void process.send!(message);
   process.on('message', (request: PoolEnvelope) => {

@@ -36,7 +36,8 @@ export async function startWatchedDaemon(lab: Lab, dir: string): Promise<Watched
   const running = await startServer(lab, 'homeplane-process', { dir, grpcListen: target });
   const stats = { client: null as StatsServiceClient | null };
   try {
-    if (running.pid === null || running.dataDir === null) throw new Error('the daemon logged no pid, or has no data folder');
+    if (running.pid === null || running.dataDir === null)
+      throw new Error('the daemon logged no pid, or has no data folder');
     const pid = running.pid;
     const token = readFileSync(join(running.dataDir, 'grpc.token'), 'utf8').trim();
     const metadata = new grpc.Metadata();
@@ -63,10 +64,15 @@ export async function startWatchedDaemon(lab: Lab, dir: string): Promise<Watched
 
 function newestRevision(client: StatsServiceClient, metadata: grpc.Metadata): Promise<number> {
   return new Promise((resolve, reject) => {
-    client.getStats({}, metadata, { deadline: Date.now() + 10_000 }, (err: grpc.ServiceError | null, response?: GetStatsResponse) => {
-      if (err !== null) reject(new Error(`GetStats failed: ${err.message}`));
-      else resolve(response!.revision);
-    });
+    client.getStats(
+      {},
+      metadata,
+      { deadline: Date.now() + 10_000 },
+      (err: grpc.ServiceError | null, response?: GetStatsResponse) => {
+        if (err !== null) reject(new Error(`GetStats failed: ${err.message}`));
+        else resolve(response!.revision);
+      },
+    );
   });
 }
 

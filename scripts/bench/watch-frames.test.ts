@@ -25,9 +25,19 @@ const BATCH = bytesOf({
     $case: 'events',
     events: {
       events: [
-        { revision: 41, time: new Date(1_760_000_000_987), kind: 'lease.granted', object: { $case: 'lease', lease: lease('10.65.0.1') } },
+        {
+          revision: 41,
+          time: new Date(1_760_000_000_987),
+          kind: 'lease.granted',
+          object: { $case: 'lease', lease: lease('10.65.0.1') },
+        },
         // Past 2^32, so a varint longer than five bytes is read right.
-        { revision: 2 ** 40 + 3, time: new Date(1_760_000_001_005), kind: 'lease.renewed', object: { $case: 'lease', lease: lease('10.65.0.2') } },
+        {
+          revision: 2 ** 40 + 3,
+          time: new Date(1_760_000_001_005),
+          kind: 'lease.renewed',
+          object: { $case: 'lease', lease: lease('10.65.0.2') },
+        },
       ],
     },
   },

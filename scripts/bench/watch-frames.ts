@@ -28,7 +28,10 @@ export function readFrameFull(bytes: Buffer): Frame {
   const payload = WatchResponse.decode(bytes).payload;
   switch (payload?.$case) {
     case 'events':
-      return { type: 'events', events: payload.events.events.map((e) => ({ revision: e.revision, timeMs: e.time?.getTime() ?? 0 })) };
+      return {
+        type: 'events',
+        events: payload.events.events.map((e) => ({ revision: e.revision, timeMs: e.time?.getTime() ?? 0 })),
+      };
     case 'reset':
       return { type: 'reset' };
     case 'synced':

@@ -29,7 +29,12 @@ const SEED = { rate: 500, seconds: 1, baseMac: '00:0c:03:00:00:00' };
 const QUIET_MS = 1_000;
 const AFTER_CLOSE_MS = 2_000;
 
-export async function runIdle(ctx: StepContext, watchers: number, holdSeconds: number, dir: string): Promise<IdleMeasure> {
+export async function runIdle(
+  ctx: StepContext,
+  watchers: number,
+  holdSeconds: number,
+  dir: string,
+): Promise<IdleMeasure> {
   const daemon = await startWatchedDaemon(ctx.lab, join(ctx.scratch, dir));
   let watching = false;
   try {

@@ -19,7 +19,10 @@ describe('latency histogram', () => {
     h.add(-1);
     h.add(90_000);
     const s = h.summary();
-    assert.deepEqual(s.buckets, [[0, 1], [60_000, 1]]);
+    assert.deepEqual(s.buckets, [
+      [0, 1],
+      [60_000, 1],
+    ]);
     assert.equal(s.maxMs, 90_000);
   });
 
@@ -31,7 +34,11 @@ describe('latency histogram', () => {
     b.add(5);
     b.add(7);
     const merged = mergeSummaries([a.summary(), b.summary()]);
-    assert.deepEqual(merged.buckets, [[2, 1], [5, 2], [7, 1]]);
+    assert.deepEqual(merged.buckets, [
+      [2, 1],
+      [5, 2],
+      [7, 1],
+    ]);
     assert.equal(merged.count, 4);
     assert.equal(merged.maxMs, 7);
     assert.equal(percentile(merged, 0.5), 5);

@@ -54,7 +54,9 @@ class WatcherProcess {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`watcher process ${this.child.pid} did not answer "${request.op}" within ${REQUEST_TIMEOUT_MS} ms`));
+        reject(
+          new Error(`watcher process ${this.child.pid} did not answer "${request.op}" within ${REQUEST_TIMEOUT_MS} ms`),
+        );
       }, REQUEST_TIMEOUT_MS);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       this.child.send({ ...request, id });
@@ -80,13 +82,18 @@ export class WatcherPool {
     const forget = onProcessEnd(killAll);
     try {
       for (let i = 0; i < count; i++) {
-        children.push(fork(CLIENT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+        children.push(
+          fork(CLIENT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+        );
       }
       await Promise.all(children.map(ready));
-      return new WatcherPool(children.map((c) => new WatcherProcess(c)), () => {
-        forget();
-        killAll();
-      });
+      return new WatcherPool(
+        children.map((c) => new WatcherProcess(c)),
+        () => {
+          forget();
+          killAll();
+        },
+      );
     } catch (err) {
       forget();
       killAll();
@@ -105,7 +112,9 @@ export class WatcherPool {
     const results = await Promise.all(
       this.processes.map((p, i) => {
         const count = Math.floor(request.count / n) + (i < request.count % n ? 1 : 0);
-        return count === 0 ? { opened: 0, failed: 0, firstError: null } : p.request<OpenResult>({ ...request, op: 'open', count });
+        return count === 0
+          ? { opened: 0, failed: 0, firstError: null }
+          : p.request<OpenResult>({ ...request, op: 'open', count });
       }),
     );
     return {
@@ -128,7 +137,8 @@ export class WatcherPool {
     const list = await this.all<ClientReport>({ op: 'report' });
     const dropped: Record<string, number> = {};
     for (const r of list) for (const [why, n] of Object.entries(r.dropped)) dropped[why] = (dropped[why] ?? 0) + n;
-    const total = (key: 'watchers' | 'open' | 'events' | 'frames' | 'bookmarks' | 'missing' | 'duplicates'): number => sum(list.map((r) => r[key]));
+    const total = (key: 'watchers' | 'open' | 'events' | 'frames' | 'bookmarks' | 'missing' | 'duplicates'): number =>
+      sum(list.map((r) => r[key]));
     return {
       watchers: total('watchers'),
       open: total('open'),
@@ -160,7 +170,10 @@ export class WatcherPool {
 
 function ready(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`a watcher process did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`a watcher process did not start within ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
     child.on('message', (message) => {
       if (message !== READY_MESSAGE) return;
       clearTimeout(timer);

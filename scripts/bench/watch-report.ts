@@ -65,14 +65,38 @@ export function dhcpLostPercent(pair: StepPair): number {
 }
 
 export function formatDelivery(pairs: readonly StepPair[]): string {
-  const header = ['watchers', 'offered/s', 'committed ev/s', 'delivered ev/s', 'per watcher', 'frames/s/watcher', 'p50 ms', 'p99 ms', 'max ms', 'dropped', 'missed+dup', 'behind at end', 'open s'];
+  const header = [
+    'watchers',
+    'offered/s',
+    'committed ev/s',
+    'delivered ev/s',
+    'per watcher',
+    'frames/s/watcher',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'dropped',
+    'missed+dup',
+    'behind at end',
+    'open s',
+  ];
   const rows = pairs.map(({ watched }) => {
     const d = delivery(watched)!;
     const watch = watched.watch!;
     return [
-      String(watched.plan.watchers), String(watched.plan.rate), whole(d.committedPerSecond), whole(d.deliveredPerSecond),
-      whole(d.perWatcherPerSecond), whole(d.framesPerWatcherPerSecond), ms(d.p50), ms(d.p99), ms(d.maxMs),
-      droppedText(watched), String(d.outOfSequence), String(watch.behindAtEnd), watch.openSeconds.toFixed(1),
+      String(watched.plan.watchers),
+      String(watched.plan.rate),
+      whole(d.committedPerSecond),
+      whole(d.deliveredPerSecond),
+      whole(d.perWatcherPerSecond),
+      whole(d.framesPerWatcherPerSecond),
+      ms(d.p50),
+      ms(d.p99),
+      ms(d.maxMs),
+      droppedText(watched),
+      String(d.outOfSequence),
+      String(watch.behindAtEnd),
+      watch.openSeconds.toFixed(1),
     ];
   });
   return table(header, rows);
@@ -80,19 +104,41 @@ export function formatDelivery(pairs: readonly StepPair[]): string {
 
 export function formatCost(pairs: readonly StepPair[]): string {
   const header = [
-    'watchers', 'offered/s', 'DHCP done/s with', 'without', 'DHCP lost %', 'loss % with', 'without', 'ACK max ms with', 'without',
-    'daemon CPU % with', 'without', 'RSS MiB end', 'peak', 'peak without', 'watcher procs CPU %',
+    'watchers',
+    'offered/s',
+    'DHCP done/s with',
+    'without',
+    'DHCP lost %',
+    'loss % with',
+    'without',
+    'ACK max ms with',
+    'without',
+    'daemon CPU % with',
+    'without',
+    'RSS MiB end',
+    'peak',
+    'peak without',
+    'watcher procs CPU %',
   ];
   const rows = pairs.map((pair) => {
     const { watched, baseline } = pair;
     const fw = figures(watched.dhcp);
     const fb = figures(baseline.dhcp);
     return [
-      String(watched.plan.watchers), String(watched.plan.rate), whole(fw.completedPerSecond), whole(fb.completedPerSecond),
-      dhcpLostPercent(pair).toFixed(1), fw.lossPercent.toFixed(2), fb.lossPercent.toFixed(2),
-      ms(watched.dhcp.report.requestAck.maxDelayMs), ms(baseline.dhcp.report.requestAck.maxDelayMs),
-      cpuPercent(watched.daemon.cpuSeconds, watched.windowSeconds), cpuPercent(baseline.daemon.cpuSeconds, baseline.windowSeconds),
-      mib(watched.daemon.end.rssBytes), mib(watched.daemon.end.peakRssBytes), mib(baseline.daemon.end.peakRssBytes),
+      String(watched.plan.watchers),
+      String(watched.plan.rate),
+      whole(fw.completedPerSecond),
+      whole(fb.completedPerSecond),
+      dhcpLostPercent(pair).toFixed(1),
+      fw.lossPercent.toFixed(2),
+      fb.lossPercent.toFixed(2),
+      ms(watched.dhcp.report.requestAck.maxDelayMs),
+      ms(baseline.dhcp.report.requestAck.maxDelayMs),
+      cpuPercent(watched.daemon.cpuSeconds, watched.windowSeconds),
+      cpuPercent(baseline.daemon.cpuSeconds, baseline.windowSeconds),
+      mib(watched.daemon.end.rssBytes),
+      mib(watched.daemon.end.peakRssBytes),
+      mib(baseline.daemon.end.peakRssBytes),
       cpuPercent(watched.watch!.clientCpuSeconds, watched.windowSeconds),
     ];
   });
@@ -112,36 +158,55 @@ export function formatIdle(m: IdleMeasure): string {
 
 export function targets(pairs: readonly StepPair[], topRate: number, idle: IdleMeasure | null): TargetVerdict[] {
   return [
-    stepTarget(pairs, 10, topRate, `10 watchers at ${topRate} DORA/s (the top rate run; the DHCP benchmark's best was ~6,000/s)`),
+    stepTarget(
+      pairs,
+      10,
+      topRate,
+      `10 watchers at ${topRate} DORA/s (the top rate run; the DHCP benchmark's best was ~6,000/s)`,
+    ),
     stepTarget(pairs, 100, 1000, '100 watchers at 1,000 lease events/s'),
     idle === null
       ? { name: '1,000 idle watchers in bounded memory', met: null, detail: 'not run' }
       : {
-        name: `${idle.watchers} idle watchers in bounded memory`,
-        met: idleBounded(idle),
-        detail: `RSS ${mib(idle.rss.opened)} MiB once open, ${mib(idle.rss.held)} MiB after ${idle.holdSeconds} s ` +
-          `(allowed: +${IDLE_GROWTH_ALLOWED * 100}%), ${idle.report.open}/${idle.watchers} open`,
-      },
+          name: `${idle.watchers} idle watchers in bounded memory`,
+          met: idleBounded(idle),
+          detail:
+            `RSS ${mib(idle.rss.opened)} MiB once open, ${mib(idle.rss.held)} MiB after ${idle.holdSeconds} s ` +
+            `(allowed: +${IDLE_GROWTH_ALLOWED * 100}%), ${idle.report.open}/${idle.watchers} open`,
+        },
   ];
 }
 
 function stepTarget(pairs: readonly StepPair[], watchers: number, rate: number, name: string): TargetVerdict {
   const pair = pairs.find((p) => p.watched.plan.watchers === watchers && p.watched.plan.rate === rate);
-  if (pair === undefined) return { name, met: null, detail: `not run (add ${watchers} to --watchers and ${rate} to --rates)` };
+  if (pair === undefined)
+    return { name, met: null, detail: `not run (add ${watchers} to --watchers and ${rate} to --rates)` };
   const d = delivery(pair.watched)!;
   const behind = pair.watched.watch!.behindAtEnd;
   const loss = figures(pair.watched.dhcp).lossPercent;
   const baselineLoss = figures(pair.baseline.dhcp).lossPercent;
-  const met = d.p99 !== null && d.p99 < P99_TARGET_MS && d.dropped === 0 && d.outOfSequence === 0 && behind === 0 && loss <= MAX_LOSS_PERCENT;
-  const busy = baselineLoss > MAX_LOSS_PERCENT ? ` (without watchers too: ${baselineLoss.toFixed(1)}%: the machine was busy, run again)` : '';
-  const detail = `p99 ${ms(d.p99)} ms (< ${P99_TARGET_MS}), dropped ${d.dropped}, missed+dup ${d.outOfSequence}, behind at end ${behind}; ` +
+  const met =
+    d.p99 !== null &&
+    d.p99 < P99_TARGET_MS &&
+    d.dropped === 0 &&
+    d.outOfSequence === 0 &&
+    behind === 0 &&
+    loss <= MAX_LOSS_PERCENT;
+  const busy =
+    baselineLoss > MAX_LOSS_PERCENT
+      ? ` (without watchers too: ${baselineLoss.toFixed(1)}%: the machine was busy, run again)`
+      : '';
+  const detail =
+    `p99 ${ms(d.p99)} ms (< ${P99_TARGET_MS}), dropped ${d.dropped}, missed+dup ${d.outOfSequence}, behind at end ${behind}; ` +
     `${whole(d.committedPerSecond)} events/s committed, DHCP exchanges lost ${loss.toFixed(2)}% (<= ${MAX_LOSS_PERCENT})${busy}, ` +
     `DHCP lost to watching ${dhcpLostPercent(pair).toFixed(1)}%`;
   return { name, met, detail };
 }
 
 export function formatTargets(list: readonly TargetVerdict[]): string {
-  return list.map((t) => `  [${t.met === null ? 'not run' : t.met ? 'MET' : 'NOT MET'}] ${t.name}: ${t.detail}`).join('\n');
+  return list
+    .map((t) => `  [${t.met === null ? 'not run' : t.met ? 'MET' : 'NOT MET'}] ${t.name}: ${t.detail}`)
+    .join('\n');
 }
 
 function droppedText(step: StepMeasure): string {

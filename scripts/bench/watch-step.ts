@@ -82,14 +82,24 @@ export async function runWatchStep(ctx: StepContext, plan: StepPlan, dir: string
     const end = daemon.sample();
     const committed = (await daemon.revision()) - firstRevision;
     const cpuSeconds = end.cpuSeconds - before.cpuSeconds;
-    const dhcp: StepResult = { server: 'homeplane-process', rate: plan.rate, seconds: plan.seconds, report, cpuSeconds, store: null };
-    const watch = opening === null ? null : {
-      report: await ctx.pool.report(),
-      openSeconds: opening.seconds,
-      openFailed: opening.failed,
-      behindAtEnd,
-      clientCpuSeconds: clientCpuSeconds(ctx.pool) - clientCpuBefore,
+    const dhcp: StepResult = {
+      server: 'homeplane-process',
+      rate: plan.rate,
+      seconds: plan.seconds,
+      report,
+      cpuSeconds,
+      store: null,
     };
+    const watch =
+      opening === null
+        ? null
+        : {
+            report: await ctx.pool.report(),
+            openSeconds: opening.seconds,
+            openFailed: opening.failed,
+            behindAtEnd,
+            clientCpuSeconds: clientCpuSeconds(ctx.pool) - clientCpuBefore,
+          };
     return { plan, dhcp, committed, windowSeconds, daemon: { cpuSeconds, end }, watch };
   } finally {
     try {
@@ -100,10 +110,15 @@ export async function runWatchStep(ctx: StepContext, plan: StepPlan, dir: string
   }
 }
 
-export async function openWatchers(ctx: StepContext, daemon: WatchedDaemon, count: number): Promise<{ seconds: number; failed: number }> {
+export async function openWatchers(
+  ctx: StepContext,
+  daemon: WatchedDaemon,
+  count: number,
+): Promise<{ seconds: number; failed: number }> {
   const started = performance.now();
   const newest = await daemon.revision();
-  if (newest === 0) throw new Error('the event log is empty: a new watcher would get no frame to show its stream is open');
+  if (newest === 0)
+    throw new Error('the event log is empty: a new watcher would get no frame to show its stream is open');
   const result = await ctx.pool.open({
     target: daemon.target,
     token: daemon.token,

@@ -12,7 +12,8 @@ import { percentile } from './watch-latency.ts';
 /** Commits `count` events stamped `time` (the log's clock, as the daemon's stamps its events). */
 function commit(h: Harness, count: number, time = Date.now()): void {
   h.world.clock.set(time);
-  for (let i = 0; i < count; i++) h.world.commit([{ object: 'lease', kind: 'lease.granted', lease: testLease(`10.123.0.${(i % 200) + 1}`) }]);
+  for (let i = 0; i < count; i++)
+    h.world.commit([{ object: 'lease', kind: 'lease.granted', lease: testLease(`10.123.0.${(i % 200) + 1}`) }]);
 }
 
 function request(h: Harness, count: number, decoding: 'lean' | 'full' = 'lean'): OpenRequest {
@@ -63,7 +64,7 @@ describe('benchmark watchers', () => {
     });
   }
 
-  test("a stream the server ends counts as dropped, by status; one we cancel does not", async () => {
+  test('a stream the server ends counts as dropped, by status; one we cancel does not', async () => {
     const own = await startHarness();
     commit(own, 2);
     const set = new WatcherSet();

@@ -42,7 +42,13 @@ class BenchWatcher {
   private markFirstFrame!: () => void;
   private readonly call: grpc.ClientReadableStream<Frame>;
 
-  constructor(client: EventServiceClient, metadata: grpc.Metadata, read: (bytes: Buffer) => Frame, since: number, private readonly tally: Tally) {
+  constructor(
+    client: EventServiceClient,
+    metadata: grpc.Metadata,
+    read: (bytes: Buffer) => Frame,
+    since: number,
+    private readonly tally: Tally,
+  ) {
     this.firstFrame = new Promise((resolve) => (this.markFirstFrame = resolve));
     this.lastRevision = since;
     const { path, requestSerialize } = EventServiceService.watch;
@@ -131,7 +137,8 @@ export class WatcherSet {
 
   report(): ClientReport {
     const dropped: Record<string, number> = {};
-    for (const w of this.watchers) if (w.droppedWith !== null) dropped[w.droppedWith] = (dropped[w.droppedWith] ?? 0) + 1;
+    for (const w of this.watchers)
+      if (w.droppedWith !== null) dropped[w.droppedWith] = (dropped[w.droppedWith] ?? 0) + 1;
     const { events, frames, bookmarks, missing, duplicates } = this.tally;
     return {
       watchers: this.watchers.length,

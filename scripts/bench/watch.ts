@@ -30,7 +30,16 @@ import { figures } from './dhcp-report.ts';
 import type { FrameDecoding } from './watch-frames.ts';
 import { runIdle, type IdleMeasure } from './watch-idle.ts';
 import { WatcherPool } from './watch-pool.ts';
-import { delivery, dhcpLostPercent, formatCost, formatDelivery, formatIdle, formatTargets, targets, type StepPair } from './watch-report.ts';
+import {
+  delivery,
+  dhcpLostPercent,
+  formatCost,
+  formatDelivery,
+  formatIdle,
+  formatTargets,
+  targets,
+  type StepPair,
+} from './watch-report.ts';
 import { runWatchStep, type StepContext, type StepMeasure, type StepPlan } from './watch-step.ts';
 
 interface WatchBenchOptions {
@@ -48,11 +57,15 @@ interface WatchBenchOptions {
 
 const DEFAULT_WATCHERS = [10, 100, 1000];
 const DEFAULT_RATES = [500, 1000, 2000, 6000];
-const QUICK_STEPS: [number, number][] = [[10, 6000], [100, 1000]];
+const QUICK_STEPS: [number, number][] = [
+  [10, 6000],
+  [100, 1000],
+];
 
 function wholeList(text: string, flag: string): number[] {
   const list = text.split(',').map(Number);
-  if (list.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--${flag}: "${text}" is not a list of whole numbers, like 10,100`);
+  if (list.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`--${flag}: "${text}" is not a list of whole numbers, like 10,100`);
   return list;
 }
 
@@ -82,8 +95,11 @@ function readOptions(argv: string[]): WatchBenchOptions {
   const quick = values.quick && values.watchers === undefined && values.rates === undefined;
   const watchers = values.watchers === undefined ? DEFAULT_WATCHERS : wholeList(values.watchers, 'watchers');
   const rates = values.rates === undefined ? DEFAULT_RATES : wholeList(values.rates, 'rates');
-  const steps: [number, number][] = quick ? QUICK_STEPS : rates.flatMap((rate) => watchers.map((w): [number, number] => [w, rate]));
-  if (values.decode !== 'lean' && values.decode !== 'full') throw new Error(`--decode: "${values.decode}" is neither lean nor full`);
+  const steps: [number, number][] = quick
+    ? QUICK_STEPS
+    : rates.flatMap((rate) => watchers.map((w): [number, number] => [w, rate]));
+  if (values.decode !== 'lean' && values.decode !== 'full')
+    throw new Error(`--decode: "${values.decode}" is neither lean nor full`);
   return {
     steps,
     seconds: whole(values.duration ?? (values.quick ? '3' : '10'), 'duration'),
@@ -99,12 +115,15 @@ function readOptions(argv: string[]): WatchBenchOptions {
 
 function describeStep(m: StepMeasure): string {
   const f = figures(m.dhcp);
-  const head = `${String(m.plan.watchers).padStart(5)} watchers ${String(m.plan.rate).padStart(5)}/s: ` +
+  const head =
+    `${String(m.plan.watchers).padStart(5)} watchers ${String(m.plan.rate).padStart(5)}/s: ` +
     `DHCP ${Math.round(f.completedPerSecond)} done/s (${f.lossPercent.toFixed(2)}% lost), ${Math.round(m.committed / m.plan.seconds)} events/s committed`;
   const d = delivery(m);
   if (d === null) return head;
-  return `${head}; ${Math.round(d.deliveredPerSecond)} delivered/s, p50 ${d.p50} p99 ${d.p99} max ${d.maxMs} ms, ` +
-    `dropped ${d.dropped}, missed+dup ${d.outOfSequence}, behind ${m.watch!.behindAtEnd}`;
+  return (
+    `${head}; ${Math.round(d.deliveredPerSecond)} delivered/s, p50 ${d.p50} p99 ${d.p99} max ${d.maxMs} ms, ` +
+    `dropped ${d.dropped}, missed+dup ${d.outOfSequence}, behind ${m.watch!.behindAtEnd}`
+  );
 }
 
 async function measurePairs(ctx: StepContext, opts: WatchBenchOptions): Promise<StepPair[]> {
@@ -130,7 +149,9 @@ async function measurePairs(ctx: StepContext, opts: WatchBenchOptions): Promise<
 
 function printResults(opts: WatchBenchOptions, pairs: StepPair[], idle: IdleMeasure | null, loadAtStart: number): void {
   const topRate = Math.max(...opts.steps.map(([, rate]) => rate));
-  console.log(`\nWatch delivery (per second of each ${opts.seconds} s perfdhcp step; latency = receipt - Event.time, over every event every watcher got):`);
+  console.log(
+    `\nWatch delivery (per second of each ${opts.seconds} s perfdhcp step; latency = receipt - Event.time, over every event every watcher got):`,
+  );
   console.log(formatDelivery(pairs));
   console.log('\nCost of watching (with = the step above, without = the same step with no watcher, run next to it):');
   console.log(formatCost(pairs));
@@ -146,15 +167,15 @@ function caveats(opts: WatchBenchOptions, loadAtStart: number): string {
     'Read with care:',
     `- Load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end: work beyond this benchmark slows every step.`,
     `- One machine, ${cpus().length} cores, shared by the daemon, perfdhcp, ${opts.processes} watcher processes and this one: a watcher`,
-    '  process busy with other streams delays receipt, so latency and delivery include the clients\' own CPU contention',
+    "  process busy with other streams delays receipt, so latency and delivery include the clients' own CPU contention",
     '  ("watcher procs CPU %": 100 = one core). The daemon\'s own limits may lie higher than shown.',
-    '- Latency: Event.time is stamped (Date.now(), whole ms) inside the commit\'s transaction, just before COMMIT, and read',
+    "- Latency: Event.time is stamped (Date.now(), whole ms) inside the commit's transaction, just before COMMIT, and read",
     '  against Date.now() on the same machine (same clock): it includes the commit itself, and is exact to about 1 ms.',
     `- One lease.granted event per completed DORA; events batch per commit (several per frame at high rates). Watchers`,
     `  decode ${opts.decoding === 'lean' ? 'only revisions and times (--decode full for the generated decoder)' : 'every frame with the generated decoder'};`,
     `  ${opts.perChannel} streams per channel, one HTTP/2 connection each (the daemon sets no max concurrent streams: Node's default,`,
     `  unlimited), HTTP/2 windows ${opts.flowWindow === null ? "grpc-js's default (64 KiB, the connection's shared by its streams)" : `of ${opts.flowWindow} bytes`}.`,
-    '- Delivered events count those that arrived before the watchers caught up after the step, divided by the step\'s seconds.',
+    "- Delivered events count those that arrived before the watchers caught up after the step, divided by the step's seconds.",
     '- "dropped": streams the daemon ended (RESOURCE_EXHAUSTED, or a reset) or that failed to open; "missed+dup": revisions',
     '  skipped or repeated in a watcher\'s sequence (must be 0); "behind at end": watchers short of the newest revision',
     `  ${opts.settleSeconds} s after perfdhcp ended.`,
@@ -172,9 +193,17 @@ async function main(): Promise<void> {
     try {
       await withLab(benchLabOptions('watch'), async (lab) => {
         const ctx: StepContext = {
-          lab, pool, scratch, perChannel: opts.perChannel, flowWindow: opts.flowWindow, decoding: opts.decoding, settleMs: opts.settleSeconds * 1000,
+          lab,
+          pool,
+          scratch,
+          perChannel: opts.perChannel,
+          flowWindow: opts.flowWindow,
+          decoding: opts.decoding,
+          settleMs: opts.settleSeconds * 1000,
         };
-        console.error(`steps of ${opts.seconds} s, (watchers, DORA/s offered): ${opts.steps.map(([w, r]) => `(${w}, ${r})`).join(' ')}, each paired with the step without watchers`);
+        console.error(
+          `steps of ${opts.seconds} s, (watchers, DORA/s offered): ${opts.steps.map(([w, r]) => `(${w}, ${r})`).join(' ')}, each paired with the step without watchers`,
+        );
         const pairs = await measurePairs(ctx, opts);
         let idle: IdleMeasure | null = null;
         if (opts.idleWatchers > 0) {

@@ -15,7 +15,22 @@ export interface BuiltGuest {
   initrdBytes: number;
 }
 
-const DIRECTORIES = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'dev', 'etc', 'lib', 'lib/modules', 'proc', 'root', 'run', 'sys', 'var'];
+const DIRECTORIES = [
+  'bin',
+  'sbin',
+  'usr',
+  'usr/bin',
+  'usr/sbin',
+  'dev',
+  'etc',
+  'lib',
+  'lib/modules',
+  'proc',
+  'root',
+  'run',
+  'sys',
+  'var',
+];
 
 /** Writes `vmlinuz` and `initrd.img` for `pkg` into `outDir` (which must exist). */
 export async function buildTinyGuest(pkg: KernelPackage, outDir: string): Promise<BuiltGuest> {
@@ -26,13 +41,21 @@ export async function buildTinyGuest(pkg: KernelPackage, outDir: string): Promis
     const initrd = gzipSync(newcArchive(initramfsEntries(kernel.modules, busybox)), { level: 9 });
     writeFileSync(join(outDir, 'vmlinuz'), kernel.vmlinuz);
     writeFileSync(join(outDir, 'initrd.img'), initrd);
-    return { kernelRelease: kernel.release, busyboxVersion: busybox.version, kernelBytes: kernel.vmlinuz.length, initrdBytes: initrd.length };
+    return {
+      kernelRelease: kernel.release,
+      busyboxVersion: busybox.version,
+      kernelBytes: kernel.vmlinuz.length,
+      initrdBytes: initrd.length,
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-export function initramfsEntries(modules: ReadonlyMap<string, Buffer>, busybox: { binary: Buffer; applets: readonly string[] }): CpioEntry[] {
+export function initramfsEntries(
+  modules: ReadonlyMap<string, Buffer>,
+  busybox: { binary: Buffer; applets: readonly string[] },
+): CpioEntry[] {
   const entries: CpioEntry[] = DIRECTORIES.map((path) => ({ type: 'directory', path }));
   entries.push({ type: 'directory', path: 'tmp', mode: 0o1777 });
   // The kernel opens /dev/console for init's stdio before /init runs (and before it could mount
@@ -53,6 +76,10 @@ export function initramfsEntries(modules: ReadonlyMap<string, Buffer>, busybox: 
   entries.push({ type: 'file', path: 'etc/udhcpc.script', data: UDHCPC_SCRIPT, mode: 0o755 });
   for (const [name, ko] of modules) entries.push({ type: 'file', path: `lib/modules/${name}.ko`, data: ko });
   // /init loads them in this order (dependencies first).
-  entries.push({ type: 'file', path: 'lib/modules/load-order', data: [...modules.keys()].map((n) => `${n}\n`).join('') });
+  entries.push({
+    type: 'file',
+    path: 'lib/modules/load-order',
+    data: [...modules.keys()].map((n) => `${n}\n`).join(''),
+  });
   return entries;
 }

@@ -35,19 +35,34 @@ export function byHandArgs(o: ByHandArgsOptions): string[] {
   const cmdline = o.hostname === undefined ? o.guest.cmdline : `${o.guest.cmdline} hostname=${o.hostname}`;
   const cpu = o.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max'];
   return [
-    '-name', `homeplane-guest-${o.mac}`,
-    '-machine', 'q35',
+    '-name',
+    `homeplane-guest-${o.mac}`,
+    '-machine',
+    'q35',
     ...cpu,
-    '-smp', '1',
-    '-m', String(o.memoryMib ?? 128),
-    '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
-    '-kernel', o.guest.kernel,
-    '-initrd', o.guest.initrd,
-    '-append', cmdline,
-    '-chardev', 'stdio,id=console,signal=off',
-    '-serial', 'chardev:console',
-    '-netdev', `tap,id=net0,ifname=${o.tap},script=no,downscript=no`,
-    '-device', `virtio-net-pci,netdev=net0,mac=${o.mac}`,
+    '-smp',
+    '1',
+    '-m',
+    String(o.memoryMib ?? 128),
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-kernel',
+    o.guest.kernel,
+    '-initrd',
+    o.guest.initrd,
+    '-append',
+    cmdline,
+    '-chardev',
+    'stdio,id=console,signal=off',
+    '-serial',
+    'chardev:console',
+    '-netdev',
+    `tap,id=net0,ifname=${o.tap},script=no,downscript=no`,
+    '-device',
+    `virtio-net-pci,netdev=net0,mac=${o.mac}`,
   ];
 }
 
@@ -81,7 +96,8 @@ const MAC = /^52:54:00(:[0-9a-f]{2}){3}$/;
 
 export async function bootByHand(o: BootByHandOptions): Promise<ByHandVm> {
   if (!MAC.test(o.mac)) throw new Error(`mac ${o.mac}: use a lower-case 52:54:00:xx:xx:xx address`);
-  if (o.hostname !== undefined && !/^[a-z0-9][a-z0-9-]{0,62}$/i.test(o.hostname)) throw new Error(`hostname "${o.hostname}" is not one DNS label`);
+  if (o.hostname !== undefined && !/^[a-z0-9][a-z0-9-]{0,62}$/i.test(o.hostname))
+    throw new Error(`hostname "${o.hostname}" is not one DNS label`);
   const tap = o.tap ?? `hpg${o.mac.slice(9).replaceAll(':', '')}`;
   const deleteTap = (): Promise<unknown> => ip(['-n', o.namespace, 'link', 'del', tap]).catch(() => {});
 
@@ -90,8 +106,17 @@ export async function bootByHand(o: BootByHandOptions): Promise<ByHandVm> {
   try {
     await ip(['-n', o.namespace, 'link', 'set', tap, 'master', o.bridge]);
     await ip(['-n', o.namespace, 'link', 'set', tap, 'up']);
-    const args = byHandArgs({ guest: o.guest, mac: o.mac, tap, hostname: o.hostname, memoryMib: o.memoryMib, accel: o.accel });
-    child = spawn('ip', ['netns', 'exec', o.namespace, 'qemu-system-x86_64', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const args = byHandArgs({
+      guest: o.guest,
+      mac: o.mac,
+      tap,
+      hostname: o.hostname,
+      memoryMib: o.memoryMib,
+      accel: o.accel,
+    });
+    child = spawn('ip', ['netns', 'exec', o.namespace, 'qemu-system-x86_64', ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   } catch (err) {
     await deleteTap();
     throw err;

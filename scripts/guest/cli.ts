@@ -36,15 +36,21 @@ async function main(): Promise<number> {
   const append = `${guest.cmdline} hostname=tiny1`;
   console.log('');
   console.log("Boot it now (serial console in this terminal, Ctrl-A X quits; QEMU's own isolated network, no root):");
-  console.log(`  qemu-system-x86_64 -accel tcg -cpu max -m 128 -nographic -no-reboot -kernel ${kernel} -initrd ${initrd} \\`);
+  console.log(
+    `  qemu-system-x86_64 -accel tcg -cpu max -m 128 -nographic -no-reboot -kernel ${kernel} -initrd ${initrd} \\`,
+  );
   console.log(`    -append '${append}' -nic user,restrict=on,model=virtio-net-pci`);
   console.log('');
   console.log('Or lease from Homeplane (root): a tap on the bridge it serves, e.g. homeplane0:');
   console.log('  ip tuntap add dev hptap0 mode tap && ip link set hptap0 master homeplane0 up');
-  console.log(`  qemu-system-x86_64 -accel tcg -cpu max -m 128 -nographic -no-reboot -kernel ${kernel} -initrd ${initrd} \\`);
+  console.log(
+    `  qemu-system-x86_64 -accel tcg -cpu max -m 128 -nographic -no-reboot -kernel ${kernel} -initrd ${initrd} \\`,
+  );
   console.log(`    -append '${append}' -netdev tap,id=n0,ifname=hptap0,script=no,downscript=no \\`);
   console.log('    -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56');
-  console.log("The console prints 'homeplane-guest: leased <address>', then a shell prompt. Afterwards: ip link del hptap0");
+  console.log(
+    "The console prints 'homeplane-guest: leased <address>', then a shell prompt. Afterwards: ip link del hptap0",
+  );
   return 0;
 }
 

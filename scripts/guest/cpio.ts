@@ -44,7 +44,13 @@ function record(entry: CpioEntry, ino: number): Buffer[] {
   }
 }
 
-function member(name: string, mode: number, data: Buffer, ino: number, o: { nlink: number; rdevMajor?: number; rdevMinor?: number }): Buffer[] {
+function member(
+  name: string,
+  mode: number,
+  data: Buffer,
+  ino: number,
+  o: { nlink: number; rdevMajor?: number; rdevMinor?: number },
+): Buffer[] {
   const nameBytes = Buffer.from(`${name}\0`);
   const fields = [
     ino,

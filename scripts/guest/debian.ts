@@ -27,9 +27,17 @@ interface Run {
   code: number | null;
 }
 
-export function run(command: string, args: readonly string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+export function run(
+  command: string,
+  args: readonly string[],
+  opts: { cwd?: string; timeoutMs?: number } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(command, args, {
+      cwd: opts.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     const out: Buffer[] = [];
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
@@ -46,7 +54,11 @@ export function run(command: string, args: readonly string[], opts: { cwd?: stri
   });
 }
 
-async function mustRun(command: string, args: readonly string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<Buffer> {
+async function mustRun(
+  command: string,
+  args: readonly string[],
+  opts: { cwd?: string; timeoutMs?: number } = {},
+): Promise<Buffer> {
   const result = await run(command, args, opts);
   if (result.code !== 0) {
     throw new GuestBuildError(`${command} ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim()}`);
@@ -135,11 +147,17 @@ export async function kernelFiles(root: string, moduleNames: readonly string[]):
 /** busybox insmod takes a plain ELF module; newer Debian kernels ship them xz- or zstd-compressed. */
 async function inflate(path: string): Promise<Buffer> {
   if (path.endsWith('.ko')) return readFileSync(path);
-  const [tool, pkg] = path.endsWith('.xz') ? ['xz', 'xz-utils'] : path.endsWith('.zst') ? ['zstd', 'zstd'] : ['gzip', 'gzip'];
+  const [tool, pkg] = path.endsWith('.xz')
+    ? ['xz', 'xz-utils']
+    : path.endsWith('.zst')
+      ? ['zstd', 'zstd']
+      : ['gzip', 'gzip'];
   try {
     return await mustRun(tool, ['-dc', path]);
   } catch (err) {
-    throw new GuestBuildError(`${(err as Error).message} (this kernel's modules are compressed: apt-get install ${pkg})`);
+    throw new GuestBuildError(
+      `${(err as Error).message} (this kernel's modules are compressed: apt-get install ${pkg})`,
+    );
   }
 }
 
@@ -156,7 +174,9 @@ export async function busyboxVersion(): Promise<string> {
   const status = await run('dpkg-query', ['-W', '-f=${Status} ${Version}', 'busybox-static']);
   const m = /^install ok installed (\S+)$/.exec(status.stdout.toString().trim());
   if (status.code !== 0 || m === null || !existsSync(BUSYBOX)) {
-    throw new GuestBuildError('busybox-static is not installed: run scripts/install-system-deps.sh (or apt-get install busybox-static)');
+    throw new GuestBuildError(
+      'busybox-static is not installed: run scripts/install-system-deps.sh (or apt-get install busybox-static)',
+    );
   }
   return m[1]!;
 }
@@ -165,6 +185,10 @@ export async function busyboxVersion(): Promise<string> {
 export async function busyboxStatic(): Promise<{ binary: Buffer; version: string; applets: string[] }> {
   const version = await busyboxVersion();
   const list = await mustRun(BUSYBOX, ['--list-full']);
-  const applets = list.toString().split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== 'bin/busybox');
+  const applets = list
+    .toString()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && l !== 'bin/busybox');
   return { binary: readFileSync(BUSYBOX), version, applets };
 }

@@ -43,7 +43,10 @@ test('from skips what was matched before', async () => {
 test('a wait fails with the reason and the last output when the console ends or time runs out', async () => {
   const { output, console } = fakeSerial();
   output.write('Kernel panic\n');
-  await assert.rejects(console.waitFor(/leased/, { timeoutMs: 20 }), (err: Error) => err instanceof ConsoleWaitError && /within 20 ms[\s\S]*Kernel panic/.test(err.message));
+  await assert.rejects(
+    console.waitFor(/leased/, { timeoutMs: 20 }),
+    (err: Error) => err instanceof ConsoleWaitError && /within 20 ms[\s\S]*Kernel panic/.test(err.message),
+  );
   const waiting = console.waitFor(/leased/);
   console.end('QEMU exited (1)');
   await assert.rejects(waiting, /QEMU exited \(1\)/);

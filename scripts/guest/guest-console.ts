@@ -61,7 +61,10 @@ export class GuestConsole {
    * arrived ("leased 10.123.0.10" of "leased 10.123.0.100"); `partial: true` searches the
    * unfinished last line too (a prompt, which no newline follows).
    */
-  async waitFor(pattern: RegExp, opts: { timeoutMs?: number; from?: number; partial?: boolean } = {}): Promise<ConsoleMatch> {
+  async waitFor(
+    pattern: RegExp,
+    opts: { timeoutMs?: number; from?: number; partial?: boolean } = {},
+  ): Promise<ConsoleMatch> {
     const timeoutMs = opts.timeoutMs ?? 30_000;
     const from = opts.from ?? 0;
     const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);

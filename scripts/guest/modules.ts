@@ -31,9 +31,13 @@ export async function loadOrder(
   const visiting: string[] = [];
   const visit = async (name: string, neededBy: string | null): Promise<void> => {
     if (ordered.has(name)) return;
-    if (visiting.includes(name)) throw new Error(`modules depend on each other in a circle: ${[...visiting, name].join(' -> ')}`);
+    if (visiting.includes(name))
+      throw new Error(`modules depend on each other in a circle: ${[...visiting, name].join(' -> ')}`);
     const ko = await read(name);
-    if (ko === null) throw new Error(`module ${name}${neededBy === null ? '' : ` (needed by ${neededBy})`} is not in this kernel's modules`);
+    if (ko === null)
+      throw new Error(
+        `module ${name}${neededBy === null ? '' : ` (needed by ${neededBy})`} is not in this kernel's modules`,
+      );
     visiting.push(name);
     for (const dep of modinfoDepends(ko)) await visit(dep, name);
     visiting.pop();

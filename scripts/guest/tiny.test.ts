@@ -32,7 +32,10 @@ describe('the tiny guest leases from the real daemon', { concurrency: 1, timeout
   before(async () => {
     guest = await ensureTinyGuest();
     lab = await createLab({ name: 'tiny-guest', subnets: [{ clients: 0 }] });
-    daemon = await LabDaemon.start(lab, (dataDir) => ({ ...labConfig(lab, dataDir), grpc: { listen: grpcListenIn(dataDir) } }));
+    daemon = await LabDaemon.start(lab, (dataDir) => ({
+      ...labConfig(lab, dataDir),
+      grpc: { listen: grpcListenIn(dataDir) },
+    }));
     api = DaemonApi.connect(daemon.dataDir);
   });
 
@@ -62,7 +65,11 @@ describe('the tiny guest leases from the real daemon', { concurrency: 1, timeout
     assert.match(entry('bin/sh') ?? '', /bin\/sh -> \/bin\/busybox$/);
     assert.match(entry('sbin/udhcpc') ?? entry('usr/bin/udhcpc') ?? '', /-> \/bin\/busybox$/);
     for (const m of NIC_MODULES) assert.ok(entry(`lib/modules/${m}.ko`), `${m}.ko is in the archive`);
-    const order = spawnSync('sh', ['-c', 'gzip -dc "$0" | cpio -i --to-stdout --quiet lib/modules/load-order', guest.initrd], { encoding: 'utf8' });
+    const order = spawnSync(
+      'sh',
+      ['-c', 'gzip -dc "$0" | cpio -i --to-stdout --quiet lib/modules/load-order', guest.initrd],
+      { encoding: 'utf8' },
+    );
     const loaded = order.stdout.split('\n').filter(Boolean);
     assert.ok(loaded.indexOf('virtio_pci') > loaded.indexOf('virtio_ring'), loaded.join(' '));
     assert.ok(loaded.indexOf('virtio_net') > loaded.indexOf('net_failover'), loaded.join(' '));
@@ -71,7 +78,13 @@ describe('the tiny guest leases from the real daemon', { concurrency: 1, timeout
   });
 
   test('the guest boots under TCG and prints the lease marker', async (t) => {
-    vm = await bootByHand({ namespace: lab.serverNamespace, bridge: lab.subnets[0]!.serverInterface, mac: MAC, guest, hostname: HOSTNAME });
+    vm = await bootByHand({
+      namespace: lab.serverNamespace,
+      bridge: lab.subnets[0]!.serverInterface,
+      mac: MAC,
+      guest,
+      hostname: HOSTNAME,
+    });
     const got = await vm.console.waitFor(MARKER.leased, { timeoutMs: LEASE_WAIT_MS });
     leased = { address: got.match[1]!, atMs: got.atMs, end: got.end };
     t.diagnostic(`boot to lease: ${(got.atMs / 1000).toFixed(1)} s (QEMU start to "${got.match[0]}")`);
@@ -150,7 +163,10 @@ describe('ensureTinyGuest when apt cannot say which kernel is current', () => {
     try {
       const child = ensureWithoutApt(empty);
       assert.notEqual(child.status, 0);
-      assert.match(child.stderr, /GuestBuildError: apt knows no package linux-image-cloud-amd64 .*run "apt-get update"/);
+      assert.match(
+        child.stderr,
+        /GuestBuildError: apt knows no package linux-image-cloud-amd64 .*run "apt-get update"/,
+      );
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
@@ -166,19 +182,37 @@ describe('byHandArgs', () => {
       hostname: 'a1',
     });
     assert.deepEqual(args, [
-      '-name', 'homeplane-guest-52:54:00:00:00:01',
-      '-machine', 'q35',
-      '-accel', 'tcg', '-cpu', 'max',
-      '-smp', '1',
-      '-m', '128',
-      '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
-      '-kernel', '/c/vmlinuz',
-      '-initrd', '/c/initrd.img',
-      '-append', 'console=ttyS0 panic=-1 quiet hostname=a1',
-      '-chardev', 'stdio,id=console,signal=off',
-      '-serial', 'chardev:console',
-      '-netdev', 'tap,id=net0,ifname=hpg000001,script=no,downscript=no',
-      '-device', 'virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01',
+      '-name',
+      'homeplane-guest-52:54:00:00:00:01',
+      '-machine',
+      'q35',
+      '-accel',
+      'tcg',
+      '-cpu',
+      'max',
+      '-smp',
+      '1',
+      '-m',
+      '128',
+      '-nodefaults',
+      '-no-user-config',
+      '-display',
+      'none',
+      '-no-reboot',
+      '-kernel',
+      '/c/vmlinuz',
+      '-initrd',
+      '/c/initrd.img',
+      '-append',
+      'console=ttyS0 panic=-1 quiet hostname=a1',
+      '-chardev',
+      'stdio,id=console,signal=off',
+      '-serial',
+      'chardev:console',
+      '-netdev',
+      'tap,id=net0,ifname=hpg000001,script=no,downscript=no',
+      '-device',
+      'virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01',
     ]);
   });
 });

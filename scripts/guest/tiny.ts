@@ -70,7 +70,9 @@ export async function ensureTinyGuest(opts: EnsureOptions = {}): Promise<TinyGue
     // Offline, or apt's lists are gone: any build of this recipe is better than none.
     const fallback = newestCached(root, recipe);
     if (fallback === null) throw err;
-    log(`${(err as Error).message}; using the cached ${fallback.manifest.kernelPackage} ${fallback.manifest.kernelVersion}`);
+    log(
+      `${(err as Error).message}; using the cached ${fallback.manifest.kernelPackage} ${fallback.manifest.kernelVersion}`,
+    );
     return fallback.guest;
   }
   const key = `${pkg.name.replace(/^linux-image-/, '')}_${pkg.version}-${recipe}`;

@@ -27,11 +27,7 @@ export class LabError extends Error {
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Runs a command to completion; never rejects for a non-zero exit, only for a failed spawn. */
-export function runCommand(
-  command: string,
-  args: readonly string[],
-  opts: ExecOptions = {},
-): Promise<ExecResult> {
+export function runCommand(command: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: 'pipe' });
     const stdout: Buffer[] = [];

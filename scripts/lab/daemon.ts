@@ -14,7 +14,12 @@ const BIN = fileURLToPath(new URL('../../bin/homeplane.mjs', import.meta.url));
 export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
 
 /** A config for the lab's first subnet (10.123.0.0/24 by default), served on its bridge. */
-export function labConfig(lab: Lab, dataDir: string, dhcp: Record<string, unknown> = {}, subnet: Record<string, unknown> = {}): Record<string, unknown> {
+export function labConfig(
+  lab: Lab,
+  dataDir: string,
+  dhcp: Record<string, unknown> = {},
+  subnet: Record<string, unknown> = {},
+): Record<string, unknown> {
   const s = lab.subnets[0]!;
   const server = s.serverAddress!;
   const base = server.split('.').slice(0, 3).join('.');
@@ -56,7 +61,11 @@ export class LabDaemon {
   ) {}
 
   /** Writes the config (a function of the data dir) and starts the daemon; resolves once DHCP serves. */
-  static async start(lab: Lab, config: (dataDir: string) => Record<string, unknown>, opts: { dir?: string } = {}): Promise<LabDaemon> {
+  static async start(
+    lab: Lab,
+    config: (dataDir: string) => Record<string, unknown>,
+    opts: { dir?: string } = {},
+  ): Promise<LabDaemon> {
     const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'homeplane-lab-'));
     const file = join(dir, 'homeplane.yaml');
     writeFileSync(file, stringify(config(join(dir, 'data'))));
@@ -67,7 +76,12 @@ export class LabDaemon {
 
   /** Starts (again) with the same config and data; resolves with this lifetime's "dhcp serving" line. */
   async launch(): Promise<LogLine> {
-    const child = this.lab.spawn(this.lab.serverNamespace, process.execPath, [BIN, 'serve', '--config', this.configFile]);
+    const child = this.lab.spawn(this.lab.serverNamespace, process.execPath, [
+      BIN,
+      'serve',
+      '--config',
+      this.configFile,
+    ]);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     let buffer = '';
@@ -84,7 +98,9 @@ export class LabDaemon {
     // A line of an earlier lifetime does not count.
     const started = this.waitFor((l) => l.msg === 'dhcp serving', 20_000, this.logs.length);
     const failed = this.exited.then((code) => {
-      throw new Error(`daemon exited with ${code} before serving:\n${this.stderr}\n${this.logs.map((l) => JSON.stringify(l)).join('\n')}`);
+      throw new Error(
+        `daemon exited with ${code} before serving:\n${this.stderr}\n${this.logs.map((l) => JSON.stringify(l)).join('\n')}`,
+      );
     });
     return Promise.race([started, failed]);
   }
@@ -108,7 +124,10 @@ export class LabDaemon {
   waitFor(match: (l: LogLine) => boolean, timeoutMs = 10_000, from = 0): Promise<LogLine> {
     for (let i = from; i < this.logs.length; i++) if (match(this.logs[i]!)) return Promise.resolve(this.logs[i]!);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching daemon log line within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching daemon log line within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
     });
   }

@@ -9,7 +9,10 @@ import { Probe } from './probe.ts';
 
 async function namespacesNow(): Promise<string[]> {
   const { stdout } = await runCommand('ip', ['netns', 'list']);
-  return stdout.split('\n').map((line) => line.split(' ')[0] ?? '').filter(Boolean);
+  return stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter(Boolean);
 }
 
 describe('lab lifecycle', () => {
@@ -23,7 +26,10 @@ describe('lab lifecycle', () => {
     await lab.destroy();
     await lab.destroy();
     const after = await namespacesNow();
-    assert.deepEqual(after.filter((ns) => ns.startsWith(lab.id)), []);
+    assert.deepEqual(
+      after.filter((ns) => ns.startsWith(lab.id)),
+      [],
+    );
   });
 
   test('a failed create removes what it had built', async () => {
@@ -32,7 +38,10 @@ describe('lab lifecycle', () => {
       createLab({ name: tag, subnets: [{}, { serverAddress: '10.300.0.1/24' }] }),
       (err: Error) => err instanceof LabError && /10\.300\.0\.1\/24/.test(err.message),
     );
-    assert.deepEqual((await namespacesNow()).filter((ns) => ns.includes(tag)), []);
+    assert.deepEqual(
+      (await namespacesNow()).filter((ns) => ns.includes(tag)),
+      [],
+    );
   });
 
   const endings = [
@@ -61,7 +70,10 @@ describe('lab lifecycle', () => {
       if (ending.signal !== null) child.kill(ending.signal);
       assert.equal(await exited, ending.signal);
       const after = await namespacesNow();
-      assert.deepEqual(made.filter((ns) => after.includes(ns)), []);
+      assert.deepEqual(
+        made.filter((ns) => after.includes(ns)),
+        [],
+      );
     });
   }
 });
@@ -73,7 +85,14 @@ describe('lab topology', () => {
       const [client] = lab.clients;
       assert.ok(subnet && client);
       assert.equal(subnet.serverAddress, '10.123.0.1');
-      const server = await lab.exec(lab.serverNamespace, 'ip', ['-4', '-o', 'addr', 'show', 'dev', subnet.serverInterface]);
+      const server = await lab.exec(lab.serverNamespace, 'ip', [
+        '-4',
+        '-o',
+        'addr',
+        'show',
+        'dev',
+        subnet.serverInterface,
+      ]);
       assert.equal(server.code, 0);
       assert.match(server.stdout, /inet 10\.123\.0\.1\/24/);
       const link = await lab.exec(client.namespace, 'ip', ['-o', 'link', 'show', 'dev', client.interface]);
@@ -98,7 +117,13 @@ describe('lab topology', () => {
     withLab(async (lab) => {
       const added = await lab.addClient();
       assert.equal(lab.clients.length, 2);
-      const ping = await lab.exec(lab.serverNamespace, 'ip', ['-o', 'link', 'show', 'master', lab.subnets[0]!.serverInterface]);
+      const ping = await lab.exec(lab.serverNamespace, 'ip', [
+        '-o',
+        'link',
+        'show',
+        'master',
+        lab.subnets[0]!.serverInterface,
+      ]);
       assert.match(ping.stdout, new RegExp(added.serverPeer));
       assert.ok((await namespacesNow()).includes(added.namespace));
     }));
@@ -135,8 +160,17 @@ describe('probes', () => {
       const relay = lab.relay;
       assert.ok(relay);
       assert.deepEqual(relay.giaddrs, ['10.124.0.1']);
-      const server = await Probe.open(lab, { namespace: lab.serverNamespace, iface: lab.subnets[0]!.serverInterface, port: 67 });
-      const agent = await Probe.open(lab, { namespace: relay.namespace, iface: relay.interface, address: '10.124.0.1', port: 67 });
+      const server = await Probe.open(lab, {
+        namespace: lab.serverNamespace,
+        iface: lab.subnets[0]!.serverInterface,
+        port: 67,
+      });
+      const agent = await Probe.open(lab, {
+        namespace: relay.namespace,
+        iface: relay.interface,
+        address: '10.124.0.1',
+        port: 67,
+      });
       await agent.send(Buffer.from('relayed'), '10.123.0.1', 67);
       assert.deepEqual(await server.next(2000), { data: Buffer.from('relayed'), from: '10.124.0.1', port: 67 });
       await server.send(Buffer.from('answer'), '10.124.0.1', 67);

@@ -315,5 +315,9 @@ function parseHostCidr(text: string): HostCidr {
   const parsed = parseAddressWithPrefix(text);
   if (parsed === null) throw new LabError(`"${text}" is not an address with a prefix, like 10.123.0.1/24`);
   const { address, prefix } = parsed;
-  return { address: formatIPv4(address), prefix, network: formatCidr({ network: (address & prefixToMask(prefix)) >>> 0, prefix }) };
+  return {
+    address: formatIPv4(address),
+    prefix,
+    network: formatCidr({ network: (address & prefixToMask(prefix)) >>> 0, prefix }),
+  };
 }

@@ -71,6 +71,10 @@ export class LabNames {
 /** Keeps a user's tag to what is safe in a path and short enough to read: [a-z0-9-], 16 max. */
 export function labTag(name: string | undefined): string | null {
   if (name === undefined) return null;
-  const tag = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 16);
+  const tag = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 16);
   return tag.length > 0 ? tag : null;
 }

@@ -73,7 +73,6 @@ export async function addAddress(ns: string, dev: string, cidr: string): Promise
   await ip(['-n', ns, 'addr', 'add', cidr, 'dev', dev]);
 }
 
-
 export async function addRoute(ns: string, destination: string, via: string): Promise<void> {
   await ip(['-n', ns, 'route', 'add', destination, 'via', via]);
 }

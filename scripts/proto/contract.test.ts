@@ -187,8 +187,9 @@ describe('EventService.Watch over grpc-js with the generated stubs', () => {
     const DynamicClient = grpc.makeGenericClientConstructor(EventService, 'homeplane.v1.EventService');
     const client = new DynamicClient(target, grpc.credentials.createInsecure());
     try {
-      const call = (client as unknown as { Watch(req: object): grpc.ClientReadableStream<Record<string, unknown>> })
-        .Watch({ since_revision: '9', kinds: [] });
+      const call = (
+        client as unknown as { Watch(req: object): grpc.ClientReadableStream<Record<string, unknown>> }
+      ).Watch({ since_revision: '9', kinds: [] });
       const received = await readThenCancel(call, frames.length);
       assert.deepEqual(
         received.map((f) => f.payload),
@@ -210,9 +211,15 @@ describe('EventService.Watch over grpc-js with the generated stubs', () => {
 });
 
 test('a uint64 beyond 2^53 fails to decode instead of being rounded (forceLong=number)', () => {
-  const bytes = new BinaryWriter().uint32((1 << 3) | 0).uint64(2n ** 60n).finish();
+  const bytes = new BinaryWriter()
+    .uint32((1 << 3) | 0)
+    .uint64(2n ** 60n)
+    .finish();
   assert.throws(() => Synced.decode(bytes), /MAX_SAFE_INTEGER/);
-  const exact = new BinaryWriter().uint32((1 << 3) | 0).uint64(2n ** 53n - 1n).finish();
+  const exact = new BinaryWriter()
+    .uint32((1 << 3) | 0)
+    .uint64(2n ** 53n - 1n)
+    .finish();
   assert.equal(Synced.decode(exact).revision, Number.MAX_SAFE_INTEGER);
 });
 

@@ -33,11 +33,7 @@ export function crossFieldProblems(view: DhcpView): ConfigProblem[] {
     if (view.leaseTimes !== null) problems.push(...subnetLeaseProblems(view.leaseTimes, subnet, at));
     problems.push(...poolProblems(subnet, at), ...serverProblems(subnet, at), ...reservationProblems(subnet, at));
   }
-  problems.push(
-    ...subnetOverlaps(view.subnets),
-    ...poolOverlaps(view.subnets),
-    ...duplicateReservations(view.subnets),
-  );
+  problems.push(...subnetOverlaps(view.subnets), ...poolOverlaps(view.subnets), ...duplicateReservations(view.subnets));
   return problems;
 }
 
@@ -64,8 +60,7 @@ function servingProblems(serving: DhcpServing, subnetsWritten: number): ConfigPr
     problems.push({
       path: 'dhcp.subnets',
       reason:
-        'DHCP is enabled but no subnet is configured; ' +
-        'add a subnet with its pools, or set dhcp.enabled: false',
+        'DHCP is enabled but no subnet is configured; ' + 'add a subnet with its pools, or set dhcp.enabled: false',
     });
   }
   return problems;

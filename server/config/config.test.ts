@@ -124,7 +124,12 @@ hypervisor:
       'dhcp.subnets[0].routers': [ip('10.123.0.1')],
       'dhcp.subnets[0].dnsServers': [ip('10.123.0.1')],
       'dhcp.subnets[0].domainName': 'lab.home',
-      'dhcp.subnets[0].reservations[0]': { mac: '52:54:00:aa:bb:cc', clientId: null, ip: ip('10.123.0.10'), hostname: 'nas' },
+      'dhcp.subnets[0].reservations[0]': {
+        mac: '52:54:00:aa:bb:cc',
+        clientId: null,
+        ip: ip('10.123.0.10'),
+        hostname: 'nas',
+      },
       'hypervisor.bridge': 'br0',
     },
   },
@@ -200,7 +205,12 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
       ],
       'dhcp.subnets[0].domainName': 'Lab.Home',
       'dhcp.subnets[0].reservations[0].mac': '52:54:00:aa:bb:cc',
-      'dhcp.subnets[0].reservations[1]': { mac: null, clientId: '01525400aabbdd', ip: ip('10.0.0.31'), hostname: 'printer.lab.home' },
+      'dhcp.subnets[0].reservations[1]': {
+        mac: null,
+        clientId: '01525400aabbdd',
+        ip: ip('10.0.0.31'),
+        hostname: 'printer.lab.home',
+      },
       'dhcp.subnets[0].reservations[2].clientId': '01525400aabbee',
     },
   },
@@ -214,10 +224,16 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
     yaml: 'grpc: { listen: "unix:/run/homeplane.sock" }',
     values: { 'grpc.listen': 'unix:/run/homeplane.sock' },
   },
-  { name: 'a host name may be the gRPC host', yaml: 'grpc: { listen: "localhost:50051" }', values: { 'grpc.listen': 'localhost:50051' } },
+  {
+    name: 'a host name may be the gRPC host',
+    yaml: 'grpc: { listen: "localhost:50051" }',
+    values: { 'grpc.listen': 'localhost:50051' },
+  },
   {
     name: 'a reservation may sit inside a pool and routers may be anywhere in the subnet',
-    yaml: lab('pools: ["10.0.0.100-10.0.0.199"]\nrouters: [10.0.0.254]\nreservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.0.150 }'),
+    yaml: lab(
+      'pools: ["10.0.0.100-10.0.0.199"]\nrouters: [10.0.0.254]\nreservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.0.150 }',
+    ),
     values: { 'dhcp.subnets[0].reservations[0].ip': ip('10.0.0.150'), 'dhcp.subnets[0].routers': [ip('10.0.0.254')] },
   },
   {
@@ -234,8 +250,16 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
 
   // --- unknown keys
   { name: 'unknown top-level key', yaml: 'dhpc: {}', problems: [['dhpc', 'did you mean "dhcp"?']] },
-  { name: 'near miss in a subnet', yaml: lab('pool: ["10.0.0.10-10.0.0.20"]'), problems: [['dhcp.subnets[0].pool', 'unknown key (did you mean "pools"?)']] },
-  { name: 'abbreviated key', yaml: lab('dns: [10.0.0.1]'), problems: [['dhcp.subnets[0].dns', 'did you mean "dnsServers"?']] },
+  {
+    name: 'near miss in a subnet',
+    yaml: lab('pool: ["10.0.0.10-10.0.0.20"]'),
+    problems: [['dhcp.subnets[0].pool', 'unknown key (did you mean "pools"?)']],
+  },
+  {
+    name: 'abbreviated key',
+    yaml: lab('dns: [10.0.0.1]'),
+    problems: [['dhcp.subnets[0].dns', 'did you mean "dnsServers"?']],
+  },
   { name: 'wrong case', yaml: lab('', 'LeaseTime: 60'), problems: [['dhcp.LeaseTime', 'did you mean "leaseTime"?']] },
   {
     name: 'unknown key with nothing close lists the allowed keys',
@@ -249,24 +273,80 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
   },
 
   // --- durations
-  { name: 'duration with an unknown unit', yaml: lab('', 'leaseTime: 1x'), problems: [['dhcp.leaseTime', '"1x" is not a duration; use seconds or a value like "90s", "30m", "1h", "1d"']] },
-  { name: 'zero duration', yaml: lab('', 'offerTimeout: 0s'), problems: [['dhcp.offerTimeout', 'must be longer than zero']] },
-  { name: 'negative seconds', yaml: lab('', 'reclaimInterval: -5'), problems: [['dhcp.reclaimInterval', 'must be longer than zero']] },
-  { name: 'fractional seconds', yaml: lab('', 'leaseTime: 1.5'), problems: [['dhcp.leaseTime', 'not a whole number of seconds']] },
-  { name: 'units out of order', yaml: lab('', 'leaseTime: 30m1h'), problems: [['dhcp.leaseTime', 'is not a duration']] },
-  { name: 'duration beyond 32 bits', yaml: lab('', 'declineProbation: 10000w'), problems: [['dhcp.declineProbation', 'too long']] },
-  { name: 'duration of the wrong type', yaml: lab('', 'leaseTime: [1h]'), problems: [['dhcp.leaseTime', 'expected a duration, got a list']] },
+  {
+    name: 'duration with an unknown unit',
+    yaml: lab('', 'leaseTime: 1x'),
+    problems: [['dhcp.leaseTime', '"1x" is not a duration; use seconds or a value like "90s", "30m", "1h", "1d"']],
+  },
+  {
+    name: 'zero duration',
+    yaml: lab('', 'offerTimeout: 0s'),
+    problems: [['dhcp.offerTimeout', 'must be longer than zero']],
+  },
+  {
+    name: 'negative seconds',
+    yaml: lab('', 'reclaimInterval: -5'),
+    problems: [['dhcp.reclaimInterval', 'must be longer than zero']],
+  },
+  {
+    name: 'fractional seconds',
+    yaml: lab('', 'leaseTime: 1.5'),
+    problems: [['dhcp.leaseTime', 'not a whole number of seconds']],
+  },
+  {
+    name: 'units out of order',
+    yaml: lab('', 'leaseTime: 30m1h'),
+    problems: [['dhcp.leaseTime', 'is not a duration']],
+  },
+  {
+    name: 'duration beyond 32 bits',
+    yaml: lab('', 'declineProbation: 10000w'),
+    problems: [['dhcp.declineProbation', 'too long']],
+  },
+  {
+    name: 'duration of the wrong type',
+    yaml: lab('', 'leaseTime: [1h]'),
+    problems: [['dhcp.leaseTime', 'expected a duration, got a list']],
+  },
 
   // --- lease time bounds
-  { name: 'leaseTime below minLeaseTime', yaml: lab('', 'leaseTime: 30\nminLeaseTime: 1m'), problems: [['dhcp.leaseTime', '30s is below minLeaseTime (1m)']] },
-  { name: 'leaseTime above maxLeaseTime', yaml: lab('', 'leaseTime: 2d\nmaxLeaseTime: 1d'), problems: [['dhcp.leaseTime', '2d is above maxLeaseTime (1d)']] },
-  { name: 'minLeaseTime above maxLeaseTime', yaml: lab('', 'minLeaseTime: 2h\nmaxLeaseTime: 1h'), problems: [['dhcp.minLeaseTime', 'longer than maxLeaseTime (1h)']] },
-  { name: 'subnet leaseTime out of bounds', yaml: lab('leaseTime: 30d'), problems: [['dhcp.subnets[0].leaseTime', 'above maxLeaseTime (1d)']] },
+  {
+    name: 'leaseTime below minLeaseTime',
+    yaml: lab('', 'leaseTime: 30\nminLeaseTime: 1m'),
+    problems: [['dhcp.leaseTime', '30s is below minLeaseTime (1m)']],
+  },
+  {
+    name: 'leaseTime above maxLeaseTime',
+    yaml: lab('', 'leaseTime: 2d\nmaxLeaseTime: 1d'),
+    problems: [['dhcp.leaseTime', '2d is above maxLeaseTime (1d)']],
+  },
+  {
+    name: 'minLeaseTime above maxLeaseTime',
+    yaml: lab('', 'minLeaseTime: 2h\nmaxLeaseTime: 1h'),
+    problems: [['dhcp.minLeaseTime', 'longer than maxLeaseTime (1h)']],
+  },
+  {
+    name: 'subnet leaseTime out of bounds',
+    yaml: lab('leaseTime: 30d'),
+    problems: [['dhcp.subnets[0].leaseTime', 'above maxLeaseTime (1d)']],
+  },
 
   // --- dhcp settings
-  { name: 'enabled without interfaces', yaml: 'dhcp:\n  subnets:\n    - subnet: 10.0.0.0/24', problems: [['dhcp.interfaces', 'no interface is named']] },
-  { name: 'enabled without subnets', yaml: 'dhcp:\n  interfaces: [br0]', problems: [['dhcp.subnets', 'no subnet is configured']] },
-  { name: 'enabled with an empty subnet list', yaml: 'dhcp:\n  interfaces: [br0]\n  subnets: []', problems: [['dhcp.subnets', 'no subnet is configured']] },
+  {
+    name: 'enabled without interfaces',
+    yaml: 'dhcp:\n  subnets:\n    - subnet: 10.0.0.0/24',
+    problems: [['dhcp.interfaces', 'no interface is named']],
+  },
+  {
+    name: 'enabled without subnets',
+    yaml: 'dhcp:\n  interfaces: [br0]',
+    problems: [['dhcp.subnets', 'no subnet is configured']],
+  },
+  {
+    name: 'enabled with an empty subnet list',
+    yaml: 'dhcp:\n  interfaces: [br0]\n  subnets: []',
+    problems: [['dhcp.subnets', 'no subnet is configured']],
+  },
   {
     name: 'interface names follow the kernel rules',
     yaml: 'dhcp:\n  enabled: false\n  interfaces: [averyveryverylongname, "eth0:1", "a/b", "", br0, br0]',
@@ -279,60 +359,214 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
     ],
   },
   { name: 'port 0', yaml: lab('', 'port: 0'), problems: [['dhcp.port', '0 is outside 1-65534']] },
-  { name: 'port 65535 leaves no client port', yaml: lab('', 'port: 65535'), problems: [['dhcp.port', 'outside 1-65534']] },
-  { name: 'port as text', yaml: lab('', 'port: "67"'), problems: [['dhcp.port', 'expected a whole number 1-65534, got "67"']] },
-  { name: 'yes is not a boolean in YAML 1.2', yaml: lab('', 'authoritative: yes'), problems: [['dhcp.authoritative', 'expected true or false, got "yes"']] },
-  { name: 'unknown durability', yaml: lab('', 'durability: disk'), problems: [['dhcp.durability', 'not one of: process, power']] },
-  { name: 'subnets must be a list', yaml: 'dhcp:\n  interfaces: [br0]\n  subnets: 10.0.0.0/24', problems: [['dhcp.subnets', 'expected a list']] },
+  {
+    name: 'port 65535 leaves no client port',
+    yaml: lab('', 'port: 65535'),
+    problems: [['dhcp.port', 'outside 1-65534']],
+  },
+  {
+    name: 'port as text',
+    yaml: lab('', 'port: "67"'),
+    problems: [['dhcp.port', 'expected a whole number 1-65534, got "67"']],
+  },
+  {
+    name: 'yes is not a boolean in YAML 1.2',
+    yaml: lab('', 'authoritative: yes'),
+    problems: [['dhcp.authoritative', 'expected true or false, got "yes"']],
+  },
+  {
+    name: 'unknown durability',
+    yaml: lab('', 'durability: disk'),
+    problems: [['dhcp.durability', 'not one of: process, power']],
+  },
+  {
+    name: 'subnets must be a list',
+    yaml: 'dhcp:\n  interfaces: [br0]\n  subnets: 10.0.0.0/24',
+    problems: [['dhcp.subnets', 'expected a list']],
+  },
   { name: 'dhcp must be a mapping', yaml: 'dhcp: on', problems: [['dhcp', 'expected a mapping of keys']] },
 
   // --- top level, log, grpc, hypervisor
-  { name: 'unknown log level', yaml: 'log: { level: verbose }', problems: [['log.level', 'not one of: trace, debug, info, warn, error, fatal']] },
+  {
+    name: 'unknown log level',
+    yaml: 'log: { level: verbose }',
+    problems: [['log.level', 'not one of: trace, debug, info, warn, error, fatal']],
+  },
   { name: 'empty dataDir', yaml: 'dataDir: ""', problems: [['dataDir', 'is empty']] },
-  { name: 'listen port out of range', yaml: 'grpc: { listen: "127.0.0.1:70000" }', problems: [['grpc.listen', 'port "70000" is not a number 0-65535']] },
+  {
+    name: 'listen port out of range',
+    yaml: 'grpc: { listen: "127.0.0.1:70000" }',
+    problems: [['grpc.listen', 'port "70000" is not a number 0-65535']],
+  },
   { name: 'listen without a port', yaml: 'grpc: { listen: "127.0.0.1" }', problems: [['grpc.listen', 'has no port']] },
-  { name: 'listen host is not an address', yaml: 'grpc: { listen: "300.1.1.1:50051" }', problems: [['grpc.listen', 'host "300.1.1.1" is not an address']] },
-  { name: 'listen with a bad IPv6 host', yaml: 'grpc: { listen: "[::g]:50051" }', problems: [['grpc.listen', 'host "[::g]"']] },
-  { name: 'unix listen without a path', yaml: 'grpc: { listen: "unix:" }', problems: [['grpc.listen', 'names no socket path']] },
-  { name: 'watcher cap zero', yaml: 'grpc: { maxWatchers: 0 }', problems: [['grpc.maxWatchers', '0 is outside 1-100000']] },
-  { name: 'per-peer watcher cap as text', yaml: 'grpc: { maxWatchersPerPeer: many }', problems: [['grpc.maxWatchersPerPeer', 'expected a whole number 1-100000, got "many"']] },
-  { name: 'stall timeout not a duration', yaml: 'grpc: { watchStallTimeout: soon }', problems: [['grpc.watchStallTimeout', '"soon" is not a duration']] },
-  { name: 'event log row cap too small', yaml: 'events: { maxRows: 10 }', problems: [['events.maxRows', '10 is outside 1000-1000000000']] },
-  { name: 'cache threshold of a whole lease', yaml: lab('', 'cacheThreshold: 1'), problems: [['dhcp.cacheThreshold', '1 is outside 0-0.99']] },
-  { name: 'cache threshold as a percentage text', yaml: lab('', 'cacheThreshold: "25%"'), problems: [['dhcp.cacheThreshold', 'expected a number 0-0.99, got "25%"']] },
-  { name: 'allowed host with a scheme', yaml: 'dashboard: { allowedHosts: ["https://lab.example"] }', problems: [['dashboard.allowedHosts[0]', 'is not a host name; write the name alone']] },
-  { name: 'dashboard stream cap zero', yaml: 'dashboard: { maxStreams: 0 }', problems: [['dashboard.maxStreams', '0 is outside 1-10000']] },
+  {
+    name: 'listen host is not an address',
+    yaml: 'grpc: { listen: "300.1.1.1:50051" }',
+    problems: [['grpc.listen', 'host "300.1.1.1" is not an address']],
+  },
+  {
+    name: 'listen with a bad IPv6 host',
+    yaml: 'grpc: { listen: "[::g]:50051" }',
+    problems: [['grpc.listen', 'host "[::g]"']],
+  },
+  {
+    name: 'unix listen without a path',
+    yaml: 'grpc: { listen: "unix:" }',
+    problems: [['grpc.listen', 'names no socket path']],
+  },
+  {
+    name: 'watcher cap zero',
+    yaml: 'grpc: { maxWatchers: 0 }',
+    problems: [['grpc.maxWatchers', '0 is outside 1-100000']],
+  },
+  {
+    name: 'per-peer watcher cap as text',
+    yaml: 'grpc: { maxWatchersPerPeer: many }',
+    problems: [['grpc.maxWatchersPerPeer', 'expected a whole number 1-100000, got "many"']],
+  },
+  {
+    name: 'stall timeout not a duration',
+    yaml: 'grpc: { watchStallTimeout: soon }',
+    problems: [['grpc.watchStallTimeout', '"soon" is not a duration']],
+  },
+  {
+    name: 'event log row cap too small',
+    yaml: 'events: { maxRows: 10 }',
+    problems: [['events.maxRows', '10 is outside 1000-1000000000']],
+  },
+  {
+    name: 'cache threshold of a whole lease',
+    yaml: lab('', 'cacheThreshold: 1'),
+    problems: [['dhcp.cacheThreshold', '1 is outside 0-0.99']],
+  },
+  {
+    name: 'cache threshold as a percentage text',
+    yaml: lab('', 'cacheThreshold: "25%"'),
+    problems: [['dhcp.cacheThreshold', 'expected a number 0-0.99, got "25%"']],
+  },
+  {
+    name: 'allowed host with a scheme',
+    yaml: 'dashboard: { allowedHosts: ["https://lab.example"] }',
+    problems: [['dashboard.allowedHosts[0]', 'is not a host name; write the name alone']],
+  },
+  {
+    name: 'dashboard stream cap zero',
+    yaml: 'dashboard: { maxStreams: 0 }',
+    problems: [['dashboard.maxStreams', '0 is outside 1-10000']],
+  },
   { name: 'unknown dashboard key', yaml: 'dashboard: { port: 3000 }', problems: [['dashboard.port', 'unknown']] },
-  { name: 'bridge name too long', yaml: 'hypervisor: { bridge: homeplane-bridge0 }', problems: [['hypervisor.bridge', 'longer than 15 characters']] },
-  { name: 'bridge address is the network', yaml: 'hypervisor: { bridgeAddress: 10.123.0.0/24 }', problems: [['hypervisor.bridgeAddress', 'is the network address; give the bridge a host address such as 10.123.0.1/24']] },
-  { name: 'bridge address is the broadcast', yaml: 'hypervisor: { bridgeAddress: 10.123.0.255/24 }', problems: [['hypervisor.bridgeAddress', 'is the broadcast address']] },
-  { name: 'bridge address without a prefix', yaml: 'hypervisor: { bridgeAddress: 10.123.0.1 }', problems: [['hypervisor.bridgeAddress', 'not an address with a prefix']] },
-  { name: 'image dir empty', yaml: 'hypervisor: { imageDirs: [""] }', problems: [['hypervisor.imageDirs[0]', 'is empty']] },
-  { name: 'runAs not a user name', yaml: 'hypervisor: { runAs: "qemu user" }', problems: [['hypervisor.runAs', 'not a user name']] },
-  { name: 'vcpu ratio zero', yaml: 'hypervisor: { allocationRatio: { vcpu: 0 } }', problems: [['hypervisor.allocationRatio.vcpu', 'outside 0.1-64']] },
-  { name: 'reserved memory negative', yaml: 'hypervisor: { reserved: { memoryMib: -1 } }', problems: [['hypervisor.reserved.memoryMib', 'outside 0-']] },
-  { name: 'unknown accel', yaml: 'hypervisor: { accel: hvf }', problems: [['hypervisor.accel', 'not one of: auto, kvm, tcg']] },
+  {
+    name: 'bridge name too long',
+    yaml: 'hypervisor: { bridge: homeplane-bridge0 }',
+    problems: [['hypervisor.bridge', 'longer than 15 characters']],
+  },
+  {
+    name: 'bridge address is the network',
+    yaml: 'hypervisor: { bridgeAddress: 10.123.0.0/24 }',
+    problems: [
+      ['hypervisor.bridgeAddress', 'is the network address; give the bridge a host address such as 10.123.0.1/24'],
+    ],
+  },
+  {
+    name: 'bridge address is the broadcast',
+    yaml: 'hypervisor: { bridgeAddress: 10.123.0.255/24 }',
+    problems: [['hypervisor.bridgeAddress', 'is the broadcast address']],
+  },
+  {
+    name: 'bridge address without a prefix',
+    yaml: 'hypervisor: { bridgeAddress: 10.123.0.1 }',
+    problems: [['hypervisor.bridgeAddress', 'not an address with a prefix']],
+  },
+  {
+    name: 'image dir empty',
+    yaml: 'hypervisor: { imageDirs: [""] }',
+    problems: [['hypervisor.imageDirs[0]', 'is empty']],
+  },
+  {
+    name: 'runAs not a user name',
+    yaml: 'hypervisor: { runAs: "qemu user" }',
+    problems: [['hypervisor.runAs', 'not a user name']],
+  },
+  {
+    name: 'vcpu ratio zero',
+    yaml: 'hypervisor: { allocationRatio: { vcpu: 0 } }',
+    problems: [['hypervisor.allocationRatio.vcpu', 'outside 0.1-64']],
+  },
+  {
+    name: 'reserved memory negative',
+    yaml: 'hypervisor: { reserved: { memoryMib: -1 } }',
+    problems: [['hypervisor.reserved.memoryMib', 'outside 0-']],
+  },
+  {
+    name: 'unknown accel',
+    yaml: 'hypervisor: { accel: hvf }',
+    problems: [['hypervisor.accel', 'not one of: auto, kvm, tcg']],
+  },
   { name: 'the document must be a mapping', yaml: '- dhcp', problems: [['(top level)', 'must be a mapping of keys']] },
 
   // --- subnets
-  { name: 'subnet with host bits set', yaml: lab().replace('10.0.0.0/24', '10.0.0.1/24'), problems: [['dhcp.subnets[0].subnet', 'host bits set; write the network address, e.g. 10.0.0.0/24']] },
-  { name: 'subnet prefix too long', yaml: lab().replace('10.0.0.0/24', '10.0.0.0/31'), problems: [['dhcp.subnets[0].subnet', 'prefix /31 is outside /8-/30']] },
-  { name: 'subnet prefix too short', yaml: lab().replace('10.0.0.0/24', '10.0.0.0/7'), problems: [['dhcp.subnets[0].subnet', 'prefix /7 is outside /8-/30']] },
-  { name: 'subnet without a prefix', yaml: lab().replace('10.0.0.0/24', '10.0.0.0'), problems: [['dhcp.subnets[0].subnet', 'is not a subnet; write network/prefix']] },
-  { name: 'subnet missing', yaml: 'dhcp:\n  interfaces: [br0]\n  subnets:\n    - pools: []', problems: [['dhcp.subnets[0].subnet', 'required']] },
+  {
+    name: 'subnet with host bits set',
+    yaml: lab().replace('10.0.0.0/24', '10.0.0.1/24'),
+    problems: [['dhcp.subnets[0].subnet', 'host bits set; write the network address, e.g. 10.0.0.0/24']],
+  },
+  {
+    name: 'subnet prefix too long',
+    yaml: lab().replace('10.0.0.0/24', '10.0.0.0/31'),
+    problems: [['dhcp.subnets[0].subnet', 'prefix /31 is outside /8-/30']],
+  },
+  {
+    name: 'subnet prefix too short',
+    yaml: lab().replace('10.0.0.0/24', '10.0.0.0/7'),
+    problems: [['dhcp.subnets[0].subnet', 'prefix /7 is outside /8-/30']],
+  },
+  {
+    name: 'subnet without a prefix',
+    yaml: lab().replace('10.0.0.0/24', '10.0.0.0'),
+    problems: [['dhcp.subnets[0].subnet', 'is not a subnet; write network/prefix']],
+  },
+  {
+    name: 'subnet missing',
+    yaml: 'dhcp:\n  interfaces: [br0]\n  subnets:\n    - pools: []',
+    problems: [['dhcp.subnets[0].subnet', 'required']],
+  },
   {
     name: 'overlapping subnets',
     yaml: lab() + '\n    - subnet: 10.0.0.0/16\n    - subnet: 10.1.0.0/16',
     problems: [['dhcp.subnets[1].subnet', '10.0.0.0/16 overlaps dhcp.subnets[0].subnet (10.0.0.0/24)']],
   },
-  { name: 'bad domain name', yaml: lab('domainName: "lab..home"'), problems: [['dhcp.subnets[0].domainName', 'empty label']] },
-  { name: 'domain label with an underscore', yaml: lab('domainName: my_lab.home'), problems: [['dhcp.subnets[0].domainName', 'label "my_lab"']] },
+  {
+    name: 'bad domain name',
+    yaml: lab('domainName: "lab..home"'),
+    problems: [['dhcp.subnets[0].domainName', 'empty label']],
+  },
+  {
+    name: 'domain label with an underscore',
+    yaml: lab('domainName: my_lab.home'),
+    problems: [['dhcp.subnets[0].domainName', 'label "my_lab"']],
+  },
 
   // --- pools
-  { name: 'pool that is not a range', yaml: lab('pools: ["10.0.0.10..10.0.0.20"]'), problems: [['dhcp.subnets[0].pools[0]', 'is not a pool; write a range such as']] },
-  { name: 'pool backwards', yaml: lab('pools: ["10.0.0.20-10.0.0.10"]'), problems: [['dhcp.subnets[0].pools[0]', 'starts after it ends']] },
-  { name: 'pool outside its subnet', yaml: lab('pools: ["10.0.1.10-10.0.1.20"]'), problems: [['dhcp.subnets[0].pools[0]', 'is not inside subnet 10.0.0.0/24 (hosts 10.0.0.1-10.0.0.254)']] },
-  { name: 'pool holds the network address', yaml: lab('pools: ["10.0.0.0-10.0.0.20"]'), problems: [['dhcp.subnets[0].pools[0]', 'includes the network address 10.0.0.0']] },
+  {
+    name: 'pool that is not a range',
+    yaml: lab('pools: ["10.0.0.10..10.0.0.20"]'),
+    problems: [['dhcp.subnets[0].pools[0]', 'is not a pool; write a range such as']],
+  },
+  {
+    name: 'pool backwards',
+    yaml: lab('pools: ["10.0.0.20-10.0.0.10"]'),
+    problems: [['dhcp.subnets[0].pools[0]', 'starts after it ends']],
+  },
+  {
+    name: 'pool outside its subnet',
+    yaml: lab('pools: ["10.0.1.10-10.0.1.20"]'),
+    problems: [['dhcp.subnets[0].pools[0]', 'is not inside subnet 10.0.0.0/24 (hosts 10.0.0.1-10.0.0.254)']],
+  },
+  {
+    name: 'pool holds the network address',
+    yaml: lab('pools: ["10.0.0.0-10.0.0.20"]'),
+    problems: [['dhcp.subnets[0].pools[0]', 'includes the network address 10.0.0.0']],
+  },
   {
     name: 'a CIDR pool of the whole subnet holds both special addresses',
     yaml: lab('pools: [10.0.0.0/24]'),
@@ -367,33 +601,104 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
   },
 
   // --- routers and servers
-  { name: 'router is the network address', yaml: lab('routers: [10.0.0.0]'), problems: [['dhcp.subnets[0].routers[0]', 'is the network address of 10.0.0.0/24']] },
-  { name: 'router is the broadcast address', yaml: lab('routers: [10.0.0.255]'), problems: [['dhcp.subnets[0].routers[0]', 'is the broadcast address']] },
-  { name: 'router off the subnet', yaml: lab('routers: [10.0.1.1]'), problems: [['dhcp.subnets[0].routers[0]', 'outside subnet 10.0.0.0/24']] },
-  { name: 'DNS server on another network is fine, the broadcast is not', yaml: lab('dnsServers: [1.1.1.1, 10.0.0.255]'), problems: [['dhcp.subnets[0].dnsServers[1]', 'is the broadcast address']] },
-  { name: 'NTP server at the network address', yaml: lab('ntpServers: [10.0.0.0]'), problems: [['dhcp.subnets[0].ntpServers[0]', 'network address']] },
-  { name: 'address that is not IPv4', yaml: lab('routers: [10.0.0.256]'), problems: [['dhcp.subnets[0].routers[0]', 'is not an IPv4 address']] },
+  {
+    name: 'router is the network address',
+    yaml: lab('routers: [10.0.0.0]'),
+    problems: [['dhcp.subnets[0].routers[0]', 'is the network address of 10.0.0.0/24']],
+  },
+  {
+    name: 'router is the broadcast address',
+    yaml: lab('routers: [10.0.0.255]'),
+    problems: [['dhcp.subnets[0].routers[0]', 'is the broadcast address']],
+  },
+  {
+    name: 'router off the subnet',
+    yaml: lab('routers: [10.0.1.1]'),
+    problems: [['dhcp.subnets[0].routers[0]', 'outside subnet 10.0.0.0/24']],
+  },
+  {
+    name: 'DNS server on another network is fine, the broadcast is not',
+    yaml: lab('dnsServers: [1.1.1.1, 10.0.0.255]'),
+    problems: [['dhcp.subnets[0].dnsServers[1]', 'is the broadcast address']],
+  },
+  {
+    name: 'NTP server at the network address',
+    yaml: lab('ntpServers: [10.0.0.0]'),
+    problems: [['dhcp.subnets[0].ntpServers[0]', 'network address']],
+  },
+  {
+    name: 'address that is not IPv4',
+    yaml: lab('routers: [10.0.0.256]'),
+    problems: [['dhcp.subnets[0].routers[0]', 'is not an IPv4 address']],
+  },
 
   // --- reservations
-  { name: 'reservation without mac or clientId', yaml: lab('reservations:\n  - { ip: 10.0.0.5 }'), problems: [['dhcp.subnets[0].reservations[0]', 'neither mac nor clientId']] },
+  {
+    name: 'reservation without mac or clientId',
+    yaml: lab('reservations:\n  - { ip: 10.0.0.5 }'),
+    problems: [['dhcp.subnets[0].reservations[0]', 'neither mac nor clientId']],
+  },
   {
     name: 'reservation with both mac and clientId',
     yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01", clientId: "0152540000000001", ip: 10.0.0.5 }'),
     problems: [['dhcp.subnets[0].reservations[0]', 'both mac and clientId; give exactly one']],
   },
-  { name: 'reservation without ip', yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01" }'), problems: [['dhcp.subnets[0].reservations[0].ip', 'required']] },
-  { name: 'bad MAC', yaml: lab('reservations:\n  - { mac: "52:54:00:00:01", ip: 10.0.0.5 }'), problems: [['dhcp.subnets[0].reservations[0].mac', 'not a MAC address']] },
-  { name: 'MAC with mixed separators', yaml: lab('reservations:\n  - { mac: "52:54-00:00:00:01", ip: 10.0.0.5 }'), problems: [['dhcp.subnets[0].reservations[0].mac', 'not a MAC address']] },
-  { name: 'client id with an odd digit', yaml: lab('reservations:\n  - { clientId: "01525", ip: 10.0.0.5 }'), problems: [['dhcp.subnets[0].reservations[0].clientId', 'not a client identifier']] },
-  { name: 'client id of one octet', yaml: lab('reservations:\n  - { clientId: "ff", ip: 10.0.0.5 }'), problems: [['dhcp.subnets[0].reservations[0].clientId', 'at least 2 octets']] },
-  { name: 'client id that YAML read as a number', yaml: lab('reservations:\n  - { clientId: 0152540000, ip: 10.0.0.5 }'), problems: [['dhcp.subnets[0].reservations[0].clientId', 'write it in quotes']] },
-  { name: 'hostname with a leading hyphen', yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.0.5, hostname: -nas }'), problems: [['dhcp.subnets[0].reservations[0].hostname', 'not a valid host name']] },
-  { name: 'reservation outside its subnet', yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.1.5 }'), problems: [['dhcp.subnets[0].reservations[0].ip', '10.0.1.5 is outside subnet 10.0.0.0/24']] },
-  { name: 'reservation of the broadcast address', yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.0.255 }'), problems: [['dhcp.subnets[0].reservations[0].ip', 'is the broadcast address']] },
+  {
+    name: 'reservation without ip',
+    yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01" }'),
+    problems: [['dhcp.subnets[0].reservations[0].ip', 'required']],
+  },
+  {
+    name: 'bad MAC',
+    yaml: lab('reservations:\n  - { mac: "52:54:00:00:01", ip: 10.0.0.5 }'),
+    problems: [['dhcp.subnets[0].reservations[0].mac', 'not a MAC address']],
+  },
+  {
+    name: 'MAC with mixed separators',
+    yaml: lab('reservations:\n  - { mac: "52:54-00:00:00:01", ip: 10.0.0.5 }'),
+    problems: [['dhcp.subnets[0].reservations[0].mac', 'not a MAC address']],
+  },
+  {
+    name: 'client id with an odd digit',
+    yaml: lab('reservations:\n  - { clientId: "01525", ip: 10.0.0.5 }'),
+    problems: [['dhcp.subnets[0].reservations[0].clientId', 'not a client identifier']],
+  },
+  {
+    name: 'client id of one octet',
+    yaml: lab('reservations:\n  - { clientId: "ff", ip: 10.0.0.5 }'),
+    problems: [['dhcp.subnets[0].reservations[0].clientId', 'at least 2 octets']],
+  },
+  {
+    name: 'client id that YAML read as a number',
+    yaml: lab('reservations:\n  - { clientId: 0152540000, ip: 10.0.0.5 }'),
+    problems: [['dhcp.subnets[0].reservations[0].clientId', 'write it in quotes']],
+  },
+  {
+    name: 'hostname with a leading hyphen',
+    yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.0.5, hostname: -nas }'),
+    problems: [['dhcp.subnets[0].reservations[0].hostname', 'not a valid host name']],
+  },
+  {
+    name: 'reservation outside its subnet',
+    yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.1.5 }'),
+    problems: [['dhcp.subnets[0].reservations[0].ip', '10.0.1.5 is outside subnet 10.0.0.0/24']],
+  },
+  {
+    name: 'reservation of the broadcast address',
+    yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.0.255 }'),
+    problems: [['dhcp.subnets[0].reservations[0].ip', 'is the broadcast address']],
+  },
   {
     name: 'same MAC twice in one subnet, written differently',
-    yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.0.5 }\n  - { mac: "52-54-00-00-00-01", ip: 10.0.0.6 }'),
-    problems: [['dhcp.subnets[0].reservations[1].mac', '52:54:00:00:00:01 is already reserved at dhcp.subnets[0].reservations[0]']],
+    yaml: lab(
+      'reservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.0.5 }\n  - { mac: "52-54-00-00-00-01", ip: 10.0.0.6 }',
+    ),
+    problems: [
+      [
+        'dhcp.subnets[0].reservations[1].mac',
+        '52:54:00:00:00:01 is already reserved at dhcp.subnets[0].reservations[0]',
+      ],
+    ],
   },
   {
     name: 'same client id in two subnets',
@@ -404,18 +709,32 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
   },
   {
     name: 'same address reserved twice',
-    yaml: lab('reservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.0.5 }\n  - { mac: "52:54:00:00:00:02", ip: 10.0.0.5 }'),
+    yaml: lab(
+      'reservations:\n  - { mac: "52:54:00:00:00:01", ip: 10.0.0.5 }\n  - { mac: "52:54:00:00:00:02", ip: 10.0.0.5 }',
+    ),
     problems: [['dhcp.subnets[0].reservations[1].ip', 'each address may have one reservation only']],
   },
 
   // --- YAML itself, and many problems at once
-  { name: 'YAML syntax error names line and column', yaml: 'dhcp:\n  interfaces: [br0\nhypervisor: {}', problems: [['config:3:1', 'YAML syntax error']] },
+  {
+    name: 'YAML syntax error names line and column',
+    yaml: 'dhcp:\n  interfaces: [br0\nhypervisor: {}',
+    problems: [['config:3:1', 'YAML syntax error']],
+  },
   {
     name: 'an alias bomb is refused, not expanded',
-    yaml: ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]'].join('\n'),
+    yaml: [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    ].join('\n'),
     problems: [['config', 'YAML could not be expanded']],
   },
-  { name: 'duplicate YAML key', yaml: 'dataDir: a\ndataDir: b', problems: [['config:2:1', 'keep only one of the repeated keys']] },
+  {
+    name: 'duplicate YAML key',
+    yaml: 'dataDir: a\ndataDir: b',
+    problems: [['config:2:1', 'keep only one of the repeated keys']],
+  },
   {
     name: 'every problem is reported at once, syntax and cross-field alike',
     yaml: [
@@ -452,14 +771,20 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
 describe('parseConfig', () => {
   for (const testCase of cases) {
     test(testCase.name, () => {
-      assert.ok((testCase.problems === undefined) !== (testCase.values === undefined), 'a case expects problems or values');
+      assert.ok(
+        (testCase.problems === undefined) !== (testCase.values === undefined),
+        'a case expects problems or values',
+      );
       const outcome = attempt(testCase.yaml);
       if (testCase.problems !== undefined) {
         assert.ok(outcome instanceof ConfigError, `expected problems, got a config: ${JSON.stringify(outcome)}`);
         assertProblems(outcome, testCase.problems);
         return;
       }
-      assert.ok(!(outcome instanceof ConfigError), `unexpected problems:\n${outcome instanceof ConfigError ? outcome.message : ''}`);
+      assert.ok(
+        !(outcome instanceof ConfigError),
+        `unexpected problems:\n${outcome instanceof ConfigError ? outcome.message : ''}`,
+      );
       for (const [path, expected] of Object.entries(testCase.values ?? {})) {
         assert.deepEqual(valueAt(outcome, path), expected, path);
       }
@@ -519,7 +844,10 @@ describe('loadConfigFile', () => {
       await writeFile(file, 'dhcp:\n  interfaces: [br0\nhypervisor: {}\n');
       await assert.rejects(loadConfigFile(file), (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        assert.deepEqual(error.problems.map((problem) => problem.path), [`${file}:3:1`]);
+        assert.deepEqual(
+          error.problems.map((problem) => problem.path),
+          [`${file}:3:1`],
+        );
         assert.match(error.message, /YAML syntax error: .*; fix the YAML there/);
         return true;
       });
@@ -532,7 +860,10 @@ describe('loadConfigFile', () => {
     const file = join(tmpdir(), 'homeplane-no-such-dir', 'homeplane.yaml');
     await assert.rejects(loadConfigFile(file), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
-      assert.deepEqual(error.problems.map((problem) => problem.path), [file]);
+      assert.deepEqual(
+        error.problems.map((problem) => problem.path),
+        [file],
+      );
       assert.match(error.message, /no such file; check the path given to --config/);
       return true;
     });

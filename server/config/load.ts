@@ -30,4 +30,3 @@ function readFailure(error: unknown): string {
   if (code === 'EISDIR') return 'is a folder; name the YAML file itself';
   return `cannot be read (${code ?? String(error)}); check the path given to --config`;
 }
-

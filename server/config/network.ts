@@ -39,9 +39,7 @@ export function parseSubnet(input: unknown): Parsed<Cidr> {
   }
   const network = (address & prefixToMask(prefix)) >>> 0;
   if (network !== address) {
-    return invalid(
-      `"${written}" has host bits set; write the network address, e.g. ${formatIPv4(network)}/${prefix}`,
-    );
+    return invalid(`"${written}" has host bits set; write the network address, e.g. ${formatIPv4(network)}/${prefix}`);
   }
   return valid({ network, prefix });
 }
@@ -124,4 +122,3 @@ function isListenHost(host: string): boolean {
   if (/^[\d.]+$/.test(host)) return parseIPv4(host) !== null;
   return dnsNameFault(host) === null;
 }
-

@@ -76,7 +76,9 @@ function toConfig(parsed: ParsedConfig, options: ParseOptions): Config {
     dhcp: toDhcpConfig(parsed.dhcp ?? { ...dhcpSettingsSchema.parse({ enabled: false }), subnets: [] }),
     hypervisor: {
       ...parsed.hypervisor,
-      imageDirs: (parsed.hypervisor.imageDirs ?? [join(resolve(baseDir, parsed.dataDir), 'images')]).map((dir) => resolve(baseDir, dir)),
+      imageDirs: (parsed.hypervisor.imageDirs ?? [join(resolve(baseDir, parsed.dataDir), 'images')]).map((dir) =>
+        resolve(baseDir, dir),
+      ),
     },
   };
 }

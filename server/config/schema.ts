@@ -25,8 +25,11 @@ function parseHostHeaderName(input: unknown): Parsed<string> {
   const text = asText(input, 'homeplane.lab.home');
   if (!text.ok) return text;
   const name = text.value.trim().toLowerCase();
-  if (/^\[[0-9a-f:.]+\]$/.test(name) || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(name)) return valid(name);
-  return invalid(`"${text.value}" is not a host name; write the name alone, without scheme or port, e.g. homeplane.lab.home`);
+  if (/^\[[0-9a-f:.]+\]$/.test(name) || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(name))
+    return valid(name);
+  return invalid(
+    `"${text.value}" is not a host name; write the name alone, without scheme or port, e.g. homeplane.lab.home`,
+  );
 }
 
 /** A folder path (relative ones resolve against the config file's folder). */

@@ -69,7 +69,12 @@ export class DhcpAdminService implements DhcpAdmin {
     const { items, total } = this.deps.leases.page(filter, after, limit + 1);
     const more = items.length > limit;
     const page = more ? items.slice(0, limit) : items;
-    return { items: page, total, revision: this.deps.log.lastRevision(), nextAfter: more ? page[page.length - 1]!.address : null };
+    return {
+      items: page,
+      total,
+      revision: this.deps.log.lastRevision(),
+      nextAfter: more ? page[page.length - 1]!.address : null,
+    };
   }
 
   getLease(address: number): { lease: Lease; revision: number } {
@@ -82,10 +87,13 @@ export class DhcpAdminService implements DhcpAdmin {
     const { bindings, clock } = this.deps;
     const lease = bindings.byAddr(address);
     if (!lease) throw new NotFoundError(`no lease for ${formatIPv4(address)}`);
-    if (lease.state !== 'active' || lease.expiresAt <= clock.now()) throw new ConflictError(`the lease for ${formatIPv4(address)} is not active (state ${lease.state})`);
+    if (lease.state !== 'active' || lease.expiresAt <= clock.now())
+      throw new ConflictError(`the lease for ${formatIPv4(address)} is not active (state ${lease.state})`);
     const change = bindings.end(lease, clock.now());
     if (!(await change.durable)) {
-      throw new StoreBehindError(`${formatIPv4(address)} is released, but the lease database is failing writes: the release is retried until it is stored (see the daemon log)`);
+      throw new StoreBehindError(
+        `${formatIPv4(address)} is released, but the lease database is failing writes: the release is retried until it is stored (see the daemon log)`,
+      );
     }
     return bindings.byAddr(address)!;
   }
@@ -95,7 +103,10 @@ export class DhcpAdminService implements DhcpAdmin {
     const items = [...this.installed.values()]
       .map((i) => i.record)
       .filter((r) => !filter.subnet || r.subnetId === filter.subnet)
-      .filter((r) => !q || [formatIPv4(r.ip), r.mac ?? '', r.clientId ?? '', r.hostname ?? ''].join(' ').toLowerCase().includes(q))
+      .filter(
+        (r) =>
+          !q || [formatIPv4(r.ip), r.mac ?? '', r.clientId ?? '', r.hostname ?? ''].join(' ').toLowerCase().includes(q),
+      )
       .sort((a, b) => a.ip - b.ip);
     return { items, revision: this.deps.log.lastRevision() };
   }
@@ -109,7 +120,14 @@ export class DhcpAdminService implements DhcpAdmin {
   async createReservation(input: ReservationInput): Promise<ReservationRecord> {
     const subnet = this.subnetFor(input);
     this.checkCollisions(input, null);
-    const record = this.deps.reservations.create({ subnetId: subnet.id, mac: input.mac, clientId: input.clientId, ip: input.ip, hostname: input.hostname, source: 'api' });
+    const record = this.deps.reservations.create({
+      subnetId: subnet.id,
+      mac: input.mac,
+      clientId: input.clientId,
+      ip: input.ip,
+      hostname: input.hostname,
+      source: 'api',
+    });
     this.install(record, subnet);
     return record;
   }
@@ -117,7 +135,10 @@ export class DhcpAdminService implements DhcpAdmin {
   async updateReservation(id: string, patch: Partial<ReservationInput>): Promise<ReservationRecord> {
     const current = this.installed.get(id);
     if (!current) throw new NotFoundError(`no reservation with id "${id}"`);
-    if (current.record.source !== 'api') throw new ReadOnlyError(`reservation "${id}" comes from the ${current.record.source === 'config' ? 'config file; edit the file instead' : 'VM inventory'}`);
+    if (current.record.source !== 'api')
+      throw new ReadOnlyError(
+        `reservation "${id}" comes from the ${current.record.source === 'config' ? 'config file; edit the file instead' : 'VM inventory'}`,
+      );
     const next: ReservationInput = {
       mac: patch.mac !== undefined ? patch.mac : current.record.mac,
       clientId: patch.clientId !== undefined ? patch.clientId : current.record.clientId,
@@ -135,7 +156,10 @@ export class DhcpAdminService implements DhcpAdmin {
   async deleteReservation(id: string): Promise<ReservationRecord> {
     const current = this.installed.get(id);
     if (!current) throw new NotFoundError(`no reservation with id "${id}"`);
-    if (current.record.source !== 'api') throw new ReadOnlyError(`reservation "${id}" comes from the ${current.record.source === 'config' ? 'config file; edit the file instead' : 'VM inventory'}`);
+    if (current.record.source !== 'api')
+      throw new ReadOnlyError(
+        `reservation "${id}" comes from the ${current.record.source === 'config' ? 'config file; edit the file instead' : 'VM inventory'}`,
+      );
     const record = this.deps.reservations.delete(current.record);
     this.uninstall(id);
     return record;
@@ -148,12 +172,29 @@ export class DhcpAdminService implements DhcpAdmin {
    */
   async reserveForVm(mac: string, hostname: string, bridge: string): Promise<ReservationRecord> {
     const existing = [...this.installed.values()].find((i) => i.record.mac === mac);
-    if (existing) throw new ConflictError(`MAC ${mac} is already reserved by reservation "${existing.record.id}" (${existing.record.source})`);
-    const subnet = this.deps.subnetOnInterface(bridge) ?? this.deps.bindings.subnets.find((s) => s.allocator.capacity > 0);
-    if (!subnet) throw new ConflictError(`no DHCP subnet to reserve an address in for the VM: serve the bridge "${bridge}" (dhcp.interfaces) with a subnet that has a pool`);
+    if (existing)
+      throw new ConflictError(
+        `MAC ${mac} is already reserved by reservation "${existing.record.id}" (${existing.record.source})`,
+      );
+    const subnet =
+      this.deps.subnetOnInterface(bridge) ?? this.deps.bindings.subnets.find((s) => s.allocator.capacity > 0);
+    if (!subnet)
+      throw new ConflictError(
+        `no DHCP subnet to reserve an address in for the VM: serve the bridge "${bridge}" (dhcp.interfaces) with a subnet that has a pool`,
+      );
     const ip = this.freeAddress(subnet);
-    if (ip === null) throw new ConflictError(`no free address left in the pools of ${subnet.id} for the VM's reservation; widen a pool or delete leases`);
-    const record = this.deps.reservations.create({ subnetId: subnet.id, mac, clientId: null, ip, hostname, source: 'vm' });
+    if (ip === null)
+      throw new ConflictError(
+        `no free address left in the pools of ${subnet.id} for the VM's reservation; widen a pool or delete leases`,
+      );
+    const record = this.deps.reservations.create({
+      subnetId: subnet.id,
+      mac,
+      clientId: null,
+      ip,
+      hostname,
+      source: 'vm',
+    });
     this.install(record, subnet);
     return record;
   }
@@ -226,10 +267,13 @@ export class DhcpAdminService implements DhcpAdmin {
   }
 
   private subnetFor(input: ReservationInput): Subnet {
-    if ((input.mac === null) === (input.clientId === null)) throw new InvalidInputError(input.mac === null ? 'mac' : 'client_id', 'give exactly one of mac or client_id');
+    if ((input.mac === null) === (input.clientId === null))
+      throw new InvalidInputError(input.mac === null ? 'mac' : 'client_id', 'give exactly one of mac or client_id');
     const subnet = this.deps.bindings.subnets.find((s) => s.isHost(input.ip));
-    if (!subnet) throw new InvalidInputError('address', `${formatIPv4(input.ip)} is not a host address of any configured subnet`);
-    if (input.subnetId && input.subnetId !== subnet.id) throw new InvalidInputError('subnet', `${formatIPv4(input.ip)} is not in subnet ${input.subnetId}`);
+    if (!subnet)
+      throw new InvalidInputError('address', `${formatIPv4(input.ip)} is not a host address of any configured subnet`);
+    if (input.subnetId && input.subnetId !== subnet.id)
+      throw new InvalidInputError('subnet', `${formatIPv4(input.ip)} is not in subnet ${input.subnetId}`);
     return subnet;
   }
 
@@ -238,20 +282,31 @@ export class DhcpAdminService implements DhcpAdmin {
     for (const { record } of this.installed.values()) {
       if (record.id === selfId) continue;
       const what =
-        input.mac !== null && record.mac === input.mac ? `MAC ${input.mac}`
-        : input.clientId !== null && record.clientId === input.clientId ? `client-id ${input.clientId}`
-        : record.ip === input.ip ? `address ${formatIPv4(input.ip)}`
-        : null;
+        input.mac !== null && record.mac === input.mac
+          ? `MAC ${input.mac}`
+          : input.clientId !== null && record.clientId === input.clientId
+            ? `client-id ${input.clientId}`
+            : record.ip === input.ip
+              ? `address ${formatIPv4(input.ip)}`
+              : null;
       if (what) throw new ConflictError(`${what} is already reserved by reservation "${record.id}" (${record.source})`);
     }
     const lease = this.deps.bindings.byAddr(input.ip);
     if (lease && lease.state === 'active' && lease.expiresAt > this.deps.clock.now()) {
-      if (!reservationMatches(input, { key: lease.clientKey, mac: lease.hwAddress, clientId: lease.clientId })) throw new ConflictError(`address ${formatIPv4(input.ip)} is leased to another client (${lease.hwAddress}) until ${new Date(lease.expiresAt).toISOString()}`);
+      if (!reservationMatches(input, { key: lease.clientKey, mac: lease.hwAddress, clientId: lease.clientId }))
+        throw new ConflictError(
+          `address ${formatIPv4(input.ip)} is leased to another client (${lease.hwAddress}) until ${new Date(lease.expiresAt).toISOString()}`,
+        );
     }
   }
 
   private install(record: ReservationRecord, subnet: Subnet): void {
-    const entry: ReservationConfig = { mac: record.mac, clientId: record.clientId, ip: record.ip, hostname: record.hostname };
+    const entry: ReservationConfig = {
+      mac: record.mac,
+      clientId: record.clientId,
+      ip: record.ip,
+      hostname: record.hostname,
+    };
     subnet.addReservation(entry);
     this.installed.set(record.id, { record, entry, subnet });
   }

@@ -37,7 +37,10 @@ test('freed addresses come back oldest first, after never-used ones', () => {
 test('property: never hands out a busy address and finds every free one', () => {
   fc.assert(
     fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 40 })), { maxLength: 300 }), (ops) => {
-      const alloc = new PoolAllocator([{ start: 10, end: 20 }, { start: 30, end: 35 }]);
+      const alloc = new PoolAllocator([
+        { start: 10, end: 20 },
+        { start: 30, end: 35 },
+      ]);
       const used = new Set<number>();
       const check = { isFree: (a: number) => !used.has(a), hasHistory: () => false };
       for (const [allocate, n] of ops) {

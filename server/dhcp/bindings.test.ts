@@ -19,8 +19,15 @@ after(() => scratch.remove());
 
 function world(options: { onStoreHealth?: (h: StoreHealth, e: unknown) => void } = {}) {
   const subnet = new Subnet({
-    id: '10.123.0.0/24', cidr: parseCidr('10.123.0.0/24')!, pools: [{ start: ip('10.123.0.100'), end: ip('10.123.0.109') }],
-    routers: [], dnsServers: [], domainName: null, ntpServers: [], leaseTime: null, reservations: [],
+    id: '10.123.0.0/24',
+    cidr: parseCidr('10.123.0.0/24')!,
+    pools: [{ start: ip('10.123.0.100'), end: ip('10.123.0.109') }],
+    routers: [],
+    dnsServers: [],
+    domainName: null,
+    ntpServers: [],
+    leaseTime: null,
+    reservations: [],
   });
   const disk = failingDisk(`${scratch.path}/bindings-${++files}.db`, { now: () => T0 });
   const bindings = new Bindings([subnet], disk.store, { retryDelayMs: 5, maxRetryDelayMs: 20, ...options });
@@ -29,11 +36,23 @@ function world(options: { onStoreHealth?: (h: StoreHealth, e: unknown) => void }
 
 function lease(address: string, client: string, now = T0, state: Lease['state'] = 'active'): Lease {
   const mac = `02:00:00:00:00:${client}`;
-  return { address: ip(address), subnetId: '10.123.0.0/24', clientKey: `hw:${mac}`, hwAddress: mac, clientId: null, hostname: null, fqdn: null, state, startsAt: now, expiresAt: now + 3600_000 };
+  return {
+    address: ip(address),
+    subnetId: '10.123.0.0/24',
+    clientKey: `hw:${mac}`,
+    hwAddress: mac,
+    clientId: null,
+    hostname: null,
+    fqdn: null,
+    state,
+    startsAt: now,
+    expiresAt: now + 3600_000,
+  };
 }
 
 async function settled(bindings: Bindings): Promise<void> {
-  for (let i = 0; i < 500 && (bindings.health().dirty > 0 || bindings.health().behind); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 500 && (bindings.health().dirty > 0 || bindings.health().behind); i++)
+    await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual([bindings.health().dirty, bindings.health().behind], [0, false], 'the store caught up');
 }
 
@@ -72,7 +91,9 @@ test('a retry never undoes a newer lease: A moves off X, the commit fails, X goe
 
 test('retries never give up, and the store says it is behind until it catches up', async (t) => {
   const reports: [boolean, string | null][] = [];
-  const { disk, bindings } = world({ onStoreHealth: (h, e) => reports.push([h.behind, e === null ? null : String(e)]) });
+  const { disk, bindings } = world({
+    onStoreHealth: (h, e) => reports.push([h.behind, e === null ? null : String(e)]),
+  });
   t.after(() => disk.store.close());
   disk.fail(60); // far more failed commits than the old code's 20 retries
   assert.equal(await bindings.bind(lease('10.123.0.100', 'aa'), 'lease.granted').durable, false);
@@ -98,7 +119,10 @@ test('a failed reclaim pass and a failed operator release are retried too', asyn
   assert.equal(await bindings.reclaim(T0 + 3600_001).durable, false);
   assert.equal(await bindings.end(bindings.byAddr(other.address)!, T0 + 3600_002).durable, false);
   await settled(bindings);
-  assert.deepEqual([...disk.rows().values()].map((l) => l.state), ['expired', 'released']);
+  assert.deepEqual(
+    [...disk.rows().values()].map((l) => l.state),
+    ['expired', 'released'],
+  );
   assert.deepEqual(disk.rows(), tableRows(bindings));
 });
 
@@ -106,7 +130,11 @@ test('any sequence of changes with failing commits ends with the database equal 
   const addresses = ['10.123.0.100', '10.123.0.101', '10.123.0.102', '10.123.0.103'];
   const clients = ['01', '02', '03', '04', '05'];
   const step = fc.oneof(
-    fc.record({ op: fc.constant('bind' as const), address: fc.constantFrom(...addresses), client: fc.constantFrom(...clients) }),
+    fc.record({
+      op: fc.constant('bind' as const),
+      address: fc.constantFrom(...addresses),
+      client: fc.constantFrom(...clients),
+    }),
     fc.record({ op: fc.constant('end' as const), address: fc.constantFrom(...addresses) }),
     fc.record({ op: fc.constant('decline' as const), address: fc.constantFrom(...addresses) }),
     fc.record({ op: fc.constant('reclaim' as const) }),

@@ -113,7 +113,12 @@ export class Bindings {
   }
 
   health(): StoreHealth {
-    return { behind: this.behindCount > 0, dirty: this.dirty.size, failedWrites: this.failedWrites, retries: this.retries };
+    return {
+      behind: this.behindCount > 0,
+      dirty: this.dirty.size,
+      failedWrites: this.failedWrites,
+      retries: this.retries,
+    };
   }
 
   // --- start-up
@@ -273,7 +278,8 @@ export class Bindings {
   private submit(write: LeaseWrite, entry: Dirty): Promise<boolean> {
     const address = addressOf(write);
     const generation = entry.generation;
-    const queued = write.op === 'put' ? this.store.put(write.lease, write.kind) : this.store.remove(write.address, write.was);
+    const queued =
+      write.op === 'put' ? this.store.put(write.lease, write.kind) : this.store.remove(write.address, write.was);
     return queued.then(
       () => {
         if (this.dirty.get(address) === entry && entry.generation === generation) {

@@ -52,7 +52,13 @@ function lab(opts: { authoritative?: boolean; pool?: [string, string]; cacheThre
       reservations: [{ mac: '52:54:00:aa:bb:cc', clientId: null, ip: ip('10.123.0.10'), hostname: 'nas' }],
     }),
   );
-  const remote = new Subnet(subnetConfig({ id: '10.200.0.0/24', pools: [{ start: ip('10.200.0.50'), end: ip('10.200.0.60') }], routers: [ip('10.200.0.1')] }));
+  const remote = new Subnet(
+    subnetConfig({
+      id: '10.200.0.0/24',
+      pools: [{ start: ip('10.200.0.50'), end: ip('10.200.0.60') }],
+      routers: [ip('10.200.0.1')],
+    }),
+  );
   const settings: EngineSettings = {
     authoritative: opts.authoritative ?? true,
     port: 67,
@@ -96,9 +102,21 @@ function req(r: Req): Packet {
   if (r.relayInfo) options.relayAgentInfo = hexToBytes(r.relayInfo);
   const mac = (r.mac ?? '02:00:00:00:00:01').split(':').map((h) => parseInt(h, 16));
   return {
-    op: 1, htype: 1, hlen: 6, hops: 0, xid: 0x1234, secs: 0, flags: r.flags ?? 0,
-    ciaddr: r.ciaddr ? ip(r.ciaddr) : 0, yiaddr: 0, siaddr: 0, giaddr: r.giaddr ? ip(r.giaddr) : 0,
-    chaddr: Uint8Array.from(mac), sname: '', file: '', options,
+    op: 1,
+    htype: 1,
+    hlen: 6,
+    hops: 0,
+    xid: 0x1234,
+    secs: 0,
+    flags: r.flags ?? 0,
+    ciaddr: r.ciaddr ? ip(r.ciaddr) : 0,
+    yiaddr: 0,
+    siaddr: 0,
+    giaddr: r.giaddr ? ip(r.giaddr) : 0,
+    chaddr: Uint8Array.from(mac),
+    sname: '',
+    file: '',
+    options,
   };
 }
 
@@ -115,7 +133,12 @@ function expectDrop(o: Outcome, reason: string): void {
 /** DISCOVER + REQUEST(selecting); returns the bound address. */
 function dora(l: ReturnType<typeof lab>, r: Omit<Req, 'type'> = {}, now = T0): number {
   const offer = reply(l.engine.handle(req({ ...r, type: MessageType.Discover }), l.ctx(now)));
-  const ack = reply(l.engine.handle(req({ ...r, type: MessageType.Request, serverId: '10.123.0.1', requested: fmt(offer.reply.yiaddr) }), l.ctx(now)));
+  const ack = reply(
+    l.engine.handle(
+      req({ ...r, type: MessageType.Request, serverId: '10.123.0.1', requested: fmt(offer.reply.yiaddr) }),
+      l.ctx(now),
+    ),
+  );
   assert.equal(ack.reply.options.messageType, MessageType.Ack);
   return ack.reply.yiaddr;
 }
@@ -141,9 +164,12 @@ describe('DISCOVER', () => {
 
   test('two clients get different addresses; the same client gets its offer again', () => {
     const l = lab();
-    const a = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:01' }), l.ctx())).reply.yiaddr;
-    const b = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:02' }), l.ctx())).reply.yiaddr;
-    const again = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:01' }), l.ctx())).reply.yiaddr;
+    const a = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:01' }), l.ctx())).reply
+      .yiaddr;
+    const b = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:02' }), l.ctx())).reply
+      .yiaddr;
+    const again = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:01' }), l.ctx())).reply
+      .yiaddr;
     assert.notEqual(a, b);
     assert.equal(again, a);
   });
@@ -164,7 +190,9 @@ describe('DISCOVER', () => {
 
   test('a reserved MAC is offered its reserved address', () => {
     const l = lab();
-    const o = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '52:54:00:aa:bb:cc', prl: [1, 12] }), l.ctx()));
+    const o = reply(
+      l.engine.handle(req({ type: MessageType.Discover, mac: '52:54:00:aa:bb:cc', prl: [1, 12] }), l.ctx()),
+    );
     assert.equal(fmt(o.reply.yiaddr), '10.123.0.10');
     assert.equal(o.reply.options.hostName, 'nas');
   });
@@ -174,13 +202,23 @@ describe('DISCOVER', () => {
     const first = dora(l, { mac: '02:00:00:00:00:01' });
     const second = dora(l, { mac: '02:00:00:00:00:02' });
     assert.notEqual(first, second);
-    expectDrop(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:03' }), l.ctx()), 'pool-exhausted');
+    expectDrop(
+      l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:03' }), l.ctx()),
+      'pool-exhausted',
+    );
   });
 
   test('lease time asked for is clamped to the configured limits', () => {
     const l = lab();
-    assert.equal(reply(l.engine.handle(req({ type: MessageType.Discover, leaseTime: 10 }), l.ctx())).reply.options.leaseTime, 60);
-    assert.equal(reply(l.engine.handle(req({ type: MessageType.Discover, leaseTime: 99999, mac: '02:00:00:00:00:09' }), l.ctx())).reply.options.leaseTime, 7200);
+    assert.equal(
+      reply(l.engine.handle(req({ type: MessageType.Discover, leaseTime: 10 }), l.ctx())).reply.options.leaseTime,
+      60,
+    );
+    assert.equal(
+      reply(l.engine.handle(req({ type: MessageType.Discover, leaseTime: 99999, mac: '02:00:00:00:00:09' }), l.ctx()))
+        .reply.options.leaseTime,
+      7200,
+    );
   });
 });
 
@@ -188,7 +226,12 @@ describe('REQUEST', () => {
   test('SELECTING binds the offered address and writes the lease', () => {
     const l = lab();
     const offer = reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx())).reply;
-    const o = reply(l.engine.handle(req({ type: MessageType.Request, serverId: '10.123.0.1', requested: fmt(offer.yiaddr) }), l.ctx()));
+    const o = reply(
+      l.engine.handle(
+        req({ type: MessageType.Request, serverId: '10.123.0.1', requested: fmt(offer.yiaddr) }),
+        l.ctx(),
+      ),
+    );
     assert.equal(o.reply.options.messageType, MessageType.Ack);
     assert.equal(o.reply.yiaddr, offer.yiaddr);
     assert.equal(o.change.writes.length, 1);
@@ -200,7 +243,10 @@ describe('REQUEST', () => {
   test('SELECTING another server is silence and frees our offer', () => {
     const l = lab({ pool: ['10.123.0.100', '10.123.0.100'] });
     reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx()));
-    expectDrop(l.engine.handle(req({ type: MessageType.Request, serverId: '10.123.0.254', requested: '10.123.0.100' }), l.ctx()), 'other-server');
+    expectDrop(
+      l.engine.handle(req({ type: MessageType.Request, serverId: '10.123.0.254', requested: '10.123.0.100' }), l.ctx()),
+      'other-server',
+    );
     const other = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:02' }), l.ctx()));
     assert.equal(fmt(other.reply.yiaddr), '10.123.0.100');
   });
@@ -208,7 +254,12 @@ describe('REQUEST', () => {
   test('SELECTING an address bound to someone else is NAKed by broadcast', () => {
     const l = lab();
     const taken = dora(l, { mac: '02:00:00:00:00:01' });
-    const o = reply(l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:02', serverId: '10.123.0.1', requested: fmt(taken) }), l.ctx()));
+    const o = reply(
+      l.engine.handle(
+        req({ type: MessageType.Request, mac: '02:00:00:00:00:02', serverId: '10.123.0.1', requested: fmt(taken) }),
+        l.ctx(),
+      ),
+    );
     assert.equal(o.reply.options.messageType, MessageType.Nak);
     assert.equal(o.reply.yiaddr, 0);
     assert.deepEqual(o.to, { address: 0xffffffff, port: 68 });
@@ -261,11 +312,17 @@ describe('REQUEST', () => {
   test('INIT-REBOOT with no record, authoritative: wrong network or taken address is NAKed', () => {
     const l = lab();
     const taken = dora(l, { mac: '02:00:00:00:00:01' });
-    const wrongNet = reply(l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:02', requested: '192.168.1.5' }), l.ctx()));
+    const wrongNet = reply(
+      l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:02', requested: '192.168.1.5' }), l.ctx()),
+    );
     assert.equal(wrongNet.reply.options.messageType, MessageType.Nak);
-    const heldByOther = reply(l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:02', requested: fmt(taken) }), l.ctx()));
+    const heldByOther = reply(
+      l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:02', requested: fmt(taken) }), l.ctx()),
+    );
     assert.equal(heldByOther.reply.options.messageType, MessageType.Nak);
-    const outsidePool = reply(l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:02', requested: '10.123.0.20' }), l.ctx()));
+    const outsidePool = reply(
+      l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:02', requested: '10.123.0.20' }), l.ctx()),
+    );
     assert.equal(outsidePool.reply.options.messageType, MessageType.Nak);
   });
 
@@ -273,7 +330,9 @@ describe('REQUEST', () => {
     const l = lab();
     const a = dora(l, { mac: '02:00:00:00:00:07' });
     l.local.addReservation({ mac: '02:00:00:00:00:07', clientId: null, ip: ip('10.123.0.11'), hostname: null });
-    const o = reply(l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:07', ciaddr: fmt(a) }), l.ctx()));
+    const o = reply(
+      l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:07', ciaddr: fmt(a) }), l.ctx()),
+    );
     assert.equal(o.reply.options.messageType, MessageType.Nak);
     assert.equal(fmt(dora(l, { mac: '02:00:00:00:00:07' })), '10.123.0.11');
     assert.equal(l.bindings.byAddr(a), undefined, 'the old lease row is gone');
@@ -321,18 +380,43 @@ describe('DECLINE and RELEASE', () => {
     const next = reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx())).reply.yiaddr;
     assert.notEqual(next, a);
     dora(l); // takes the other address
-    expectDrop(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:05' }), l.ctx()), 'pool-exhausted');
+    expectDrop(
+      l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:05' }), l.ctx()),
+      'pool-exhausted',
+    );
     l.bindings.reclaim(T0 + 86401_000);
-    assert.equal(reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:05' }), l.ctx(T0 + 86402_000))).reply.yiaddr, a);
+    assert.equal(
+      reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:05' }), l.ctx(T0 + 86402_000))).reply
+        .yiaddr,
+      a,
+    );
   });
 
   test('DECLINE or RELEASE from a non-holder or naming another server is ignored', () => {
     const l = lab();
     const a = dora(l);
-    expectDrop(l.engine.handle(req({ type: MessageType.Decline, mac: '02:00:00:00:00:02', requested: fmt(a), serverId: '10.123.0.1' }), l.ctx()), 'not-holder');
-    expectDrop(l.engine.handle(req({ type: MessageType.Decline, requested: fmt(a), serverId: '10.123.0.9' }), l.ctx()), 'other-server');
-    expectDrop(l.engine.handle(req({ type: MessageType.Release, mac: '02:00:00:00:00:02', ciaddr: fmt(a), serverId: '10.123.0.1' }), l.ctx()), 'not-holder');
-    expectDrop(l.engine.handle(req({ type: MessageType.Release, ciaddr: fmt(a), serverId: '10.123.0.9' }), l.ctx()), 'other-server');
+    expectDrop(
+      l.engine.handle(
+        req({ type: MessageType.Decline, mac: '02:00:00:00:00:02', requested: fmt(a), serverId: '10.123.0.1' }),
+        l.ctx(),
+      ),
+      'not-holder',
+    );
+    expectDrop(
+      l.engine.handle(req({ type: MessageType.Decline, requested: fmt(a), serverId: '10.123.0.9' }), l.ctx()),
+      'other-server',
+    );
+    expectDrop(
+      l.engine.handle(
+        req({ type: MessageType.Release, mac: '02:00:00:00:00:02', ciaddr: fmt(a), serverId: '10.123.0.1' }),
+        l.ctx(),
+      ),
+      'not-holder',
+    );
+    expectDrop(
+      l.engine.handle(req({ type: MessageType.Release, ciaddr: fmt(a), serverId: '10.123.0.9' }), l.ctx()),
+      'other-server',
+    );
     assert.equal(l.bindings.byAddr(a)!.state, 'active');
   });
 });
@@ -351,7 +435,9 @@ describe('INFORM and relays', () => {
 
   test('giaddr selects the subnet, the reply goes to the relay port, option 82 is echoed', () => {
     const l = lab();
-    const o = reply(l.engine.handle(req({ type: MessageType.Discover, giaddr: '10.200.0.1', relayInfo: '0104deadbeef' }), l.ctx()));
+    const o = reply(
+      l.engine.handle(req({ type: MessageType.Discover, giaddr: '10.200.0.1', relayInfo: '0104deadbeef' }), l.ctx()),
+    );
     assert.equal(fmt(o.reply.yiaddr), '10.200.0.50');
     assert.equal(o.reply.giaddr, ip('10.200.0.1'));
     assert.deepEqual(o.to, { address: ip('10.200.0.1'), port: 67 });
@@ -360,7 +446,9 @@ describe('INFORM and relays', () => {
 
   test('a NAK through a relay sets the broadcast bit', () => {
     const l = lab();
-    const o = reply(l.engine.handle(req({ type: MessageType.Request, giaddr: '10.200.0.1', requested: '10.123.0.150' }), l.ctx()));
+    const o = reply(
+      l.engine.handle(req({ type: MessageType.Request, giaddr: '10.200.0.1', requested: '10.123.0.150' }), l.ctx()),
+    );
     assert.equal(o.reply.options.messageType, MessageType.Nak);
     assert.equal(o.reply.flags & FLAG_BROADCAST, FLAG_BROADCAST);
     assert.deepEqual(o.to, { address: ip('10.200.0.1'), port: 67 });
@@ -389,20 +477,33 @@ describe('offers', () => {
     // Another client takes the first address by INIT-REBOOT while the offer is outstanding is
     // impossible (the offer holds it), so let the offer lapse and give the address away.
     const later = T0 + 61_000;
-    const taker = reply(l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:02', requested: fmt(first) }), l.ctx(later)));
+    const taker = reply(
+      l.engine.handle(
+        req({ type: MessageType.Request, mac: '02:00:00:00:00:02', requested: fmt(first) }),
+        l.ctx(later),
+      ),
+    );
     assert.equal(taker.reply.options.messageType, MessageType.Ack);
     const second = reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx(later))).reply.yiaddr;
     assert.notEqual(second, first);
     // The second offer lapses too; the client goes away; a new client must still find it.
-    expectDrop(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:03' }), l.ctx(later)), 'pool-exhausted');
-    const o = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:03' }), l.ctx(later + 61_000)));
+    expectDrop(
+      l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:03' }), l.ctx(later)),
+      'pool-exhausted',
+    );
+    const o = reply(
+      l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:03' }), l.ctx(later + 61_000)),
+    );
     assert.equal(o.reply.yiaddr, second);
   });
 
   test('an offered address is not offered to another client until the offer lapses', () => {
     const l = lab({ pool: ['10.123.0.100', '10.123.0.100'] });
     reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx()));
-    expectDrop(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:02' }), l.ctx(T0 + 59_000)), 'pool-exhausted');
+    expectDrop(
+      l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:02' }), l.ctx(T0 + 59_000)),
+      'pool-exhausted',
+    );
     const o = reply(l.engine.handle(req({ type: MessageType.Discover, mac: '02:00:00:00:00:02' }), l.ctx(T0 + 61_000)));
     assert.equal(fmt(o.reply.yiaddr), '10.123.0.100');
   });
@@ -412,16 +513,36 @@ describe('event kinds', () => {
   test('a first binding is lease.granted, the same binding again lease.renewed, a move deletes the old row', () => {
     const l = lab();
     const offer = reply(l.engine.handle(req({ type: MessageType.Discover }), l.ctx())).reply;
-    const ack = reply(l.engine.handle(req({ type: MessageType.Request, serverId: '10.123.0.1', requested: fmt(offer.yiaddr) }), l.ctx()));
-    assert.deepEqual(ack.change.writes.map((w) => (w.op === 'put' ? w.kind : 'delete')), ['lease.granted']);
-    const renew = reply(l.engine.handle(req({ type: MessageType.Request, ciaddr: fmt(offer.yiaddr) }), l.ctx(T0 + 1000_000)));
-    assert.deepEqual(renew.change.writes.map((w) => (w.op === 'put' ? w.kind : 'delete')), ['lease.renewed']);
+    const ack = reply(
+      l.engine.handle(
+        req({ type: MessageType.Request, serverId: '10.123.0.1', requested: fmt(offer.yiaddr) }),
+        l.ctx(),
+      ),
+    );
+    assert.deepEqual(
+      ack.change.writes.map((w) => (w.op === 'put' ? w.kind : 'delete')),
+      ['lease.granted'],
+    );
+    const renew = reply(
+      l.engine.handle(req({ type: MessageType.Request, ciaddr: fmt(offer.yiaddr) }), l.ctx(T0 + 1000_000)),
+    );
+    assert.deepEqual(
+      renew.change.writes.map((w) => (w.op === 'put' ? w.kind : 'delete')),
+      ['lease.renewed'],
+    );
     l.local.addReservation({ mac: '02:00:00:00:00:01', clientId: null, ip: ip('10.123.0.12'), hostname: null });
-    const moved = reply(l.engine.handle(req({ type: MessageType.Request, serverId: '10.123.0.1', requested: '10.123.0.12' }), l.ctx(T0 + 2000)));
-    assert.deepEqual(moved.change.writes.map((w) => (w.op === 'put' ? `${w.kind} ${fmt(w.lease.address)}` : `delete ${fmt(w.address)} ${fmt(w.was.address)}`)), [
-      `delete ${fmt(offer.yiaddr)} ${fmt(offer.yiaddr)}`,
-      'lease.granted 10.123.0.12',
-    ]);
+    const moved = reply(
+      l.engine.handle(
+        req({ type: MessageType.Request, serverId: '10.123.0.1', requested: '10.123.0.12' }),
+        l.ctx(T0 + 2000),
+      ),
+    );
+    assert.deepEqual(
+      moved.change.writes.map((w) =>
+        w.op === 'put' ? `${w.kind} ${fmt(w.lease.address)}` : `delete ${fmt(w.address)} ${fmt(w.was.address)}`,
+      ),
+      [`delete ${fmt(offer.yiaddr)} ${fmt(offer.yiaddr)}`, 'lease.granted 10.123.0.12'],
+    );
   });
 });
 
@@ -450,7 +571,10 @@ describe('early renewals (cacheThreshold, as Kea)', () => {
     const a = dora(l);
     const o = renew(l, a, T0 + 900_000);
     assert.equal(o.reply.options.leaseTime, 3600);
-    assert.deepEqual(o.change.writes.map((w) => (w.op === 'put' ? w.kind : 'delete')), ['lease.renewed']);
+    assert.deepEqual(
+      o.change.writes.map((w) => (w.op === 'put' ? w.kind : 'delete')),
+      ['lease.renewed'],
+    );
     assert.equal(l.bindings.byAddr(a)!.expiresAt, T0 + 900_000 + 3600_000);
     assert.equal(l.engine.cachedRenewals, 0);
   });

@@ -27,7 +27,14 @@ export interface RequestContext {
 
 export type EngineSettings = Pick<
   DhcpConfig,
-  'authoritative' | 'port' | 'leaseTime' | 'minLeaseTime' | 'maxLeaseTime' | 'declineProbation' | 'offerTimeout' | 'cacheThreshold'
+  | 'authoritative'
+  | 'port'
+  | 'leaseTime'
+  | 'minLeaseTime'
+  | 'maxLeaseTime'
+  | 'declineProbation'
+  | 'offerTimeout'
+  | 'cacheThreshold'
 >;
 
 export class DhcpEngine {
@@ -86,7 +93,12 @@ export class DhcpEngine {
     return this.answer(request, reply, NO_CHANGE);
   }
 
-  private chooseForOffer(subnet: Subnet, client: ClientIdentity, requested: number | undefined, now: number): number | null {
+  private chooseForOffer(
+    subnet: Subnet,
+    client: ClientIdentity,
+    requested: number | undefined,
+    now: number,
+  ): number | null {
     const reservation = subnet.reservationFor(client);
     if (reservation && !this.heldByOther(subnet, reservation.ip, client, now)) return reservation.ip;
     const lease = this.bindings.forClient(subnet.id, client.key);
@@ -154,7 +166,8 @@ export class DhcpEngine {
     if (requested === undefined) return drop('missing-field');
     const subnet = this.subnetFor(request, ctx);
     if (!subnet) return drop('no-subnet');
-    if (!this.mayHave(subnet, client, requested, ctx.now)) return this.nak(request, ctx, 'requested address not available');
+    if (!this.mayHave(subnet, client, requested, ctx.now))
+      return this.nak(request, ctx, 'requested address not available');
     return this.bind(request, ctx, subnet, client, requested);
   }
 
@@ -175,13 +188,18 @@ export class DhcpEngine {
     if (!subnet.contains(address)) return this.nak(request, ctx, 'address is not on this network');
     const current = record?.state === 'active' && record.expiresAt > ctx.now;
     if (current && record.address !== address) return this.nak(request, ctx, 'client holds another address');
-    if (!this.mayHave(subnet, client, address, ctx.now)) return this.nak(request, ctx, 'requested address not available');
+    if (!this.mayHave(subnet, client, address, ctx.now))
+      return this.nak(request, ctx, 'requested address not available');
     return this.bind(request, ctx, subnet, client, address);
   }
 
   private bind(request: Packet, ctx: RequestContext, subnet: Subnet, client: ClientIdentity, address: number): Outcome {
     const before = this.bindings.byAddr(address);
-    const renewal = before !== undefined && before.clientKey === client.key && before.state === 'active' && before.expiresAt > ctx.now;
+    const renewal =
+      before !== undefined &&
+      before.clientKey === client.key &&
+      before.state === 'active' &&
+      before.expiresAt > ctx.now;
     const fqdn = request.options.clientFqdn?.name || null;
     const hostname = request.options.hostName ?? (fqdn ? fqdn.split('.')[0]! : null);
     let seconds = subnet.leaseTime(request.options.leaseTime, this.settings);
@@ -225,12 +243,23 @@ export class DhcpEngine {
    * Whether a renewal may be answered from the stored lease: less than `cacheThreshold` of it has
    * passed and the client sends what is stored (a changed host name or identity is written).
    */
-  private answersFromStored(stored: Readonly<Lease>, hostname: string | null, fqdn: string | null, client: ClientIdentity, now: number): boolean {
+  private answersFromStored(
+    stored: Readonly<Lease>,
+    hostname: string | null,
+    fqdn: string | null,
+    client: ClientIdentity,
+    now: number,
+  ): boolean {
     const threshold = this.settings.cacheThreshold;
     if (threshold <= 0) return false;
     const age = now - stored.startsAt;
     if (age < 0 || age >= threshold * (stored.expiresAt - stored.startsAt)) return false;
-    return stored.hostname === hostname && stored.fqdn === fqdn && stored.hwAddress === client.mac && stored.clientId === client.clientId;
+    return (
+      stored.hostname === hostname &&
+      stored.fqdn === fqdn &&
+      stored.hwAddress === client.mac &&
+      stored.clientId === client.clientId
+    );
   }
 
   /** DECLINE (RFC 2131 4.3.3): the client found the address in use; quarantine it. */
@@ -292,4 +321,3 @@ function identify(request: Packet): ClientIdentity {
   }
   return { key: `hw:${mac}`, mac, clientId: null };
 }
-

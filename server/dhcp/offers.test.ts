@@ -75,7 +75,12 @@ const CASES: Case[] = [
     why: "dropClient returns the client's address and forgets the offer; an unknown client drops nothing",
     run: (book) => {
       book.hold(A, 's1', 'c1', T0 + 60_000);
-      return [book.dropClient('s1', 'c2'), book.dropClient('s1', 'c1'), book.heldByOther(A, undefined, T0), book.expire(T0 + 60_000)];
+      return [
+        book.dropClient('s1', 'c2'),
+        book.dropClient('s1', 'c1'),
+        book.heldByOther(A, undefined, T0),
+        book.expire(T0 + 60_000),
+      ];
     },
     expected: [undefined, A, false, []],
   },

@@ -37,7 +37,12 @@ export function replySkeleton(request: Packet, type: MessageType, serverId: numb
 }
 
 /** Puts the subnet's configuration options on a reply, honouring the parameter request list. */
-export function addConfigOptions(options: DhcpOptions, request: Packet, subnet: Subnet, reservation: ReservationConfig | undefined): void {
+export function addConfigOptions(
+  options: DhcpOptions,
+  request: Packet,
+  subnet: Subnet,
+  reservation: ReservationConfig | undefined,
+): void {
   const prl = request.options.parameterRequestList;
   const wants = (code: number): boolean => prl === undefined || prl.includes(code);
   const cfg = subnet.config;

@@ -40,11 +40,34 @@ let files = 0;
 after(() => scratch.remove());
 
 function setup(failures: number) {
-  const subnet = new Subnet({ id: '10.123.0.0/24', cidr: parseCidr('10.123.0.0/24')!, pools: [{ start: ip('10.123.0.100'), end: ip('10.123.0.110') }], routers: [], dnsServers: [], domainName: null, ntpServers: [], leaseTime: null, reservations: [] });
+  const subnet = new Subnet({
+    id: '10.123.0.0/24',
+    cidr: parseCidr('10.123.0.0/24')!,
+    pools: [{ start: ip('10.123.0.100'), end: ip('10.123.0.110') }],
+    routers: [],
+    dnsServers: [],
+    domainName: null,
+    ntpServers: [],
+    leaseTime: null,
+    reservations: [],
+  });
   const disk = failingDisk(`${scratch.path}/server-${++files}.db`);
   disk.fail(failures);
   const bindings = new Bindings([subnet], disk.store, { retryDelayMs: 20 });
-  const engine = new DhcpEngine({ authoritative: true, port: 67, leaseTime: 3600, minLeaseTime: 60, maxLeaseTime: 7200, declineProbation: 60, offerTimeout: 60, cacheThreshold: 0.25 }, bindings, new Set([ip('10.123.0.1')]));
+  const engine = new DhcpEngine(
+    {
+      authoritative: true,
+      port: 67,
+      leaseTime: 3600,
+      minLeaseTime: 60,
+      maxLeaseTime: 7200,
+      declineProbation: 60,
+      offerTimeout: 60,
+      cacheThreshold: 0.25,
+    },
+    bindings,
+    new Set([ip('10.123.0.1')]),
+  );
   const transport = new FakeTransport();
   const interfaces = new Map([['br0', { name: 'br0', address: ip('10.123.0.1'), subnet }]]);
   const logged: { level: string; obj: object; msg: string }[] = [];
@@ -60,7 +83,23 @@ function setup(failures: number) {
 
 function request(type: MessageType, extra: Partial<Packet['options']> = {}): InboundDatagram {
   const options = { ...emptyOptions(), messageType: type, ...extra };
-  const packet: Packet = { op: 1, htype: 1, hlen: 6, hops: 0, xid: 7, secs: 0, flags: 0, ciaddr: 0, yiaddr: 0, siaddr: 0, giaddr: 0, chaddr: Uint8Array.of(2, 0, 0, 0, 0, 1), sname: '', file: '', options };
+  const packet: Packet = {
+    op: 1,
+    htype: 1,
+    hlen: 6,
+    hops: 0,
+    xid: 7,
+    secs: 0,
+    flags: 0,
+    ciaddr: 0,
+    yiaddr: 0,
+    siaddr: 0,
+    giaddr: 0,
+    chaddr: Uint8Array.of(2, 0, 0, 0, 0, 1),
+    sname: '',
+    file: '',
+    options,
+  };
   return { data: Buffer.from(encode(packet)), from: { address: '0.0.0.0', port: 68 }, iface: 'br0' };
 }
 
@@ -140,12 +179,20 @@ test('another process holding the database write lock does not stall DHCP: the l
   const { server, transport, disk } = setup(0);
   await server.start();
   // A second process (a backup, the sqlite3 CLI) takes the write lock and lets go 2 s later.
-  const holder = spawn(process.execPath, ['-e', `
+  const holder = spawn(
+    process.execPath,
+    [
+      '-e',
+      `
     const db = new (require('better-sqlite3'))(process.argv[1]);
     db.exec('BEGIN IMMEDIATE');
     process.stdout.write('locked\\n');
     setTimeout(() => { db.exec('ROLLBACK'); process.stdout.write('released ' + Date.now() + '\\n'); }, 2000);
-  `, disk.file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  `,
+      disk.file,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   t.after(() => holder.kill());
   const lines = createInterface({ input: holder.stdout! });
   const next = () => new Promise<string>((resolve) => lines.once('line', resolve));

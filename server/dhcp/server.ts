@@ -72,7 +72,16 @@ export class DhcpServer {
     if (packet instanceof PacketError) {
       this.counters.countReceived(undefined);
       this.counters.countDrop('malformed');
-      this.deps.logger.debug({ from: datagram.from.address, iface: iface.name, field: packet.field, offset: packet.offset, err: packet.message }, 'dropped malformed packet');
+      this.deps.logger.debug(
+        {
+          from: datagram.from.address,
+          iface: iface.name,
+          field: packet.field,
+          offset: packet.offset,
+          err: packet.message,
+        },
+        'dropped malformed packet',
+      );
       return;
     }
     this.counters.countReceived(packet.options.messageType);
@@ -83,7 +92,11 @@ export class DhcpServer {
       // A bug met by one packet must not take DHCP down for the whole network: count it, keep
       // the evidence (the packet itself), and go on serving everyone else.
       this.counters.countDrop('engine-error');
-      this.errorSometimes('engine', { err, from: datagram.from.address, iface: iface.name, packet: bytesToHex(datagram.data) }, 'engine failed on a packet; dropped it and kept serving');
+      this.errorSometimes(
+        'engine',
+        { err, from: datagram.from.address, iface: iface.name, packet: bytesToHex(datagram.data) },
+        'engine failed on a packet; dropped it and kept serving',
+      );
       return;
     }
     this.settle(outcome, iface);
@@ -92,7 +105,12 @@ export class DhcpServer {
   private settle(outcome: Outcome, iface: ServedInterface): void {
     if (outcome.action === 'drop') {
       this.counters.countDrop(outcome.reason);
-      if (outcome.reason === 'pool-exhausted') this.warnSometimes('pool-exhausted', { iface: iface.name }, 'no free address left in the pool; request not answered');
+      if (outcome.reason === 'pool-exhausted')
+        this.warnSometimes(
+          'pool-exhausted',
+          { iface: iface.name },
+          'no free address left in the pool; request not answered',
+        );
       return;
     }
     if (outcome.action === 'recorded') {

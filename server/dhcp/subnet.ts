@@ -60,7 +60,10 @@ export class Subnet {
   }
 
   /** Lease time for a client asking for `requested` seconds (option 51), within the limits. */
-  leaseTime(requested: number | undefined, defaults: { leaseTime: number; minLeaseTime: number; maxLeaseTime: number }): number {
+  leaseTime(
+    requested: number | undefined,
+    defaults: { leaseTime: number; minLeaseTime: number; maxLeaseTime: number },
+  ): number {
     const base = requested ?? this.config.leaseTime ?? defaults.leaseTime;
     return Math.min(defaults.maxLeaseTime, Math.max(defaults.minLeaseTime, base));
   }

@@ -17,7 +17,9 @@ function withAuthorization(value: string): grpc.Metadata {
 type ReflectionResponse = { list_services_response?: { service: { name: string }[] } };
 
 function reflectionClient(address: string) {
-  const protoFile = fileURLToPath(import.meta.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto'));
+  const protoFile = fileURLToPath(
+    import.meta.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto'),
+  );
   const definition = protoLoader.loadSync(protoFile, { keepCase: true });
   const Client = grpc.makeGenericClientConstructor(
     definition['grpc.reflection.v1.ServerReflection'] as grpc.ServiceDefinition,
@@ -29,7 +31,10 @@ function reflectionClient(address: string) {
 }
 
 /** Asks reflection for the service list; resolves with the names or the error. */
-function listServices(address: string, metadata: grpc.Metadata): Promise<{ names?: string[]; error?: grpc.ServiceError }> {
+function listServices(
+  address: string,
+  metadata: grpc.Metadata,
+): Promise<{ names?: string[]; error?: grpc.ServiceError }> {
   const client = reflectionClient(address);
   return new Promise((resolve) => {
     const stream = client.ServerReflectionInfo(metadata);
@@ -74,7 +79,11 @@ describe('authentication', () => {
 
   test('the right token passes; the scheme is case-insensitive (RFC 7235 2.1)', async () => {
     for (const metadata of [bearer(), withAuthorization(`bearer ${TEST_TOKEN}`)]) {
-      const { response, error } = await call<object, { subnets: object[] }>(h.subnets.listSubnets.bind(h.subnets) as never, {}, metadata);
+      const { response, error } = await call<object, { subnets: object[] }>(
+        h.subnets.listSubnets.bind(h.subnets) as never,
+        {},
+        metadata,
+      );
       assert.equal(error, undefined);
       assert.equal(response?.subnets.length, 2);
     }
@@ -92,7 +101,14 @@ describe('authentication', () => {
     assert.equal(refused.error?.code, grpc.status.UNAUTHENTICATED);
     const allowed = await listServices(h.server.address, bearer());
     assert.equal(allowed.error, undefined);
-    for (const name of ['homeplane.v1.EventService', 'homeplane.v1.LeaseService', 'homeplane.v1.ReservationService', 'homeplane.v1.SubnetService', 'homeplane.v1.StatsService', 'grpc.health.v1.Health']) {
+    for (const name of [
+      'homeplane.v1.EventService',
+      'homeplane.v1.LeaseService',
+      'homeplane.v1.ReservationService',
+      'homeplane.v1.SubnetService',
+      'homeplane.v1.StatsService',
+      'grpc.health.v1.Health',
+    ]) {
       assert.ok(allowed.names?.includes(name), `${name} in ${allowed.names?.join(', ')}`);
     }
   });
@@ -110,6 +126,8 @@ describe('authentication', () => {
 
   test('the token never appears in the log', () => {
     assert.ok(h.logLines.length > 0);
-    assert.ok(!JSON.stringify(h.logLines, (_k, v: unknown) => (v instanceof Error ? v.message : v)).includes(TEST_TOKEN));
+    assert.ok(
+      !JSON.stringify(h.logLines, (_k, v: unknown) => (v instanceof Error ? v.message : v)).includes(TEST_TOKEN),
+    );
   });
 });

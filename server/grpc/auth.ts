@@ -49,7 +49,7 @@ export function bearerTokenInterceptor(token: string): grpc.ServerInterceptor {
               code: grpc.status.UNAUTHENTICATED,
               details:
                 'missing or wrong token: send the metadata "authorization: Bearer <token>" ' +
-                'with the token from the daemon\'s grpc.token file (`homeplane endpoint` prints its path)',
+                "with the token from the daemon's grpc.token file (`homeplane endpoint` prints its path)",
               metadata: new grpc.Metadata(),
             });
           },

@@ -111,13 +111,20 @@ class ConsoleStream {
     if (this.ended) return;
     this.outbox.flush();
     this.stop();
-    endWith(this.call, grpc.status.UNAVAILABLE, 'the daemon is shutting down; call StreamConsole again once it is back');
+    endWith(
+      this.call,
+      grpc.status.UNAVAILABLE,
+      'the daemon is shutting down; call StreamConsole again once it is back',
+    );
   }
 
   private drop(): void {
     const pendingBytes = this.outbox.pendingBytes;
     this.stop();
-    this.deps.logger.warn({ peer: this.call.getPeer(), vm: this.call.request.id, pendingBytes }, 'console stream dropped: its client stopped reading');
+    this.deps.logger.warn(
+      { peer: this.call.getPeer(), vm: this.call.request.id, pendingBytes },
+      'console stream dropped: its client stopped reading',
+    );
     endWith(
       this.call,
       grpc.status.RESOURCE_EXHAUSTED,

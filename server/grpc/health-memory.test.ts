@@ -30,7 +30,9 @@ function request<T>(child: ChildProcess, message: string, key: string): Promise<
       resolve(reply[key] as T);
     };
     child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`the server process exited (${code}) before answering ${message || 'its address'}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the server process exited (${code}) before answering ${message || 'its address'}`)),
+    );
     if (message !== '') child.send(message);
   });
 }
@@ -62,7 +64,9 @@ async function hostileCalls(address: string, from: number, count: number, length
         client.close();
         client = healthClient(address);
       }
-      await Promise.all(Array.from({ length: parallel }, (_, i) => hostileCall(client, hostileName(from + done + i, length))));
+      await Promise.all(
+        Array.from({ length: parallel }, (_, i) => hostileCall(client, hostileName(from + done + i, length))),
+      );
     }
   } finally {
     client.close();
@@ -71,7 +75,10 @@ async function hostileCalls(address: string, from: number, count: number, length
 
 describe('health: no state for names the daemon does not serve', () => {
   test('1,000 hostile health calls with unique, largest-allowed names leave resident memory flat', async (t) => {
-    const child = fork(TARGET, [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(TARGET, [], {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     try {
       const address = await request<string>(child, '', 'address');
       await hostileCalls(address, 0, 200, LARGEST_NAME); // warm-up: JIT, pools, HTTP/2 buffers
@@ -84,8 +91,12 @@ describe('health: no state for names the daemon does not serve', () => {
       const heapGrowth = after.heapUsedBytes - before.heapUsedBytes;
       const names = (1_000 * LARGEST_NAME) / MIB;
       t.diagnostic(`names sent: ${names.toFixed(1)} MiB (1,000 x ${LARGEST_NAME} bytes)`);
-      t.diagnostic(`server RSS ${(before.rssBytes / MIB).toFixed(1)} -> ${(after.rssBytes / MIB).toFixed(1)} MiB (${(rssGrowth / MIB).toFixed(1)} MiB)`);
-      t.diagnostic(`server heap ${(before.heapUsedBytes / MIB).toFixed(1)} -> ${(after.heapUsedBytes / MIB).toFixed(1)} MiB (${(heapGrowth / MIB).toFixed(1)} MiB)`);
+      t.diagnostic(
+        `server RSS ${(before.rssBytes / MIB).toFixed(1)} -> ${(after.rssBytes / MIB).toFixed(1)} MiB (${(rssGrowth / MIB).toFixed(1)} MiB)`,
+      );
+      t.diagnostic(
+        `server heap ${(before.heapUsedBytes / MIB).toFixed(1)} -> ${(after.heapUsedBytes / MIB).toFixed(1)} MiB (${(heapGrowth / MIB).toFixed(1)} MiB)`,
+      );
       assert.ok(rssGrowth < RSS_GROWTH_ALLOWED, `the server's RSS grew by ${(rssGrowth / MIB).toFixed(1)} MiB`);
       assert.ok(heapGrowth < 4 * MIB, `the server's heap grew by ${(heapGrowth / MIB).toFixed(1)} MiB`);
     } finally {

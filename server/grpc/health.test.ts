@@ -22,7 +22,9 @@ async function healthOnly(
   const health = new HealthService(SERVED, maxUnservedWatches);
   health.addToServer(server);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    ),
   );
   const client = healthClient(`127.0.0.1:${port}`);
   return {
@@ -37,14 +39,22 @@ async function healthOnly(
 }
 
 /** Health.Watch on a bare HTTP/2 connection, so that the test can drop the connection or stop reading. */
-function bareWatch(address: string, service: string): { session: http2.ClientHttp2Session; stream: http2.ClientHttp2Stream } {
+function bareWatch(
+  address: string,
+  service: string,
+): { session: http2.ClientHttp2Session; stream: http2.ClientHttp2Stream } {
   const session = http2.connect(`http://${address}`);
   session.on('error', () => {});
   // HealthCheckRequest: field 1 (service), length-delimited; the name here is under 128 bytes.
   const body = Buffer.concat([Buffer.from([0x0a, service.length]), Buffer.from(service)]);
   const prefix = Buffer.alloc(5);
   prefix.writeUInt32BE(body.length, 1);
-  const stream = session.request({ ':method': 'POST', ':path': '/grpc.health.v1.Health/Watch', 'content-type': 'application/grpc', te: 'trailers' });
+  const stream = session.request({
+    ':method': 'POST',
+    ':path': '/grpc.health.v1.Health/Watch',
+    'content-type': 'application/grpc',
+    te: 'trailers',
+  });
   stream.on('error', () => {});
   stream.end(Buffer.concat([prefix, body]));
   return { session, stream };
@@ -159,7 +169,10 @@ describe('health: names the daemon does not serve', () => {
       const name = `nobody.Serves${'x'.repeat(10_000)}`;
       const { error } = await check(client, name);
       assert.equal(error?.code, grpc.status.NOT_FOUND);
-      assert.match(error!.details, /^no health status for service "nobody\.Servesx+\.\.\.": ask for one of "" \(the daemon\), homeplane\.v1\.EventService, /);
+      assert.match(
+        error!.details,
+        /^no health status for service "nobody\.Servesx+\.\.\.": ask for one of "" \(the daemon\), homeplane\.v1\.EventService, /,
+      );
       assert.ok(error!.details.length < 400, `the name is not echoed whole (${error!.details.length} characters)`);
     } finally {
       client.close();
@@ -207,7 +220,10 @@ describe('health: what a caller can make the server hold', () => {
       const refused = watchStatuses(client, 'nobody.d');
       const error = await Promise.race([refused.ended, sleep(5_000).then(() => null)]);
       assert.equal(error?.code, grpc.status.RESOURCE_EXHAUSTED);
-      assert.match(error!.details, /^too many health Watch streams of names not served here \(3\); watch one of "" \(the daemon\), homeplane\.v1\.EventService, .*, or close the others$/);
+      assert.match(
+        error!.details,
+        /^too many health Watch streams of names not served here \(3\); watch one of "" \(the daemon\), homeplane\.v1\.EventService, .*, or close the others$/,
+      );
       assert.deepEqual(refused.statuses, []);
 
       const served = watchStatuses(client, 'homeplane.v1.EventService');

@@ -28,7 +28,8 @@ describe('HostService and ImageService', { skip: isRoot ? false : 'needs root (n
   test('health serves the three services once the server has the hypervisor', async () => {
     const client = healthClient(w.server.address);
     try {
-      for (const service of HYPERVISOR_SERVICES) assert.deepEqual(await check(client, service), { status: 'SERVING' }, service);
+      for (const service of HYPERVISOR_SERVICES)
+        assert.deepEqual(await check(client, service), { status: 'SERVING' }, service);
     } finally {
       client.close();
     }
@@ -67,8 +68,17 @@ describe('HostService and ImageService', { skip: isRoot ? false : 'needs root (n
 
   test('GetHost and ListHosts: the host with its capacity, live disk facts and VM counts; other ids are NOT_FOUND', async () => {
     const kernel = join(w.imageDir, 'debian', 'vmlinuz');
-    for (const [name, vcpus, memoryMib] of [['a', 2, 512], ['b', 1, 256]] as const) {
-      const request = CreateVmRequest.fromPartial({ name, vcpus, memoryMib, diskGib: 3, boot: { $case: 'kernel', kernel: { kernelPath: kernel, initrdPath: '', cmdline: '' } } });
+    for (const [name, vcpus, memoryMib] of [
+      ['a', 2, 512],
+      ['b', 1, 256],
+    ] as const) {
+      const request = CreateVmRequest.fromPartial({
+        name,
+        vcpus,
+        memoryMib,
+        diskGib: 3,
+        boot: { $case: 'kernel', kernel: { kernelPath: kernel, initrdPath: '', cmdline: '' } },
+      });
       const created = await ask<CreateVmResponse>((md, cb) => w.vms.createVm(request, md, cb));
       assert.equal(created.error, undefined, created.error?.details);
     }
@@ -76,15 +86,50 @@ describe('HostService and ImageService', { skip: isRoot ? false : 'needs root (n
     assert.equal(error, undefined, error?.details);
     const host = response!.host!;
     assert.deepEqual(
-      { id: host.id, hostname: host.hostname, cpuModel: host.cpuModel, cpuCores: host.cpuCores, memoryMib: host.memoryMib, accel: host.accel, qemuVersion: host.qemuVersion, qemuProblem: host.qemuProblem },
-      { id: HOST_RECORD.id, hostname: 'lab-host', cpuModel: 'Test CPU', cpuCores: 4, memoryMib: 4096, accel: Accel.ACCEL_TCG, qemuVersion: '7.2.22', qemuProblem: '' },
+      {
+        id: host.id,
+        hostname: host.hostname,
+        cpuModel: host.cpuModel,
+        cpuCores: host.cpuCores,
+        memoryMib: host.memoryMib,
+        accel: host.accel,
+        qemuVersion: host.qemuVersion,
+        qemuProblem: host.qemuProblem,
+      },
+      {
+        id: HOST_RECORD.id,
+        hostname: 'lab-host',
+        cpuModel: 'Test CPU',
+        cpuCores: 4,
+        memoryMib: 4096,
+        accel: Accel.ACCEL_TCG,
+        qemuVersion: '7.2.22',
+        qemuProblem: '',
+      },
     );
     // 4 vCPUs x 2; 4096 MiB less 256 reserved; 40 GiB (vm-world.ts TOTALS and settings).
     assert.deepEqual(host.vcpus, { total: 4, reserved: 0, allocationRatio: 2, allocatable: 8, allocated: 3, free: 5 });
-    assert.deepEqual(host.memoryMibCapacity, { total: 4096, reserved: 256, allocationRatio: 1, allocatable: 3840, allocated: 768, free: 3072 });
-    assert.deepEqual(host.diskGibCapacity, { total: 40, reserved: 0, allocationRatio: 1, allocatable: 40, allocated: 6, free: 34 });
+    assert.deepEqual(host.memoryMibCapacity, {
+      total: 4096,
+      reserved: 256,
+      allocationRatio: 1,
+      allocatable: 3840,
+      allocated: 768,
+      free: 3072,
+    });
+    assert.deepEqual(host.diskGibCapacity, {
+      total: 40,
+      reserved: 0,
+      allocationRatio: 1,
+      allocatable: 40,
+      allocated: 6,
+      free: 34,
+    });
     assert.deepEqual([host.vmCount, host.runningVmCount], [2, 0]);
-    assert.ok(host.diskTotalBytes > 0 && host.diskFreeBytes > 0 && host.diskFreeBytes <= host.diskTotalBytes, 'live facts of the data folder');
+    assert.ok(
+      host.diskTotalBytes > 0 && host.diskFreeBytes > 0 && host.diskFreeBytes <= host.diskTotalBytes,
+      'live facts of the data folder',
+    );
     assert.ok(host.uptimeSeconds > 0);
 
     const listed = await ask<ListHostsResponse>((md, cb) => w.hosts.listHosts({}, md, cb));
@@ -93,7 +138,10 @@ describe('HostService and ImageService', { skip: isRoot ? false : 'needs root (n
 
     const unknown = await ask<GetHostResponse>((md, cb) => w.hosts.getHost({ id: 'another-host' }, md, cb));
     assert.equal(unknown.error?.code, grpc.status.NOT_FOUND);
-    assert.match(unknown.error.details, new RegExp(`no host with id "another-host"; this daemon runs host ${HOST_RECORD.id}`));
+    assert.match(
+      unknown.error.details,
+      new RegExp(`no host with id "another-host"; this daemon runs host ${HOST_RECORD.id}`),
+    );
     const empty = await ask<GetHostResponse>((md, cb) => w.hosts.getHost({ id: '' }, md, cb));
     assert.equal(empty.error?.code, grpc.status.INVALID_ARGUMENT);
     assert.deepEqual(empty.error.metadata.get(INVALID_FIELD_KEY), ['id']);

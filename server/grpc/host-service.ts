@@ -26,9 +26,11 @@ async function hostView(hypervisor: HypervisorPorts): Promise<HostView> {
 export function hostService(hypervisor: HypervisorPorts, logger: Logger): HostServiceServer {
   return {
     getHost: unary('GetHost', logger, async (request) => {
-      if (request.id === '') throw new InvalidInputError('id', 'is required; give the id of a host (ListHosts shows them)');
+      if (request.id === '')
+        throw new InvalidInputError('id', 'is required; give the id of a host (ListHosts shows them)');
       const view = await hostView(hypervisor);
-      if (view.record.id !== request.id) throw new NotFoundError(`no host with id "${request.id}"; this daemon runs host ${view.record.id}`);
+      if (view.record.id !== request.id)
+        throw new NotFoundError(`no host with id "${request.id}"; this daemon runs host ${view.record.id}`);
       return { host: hostToProto(view) };
     }),
     listHosts: unary('ListHosts', logger, async () => ({ hosts: [hostToProto(await hostView(hypervisor))] })),

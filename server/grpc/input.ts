@@ -15,9 +15,11 @@ function accept<T>(field: string, parsed: Parsed<T>): T {
 }
 
 export function requireAddress(field: string, text: string): number {
-  if (text === '') throw new InvalidInputError(field, 'is required; write a dotted-quad IPv4 address such as "10.123.0.57"');
+  if (text === '')
+    throw new InvalidInputError(field, 'is required; write a dotted-quad IPv4 address such as "10.123.0.57"');
   const address = parseIPv4(text);
-  if (address === null) throw new InvalidInputError(field, `"${text}" is not a dotted-quad IPv4 address such as "10.123.0.57"`);
+  if (address === null)
+    throw new InvalidInputError(field, `"${text}" is not a dotted-quad IPv4 address such as "10.123.0.57"`);
   return address;
 }
 
@@ -48,7 +50,10 @@ export function optionalHostname(field: string, text: string): string | null {
 /** 0 -> the default, above the maximum -> the maximum, negative -> refused (AIP-158). */
 export function pageSize(field: string, requested: number): number {
   if (!Number.isInteger(requested) || requested < 0) {
-    throw new InvalidInputError(field, `${requested} is negative; give 0 for the default (${DEFAULT_PAGE_SIZE}) or up to ${MAX_PAGE_SIZE}`);
+    throw new InvalidInputError(
+      field,
+      `${requested} is negative; give 0 for the default (${DEFAULT_PAGE_SIZE}) or up to ${MAX_PAGE_SIZE}`,
+    );
   }
   if (requested === 0) return DEFAULT_PAGE_SIZE;
   return Math.min(requested, MAX_PAGE_SIZE);

@@ -7,7 +7,11 @@ import type { StatsServiceServer } from '../../proto/gen/homeplane/v1/stats.ts';
 import { unary } from './status.ts';
 import { countersToProto, subnetToProto, type SubnetSettings } from './translate.ts';
 
-export function subnetService(admin: DhcpAdmin, settings: SubnetSettings | undefined, logger: Logger): SubnetServiceServer {
+export function subnetService(
+  admin: DhcpAdmin,
+  settings: SubnetSettings | undefined,
+  logger: Logger,
+): SubnetServiceServer {
   return {
     listSubnets: unary('ListSubnets', logger, () => ({
       subnets: admin.subnets().map((summary) => subnetToProto(summary, settings)),

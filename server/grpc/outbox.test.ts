@@ -50,7 +50,10 @@ describe('Outbox', () => {
       sink.complete();
       await tick();
     }
-    assert.deepEqual(sink.written.map((f) => f[0]), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      sink.written.map((f) => f[0]),
+      [1, 2, 3, 4, 5],
+    );
     assert.equal(outbox.pendingBytes, 0);
     assert.equal(outbox.empty, true);
   });

@@ -18,7 +18,11 @@ export const HOMEPLANE_SERVICES = [
 ] as const;
 
 /** Served when the daemon runs VMs (GrpcServerOptions.hypervisor). */
-export const HYPERVISOR_SERVICES = ['homeplane.v1.VmService', 'homeplane.v1.HostService', 'homeplane.v1.ImageService'] as const;
+export const HYPERVISOR_SERVICES = [
+  'homeplane.v1.VmService',
+  'homeplane.v1.HostService',
+  'homeplane.v1.ImageService',
+] as const;
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
 

@@ -32,7 +32,8 @@ function requireReservation(reservation: Reservation | undefined): Reservation {
 }
 
 function requireId(field: string, id: string): string {
-  if (id === '') throw new InvalidInputError(field, 'is required; give the id of a reservation (ListReservations shows them)');
+  if (id === '')
+    throw new InvalidInputError(field, 'is required; give the id of a reservation (ListReservations shows them)');
   return id;
 }
 
@@ -48,7 +49,10 @@ function creationInput(reservation: Reservation): ReservationInput {
     throw new InvalidInputError('reservation.mac', 'give exactly one of mac or client_id; both are empty');
   }
   if (input.mac !== null && input.clientId !== null) {
-    throw new InvalidInputError('reservation.client_id', 'give exactly one of mac or client_id, not both, so the reservation matches one client; leave the other empty');
+    throw new InvalidInputError(
+      'reservation.client_id',
+      'give exactly one of mac or client_id, not both, so the reservation matches one client; leave the other empty',
+    );
   }
   const subnet = subnetFilter('reservation.subnet', reservation.subnet);
   if (subnet !== undefined) input.subnetId = subnet;
@@ -58,7 +62,12 @@ function creationInput(reservation: Reservation): ReservationInput {
 /** The fields an update changes: those named in the mask, or (empty mask) those given non-empty. */
 function updatedFields(reservation: Reservation, mask: readonly string[]): Set<Updatable> {
   if (mask.length === 0) {
-    const given = { mac: reservation.mac, client_id: reservation.clientId, address: reservation.address, hostname: reservation.hostname };
+    const given = {
+      mac: reservation.mac,
+      client_id: reservation.clientId,
+      address: reservation.address,
+      hostname: reservation.hostname,
+    };
     return new Set(UPDATABLE.filter((name) => given[name] !== ''));
   }
   const fields = new Set<Updatable>();
@@ -128,14 +137,20 @@ function compareCursor(reservation: ReservationRecord, cursor: string): number {
 }
 
 /** Absent: the lease's own hostname; present and empty: none (reservation.proto). */
-function hostnameFromLease(admin: DhcpAdmin, address: number, request: CreateReservationFromLeaseRequest): string | null {
+function hostnameFromLease(
+  admin: DhcpAdmin,
+  address: number,
+  request: CreateReservationFromLeaseRequest,
+): string | null {
   if (request.hostname === undefined) return admin.getLease(address).lease.hostname;
   return optionalHostname('hostname', request.hostname);
 }
 
 export function reservationService(admin: DhcpAdmin, logger: Logger): ReservationServiceServer {
   return {
-    listReservations: unary('ListReservations', logger, (request: ListReservationsRequest) => listReservations(admin, request)),
+    listReservations: unary('ListReservations', logger, (request: ListReservationsRequest) =>
+      listReservations(admin, request),
+    ),
     getReservation: unary('GetReservation', logger, (request) => ({
       reservation: reservationToProto(admin.getReservation(requireId('id', request.id))),
     })),
@@ -150,10 +165,14 @@ export function reservationService(admin: DhcpAdmin, logger: Logger): Reservatio
     deleteReservation: unary('DeleteReservation', logger, async (request) => ({
       reservation: reservationToProto(await admin.deleteReservation(requireId('id', request.id))),
     })),
-    createReservationFromLease: unary('CreateReservationFromLease', logger, async (request: CreateReservationFromLeaseRequest) => {
-      const address = requireAddress('address', request.address);
-      const hostname = hostnameFromLease(admin, address, request);
-      return { reservation: reservationToProto(await admin.createReservationFromLease(address, hostname)) };
-    }),
+    createReservationFromLease: unary(
+      'CreateReservationFromLease',
+      logger,
+      async (request: CreateReservationFromLeaseRequest) => {
+        const address = requireAddress('address', request.address);
+        const hostname = hostnameFromLease(admin, address, request);
+        return { reservation: reservationToProto(await admin.createReservationFromLease(address, hostname)) };
+      },
+    ),
   };
 }

@@ -14,13 +14,25 @@ import { startGrpcServer } from './server.ts';
 let world: DhcpWorld;
 
 function options(listen: string) {
-  return { listen, token: TEST_TOKEN, admin: world.admin, log: world.log, feed: world.log, snapshot: () => world.snapshot(), logger: recordingLogger([]) };
+  return {
+    listen,
+    token: TEST_TOKEN,
+    admin: world.admin,
+    log: world.log,
+    feed: world.log,
+    snapshot: () => world.snapshot(),
+    logger: recordingLogger([]),
+  };
 }
 
 async function listSubnets(address: string): Promise<number | undefined> {
   const client = new SubnetServiceClient(address, grpc.credentials.createInsecure());
   try {
-    const { response } = await call<object, ListSubnetsResponse>(client.listSubnets.bind(client) as never, {}, bearer());
+    const { response } = await call<object, ListSubnetsResponse>(
+      client.listSubnets.bind(client) as never,
+      {},
+      bearer(),
+    );
     return response?.subnets.length;
   } finally {
     client.close();
@@ -61,7 +73,10 @@ describe('startGrpcServer', () => {
   test('a port in use is an error naming the address', async () => {
     const first = await startGrpcServer(options('127.0.0.1:0'));
     try {
-      await assert.rejects(startGrpcServer(options(first.address)), new RegExp(`gRPC cannot listen on ${first.address.replaceAll('.', '\\.')}`));
+      await assert.rejects(
+        startGrpcServer(options(first.address)),
+        new RegExp(`gRPC cannot listen on ${first.address.replaceAll('.', '\\.')}`),
+      );
     } finally {
       await first.shutdown(500);
     }

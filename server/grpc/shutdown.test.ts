@@ -55,7 +55,13 @@ describe('graceful shutdown', () => {
       await waitFor(() => h.log.subscriberCount === 1, 'the subscription');
       const hostname = 'h'.repeat(60);
       for (let i = 0; i < 100; i++) {
-        h.world.commit(Array.from({ length: 50 }, (_, k) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${k + 1}`, { hostname }) })));
+        h.world.commit(
+          Array.from({ length: 50 }, (_, k) => ({
+            object: 'lease',
+            kind: 'lease.renewed' as const,
+            lease: testLease(`10.123.0.${k + 1}`, { hostname }),
+          })),
+        );
       }
       const started = Date.now();
       await h.server.shutdown(300);

@@ -12,7 +12,10 @@ test('a socket file nobody serves is removed; a served one, a plain file and TCP
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   // A socket file whose server died without cleanup: made by a child that is killed.
   const stale = join(dir, 'stale.sock');
-  const child = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+  const child = spawnSync(process.execPath, [
+    '-e',
+    `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`,
+  ]);
   assert.equal(child.signal, 'SIGKILL');
   assert.ok(existsSync(stale));
   assert.equal(await removeStaleSocket(`unix:${stale}`), true);

@@ -16,7 +16,7 @@ interface Http2StreamLike {
 }
 
 function isHttp2Stream(value: unknown): value is Http2StreamLike {
-  const candidate = value as Partial<Http2StreamLike> & { rstCode?: unknown; session?: unknown } | null;
+  const candidate = value as (Partial<Http2StreamLike> & { rstCode?: unknown; session?: unknown }) | null;
   return typeof candidate?.close === 'function' && typeof candidate.closed === 'boolean' && 'session' in candidate;
 }
 

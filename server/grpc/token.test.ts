@@ -2,7 +2,17 @@
 // others may read it.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureToken, TokenFileError } from './token.ts';
@@ -41,18 +51,34 @@ describe('ensureToken', () => {
     writeFileSync(target, 'abcdefghijklmnopqrstuvwxyz012345\n', { mode: 0o600 });
     const link = join(root, 'link.token');
     symlinkSync(target, link);
-    await assert.rejects(ensureToken(link), (e: Error) => e instanceof TokenFileError && /is a symbolic link; Homeplane does not follow it/.test(e.message));
+    await assert.rejects(
+      ensureToken(link),
+      (e: Error) => e instanceof TokenFileError && /is a symbolic link; Homeplane does not follow it/.test(e.message),
+    );
   });
 
-  test("a token file owned by another user is refused", { skip: process.getuid?.() !== 0 ? 'needs root to chown' : false }, async () => {
-    const file = join(root, 'foreign.token');
-    writeFileSync(file, 'abcdefghijklmnopqrstuvwxyz012345\n', { mode: 0o600 });
-    chownSync(file, 65534, 65534);
-    await assert.rejects(ensureToken(file), (e: Error) => e instanceof TokenFileError && /belongs to uid 65534, not to the user running homeplane \(uid 0\)/.test(e.message));
-  });
+  test(
+    'a token file owned by another user is refused',
+    { skip: process.getuid?.() !== 0 ? 'needs root to chown' : false },
+    async () => {
+      const file = join(root, 'foreign.token');
+      writeFileSync(file, 'abcdefghijklmnopqrstuvwxyz012345\n', { mode: 0o600 });
+      chownSync(file, 65534, 65534);
+      await assert.rejects(
+        ensureToken(file),
+        (e: Error) =>
+          e instanceof TokenFileError &&
+          /belongs to uid 65534, not to the user running homeplane \(uid 0\)/.test(e.message),
+      );
+    },
+  );
 
   test('a file that holds no token is refused rather than served with', async () => {
-    for (const [name, content] of [['empty', ''], ['short', 'abc\n'], ['two words', 'abcdefghijklmnop qrstuvwxyz\n']] as const) {
+    for (const [name, content] of [
+      ['empty', ''],
+      ['short', 'abc\n'],
+      ['two words', 'abcdefghijklmnop qrstuvwxyz\n'],
+    ] as const) {
       const file = join(root, `${name}.token`);
       writeFileSync(file, content, { mode: 0o600 });
       await assert.rejects(ensureToken(file), /does not hold a token; delete it to make a new one/);

@@ -45,7 +45,9 @@ async function readToken(file: string): Promise<string | null> {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
     if (code === 'ELOOP') {
-      throw new TokenFileError(`${file}: the gRPC token file is a symbolic link; Homeplane does not follow it. Replace it with the file itself (or delete it to make a new token)`);
+      throw new TokenFileError(
+        `${file}: the gRPC token file is a symbolic link; Homeplane does not follow it. Replace it with the file itself (or delete it to make a new token)`,
+      );
     }
     throw err;
   }
@@ -109,4 +111,3 @@ async function syncFolder(folder: string): Promise<void> {
     await handle.close();
   }
 }
-

@@ -10,7 +10,11 @@ import {
   type CreateVmRequest,
   type Vm as ProtoVm,
 } from '../../proto/gen/homeplane/v1/vm.ts';
-import { Accel as ProtoAccel, type Capacity as ProtoCapacity, type Host as ProtoHost } from '../../proto/gen/homeplane/v1/host.ts';
+import {
+  Accel as ProtoAccel,
+  type Capacity as ProtoCapacity,
+  type Host as ProtoHost,
+} from '../../proto/gen/homeplane/v1/host.ts';
 import { ImageKind as ProtoImageKind, type Image as ProtoImage } from '../../proto/gen/homeplane/v1/image.ts';
 import type { ImageFile, ImageFileKind } from './hypervisor-ports.ts';
 
@@ -31,7 +35,10 @@ const DESIRED_TO_PROTO: Readonly<Record<DesiredState, ProtoDesiredState>> = {
 function bootToProto(boot: BootSource): ProtoVm['boot'] {
   switch (boot.kind) {
     case 'kernel':
-      return { $case: 'kernel', kernel: { kernelPath: boot.kernelPath, initrdPath: boot.initrdPath ?? '', cmdline: boot.cmdline } };
+      return {
+        $case: 'kernel',
+        kernel: { kernelPath: boot.kernelPath, initrdPath: boot.initrdPath ?? '', cmdline: boot.cmdline },
+      };
     case 'iso':
       return { $case: 'iso', iso: { isoPath: boot.isoPath } };
     case 'disk':
@@ -68,13 +75,27 @@ export function bootFromProto(boot: CreateVmRequest['boot']): BootSource | null 
   if (boot === undefined) return null;
   switch (boot.$case) {
     case 'kernel':
-      if (boot.kernel.kernelPath === '') throw new InvalidInputError('kernel.kernel_path', 'is empty; give the absolute path of a kernel from ListImages');
-      return { kind: 'kernel', kernelPath: boot.kernel.kernelPath, initrdPath: boot.kernel.initrdPath === '' ? null : boot.kernel.initrdPath, cmdline: boot.kernel.cmdline };
+      if (boot.kernel.kernelPath === '')
+        throw new InvalidInputError(
+          'kernel.kernel_path',
+          'is empty; give the absolute path of a kernel from ListImages',
+        );
+      return {
+        kind: 'kernel',
+        kernelPath: boot.kernel.kernelPath,
+        initrdPath: boot.kernel.initrdPath === '' ? null : boot.kernel.initrdPath,
+        cmdline: boot.kernel.cmdline,
+      };
     case 'iso':
-      if (boot.iso.isoPath === '') throw new InvalidInputError('iso.iso_path', 'is empty; give the absolute path of an ISO image from ListImages');
+      if (boot.iso.isoPath === '')
+        throw new InvalidInputError('iso.iso_path', 'is empty; give the absolute path of an ISO image from ListImages');
       return { kind: 'iso', isoPath: boot.iso.isoPath };
     case 'disk':
-      if (boot.disk.imagePath === '') throw new InvalidInputError('disk.image_path', 'is empty; give the absolute path of a qcow2 or raw base image from ListImages');
+      if (boot.disk.imagePath === '')
+        throw new InvalidInputError(
+          'disk.image_path',
+          'is empty; give the absolute path of a qcow2 or raw base image from ListImages',
+        );
       return { kind: 'disk', imagePath: boot.disk.imagePath };
     default: {
       const never: never = boot;
@@ -97,7 +118,14 @@ export function imageToProto(image: ImageFile): ProtoImage {
 }
 
 function capacityToProto(c: ResourceCapacity): ProtoCapacity {
-  return { total: c.total, reserved: c.reserved, allocationRatio: c.ratio, allocatable: c.allocatable, allocated: c.allocated, free: c.free };
+  return {
+    total: c.total,
+    reserved: c.reserved,
+    allocationRatio: c.ratio,
+    allocatable: c.allocatable,
+    allocated: c.allocated,
+    free: c.free,
+  };
 }
 
 /** What a host read adds to its record: computed facts, capacity and VM counts. */

@@ -40,8 +40,8 @@ type Updatable = (typeof UPDATABLE)[number];
 
 const NOT_UPDATABLE_REASON: Readonly<Record<string, string>> = {
   id: 'is set by the server and cannot change',
-  name: 'cannot change: it is the host name on the VM\'s DHCP reservation; create a new VM instead',
-  mac: 'cannot change: the VM\'s DHCP reservation is keyed on it',
+  name: "cannot change: it is the host name on the VM's DHCP reservation; create a new VM instead",
+  mac: "cannot change: the VM's DHCP reservation is keyed on it",
   disk_gib: 'cannot change: the disk keeps its size',
   state: 'is what the VM does; use StartVm, StopVm, PauseVm or ResumeVm',
   desired_state: 'follows StartVm and StopVm',
@@ -53,7 +53,8 @@ const NOT_UPDATABLE_REASON: Readonly<Record<string, string>> = {
 export function updatePatch(request: UpdateVmRequest): { id: string; patch: VmPatch } {
   const id = requireVmId(request.id);
   const mask = request.updateMask ?? [];
-  if (mask.length === 0) throw new InvalidInputError('update_mask', `is empty; name the fields to change: ${UPDATABLE.join(', ')}`);
+  if (mask.length === 0)
+    throw new InvalidInputError('update_mask', `is empty; name the fields to change: ${UPDATABLE.join(', ')}`);
   const fields = new Set<Updatable>();
   for (const path of mask) {
     if (!(UPDATABLE as readonly string[]).includes(path)) {
@@ -63,8 +64,10 @@ export function updatePatch(request: UpdateVmRequest): { id: string; patch: VmPa
     fields.add(path as Updatable);
   }
   const vm = request.vm;
-  if (vm === undefined) throw new InvalidInputError('vm', 'is required: it carries the new values of the fields in update_mask');
-  if (vm.id !== '' && vm.id !== id) throw new InvalidInputError('vm.id', `"${vm.id}" differs from id "${id}"; leave it empty or give the same id`);
+  if (vm === undefined)
+    throw new InvalidInputError('vm', 'is required: it carries the new values of the fields in update_mask');
+  if (vm.id !== '' && vm.id !== id)
+    throw new InvalidInputError('vm.id', `"${vm.id}" differs from id "${id}"; leave it empty or give the same id`);
   const patch: VmPatch = {};
   if (fields.has('vcpus')) patch.vcpus = vm.vcpus;
   if (fields.has('memory_mib')) patch.memoryMib = vm.memoryMib;
@@ -86,7 +89,10 @@ export function stopTimeoutMs(request: StopVmRequest): number | null {
   const seconds = request.timeoutSeconds;
   if (seconds === 0) return null;
   if (seconds > MAX_STOP_TIMEOUT_SECONDS) {
-    throw new InvalidInputError('timeout_seconds', `${seconds} s is more than ${MAX_STOP_TIMEOUT_SECONDS} s; give 0 for the default (30 s) or up to ${MAX_STOP_TIMEOUT_SECONDS}`);
+    throw new InvalidInputError(
+      'timeout_seconds',
+      `${seconds} s is more than ${MAX_STOP_TIMEOUT_SECONDS} s; give 0 for the default (30 s) or up to ${MAX_STOP_TIMEOUT_SECONDS}`,
+    );
   }
   return seconds * 1000;
 }
@@ -94,7 +100,10 @@ export function stopTimeoutMs(request: StopVmRequest): number | null {
 export function consoleInput(data: Buffer): Buffer {
   if (data.length === 0) throw new InvalidInputError('data', 'is empty; send 1-4096 bytes to type on the console');
   if (data.length > MAX_CONSOLE_INPUT_BYTES) {
-    throw new InvalidInputError('data', `is ${data.length} bytes; send at most ${MAX_CONSOLE_INPUT_BYTES} per call (split longer input: calls arrive in order)`);
+    throw new InvalidInputError(
+      'data',
+      `is ${data.length} bytes; send at most ${MAX_CONSOLE_INPUT_BYTES} per call (split longer input: calls arrive in order)`,
+    );
   }
   return data;
 }

@@ -24,7 +24,9 @@ export const vmServiceDefinition = {
 
 /** One handler per rpc of vm.proto (the type fails when one is missing). */
 type VmServiceHandlers = {
-  [Method in keyof typeof VmServiceService]: Method extends 'streamConsole' ? (call: ConsoleCall) => void : VmServiceServer[Method];
+  [Method in keyof typeof VmServiceService]: Method extends 'streamConsole'
+    ? (call: ConsoleCall) => void
+    : VmServiceServer[Method];
 };
 
 export interface VmServiceDeps {

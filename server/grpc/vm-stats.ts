@@ -37,7 +37,10 @@ export function watchVmStatsHandler(deps: StatsStreamDeps): (call: StatsCall) =>
   return (call) => {
     try {
       if (deps.streams.shuttingDown) {
-        call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'the daemon is shutting down; call WatchVmStats again once it is back' });
+        call.emit('error', {
+          code: grpc.status.UNAVAILABLE,
+          details: 'the daemon is shutting down; call WatchVmStats again once it is back',
+        });
         return;
       }
       new StatsStream(call, deps).start();
@@ -67,7 +70,10 @@ class StatsStream {
     this.unregister = this.deps.streams.add(() => {
       if (this.ended) return;
       this.stop();
-      this.call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'the daemon is shutting down; call WatchVmStats again once it is back' });
+      this.call.emit('error', {
+        code: grpc.status.UNAVAILABLE,
+        details: 'the daemon is shutting down; call WatchVmStats again once it is back',
+      });
     });
     this.tick();
   }
@@ -97,9 +103,16 @@ class StatsStream {
       if (reading === null) continue;
       const { running, usage } = reading;
       const before = this.baselines.get(running.vm.id);
-      const cpu = before !== undefined && before.pid === running.pid ? cpuPercent(before.usage, usage, at - before.at) : 0;
+      const cpu =
+        before !== undefined && before.pid === running.pid ? cpuPercent(before.usage, usage, at - before.at) : 0;
       baselines.set(running.vm.id, { pid: running.pid, usage, at });
-      vms.push({ id: running.vm.id, cpuPercent: cpu, memoryBytes: usage.rssBytes, rxBytes: usage.rxBytes, txBytes: usage.txBytes });
+      vms.push({
+        id: running.vm.id,
+        cpuPercent: cpu,
+        memoryBytes: usage.rssBytes,
+        rxBytes: usage.rxBytes,
+        txBytes: usage.txBytes,
+      });
     }
     // VMs that stopped drop out; one that comes back starts from 0 again.
     this.baselines = baselines;
@@ -111,7 +124,10 @@ class StatsStream {
     return this.deps.usage(running.pid, running.tap).then(
       (usage) => (usage === null ? null : { running, usage }),
       (err: unknown) => {
-        this.deps.logger.debug({ vm: running.vm.id, pid: running.pid, err: String(err) }, 'VM left out of a stats sample: its QEMU or tap could not be read');
+        this.deps.logger.debug(
+          { vm: running.vm.id, pid: running.pid, err: String(err) },
+          'VM left out of a stats sample: its QEMU or tap could not be read',
+        );
         return null;
       },
     );

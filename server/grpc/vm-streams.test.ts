@@ -10,7 +10,14 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { CreateVmRequest, type CreateVmResponse, type StreamConsoleResponse, type Vm, type VmServiceClient, type WatchVmStatsResponse } from '../../proto/gen/homeplane/v1/vm.ts';
+import {
+  CreateVmRequest,
+  type CreateVmResponse,
+  type StreamConsoleResponse,
+  type Vm,
+  type VmServiceClient,
+  type WatchVmStatsResponse,
+} from '../../proto/gen/homeplane/v1/vm.ts';
 import type { Console } from '../hypervisor/hypervisor-port.ts';
 import { bzImageFile } from '../hypervisor/testing/image-files.ts';
 import { CONSOLE_END_KEY } from './console-stream.ts';
@@ -88,7 +95,13 @@ class StatsReader {
 async function createVm(w: VmWorld, name: string): Promise<Vm> {
   const kernel = join(w.imageDir, 'vmlinuz');
   writeFileSync(kernel, bzImageFile());
-  const request = CreateVmRequest.fromPartial({ name, vcpus: 1, memoryMib: 64, diskGib: 1, boot: { $case: 'kernel', kernel: { kernelPath: kernel, initrdPath: '', cmdline: '' } } });
+  const request = CreateVmRequest.fromPartial({
+    name,
+    vcpus: 1,
+    memoryMib: 64,
+    diskGib: 1,
+    boot: { $case: 'kernel', kernel: { kernelPath: kernel, initrdPath: '', cmdline: '' } },
+  });
   const { response, error } = await ask<CreateVmResponse>((md, cb) => w.vms.createVm(request, md, cb));
   assert.equal(error, undefined, error?.details);
   return response!.vm!;
@@ -130,19 +143,28 @@ describe('StreamConsole, SendConsoleInput and WatchVmStats', { skip }, () => {
     await waitFor(() => first.text === expected, 'every live chunk, in order');
 
     const second = new ConsoleReader(w.separateVmClient(), vm.id);
-    await waitFor(() => second.messages.length >= 1, 'the second client\'s recent output');
+    await waitFor(() => second.messages.length >= 1, "the second client's recent output");
     assert.equal(second.messages[0]!.toString(), expected, 'a later client starts with everything the ring holds');
     assert.equal(console.active, 2);
 
     const keys = Array.from({ length: 50 }, (_, i) => `k${i};`);
-    const answers = await Promise.all(keys.map((k) => ask((md, cb) => w.vms.sendConsoleInput({ id: vm.id, data: Buffer.from(k) }, md, cb))));
-    assert.deepEqual(answers.map((a) => a.error?.details), keys.map(() => undefined));
+    const answers = await Promise.all(
+      keys.map((k) => ask((md, cb) => w.vms.sendConsoleInput({ id: vm.id, data: Buffer.from(k) }, md, cb))),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.error?.details),
+      keys.map(() => undefined),
+    );
     await waitFor(() => peer.received.length === keys.join('').length, 'every keystroke at the guest');
     assert.equal(peer.received.toString(), keys.join(''), 'in the order the calls were made');
-    const largest = await ask((md, cb) => w.vms.sendConsoleInput({ id: vm.id, data: Buffer.alloc(4096, 0x61) }, md, cb));
+    const largest = await ask((md, cb) =>
+      w.vms.sendConsoleInput({ id: vm.id, data: Buffer.alloc(4096, 0x61) }, md, cb),
+    );
     assert.equal(largest.error, undefined, '4096 bytes are allowed');
     for (const size of [0, 4097]) {
-      const refused = await ask((md, cb) => w.vms.sendConsoleInput({ id: vm.id, data: Buffer.alloc(size, 0x61) }, md, cb));
+      const refused = await ask((md, cb) =>
+        w.vms.sendConsoleInput({ id: vm.id, data: Buffer.alloc(size, 0x61) }, md, cb),
+      );
       assert.equal(refused.error?.code, grpc.status.INVALID_ARGUMENT, `${size} bytes`);
       assert.deepEqual(refused.error.metadata.get(INVALID_FIELD_KEY), ['data']);
     }
@@ -176,7 +198,9 @@ describe('StreamConsole, SendConsoleInput and WatchVmStats', { skip }, () => {
 
   test('stats: the first sample at once with cpu 0, then CPU from the delta; a gone QEMU is left out; a new pid starts over; cancel stops sampling', async () => {
     const [a, b] = [await createVm(w, 'busy'), await createVm(w, 'gone')];
-    const busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 20000; while (Date.now() < end);'], { stdio: 'ignore' });
+    const busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 20000; while (Date.now() < end);'], {
+      stdio: 'ignore',
+    });
     children.push(busy);
     const exited = spawn('true');
     await once(exited, 'exit');
@@ -188,10 +212,17 @@ describe('StreamConsole, SendConsoleInput and WatchVmStats', { skip }, () => {
     const reader = new StatsReader(w.vms);
     await waitFor(() => reader.samples.length >= 3, 'three samples', 5_000);
     const [s0, s1] = reader.samples as [WatchVmStatsResponse, WatchVmStatsResponse];
-    assert.deepEqual(s0.vms.map((v) => v.id), [a.id], 'the VM whose process is gone is left out');
+    assert.deepEqual(
+      s0.vms.map((v) => v.id),
+      [a.id],
+      'the VM whose process is gone is left out',
+    );
     assert.equal(s0.vms[0]!.cpuPercent, 0, 'nothing to compare the first sample with');
     assert.ok(s0.vms[0]!.memoryBytes > 1024 * 1024, `RSS of the busy child: ${s0.vms[0]!.memoryBytes}`);
-    assert.ok(s1.vms[0]!.cpuPercent > 20 && s1.vms[0]!.cpuPercent < 250, `a busy loop is near 100% of one CPU: ${s1.vms[0]!.cpuPercent}`);
+    assert.ok(
+      s1.vms[0]!.cpuPercent > 20 && s1.vms[0]!.cpuPercent < 250,
+      `a busy loop is near 100% of one CPU: ${s1.vms[0]!.cpuPercent}`,
+    );
     assert.ok(s1.time!.getTime() > s0.time!.getTime());
 
     busyPid = process.pid; // the VM restarted: another QEMU
@@ -246,9 +277,12 @@ describe('StreamConsole with a client that stops reading', { skip }, () => {
         await waitFor(() => healthy.bytes === printed, 'the healthy reader to keep up');
       }
       await waitFor(() => console.active === 1, 'the stalled stream to leave the console');
-      assert.ok(w.logLines.some((l) => l.level === 'warn' && /console stream dropped/.test(l.msg)), 'the drop is logged');
+      assert.ok(
+        w.logLines.some((l) => l.level === 'warn' && /console stream dropped/.test(l.msg)),
+        'the drop is logged',
+      );
       stalled.stream.resume();
-      await waitFor(() => stalled.error !== null, 'the stalled stream\'s status');
+      await waitFor(() => stalled.error !== null, "the stalled stream's status");
       assert.equal(stalled.error!.code, grpc.status.RESOURCE_EXHAUSTED);
       await peer.print('still here\r\n');
       await waitFor(() => healthy.text.endsWith('still here\r\n'), 'the healthy reader goes on');

@@ -11,7 +11,8 @@ import * as grpc from '@grpc/grpc-js';
 import { EventServiceClient } from '../../proto/gen/homeplane/v1/event.ts';
 import { startHarness, waitFor, WatchRecorder, type Harness } from './testing/harness.ts';
 
-const PER_PEER = /^too many Watch streams from this peer \((\d+), grpc\.maxWatchersPerPeer\); close some or raise the limit$/;
+const PER_PEER =
+  /^too many Watch streams from this peer \((\d+), grpc\.maxWatchersPerPeer\); close some or raise the limit$/;
 const TOTAL = /^too many Watch streams open \((\d+), grpc\.maxWatchers\); close some or raise the limit$/;
 
 /** Opens a Watch from the newest revision on a connection of its own. */
@@ -107,8 +108,18 @@ describe('Watch caps', () => {
       const watches = Array.from({ length: 100 }, () => h.separateEventClient()).flatMap((client) =>
         Array.from({ length: 10 }, () => new WatchRecorder(client, { sinceRevision: h.log.lastRevision() })),
       );
-      await waitFor(() => h.server.openWatches === 1_000 || watches.some((w) => w.error !== null), 'the 1,000 watchers', 20_000);
-      assert.deepEqual(watches.filter((w) => w.error !== null).map((w) => w.error!.details).slice(0, 1), []);
+      await waitFor(
+        () => h.server.openWatches === 1_000 || watches.some((w) => w.error !== null),
+        'the 1,000 watchers',
+        20_000,
+      );
+      assert.deepEqual(
+        watches
+          .filter((w) => w.error !== null)
+          .map((w) => w.error!.details)
+          .slice(0, 1),
+        [],
+      );
       assert.equal(h.server.openWatches, 1_000);
       for (const watch of watches) watch.stream.cancel();
       await waitFor(() => h.server.openWatches === 0, 'every watcher to go', 20_000);

@@ -29,13 +29,25 @@ describe('Watch: a slow consumer', () => {
       const hostname = 'h'.repeat(60);
       let committed = 0;
       for (let batch = 0; batch < 400 && h.log.subscriberCount === 2; batch++) {
-        h.world.commit(Array.from({ length: 50 }, (_, i) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname, fqdn: `${hostname}.lab.home` }) })));
+        h.world.commit(
+          Array.from({ length: 50 }, (_, i) => ({
+            object: 'lease',
+            kind: 'lease.renewed' as const,
+            lease: testLease(`10.123.0.${i + 1}`, { hostname, fqdn: `${hostname}.lab.home` }),
+          })),
+        );
         committed += 50;
         // Paced on the healthy reader, so that only the stalled one can fall behind.
         await healthy.until((w) => w.revisions.length === committed, 'the healthy watcher to keep up');
       }
-      await waitFor(() => h.log.subscriberCount === 1 && h.server.openWatches === 1, 'the stalled watcher to be dropped');
-      assert.ok(h.logLines.some((l) => l.level === 'warn' && /watcher dropped/.test(l.msg)), 'the drop is logged');
+      await waitFor(
+        () => h.log.subscriberCount === 1 && h.server.openWatches === 1,
+        'the stalled watcher to be dropped',
+      );
+      assert.ok(
+        h.logLines.some((l) => l.level === 'warn' && /watcher dropped/.test(l.msg)),
+        'the drop is logged',
+      );
 
       await healthy.until((w) => w.revisions.length === committed, 'the healthy watcher to get every event', 10_000);
       assert.ok(isContiguous(healthy.revisions));
@@ -47,7 +59,10 @@ describe('Watch: a slow consumer', () => {
       assert.equal(stalled.error!.code, grpc.status.RESOURCE_EXHAUSTED);
       // A grpc-js client buffers 16 messages even unread, as many as the server has in flight:
       // the status follows the data.
-      assert.match(stalled.error!.details, /fell more than 65536 bytes behind and was dropped; call Watch again from your last revision/);
+      assert.match(
+        stalled.error!.details,
+        /fell more than 65536 bytes behind and was dropped; call Watch again from your last revision/,
+      );
       assert.ok(!h.logLines.some((l) => /cannot reset/.test(l.msg)));
       assert.ok(stalled.revisions.length < committed, 'it was dropped before the end');
       assert.ok(isContiguous(stalled.revisions), 'what it got has no gap, so resuming from its last revision is safe');
@@ -67,13 +82,25 @@ describe('Watch: a slow consumer', () => {
 
       const hostname = 'h'.repeat(60);
       for (let batch = 0; batch < 400 && h.log.subscriberCount === 1; batch++) {
-        h.world.commit(Array.from({ length: 50 }, (_, i) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: testLease(`10.123.0.${i + 1}`, { hostname }) })));
+        h.world.commit(
+          Array.from({ length: 50 }, (_, i) => ({
+            object: 'lease',
+            kind: 'lease.renewed' as const,
+            lease: testLease(`10.123.0.${i + 1}`, { hostname }),
+          })),
+        );
         await new Promise((r) => setImmediate(r));
       }
       await waitFor(() => h.log.subscriberCount === 0 && h.server.openWatches === 0, 'the watcher to be dropped');
       const droppedAt = Date.now();
-      const notClosed = new Promise<string>((resolve) => setTimeout(() => resolve('still open after 3 s'), 3_000).unref());
-      assert.equal(await Promise.race([closed, notClosed]), http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, 'reset: grpc-js clients read RESOURCE_EXHAUSTED');
+      const notClosed = new Promise<string>((resolve) =>
+        setTimeout(() => resolve('still open after 3 s'), 3_000).unref(),
+      );
+      assert.equal(
+        await Promise.race([closed, notClosed]),
+        http2.constants.NGHTTP2_ENHANCE_YOUR_CALM,
+        'reset: grpc-js clients read RESOURCE_EXHAUSTED',
+      );
       assert.ok(Date.now() - droppedAt < 2_000, 'the reset came after the grace period, not at some later time');
       assert.ok(!h.logLines.some((l) => /cannot reset/.test(l.msg)));
     } finally {

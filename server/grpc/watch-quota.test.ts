@@ -30,7 +30,10 @@ describe('WatchQuota', () => {
     admitted(quota.admit('a'));
     admitted(quota.admit('b'));
     admitted(quota.admit('c'));
-    assert.equal(refusal(quota.admit('d')), 'too many Watch streams open (3, grpc.maxWatchers); close some or raise the limit');
+    assert.equal(
+      refusal(quota.admit('d')),
+      'too many Watch streams open (3, grpc.maxWatchers); close some or raise the limit',
+    );
   });
 
   test('a released place is free again, releasing twice frees one, and a peer with none keeps no entry', () => {

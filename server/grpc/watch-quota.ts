@@ -28,10 +28,16 @@ export class WatchQuota {
     const { maxWatchers, maxWatchersPerPeer } = this.limits;
     const fromPeer = this.countOf(peer);
     if (fromPeer >= maxWatchersPerPeer) {
-      return { kind: 'refused', details: `too many Watch streams from this peer (${maxWatchersPerPeer}, grpc.maxWatchersPerPeer); close some or raise the limit` };
+      return {
+        kind: 'refused',
+        details: `too many Watch streams from this peer (${maxWatchersPerPeer}, grpc.maxWatchersPerPeer); close some or raise the limit`,
+      };
     }
     if (this.total >= maxWatchers) {
-      return { kind: 'refused', details: `too many Watch streams open (${maxWatchers}, grpc.maxWatchers); close some or raise the limit` };
+      return {
+        kind: 'refused',
+        details: `too many Watch streams open (${maxWatchers}, grpc.maxWatchers); close some or raise the limit`,
+      };
     }
     this.total += 1;
     this.byPeer.set(peer, fromPeer + 1);

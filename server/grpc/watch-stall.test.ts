@@ -19,7 +19,12 @@ const HOSTNAME = 'h'.repeat(60);
 /** A lease of its own client (MAC from n) in 10.123.0.0/20. */
 function leaseAt(n: number): Lease {
   const mac = `52:54:00:00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
-  return testLease(`10.123.${(n >> 8) & 255}.${n & 255}`, { subnetId: '10.123.0.0/20', clientKey: `hw:${mac}`, hwAddress: mac, hostname: `${HOSTNAME}-${n}` });
+  return testLease(`10.123.${(n >> 8) & 255}.${n & 255}`, {
+    subnetId: '10.123.0.0/20',
+    clientKey: `hw:${mac}`,
+    hwAddress: mac,
+    hostname: `${HOSTNAME}-${n}`,
+  });
 }
 
 function isContiguousFrom(first: number, revisions: number[]): boolean {
@@ -53,13 +58,22 @@ describe('Watch: a client that stalls before it is live', () => {
     const watch = bareWatch(h.server.address, { sinceRevision: 1_000_000_000 }); // beyond the newest: Reset + snapshot
     try {
       await waitFor(() => taken === 1, 'the snapshot');
-      await waitFor(() => h.server.openWatches === 0 && h.log.subscriberCount === 0, 'the stalled watcher to be dropped');
+      await waitFor(
+        () => h.server.openWatches === 0 && h.log.subscriberCount === 0,
+        'the stalled watcher to be dropped',
+      );
       const warning = h.logLines.find((l) => l.level === 'warn' && /watcher dropped/.test(l.msg));
       assert.equal(warning?.msg, 'watcher dropped: it stopped reading while taking a snapshot');
       assert.equal((warning!.obj as { stallTimeoutMs?: number }).stallTimeoutMs, 300);
 
-      const notClosed = new Promise<string>((resolve) => setTimeout(() => resolve('still open after 3 s'), 3_000).unref());
-      assert.equal(await Promise.race([watch.closed, notClosed]), http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, 'reset: the status could not get out');
+      const notClosed = new Promise<string>((resolve) =>
+        setTimeout(() => resolve('still open after 3 s'), 3_000).unref(),
+      );
+      assert.equal(
+        await Promise.race([watch.closed, notClosed]),
+        http2.constants.NGHTTP2_ENHANCE_YOUR_CALM,
+        'reset: the status could not get out',
+      );
       assert.ok(!h.logLines.some((l) => /cannot reset/.test(l.msg)));
 
       for (let i = 0; i < 50 && released.size < 2; i++) {
@@ -75,14 +89,24 @@ describe('Watch: a client that stalls before it is live', () => {
 
   test('a catch-up whose client stops reading: dropped with RESOURCE_EXHAUSTED saying why and how to resume', async () => {
     // A long grace before the reset, so that the status gets out once the client reads again.
-    const h = await startHarness({ watcherQueueBytes: 32 * 1024, watchStallTimeoutMs: 300, overflowGraceMs: 10_000, replayChunkEvents: 50 });
+    const h = await startHarness({
+      watcherQueueBytes: 32 * 1024,
+      watchStallTimeoutMs: 300,
+      overflowGraceMs: 10_000,
+      replayChunkEvents: 50,
+    });
     try {
       for (let n = 1; n <= 3000; n++) h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(n) }]);
       const watch = new WatchRecorder(h.separateEventClient(), { sinceRevision: 0 });
       watch.stream.pause();
       await waitFor(() => h.server.openWatches === 1, 'the watcher');
-      await waitFor(() => h.server.openWatches === 0 && h.log.subscriberCount === 0, 'the stalled watcher to be dropped');
-      assert.ok(h.logLines.some((l) => l.level === 'warn' && l.msg === 'watcher dropped: it stopped reading while catching up'));
+      await waitFor(
+        () => h.server.openWatches === 0 && h.log.subscriberCount === 0,
+        'the stalled watcher to be dropped',
+      );
+      assert.ok(
+        h.logLines.some((l) => l.level === 'warn' && l.msg === 'watcher dropped: it stopped reading while catching up'),
+      );
 
       watch.stream.resume();
       await watch.until((w) => w.error !== null, 'the status');
@@ -91,8 +115,14 @@ describe('Watch: a client that stalls before it is live', () => {
         watch.error!.details,
         /^this watcher read too little for 0\.3 s while catching up \(grpc\.watchStallTimeout\) and was dropped; read the stream steadily and call Watch again from your last revision$/,
       );
-      assert.ok(watch.revisions.length > 0 && watch.revisions.length < 3000, `it was dropped part way (${watch.revisions.length} events)`);
-      assert.ok(isContiguousFrom(1, watch.revisions), 'what it got has no gap: resuming from its last revision is safe');
+      assert.ok(
+        watch.revisions.length > 0 && watch.revisions.length < 3000,
+        `it was dropped part way (${watch.revisions.length} events)`,
+      );
+      assert.ok(
+        isContiguousFrom(1, watch.revisions),
+        'what it got has no gap: resuming from its last revision is safe',
+      );
     } finally {
       await h.close();
     }

@@ -13,7 +13,8 @@ function leaseAt(n: number, changes: Partial<Lease> = {}): Lease {
 
 /** Commits `count` single-event transactions of lease.renewed. */
 function commitMany(h: Harness, count: number, from = 0): void {
-  for (let i = 0; i < count; i++) h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(from + i) }]);
+  for (let i = 0; i < count; i++)
+    h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(from + i) }]);
 }
 
 function range(from: number, to: number): number[] {
@@ -32,9 +33,15 @@ describe('Watch: replay, live, resume', () => {
     const watch = new WatchRecorder(h.events, { sinceRevision: 0 });
     await watch.until((w) => w.revisions.length === 120, 'the replay');
     assert.deepEqual(watch.revisions, range(1, 120));
-    assert.ok(watch.cases.every((c) => c === 'events'), 'no Reset when the log starts at 1');
+    assert.ok(
+      watch.cases.every((c) => c === 'events'),
+      'no Reset when the log starts at 1',
+    );
     // Replay frames hold at most one read's worth of events.
-    assert.deepEqual(watch.frames.map((f) => (f.payload?.$case === 'events' ? f.payload.events.events.length : 0)), [50, 50, 20]);
+    assert.deepEqual(
+      watch.frames.map((f) => (f.payload?.$case === 'events' ? f.payload.events.events.length : 0)),
+      [50, 50, 20],
+    );
 
     h.world.commit([
       { object: 'lease', kind: 'lease.granted', lease: leaseAt(500) },
@@ -71,7 +78,9 @@ describe('Watch: replay, live, resume', () => {
     await waitFor(() => h.server.openWatches === 1, 'the watcher');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(watch.frames.length, 0);
-    const [event] = h.world.commit([{ object: 'lease', kind: 'lease.expired', lease: leaseAt(9, { state: 'expired' }) }]);
+    const [event] = h.world.commit([
+      { object: 'lease', kind: 'lease.expired', lease: leaseAt(9, { state: 'expired' }) },
+    ]);
     await watch.until((w) => w.revisions.length === 1, 'the live event');
     assert.deepEqual(watch.revisions, [event!.revision]);
     await watch.cancel();
@@ -98,7 +107,9 @@ describe('Watch: the seam under load', () => {
       const hammer = (async () => {
         while (running) {
           if (committed % 7 === 0) {
-            h.world.commit([0, 1, 2].map((k) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: leaseAt(k) })));
+            h.world.commit(
+              [0, 1, 2].map((k) => ({ object: 'lease', kind: 'lease.renewed' as const, lease: leaseAt(k) })),
+            );
             committed += 3;
           } else {
             commitMany(h, 1, committed);
@@ -111,19 +122,30 @@ describe('Watch: the seam under load', () => {
         (i) => new WatchRecorder(i % 2 === 0 ? h.events : h.separateEventClient(), { sinceRevision: start + i * 500 }),
       );
       // Past half of the replay, and (on a loaded machine, whose turns are long) enough commits.
-      await waitFor(() => watchers.every((w) => w.revisions.length > 3000 - 1500) && committed > 100, 'the watchers to catch up', 10_000);
+      await waitFor(
+        () => watchers.every((w) => w.revisions.length > 3000 - 1500) && committed > 100,
+        'the watchers to catch up',
+        10_000,
+      );
       await new Promise((r) => setTimeout(r, 100));
       running = false;
       await hammer;
       const newest = h.log.lastRevision();
       for (const [i, watch] of watchers.entries()) {
         await watch.until((w) => w.revisions.at(-1) === newest, `watcher ${i} to reach ${newest}`, 10_000);
-        assert.deepEqual(watch.revisions, range(start + i * 500 + 1, newest), `watcher ${i}: every revision exactly once, in order`);
+        assert.deepEqual(
+          watch.revisions,
+          range(start + i * 500 + 1, newest),
+          `watcher ${i}: every revision exactly once, in order`,
+        );
         assert.equal(watch.error, null);
         await watch.cancel();
       }
       assert.ok(committed > 100, `the hammer committed while the watchers caught up (${committed})`);
-      assert.ok(new Set(newestAtRead).size > 10, `commits landed between replay reads (${new Set(newestAtRead).size} distinct newest revisions)`);
+      assert.ok(
+        new Set(newestAtRead).size > 10,
+        `commits landed between replay reads (${new Set(newestAtRead).size} distinct newest revisions)`,
+      );
     } finally {
       await h.close();
     }
@@ -134,7 +156,11 @@ describe('Watch: the Reset path', () => {
   test('a compacted revision gets Reset, the current objects, Synced, then live events', async () => {
     const h = await startHarness({
       replayChunkEvents: 2,
-      subnets: [subnetConfig('10.123.0.0/24', { reservations: [{ mac: '52:54:00:aa:bb:cc', clientId: null, ip: 0x0a7b000a, hostname: 'nas' }] })],
+      subnets: [
+        subnetConfig('10.123.0.0/24', {
+          reservations: [{ mac: '52:54:00:aa:bb:cc', clientId: null, ip: 0x0a7b000a, hostname: 'nas' }],
+        }),
+      ],
     });
     try {
       await h.world.grant(leaseAt(1), leaseAt(2), leaseAt(3));
@@ -146,17 +172,29 @@ describe('Watch: the Reset path', () => {
       await watch.until((w) => w.cases.includes('synced'), 'Synced');
       assert.equal(watch.cases[0], 'reset');
       assert.equal(watch.cases.at(-1), 'synced');
-      const snapshot = watch.frames.slice(1, -1).flatMap((f) => (f.payload?.$case === 'events' ? f.payload.events.events : []));
-      assert.deepEqual(snapshot.map((e) => e.kind).sort(), ['lease.snapshot', 'lease.snapshot', 'lease.snapshot', 'reservation.snapshot']);
+      const snapshot = watch.frames
+        .slice(1, -1)
+        .flatMap((f) => (f.payload?.$case === 'events' ? f.payload.events.events : []));
+      assert.deepEqual(snapshot.map((e) => e.kind).sort(), [
+        'lease.snapshot',
+        'lease.snapshot',
+        'lease.snapshot',
+        'reservation.snapshot',
+      ]);
       assert.ok(snapshot.every((e) => e.revision === 0));
       assert.equal(watch.frames.length, 1 + 2 + 1, 'snapshot frames of at most replayChunk events');
       const synced = watch.frames.at(-1)!.payload;
       assert.ok(synced?.$case === 'synced');
       assert.equal(synced.synced.revision, 4);
 
-      const [next] = h.world.commit([{ object: 'lease', kind: 'lease.declined', lease: leaseAt(2, { state: 'declined' }) }]);
+      const [next] = h.world.commit([
+        { object: 'lease', kind: 'lease.declined', lease: leaseAt(2, { state: 'declined' }) },
+      ]);
       await watch.until((w) => w.revisions.includes(next!.revision), 'the live event');
-      assert.deepEqual(watch.revisions.filter((r) => r > 0), [5]);
+      assert.deepEqual(
+        watch.revisions.filter((r) => r > 0),
+        [5],
+      );
       await watch.cancel();
     } finally {
       await h.close();
@@ -177,7 +215,9 @@ describe('Watch: the Reset path', () => {
       await watch.until((w) => w.cases.includes('synced'), 'Synced');
       const reset = watch.cases.indexOf('reset');
       assert.ok(reset > 0, 'some events were replayed before the compaction');
-      const before = watch.frames.slice(0, reset).flatMap((f) => (f.payload?.$case === 'events' ? f.payload.events.events.map((e) => e.revision) : []));
+      const before = watch.frames
+        .slice(0, reset)
+        .flatMap((f) => (f.payload?.$case === 'events' ? f.payload.events.events.map((e) => e.revision) : []));
       assert.deepEqual(before, range(1, before.length), 'the replay before the Reset had no gap');
       assert.ok(before.length < 2499, `the replay was overtaken (${before.length} events before the Reset)`);
       const synced = watch.frames.at(-1)!.payload;
@@ -249,7 +289,15 @@ describe('Watch: kinds, bookmarks, errors', () => {
     const since = h.log.lastRevision();
     h.world.commit([{ object: 'lease', kind: 'lease.granted', lease: leaseAt(1) }]);
     h.world.commit([{ object: 'lease', kind: 'lease.released', lease: leaseAt(1, { state: 'released' }) }]);
-    const reservation = { id: 'api-9', subnetId: '10.123.0.0/24', mac: '52:54:00:aa:bb:01', clientId: null, ip: 0x0a7b0014, hostname: null, source: 'api' as const };
+    const reservation = {
+      id: 'api-9',
+      subnetId: '10.123.0.0/24',
+      mac: '52:54:00:aa:bb:01',
+      clientId: null,
+      ip: 0x0a7b0014,
+      hostname: null,
+      source: 'api' as const,
+    };
     h.world.commit([{ object: 'reservation', kind: 'reservation.created', reservation }]);
     const released = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['lease.released'] });
     const reservations = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['reservation'] });
@@ -268,7 +316,10 @@ describe('Watch: kinds, bookmarks, errors', () => {
     await waitFor(() => h.server.openWatches === 1, 'the watcher');
     const [skipped] = h.world.commit([{ object: 'lease', kind: 'lease.renewed', lease: leaseAt(3) }]);
     await watch.until((w) => w.cases.filter((c) => c === 'bookmark').length >= 2, 'two bookmarks');
-    assert.ok(watch.cases.every((c) => c === 'bookmark'), 'only bookmarks: the lease event was filtered out');
+    assert.ok(
+      watch.cases.every((c) => c === 'bookmark'),
+      'only bookmarks: the lease event was filtered out',
+    );
     const last = watch.frames.at(-1)!.payload;
     assert.ok(last?.$case === 'bookmark');
     assert.equal(last.bookmark.revision, skipped!.revision);
@@ -322,8 +373,14 @@ describe('Watch: a Bookmark one interval after the last frame', () => {
       const bookmarked = Date.now();
       t.diagnostic(`Bookmark ${bookmarked - replayed} ms after the replay (interval ${INTERVAL_MS} ms)`);
       assert.deepEqual(watch.cases, ['events', 'bookmark']);
-      assert.ok(bookmarked - asked >= INTERVAL_MS, `not before an interval of silence (${bookmarked - asked} ms after Watch)`);
-      assert.ok(bookmarked - replayed < 1.67 * INTERVAL_MS, `one interval after the replay, not two (${bookmarked - replayed} ms)`);
+      assert.ok(
+        bookmarked - asked >= INTERVAL_MS,
+        `not before an interval of silence (${bookmarked - asked} ms after Watch)`,
+      );
+      assert.ok(
+        bookmarked - replayed < 1.67 * INTERVAL_MS,
+        `one interval after the replay, not two (${bookmarked - replayed} ms)`,
+      );
       const bookmark = watch.frames.at(-1)!.payload;
       assert.ok(bookmark?.$case === 'bookmark');
       assert.equal(bookmark.bookmark.revision, h.log.lastRevision());
@@ -346,7 +403,10 @@ describe('Watch: a Bookmark one interval after the last frame', () => {
       const bookmarked = Date.now();
       t.diagnostic(`Bookmark ${bookmarked - sent} ms after the event (interval ${INTERVAL_MS} ms)`);
       assert.deepEqual(watch.cases, ['bookmark', 'events', 'bookmark']);
-      assert.ok(bookmarked - sent < 1.67 * INTERVAL_MS, `one interval after the event, not two (${bookmarked - sent} ms)`);
+      assert.ok(
+        bookmarked - sent < 1.67 * INTERVAL_MS,
+        `one interval after the event, not two (${bookmarked - sent} ms)`,
+      );
       const bookmark = watch.frames.at(-1)!.payload;
       assert.ok(bookmark?.$case === 'bookmark' && bookmark.bookmark.revision === event!.revision);
       await watch.cancel();

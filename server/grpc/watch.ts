@@ -35,7 +35,10 @@ export class WatchHub {
     let admission: Admission | null = null;
     try {
       if (this.closing) {
-        call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'the daemon is shutting down; call Watch again shortly' });
+        call.emit('error', {
+          code: grpc.status.UNAVAILABLE,
+          details: 'the daemon is shutting down; call Watch again shortly',
+        });
         return;
       }
       const filter = parseKinds(call.request.kinds);

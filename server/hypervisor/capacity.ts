@@ -58,7 +58,11 @@ export function capacityOf(totals: HostTotals, settings: CapacitySettings, alloc
 
 /** Throws CapacityError naming the first resource the request does not fit in. */
 export function checkFits(capacity: HostCapacity, request: Usage, what: string): void {
-  const asked: Record<Resource, number> = { vcpus: request.vcpus, memory_mib: request.memoryMib, disk_gib: request.diskGib };
+  const asked: Record<Resource, number> = {
+    vcpus: request.vcpus,
+    memory_mib: request.memoryMib,
+    disk_gib: request.diskGib,
+  };
   for (const resource of ['vcpus', 'memory_mib', 'disk_gib'] as const) {
     const c = capacity[resource];
     if (asked[resource] > c.free) {

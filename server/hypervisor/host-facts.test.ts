@@ -88,7 +88,10 @@ test('/proc parsers', () => {
   ].join('\n');
   assert.deepEqual(parseCpuInfo(cpuinfo), { model: 'AMD EPYC 7B13 64-Core Processor', logicalCpus: 2 });
   // aarch64 kernels print no model name.
-  assert.deepEqual(parseCpuInfo('processor\t: 0\nBogoMIPS\t: 50.00\n\nprocessor\t: 1\n'), { model: 'unknown', logicalCpus: 2 });
+  assert.deepEqual(parseCpuInfo('processor\t: 0\nBogoMIPS\t: 50.00\n\nprocessor\t: 1\n'), {
+    model: 'unknown',
+    logicalCpus: 2,
+  });
   assert.throws(() => parseCpuInfo(''), HostFactsError);
 
   assert.equal(parseMemTotalMib('MemTotal:       24683584 kB\nMemFree:        1 kB\n'), 24105); // 24683584 / 1024 = 24105.06
@@ -97,7 +100,10 @@ test('/proc parsers', () => {
   assert.equal(parseUptimeSeconds('1339.33 850.56\n'), 1339);
   assert.throws(() => parseUptimeSeconds('soon\n'), HostFactsError);
 
-  assert.equal(parseQemuVersion('QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright (c) 2003-2022'), '7.2.22');
+  assert.equal(
+    parseQemuVersion('QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright (c) 2003-2022'),
+    '7.2.22',
+  );
   assert.equal(parseQemuVersion('QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.4)\n'), '8.2.2');
   assert.equal(parseQemuVersion('QEMU emulator version 9.0\n'), '9.0');
   assert.equal(parseQemuVersion('qemu-img version 7.2.22\n'), null);
@@ -134,7 +140,8 @@ test('QEMU status: installed, missing, broken, silent, hung', async (t) => {
   const cases: { binary: string; reason: RegExp }[] = [
     {
       binary: broken,
-      reason: /--version failed: error while loading shared libraries: libfoo\.so\.1; reinstall the Debian package qemu-system-x86$/,
+      reason:
+        /--version failed: error while loading shared libraries: libfoo\.so\.1; reinstall the Debian package qemu-system-x86$/,
     },
     { binary: silent, reason: /--version printed no QEMU version \("hello\\n"\)$/ },
     { binary: hung, reason: /--version failed: did not answer within 0\.3 s;/ },
@@ -194,8 +201,12 @@ test('changedStableFacts names exactly the facts that differ', () => {
     { change: { cores: 4 }, changed: ['cores'] },
     { change: { memoryMib: 32000 }, changed: ['memoryMib'] },
     { change: { accel: 'kvm', accelReason: 'KVM works' }, changed: ['accel', 'accelReason'] },
-    { change: { qemu: { installed: true, version: '8.2.2', binary: '/usr/bin/qemu-system-x86_64' } }, changed: ['qemu'] },
+    {
+      change: { qemu: { installed: true, version: '8.2.2', binary: '/usr/bin/qemu-system-x86_64' } },
+      changed: ['qemu'],
+    },
     { change: { qemu: { installed: false, reason: 'qemu-system-x86_64 not found' } }, changed: ['qemu'] },
   ];
-  for (const c of cases) assert.deepEqual(changedStableFacts(base, { ...base, ...c.change }), c.changed, JSON.stringify(c.change));
+  for (const c of cases)
+    assert.deepEqual(changedStableFacts(base, { ...base, ...c.change }), c.changed, JSON.stringify(c.change));
 });

@@ -9,9 +9,7 @@ import { delimiter, join } from 'node:path';
 import type { Accel } from './hypervisor-port.ts';
 import type { AccelChoice } from './kvm-probe.ts';
 
-export type QemuStatus =
-  | { installed: true; version: string; binary: string }
-  | { installed: false; reason: string };
+export type QemuStatus = { installed: true; version: string; binary: string } | { installed: false; reason: string };
 
 export interface HostStableFacts {
   /** UUID derived from the machine id (systemd's app-specific id, see hostIdFromMachineId). */
@@ -122,7 +120,9 @@ function sameValue(a: unknown, b: unknown): boolean {
 export const MACHINE_ID_PATHS = ['/etc/machine-id', '/var/lib/dbus/machine-id'] as const;
 
 /** The first valid machine id (32 lowercase hex digits) of `paths`, and where it came from. */
-export async function readMachineId(paths: readonly string[] = MACHINE_ID_PATHS): Promise<{ value: string; source: string }> {
+export async function readMachineId(
+  paths: readonly string[] = MACHINE_ID_PATHS,
+): Promise<{ value: string; source: string }> {
   const seen: string[] = [];
   for (const path of paths) {
     let text: string;
@@ -200,17 +200,24 @@ const VERSION_TIMEOUT_MS = 5_000;
 /** Runs `BINARY --version`; a missing, broken or silent QEMU is a status, never a throw. */
 export async function qemuStatus(binary: string, timeoutMs = VERSION_TIMEOUT_MS): Promise<QemuStatus> {
   const path = await findExecutable(binary);
-  if (path === null) return { installed: false, reason: `${binary} not found; install the Debian package qemu-system-x86` };
+  if (path === null)
+    return { installed: false, reason: `${binary} not found; install the Debian package qemu-system-x86` };
   return new Promise((resolve) => {
     execFile(path, ['--version'], { timeout: timeoutMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
       if (err !== null) {
         const why = err.killed ? `did not answer within ${timeoutMs / 1000} s` : stderr.trim() || err.message;
-        resolve({ installed: false, reason: `${path} --version failed: ${why}; reinstall the Debian package qemu-system-x86` });
+        resolve({
+          installed: false,
+          reason: `${path} --version failed: ${why}; reinstall the Debian package qemu-system-x86`,
+        });
         return;
       }
       const version = parseQemuVersion(stdout);
       if (version === null) {
-        resolve({ installed: false, reason: `${path} --version printed no QEMU version (${JSON.stringify(stdout.slice(0, 80))})` });
+        resolve({
+          installed: false,
+          reason: `${path} --version printed no QEMU version (${JSON.stringify(stdout.slice(0, 80))})`,
+        });
       } else {
         resolve({ installed: true, version, binary: path });
       }

@@ -187,7 +187,11 @@ export class VmAlreadyRunningError extends Error {
 /** QEMU did not come up; the message carries QEMU's own words (its stderr) where it gave any. */
 export class VmStartError extends Error {
   override name = 'VmStartError';
-  constructor(readonly id: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly id: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -195,7 +199,12 @@ export class VmStartError extends Error {
 /** The VM runs, but a command to it failed (QEMU refused it, its monitor timed out or went away). */
 export class VmCommandError extends Error {
   override name = 'VmCommandError';
-  constructor(readonly id: string, readonly command: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly id: string,
+    readonly command: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(`VM ${id}: ${command} failed: ${message}`, options);
   }
 }

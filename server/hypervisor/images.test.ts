@@ -127,7 +127,13 @@ test('listImages: regular files inside the folders, bounded depth, no way out', 
     ['vmlinuz-empty', 'unknown', '-'],
   ]);
   const debian = listed.find((image) => image.name === 'debian.iso');
-  assert.deepEqual(debian, { path: join(images, 'debian.iso'), name: 'debian.iso', sizeBytes: 0x8800, kind: 'iso', format: 'raw' });
+  assert.deepEqual(debian, {
+    path: join(images, 'debian.iso'),
+    name: 'debian.iso',
+    sizeBytes: 0x8800,
+    kind: 'iso',
+    format: 'raw',
+  });
 
   // Every listed path passes the gate, also when asked for the kind it was listed as.
   for (const image of listed) await resolveImagePath([images], image.path, [image.kind]);
@@ -154,7 +160,11 @@ test('resolveImagePath: the realpath of a regular file inside an image folder, n
     { path: `${images}//debian.iso`, real: join(images, 'debian.iso') },
     { path: join(root, 'images-link', 'debian.iso'), real: join(images, 'debian.iso') },
     { path: join(images, 'debian.iso'), real: join(images, 'debian.iso'), dirs: [join(root, 'images-link')] },
-    { path: join(root, 'images-link', 'debian.iso'), real: join(images, 'debian.iso'), dirs: [join(root, 'images-link')] },
+    {
+      path: join(root, 'images-link', 'debian.iso'),
+      real: join(images, 'debian.iso'),
+      dirs: [join(root, 'images-link')],
+    },
   ];
   for (const c of ok) assert.equal(await resolveImagePath(c.dirs ?? dirs, c.path), c.real, c.path);
 
@@ -162,7 +172,10 @@ test('resolveImagePath: the realpath of a regular file inside an image folder, n
     { path: `${images}/../secret.txt`, why: /is outside the image folders \(it resolves to ".*\/secret\.txt"\)/ },
     { path: `${images}/sub/../../secret.txt`, why: /is outside the image folders/ },
     { path: join(images, 'link-outside'), why: /is outside the image folders \(it resolves to ".*\/secret\.txt"\)/ },
-    { path: join(images, 'link-sibling.iso'), why: /is outside the image folders \(it resolves to ".*\/images-evil\/evil\.iso"\)/ },
+    {
+      path: join(images, 'link-sibling.iso'),
+      why: /is outside the image folders \(it resolves to ".*\/images-evil\/evil\.iso"\)/,
+    },
     { path: join(root, 'images-evil', 'evil.iso'), why: /is outside the image folders/ },
     { path: join(images, 'link-dir', 'x.iso'), why: /is outside the image folders/ },
     { path: '/etc/passwd', why: /is outside the image folders/ },
@@ -202,11 +215,18 @@ test('resolveImagePath with expected kinds', async (t) => {
   const kernel = join(images, 'vmlinuz-6.1.0-57-cloud-amd64');
   assert.equal(await resolveImagePath([images], kernel, ['kernel']), kernel);
   assert.equal(await resolveImagePath([images], join(images, 'initrd.xz'), ['initrd']), join(images, 'initrd.xz'));
-  assert.equal(await resolveImagePath([images], join(images, 'gpt.img'), ['disk-qcow2', 'disk-raw']), join(images, 'gpt.img'));
+  assert.equal(
+    await resolveImagePath([images], join(images, 'gpt.img'), ['disk-qcow2', 'disk-raw']),
+    join(images, 'gpt.img'),
+  );
   const cases: { path: string; expected: ImageKind[]; why: RegExp }[] = [
     { path: join(images, 'debian.iso'), expected: ['kernel'], why: /debian\.iso" is an ISO image, not a kernel;/ },
     { path: join(images, 'notes.gz'), expected: ['initrd'], why: /is not a known kind of boot file, not an initrd;/ },
-    { path: kernel, expected: ['disk-qcow2', 'disk-raw'], why: /is a kernel, not a qcow2 disk image or a raw disk image;/ },
+    {
+      path: kernel,
+      expected: ['disk-qcow2', 'disk-raw'],
+      why: /is a kernel, not a qcow2 disk image or a raw disk image;/,
+    },
   ];
   for (const c of cases) {
     await assert.rejects(resolveImagePath([images], c.path, c.expected), (err: Error) => {
@@ -217,12 +237,16 @@ test('resolveImagePath with expected kinds', async (t) => {
   }
 });
 
-test('a FIFO in an image folder is refused without blocking, even when classification is asked for', { timeout: 5_000 }, async (t) => {
-  const { images } = makeTree(t);
-  // A blocking open for reading would wait for a writer forever; the test would time out.
-  await assert.rejects(resolveImagePath([images], join(images, 'fifo'), ['iso']), /is not a regular file/);
-  await assert.rejects(resolveImagePath([images], join(images, 'fifo')), /is not a regular file/);
-});
+test(
+  'a FIFO in an image folder is refused without blocking, even when classification is asked for',
+  { timeout: 5_000 },
+  async (t) => {
+    const { images } = makeTree(t);
+    // A blocking open for reading would wait for a writer forever; the test would time out.
+    await assert.rejects(resolveImagePath([images], join(images, 'fifo'), ['iso']), /is not a regular file/);
+    await assert.rejects(resolveImagePath([images], join(images, 'fifo')), /is not a regular file/);
+  },
+);
 
 test('the tiny test guest (if built on this machine) is a kernel and an initrd', async (t) => {
   const cache = defaultCacheDir();

@@ -57,7 +57,13 @@ export async function listImages(imageDirs: readonly string[], opts: { maxDepth?
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function walk(dir: string, depth: number, maxDepth: number, roots: readonly string[], found: Map<string, Image>): Promise<void> {
+async function walk(
+  dir: string,
+  depth: number,
+  maxDepth: number,
+  roots: readonly string[],
+  found: Map<string, Image>,
+): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -123,10 +129,13 @@ export async function resolveImagePath(
     real = await realpath(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    refuse(code === 'ENOENT' ? 'does not exist' : code === 'ELOOP' ? 'is a symlink loop' : `cannot be resolved (${code})`);
+    refuse(
+      code === 'ENOENT' ? 'does not exist' : code === 'ELOOP' ? 'is a symlink loop' : `cannot be resolved (${code})`,
+    );
   }
   if (roots.includes(real)) refuse('is an image folder, not a file');
-  if (!roots.some((root) => isInside(root, real))) refuse(`is outside the image folders (it resolves to ${JSON.stringify(real)})`);
+  if (!roots.some((root) => isInside(root, real)))
+    refuse(`is outside the image folders (it resolves to ${JSON.stringify(real)})`);
 
   const handle = await openRegularFile(real).catch(() => refuse('is not a regular file'));
   try {

@@ -5,8 +5,27 @@
 // tells it which address the VM got. Every port is built in server/main.ts.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { ActualState, BootSource as RuntimeBoot, DriverEvent, HypervisorDriver, VmRuntimeSpec, Accel, Console } from './hypervisor-port.ts';
-import { checkDisk, checkMemory, checkName, checkVcpus, isActive, normaliseMac, type BootSource, type Vm, type VmPatch, type VmRequest } from './vm.ts';
+import type {
+  ActualState,
+  BootSource as RuntimeBoot,
+  DriverEvent,
+  HypervisorDriver,
+  VmRuntimeSpec,
+  Accel,
+  Console,
+} from './hypervisor-port.ts';
+import {
+  checkDisk,
+  checkMemory,
+  checkName,
+  checkVcpus,
+  isActive,
+  normaliseMac,
+  type BootSource,
+  type Vm,
+  type VmPatch,
+  type VmRequest,
+} from './vm.ts';
 import { capacityOf, checkFits, type CapacitySettings, type HostCapacity, type HostTotals } from './capacity.ts';
 import { generateMac } from './mac.ts';
 import type { VmRepository } from './vm-repository.ts';
@@ -97,13 +116,16 @@ export class VmInventory {
   private async takeOver(): Promise<void> {
     for (const vm of this.list()) {
       const found = await this.deps.driver.reattach(this.spec(vm)).catch((err: unknown) => {
-        this.deps.logger.warn({ vm: vm.name, err: String(err) }, 'could not re-attach to the VM\'s QEMU');
+        this.deps.logger.warn({ vm: vm.name, err: String(err) }, "could not re-attach to the VM's QEMU");
         return 'absent' as const;
       });
       if (found !== 'absent') continue; // the driver's 'reattached' event records the state
-      if (isActive(vm.state)) this.record(vm, { state: 'crashed', stateReason: 'QEMU was gone when the daemon started' });
+      if (isActive(vm.state))
+        this.record(vm, { state: 'crashed', stateReason: 'QEMU was gone when the daemon started' });
       if (vm.autostart && this.deps.settings.qemuProblem === null) {
-        await this.startNow(vm.id).catch((err: unknown) => this.deps.logger.error({ vm: vm.name, err: String(err) }, 'autostart failed'));
+        await this.startNow(vm.id).catch((err: unknown) =>
+          this.deps.logger.error({ vm: vm.name, err: String(err) }, 'autostart failed'),
+        );
       }
     }
   }
@@ -116,7 +138,8 @@ export class VmInventory {
     if (request.boot === null) throw new InvalidInputError('boot', 'give one boot source: kernel, iso or disk');
     const boot = await this.resolveBoot(request.boot);
     this.requireQemu();
-    if (this.list().some((v) => v.name === name)) throw new AlreadyExistsError(`a VM named "${name}" exists already; pick another name`);
+    if (this.list().some((v) => v.name === name))
+      throw new AlreadyExistsError(`a VM named "${name}" exists already; pick another name`);
     const mac = request.mac === '' ? generateMac((m) => this.macTaken(m)) : normaliseMac(request.mac);
     if (this.macTaken(mac)) throw new AlreadyExistsError(`MAC ${mac} is already used by another VM or reservation`);
     checkFits(await this.capacity(), { vcpus, memoryMib, diskGib }, `VM "${name}"`);
@@ -130,8 +153,21 @@ export class VmInventory {
       await this.deps.reservations.reserveForVm(mac, name, this.deps.settings.bridge);
       undo.push(() => this.deps.reservations.releaseVm(mac));
       const vm: Vm = {
-        id, name, vcpus, memoryMib, diskGib, mac, bridge: this.deps.settings.bridge, boot, autostart: request.autostart,
-        hostId: this.deps.settings.hostId, state: 'stopped', stateReason: 'created', desiredState: 'stopped', address: null, createdAt: this.deps.clock.now(),
+        id,
+        name,
+        vcpus,
+        memoryMib,
+        diskGib,
+        mac,
+        bridge: this.deps.settings.bridge,
+        boot,
+        autostart: request.autostart,
+        hostId: this.deps.settings.hostId,
+        state: 'stopped',
+        stateReason: 'created',
+        desiredState: 'stopped',
+        address: null,
+        createdAt: this.deps.clock.now(),
       };
       this.deps.repo.create(vm);
       this.vms.set(id, vm);
@@ -175,7 +211,11 @@ export class VmInventory {
     try {
       await this.deps.driver.start(spec);
     } catch (err) {
-      this.record(this.get(id), { desiredState: 'stopped', state: 'stopped', stateReason: `start failed: ${(err as Error).message}` });
+      this.record(this.get(id), {
+        desiredState: 'stopped',
+        state: 'stopped',
+        stateReason: `start failed: ${(err as Error).message}`,
+      });
       throw err;
     }
     return this.get(id);
@@ -279,7 +319,8 @@ export class VmInventory {
 
   private requireState(id: string, states: readonly ActualState[]): Vm {
     const vm = this.get(id);
-    if (!states.includes(vm.state)) throw new VmStateError(`VM "${vm.name}" is ${vm.state}; this needs it ${states.join(' or ')}`);
+    if (!states.includes(vm.state))
+      throw new VmStateError(`VM "${vm.name}" is ${vm.state}; this needs it ${states.join(' or ')}`);
     return vm;
   }
 
@@ -313,7 +354,10 @@ export class VmInventory {
         return {
           kind: 'kernel',
           kernelPath: await host.resolveImage(boot.kernelPath, 'kernel.kernel_path', ['kernel']),
-          initrdPath: boot.initrdPath === null ? null : await host.resolveImage(boot.initrdPath, 'kernel.initrd_path', ['initrd']),
+          initrdPath:
+            boot.initrdPath === null
+              ? null
+              : await host.resolveImage(boot.initrdPath, 'kernel.initrd_path', ['initrd']),
           cmdline: checkCmdline(boot.cmdline),
         };
       case 'iso':
@@ -362,7 +406,12 @@ function runtimeBoot(boot: BootSource): RuntimeBoot {
 
 /** A kernel command line: printable text QEMU passes as one -append argument. */
 function checkCmdline(cmdline: string): string {
-  if (cmdline.length > 4096) throw new InvalidInputError('kernel.cmdline', `is ${cmdline.length} characters; the limit is 4096`);
-  if (/[^\x20-\x7e]/.test(cmdline)) throw new InvalidInputError('kernel.cmdline', 'holds a control or non-ASCII character; write plain text such as "console=ttyS0"');
+  if (cmdline.length > 4096)
+    throw new InvalidInputError('kernel.cmdline', `is ${cmdline.length} characters; the limit is 4096`);
+  if (/[^\x20-\x7e]/.test(cmdline))
+    throw new InvalidInputError(
+      'kernel.cmdline',
+      'holds a control or non-ASCII character; write plain text such as "console=ttyS0"',
+    );
   return cmdline;
 }

@@ -29,7 +29,10 @@ test('QEMU refusing to start is reported with its own message', async () => {
 
 test('QEMU missing: auto falls back with the package to install, forced kvm throws QemuMissingError', async () => {
   const boot = await runTestBoot('tcg', 10_000, { qemuBinary: NO_QEMU });
-  assert.deepEqual(boot, { kind: 'qemu-missing', detail: `${NO_QEMU} not found; install the Debian package qemu-system-x86` });
+  assert.deepEqual(boot, {
+    kind: 'qemu-missing',
+    detail: `${NO_QEMU} not found; install the Debian package qemu-system-x86`,
+  });
   // /dev/null opens read-write, so the probe gets as far as running QEMU.
   const opts = { qemuBinary: NO_QEMU, kvmDevice: '/dev/null' };
   assert.deepEqual(await probeAccel('auto', 3_000, opts), {
@@ -62,7 +65,10 @@ test('tcg forced: nothing is probed', async () => {
 test('what each test boot outcome means', () => {
   const cases: { boot: TestBoot; text: string | null }[] = [
     { boot: { kind: 'finished', elapsedMs: 90 }, text: null },
-    { boot: { kind: 'qemu-missing', detail: 'qemu-system-x86_64 not found; install X' }, text: 'qemu-system-x86_64 not found; install X' },
+    {
+      boot: { kind: 'qemu-missing', detail: 'qemu-system-x86_64 not found; install X' },
+      text: 'qemu-system-x86_64 not found; install X',
+    },
     {
       boot: { kind: 'qemu-failed', detail: 'failed to set MSR 0x10a to 0x69 (killed by SIGABRT)' },
       text: 'KVM is present but QEMU could not run a test guest with it (-cpu host): failed to set MSR 0x10a to 0x69 (killed by SIGABRT)',

@@ -58,7 +58,9 @@ export async function probeAccel(mode: AccelMode, timeoutMs: number, opts: Probe
   }
   if (mode === 'auto') return { accel: 'tcg', reason: `${problem.text}; using TCG` };
   if (problem.kind === 'qemu-missing') throw new QemuMissingError(problem.text);
-  throw new AccelError(`hypervisor.accel is kvm but KVM cannot be used: ${problem.text}; fix KVM or set hypervisor.accel to auto or tcg`);
+  throw new AccelError(
+    `hypervisor.accel is kvm but KVM cannot be used: ${problem.text}; fix KVM or set hypervisor.accel to auto or tcg`,
+  );
 }
 
 export interface KvmProblem {
@@ -82,7 +84,10 @@ export function testBootProblem(boot: TestBoot, cpu: string, timeoutMs: number):
     case 'qemu-missing':
       return { kind: 'qemu-missing', text: boot.detail };
     case 'qemu-failed':
-      return { kind: 'test-boot', text: `KVM is present but QEMU could not run a test guest with it (-cpu ${cpu}): ${boot.detail}` };
+      return {
+        kind: 'test-boot',
+        text: `KVM is present but QEMU could not run a test guest with it (-cpu ${cpu}): ${boot.detail}`,
+      };
     case 'timed-out':
       return {
         kind: 'test-boot',
@@ -100,7 +105,8 @@ async function openProblem(device: string): Promise<string | null> {
     return null;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return `no ${device} (the kvm module is not loaded, or virtualization is off in the firmware)`;
+    if (code === 'ENOENT')
+      return `no ${device} (the kvm module is not loaded, or virtualization is off in the firmware)`;
     if (code === 'EACCES' || code === 'EPERM') {
       return `cannot open ${device} (permission denied): run the daemon as root or in the kvm group`;
     }
@@ -146,7 +152,10 @@ export async function runTestBoot(accel: Accel, timeoutMs: number, opts: TestBoo
   try {
     dir = await mkdtemp(join(tmpdir(), 'homeplane-kvm-probe-'));
   } catch (err) {
-    return { kind: 'qemu-failed', detail: `cannot write the test firmware into ${tmpdir()}: ${(err as Error).message}` };
+    return {
+      kind: 'qemu-failed',
+      detail: `cannot write the test firmware into ${tmpdir()}: ${(err as Error).message}`,
+    };
   }
   try {
     const romPath = join(dir, 'test-boot.rom');
@@ -219,7 +228,12 @@ function stageOf(markers: string): TestBootStage {
 function failureDetail(stderr: string, code: number | null, signal: NodeJS.Signals | null): string {
   const first = stderr
     .split('\n')
-    .map((line) => line.replace(/^qemu-system-[\w-]+: /, '').replace(/^error: /, '').trim())
+    .map((line) =>
+      line
+        .replace(/^qemu-system-[\w-]+: /, '')
+        .replace(/^error: /, '')
+        .trim(),
+    )
     .find((line) => line !== '' && !line.startsWith('warning:'));
   const ending = signal !== null ? `killed by ${signal}` : `exit status ${code}`;
   return first === undefined ? `QEMU ended with ${ending}` : `${first} (${ending})`;

@@ -2,7 +2,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDisk, deleteDisk, DiskError, diskInfo } from './qemu-img.ts';
@@ -31,14 +40,17 @@ test('blank disk: a qcow2 of the size asked, no backing file', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'disk.qcow2');
   const info = await createDisk(path, 2, null);
-  assert.deepEqual({ ...info, actualSizeBytes: 0 }, {
-    path,
-    format: 'qcow2',
-    virtualSizeBytes: 2 * GIB,
-    actualSizeBytes: 0,
-    backing: null,
-    dataFile: null,
-  });
+  assert.deepEqual(
+    { ...info, actualSizeBytes: 0 },
+    {
+      path,
+      format: 'qcow2',
+      virtualSizeBytes: 2 * GIB,
+      actualSizeBytes: 0,
+      backing: null,
+      dataFile: null,
+    },
+  );
   assert.ok(info.actualSizeBytes > 0 && info.actualSizeBytes < 1024 * 1024, 'sparse');
   assert.deepEqual(await diskInfo(path), info);
 });
@@ -82,8 +94,16 @@ test('bases that could make QEMU read other files, or are too big, are refused',
   truncateSync(bigRaw, 3 * GIB);
 
   const cases: { base: string; size: number; message: RegExp }[] = [
-    { base: disguised, size: 1, message: /^base image .*disguised\.img overlays \/etc\/hostname itself; flatten it first/ },
-    { base: withDataFile, size: 1, message: /keeps its data in .*data\.raw; convert it into a self-contained qcow2 first$/ },
+    {
+      base: disguised,
+      size: 1,
+      message: /^base image .*disguised\.img overlays \/etc\/hostname itself; flatten it first/,
+    },
+    {
+      base: withDataFile,
+      size: 1,
+      message: /keeps its data in .*data\.raw; convert it into a self-contained qcow2 first$/,
+    },
     { base: vmdk, size: 1, message: /is vmdk; only qcow2 and raw bases are supported/ },
     { base: bigRaw, size: 2, message: /needs at least 3 GiB, the base's size \(got 2 GiB\)$/ },
     {
@@ -103,11 +123,17 @@ test('an existing file is never overwritten; a failed create leaves nothing', as
   const dir = tempDir(t);
   const existing = join(dir, 'existing.qcow2');
   writeFileSync(existing, 'keep');
-  await rejectsWith(createDisk(existing, 1, null), /^disk .*existing\.qcow2 already exists; delete it first or choose another path$/);
+  await rejectsWith(
+    createDisk(existing, 1, null),
+    /^disk .*existing\.qcow2 already exists; delete it first or choose another path$/,
+  );
   assert.equal(readFileSync(existing, 'utf8'), 'keep');
 
   const tooBig = join(dir, 'too-big.qcow2');
-  await rejectsWith(createDisk(tooBig, 64 * 1024 * 1024, null), /^qemu-img create .*too-big\.qcow2 failed: .*too large/);
+  await rejectsWith(
+    createDisk(tooBig, 64 * 1024 * 1024, null),
+    /^qemu-img create .*too-big\.qcow2 failed: .*too large/,
+  );
   assert.equal(existsSync(tooBig), false);
 });
 

@@ -81,11 +81,15 @@ function checkBase(base: DiskInfo, sizeGib: number): void {
     );
   }
   if (base.dataFile !== null) {
-    throw new DiskError(`base image ${base.path} keeps its data in ${base.dataFile}; convert it into a self-contained qcow2 first`);
+    throw new DiskError(
+      `base image ${base.path} keeps its data in ${base.dataFile}; convert it into a self-contained qcow2 first`,
+    );
   }
   if (sizeGib * GIB < base.virtualSizeBytes) {
     const baseGib = Math.ceil(base.virtualSizeBytes / GIB);
-    throw new DiskError(`a disk on base image ${base.path} needs at least ${baseGib} GiB, the base's size (got ${sizeGib} GiB)`);
+    throw new DiskError(
+      `a disk on base image ${base.path} needs at least ${baseGib} GiB, the base's size (got ${sizeGib} GiB)`,
+    );
   }
 }
 
@@ -105,7 +109,10 @@ async function reserve(path: string): Promise<void> {
 /** `qemu-img info` of an image; -U so that it also reads a disk a running QEMU holds locked. */
 export async function diskInfo(path: string, opts: QemuImgOptions = {}): Promise<DiskInfo> {
   checkAbsolute(path, 'disk');
-  const stdout = await qemuImg(['info', '-U', '--output=json', path], `qemu-img info ${path}`, { timeoutMs: 10_000, ...opts });
+  const stdout = await qemuImg(['info', '-U', '--output=json', path], `qemu-img info ${path}`, {
+    timeoutMs: 10_000,
+    ...opts,
+  });
   return parseDiskInfo(path, stdout);
 }
 
@@ -159,7 +166,8 @@ export async function deleteDisk(path: string): Promise<boolean> {
 }
 
 function checkAbsolute(path: string, what: string): void {
-  if (!isAbsolute(path) || path.includes('\0')) throw new DiskError(`${what} path must be absolute (got ${JSON.stringify(path)})`);
+  if (!isAbsolute(path) || path.includes('\0'))
+    throw new DiskError(`${what} path must be absolute (got ${JSON.stringify(path)})`);
 }
 
 function qemuImg(args: string[], what: string, opts: QemuImgOptions & { timeoutMs: number }): Promise<string> {

@@ -87,12 +87,32 @@ test('createTap refuses names that belong to something else, and bridges that ar
   ns.ip(['tuntap', 'add', 'dev', 'hptun0', 'mode', 'tun', 'user', 'nobody']);
 
   const cases: { name: string; bridge: string; message: RegExp }[] = [
-    { name: 'hptap1', bridge: 'hpnobridge', message: /^bridge hpnobridge does not exist; create it \(ip link add hpnobridge type/ },
-    { name: 'hptap1', bridge: 'hpveth0', message: /^hpveth0 is not a bridge \(it is a veth device\); set hypervisor\.bridge$/ },
-    { name: 'hpveth1', bridge: ns.bridge, message: /^hpveth1 exists and is not a tap \(it is a veth device\); choose another name$/ },
+    {
+      name: 'hptap1',
+      bridge: 'hpnobridge',
+      message: /^bridge hpnobridge does not exist; create it \(ip link add hpnobridge type/,
+    },
+    {
+      name: 'hptap1',
+      bridge: 'hpveth0',
+      message: /^hpveth0 is not a bridge \(it is a veth device\); set hypervisor\.bridge$/,
+    },
+    {
+      name: 'hpveth1',
+      bridge: ns.bridge,
+      message: /^hpveth1 exists and is not a tap \(it is a veth device\); choose another name$/,
+    },
     { name: 'hptun0', bridge: ns.bridge, message: /^hptun0 exists and is not a tap \(it is a tun device\)/ },
-    { name: 'hptapother', bridge: ns.bridge, message: /^tap hptapother exists but belongs to user root, not nobody; delete it/ },
-    { name: 'hptapbr1', bridge: ns.bridge, message: /^tap hptapbr1 exists but is on bridge hpbr1, not hpbr0; delete it/ },
+    {
+      name: 'hptapother',
+      bridge: ns.bridge,
+      message: /^tap hptapother exists but belongs to user root, not nobody; delete it/,
+    },
+    {
+      name: 'hptapbr1',
+      bridge: ns.bridge,
+      message: /^tap hptapbr1 exists but is on bridge hpbr1, not hpbr0; delete it/,
+    },
     { name: 'a-name-too-long-for-linux', bridge: ns.bridge, message: /^tap name must be 1-15 / },
     { name: '../../etc', bridge: ns.bridge, message: /^tap name must be/ },
     { name: 'hptap1', bridge: '', message: /^bridge name must be/ },
@@ -100,7 +120,10 @@ test('createTap refuses names that belong to something else, and bridges that ar
   for (const c of cases) {
     await rejectsWith(createTap({ name: c.name, bridge: c.bridge, user: 'nobody' }, netns), c.message);
   }
-  await rejectsWith(createTap({ name: 'hptap1', bridge: ns.bridge, user: 'no body' }, netns), /^tap owner must be a user name/);
+  await rejectsWith(
+    createTap({ name: 'hptap1', bridge: ns.bridge, user: 'no body' }, netns),
+    /^tap owner must be a user name/,
+  );
   // Nothing was changed or left behind.
   assert.equal(link(ns, 'hptapbr1').master, 'hpbr1');
   assert.equal(link(ns, 'hpveth1').master, undefined);
@@ -142,7 +165,10 @@ test('tapCounters: what the guest side writes into the tap is the host side rx',
   const after = await tapCounters(name, netns);
   assert.equal(after.rxBytes - before.rxBytes, 3 * 60);
   assert.ok(after.txBytes >= before.txBytes);
-  await rejectsWith(tapCounters('hpnothere', netns), /^no network device hpnothere in network namespace hpt-[0-9a-f]{8}$/);
+  await rejectsWith(
+    tapCounters('hpnothere', netns),
+    /^no network device hpnothere in network namespace hpt-[0-9a-f]{8}$/,
+  );
 });
 
 test('tapCounters without a namespace reads /sys/class/net (loopback, read only)', async () => {

@@ -58,9 +58,12 @@ export async function createTap(spec: TapSpec, opts: NetnsOption = {}): Promise<
   if (!USER.test(spec.user)) throw new TapError(`tap owner must be a user name (got ${JSON.stringify(spec.user)})`);
   const bridge = await readLink(spec.bridge, opts);
   if (bridge === null) {
-    throw new TapError(`bridge ${spec.bridge} does not exist; create it (ip link add ${spec.bridge} type bridge) or set hypervisor.bridge`);
+    throw new TapError(
+      `bridge ${spec.bridge} does not exist; create it (ip link add ${spec.bridge} type bridge) or set hypervisor.bridge`,
+    );
   }
-  if (bridge.kind !== 'bridge') throw new TapError(`${spec.bridge} is not a bridge (it is ${describe(bridge)}); set hypervisor.bridge`);
+  if (bridge.kind !== 'bridge')
+    throw new TapError(`${spec.bridge} is not a bridge (it is ${describe(bridge)}); set hypervisor.bridge`);
 
   const existing = await readLink(spec.name, opts);
   if (existing !== null) {
@@ -80,7 +83,8 @@ export async function createTap(spec: TapSpec, opts: NetnsOption = {}): Promise<
 
 function checkExisting(link: Link, spec: TapSpec): void {
   const remedy = `delete it (ip link del ${spec.name}) if nothing uses it`;
-  if (!link.isTap) throw new TapError(`${spec.name} exists and is not a tap (it is ${describe(link)}); choose another name`);
+  if (!link.isTap)
+    throw new TapError(`${spec.name} exists and is not a tap (it is ${describe(link)}); choose another name`);
   if (link.user !== null && link.user !== spec.user) {
     throw new TapError(`tap ${spec.name} exists but belongs to user ${link.user}, not ${spec.user}; ${remedy}`);
   }
@@ -170,7 +174,9 @@ function describe(link: Link): string {
 
 function checkName(name: string, what: string): void {
   if (!IFNAME.test(name) || name === '.' || name === '..') {
-    throw new TapError(`${what} name must be 1-${IFNAME_MAX} letters, digits, '_', '.' or '-' (got ${JSON.stringify(name)})`);
+    throw new TapError(
+      `${what} name must be 1-${IFNAME_MAX} letters, digits, '_', '.' or '-' (got ${JSON.stringify(name)})`,
+    );
   }
 }
 
@@ -186,8 +192,12 @@ function run(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('ip', args, { timeout: 10_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
       if (err === null) resolve(stdout);
-      else if ((err as NodeJS.ErrnoException).code === 'ENOENT') reject(new TapError('ip not found; install the Debian package iproute2'));
-      else reject(new TapError(`ip ${args.join(' ')} failed: ${stderr.trim() || (err.killed ? 'timed out' : err.message)}`));
+      else if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        reject(new TapError('ip not found; install the Debian package iproute2'));
+      else
+        reject(
+          new TapError(`ip ${args.join(' ')} failed: ${stderr.trim() || (err.killed ? 'timed out' : err.message)}`),
+        );
     });
   });
 }

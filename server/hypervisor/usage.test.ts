@@ -6,7 +6,15 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TapError } from './tap.ts';
-import { cpuPercent, parseProcStat, parseVmRssBytes, readClockTicks, UsageError, UsageSampler, type UsageSample } from './usage.ts';
+import {
+  cpuPercent,
+  parseProcStat,
+  parseVmRssBytes,
+  readClockTicks,
+  UsageError,
+  UsageSampler,
+  type UsageSample,
+} from './usage.ts';
 
 const MIB = 1024 * 1024;
 

@@ -64,7 +64,10 @@ export class UsageSampler {
  */
 export function parseProcStat(text: string): { utimeTicks: number; stimeTicks: number } {
   const close = text.lastIndexOf(')');
-  const fields = text.slice(close + 1).trim().split(/\s+/); // fields[0] is field 3 (state)
+  const fields = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/); // fields[0] is field 3 (state)
   const utimeTicks = Number(fields[11]);
   const stimeTicks = Number(fields[12]);
   if (close < 0 || !Number.isFinite(utimeTicks) || !Number.isFinite(stimeTicks)) {

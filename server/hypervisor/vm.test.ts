@@ -35,6 +35,15 @@ test('accepted values come back normalised', () => {
 test('generated MACs carry the 52:54:00 prefix and skip taken ones', () => {
   const sequence = [Buffer.from([1, 2, 3]), Buffer.from([1, 2, 3]), Buffer.from([0xab, 0xcd, 0xef])];
   const taken = new Set(['52:54:00:01:02:03']);
-  assert.equal(generateMac((m) => taken.has(m), () => sequence.shift()!), '52:54:00:ab:cd:ef');
-  assert.match(generateMac(() => false), /^52:54:00(:[0-9a-f]{2}){3}$/);
+  assert.equal(
+    generateMac(
+      (m) => taken.has(m),
+      () => sequence.shift()!,
+    ),
+    '52:54:00:ab:cd:ef',
+  );
+  assert.match(
+    generateMac(() => false),
+    /^52:54:00(:[0-9a-f]{2}){3}$/,
+  );
 });

@@ -70,13 +70,17 @@ const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 /** Field names as the proto has them, for INVALID_ARGUMENT. */
 export function checkName(name: string): string {
   if (!DNS_LABEL.test(name)) {
-    throw new InvalidInputError('name', `"${name}" is not a DNS label: 1-63 of a-z, 0-9 and '-', not starting or ending with '-' (it becomes the VM's host name)`);
+    throw new InvalidInputError(
+      'name',
+      `"${name}" is not a DNS label: 1-63 of a-z, 0-9 and '-', not starting or ending with '-' (it becomes the VM's host name)`,
+    );
   }
   return name;
 }
 
 export function checkVcpus(vcpus: number): number {
-  if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > MAX_VCPUS) throw new InvalidInputError('vcpus', `${vcpus} is not a number of vCPUs 1-${MAX_VCPUS}`);
+  if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > MAX_VCPUS)
+    throw new InvalidInputError('vcpus', `${vcpus} is not a number of vCPUs 1-${MAX_VCPUS}`);
   return vcpus;
 }
 
@@ -88,7 +92,8 @@ export function checkMemory(memoryMib: number): number {
 }
 
 export function checkDisk(diskGib: number): number {
-  if (!Number.isInteger(diskGib) || diskGib < 1 || diskGib > MAX_DISK_GIB) throw new InvalidInputError('disk_gib', `${diskGib} GiB is outside 1-${MAX_DISK_GIB} GiB`);
+  if (!Number.isInteger(diskGib) || diskGib < 1 || diskGib > MAX_DISK_GIB)
+    throw new InvalidInputError('disk_gib', `${diskGib} GiB is outside 1-${MAX_DISK_GIB} GiB`);
   return diskGib;
 }
 
@@ -99,7 +104,8 @@ export function checkDisk(diskGib: number): number {
 export function normaliseMac(text: string): string {
   const mac = text.trim().toLowerCase().replaceAll('-', ':');
   if (!MAC.test(mac)) throw new InvalidInputError('mac', `"${text}" is not a MAC address such as 52:54:00:12:34:56`);
-  if ((parseInt(mac.slice(0, 2), 16) & 1) === 1) throw new InvalidInputError('mac', `${mac} is a multicast address; a NIC needs a unicast one (first octet even)`);
+  if ((parseInt(mac.slice(0, 2), 16) & 1) === 1)
+    throw new InvalidInputError('mac', `${mac} is a multicast address; a NIC needs a unicast one (first octet even)`);
   if (mac === '00:00:00:00:00:00') throw new InvalidInputError('mac', 'the all-zero MAC is not a NIC address');
   return mac;
 }

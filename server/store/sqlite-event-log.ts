@@ -3,7 +3,14 @@
 // Revisions come from AUTOINCREMENT: strictly increasing in commit order (one writer connection)
 // and never reused, also after compaction or a kill -9 (sqlite_sequence is part of the commit).
 import type Database from 'better-sqlite3';
-import { objectIdOf, payloadOf, type EventDraft, type EventFeed, type EventLogReader, type StoredEvent } from '../events/types.ts';
+import {
+  objectIdOf,
+  payloadOf,
+  type EventDraft,
+  type EventFeed,
+  type EventLogReader,
+  type StoredEvent,
+} from '../events/types.ts';
 import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
 import { systemClock, type Clock } from '../ports.ts';
 
@@ -33,8 +40,12 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
     private readonly raw: Database.Database,
     private readonly clock: Clock = systemClock,
   ) {
-    this.insert = raw.prepare('INSERT INTO events (time, kind, object_type, object_id, payload) VALUES (?, ?, ?, ?, ?)');
-    this.selectSince = raw.prepare('SELECT revision, time, kind, object_type, payload FROM events WHERE revision > ? ORDER BY revision LIMIT ?');
+    this.insert = raw.prepare(
+      'INSERT INTO events (time, kind, object_type, object_id, payload) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.selectSince = raw.prepare(
+      'SELECT revision, time, kind, object_type, payload FROM events WHERE revision > ? ORDER BY revision LIMIT ?',
+    );
     // Walks revisions in order from the oldest: costs one row per event about to be deleted.
     this.selectFirstAtOrAfter = raw.prepare('SELECT revision FROM events WHERE time >= ? ORDER BY revision LIMIT 1');
     this.deleteBelow = raw.prepare('DELETE FROM events WHERE revision < ?');
@@ -83,7 +94,13 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
   private append(drafts: readonly EventDraft[], time: number): StoredEvent[] {
     const stored: StoredEvent[] = [];
     for (const draft of drafts) {
-      const result = this.insert.run(time, draft.kind, draft.object, objectIdOf(draft, formatIPv4), JSON.stringify(payloadOf(draft)));
+      const result = this.insert.run(
+        time,
+        draft.kind,
+        draft.object,
+        objectIdOf(draft, formatIPv4),
+        JSON.stringify(payloadOf(draft)),
+      );
       stored.push({ ...draft, revision: Number(result.lastInsertRowid), time });
     }
     return stored;
@@ -126,7 +143,8 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
   }
 
   private readLastRevision(): number {
-    const row = this.raw.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get() as { seq: number } | undefined;
+    const row = this.raw.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get() as
+      { seq: number } | undefined;
     return row?.seq ?? 0;
   }
 
@@ -150,6 +168,8 @@ function eventFromRow(row: EventRowRaw): StoredEvent {
       return { ...base, object: 'host', host: object };
     default:
       // A row of a kind this daemon does not know (written by a newer one): refuse rather than guess.
-      throw new Error(`event ${row.revision} is about an unknown object type "${row.object_type}"; this daemon is older than the database`);
+      throw new Error(
+        `event ${row.revision} is about an unknown object type "${row.object_type}"; this daemon is older than the database`,
+      );
   }
 }

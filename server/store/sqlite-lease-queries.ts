@@ -7,7 +7,6 @@ import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
 import type { LeaseRow } from '../../drizzle/sqlite/schema.ts';
 import { leaseFromRow } from './sqlite-lease-store.ts';
 
-
 /** The lease columns under the names of drizzle's LeaseRow, so leaseFromRow maps them. */
 const COLUMNS = `address, subnet_id AS subnetId, client_key AS clientKey, hw_address AS hwAddress,
   client_id AS clientId, hostname, fqdn, state, starts_at AS startsAt, expires_at AS expiresAt`;
@@ -30,7 +29,8 @@ export class SqliteLeaseQueries {
   }
 
   get(address: number): Lease | undefined {
-    const row = this.raw.prepare(`SELECT ${COLUMNS} FROM leases WHERE address = ?`).get(address) as LeaseRow | undefined;
+    const row = this.raw.prepare(`SELECT ${COLUMNS} FROM leases WHERE address = ?`).get(address) as
+      LeaseRow | undefined;
     return row ? leaseFromRow(row) : undefined;
   }
 

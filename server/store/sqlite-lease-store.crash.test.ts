@@ -22,8 +22,7 @@ interface CrashRun {
 function runAndKill(file: string, durability: Durability): Promise<CrashRun> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./testing/crash-writer.ts', import.meta.url)),
-      file, durability],
+    ['--import', 'tsx', fileURLToPath(new URL('./testing/crash-writer.ts', import.meta.url)), file, durability],
     { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const reported: number[] = [];

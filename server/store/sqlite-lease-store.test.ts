@@ -28,8 +28,11 @@ describe('SqliteLeaseStore', () => {
     const written: Lease[] = [
       makeLease(labBase + 1),
       makeLease(labBase + 2, {
-        clientKey: 'id:01525400000002', clientId: '01525400000002', hostname: 'nas',
-        fqdn: 'nas.lab.home', state: 'released',
+        clientKey: 'id:01525400000002',
+        clientId: '01525400000002',
+        hostname: 'nas',
+        fqdn: 'nas.lab.home',
+        state: 'released',
       }),
       makeLease(labBase + 3, { state: 'expired', startsAt: 5, expiresAt: 6 }),
       makeLease(labBase + 4, { state: 'declined', hostname: 'ünïcode' }),
@@ -59,7 +62,13 @@ describe('SqliteLeaseStore', () => {
     await settled;
 
     const rows = byAddress(await store.loadAll());
-    assert.deepEqual(rows.map((l) => [l.address, l.hostname]), [[a, 'second'], [b, 'back']]);
+    assert.deepEqual(
+      rows.map((l) => [l.address, l.hostname]),
+      [
+        [a, 'second'],
+        [b, 'back'],
+      ],
+    );
     assert.equal(store.counters.lastBatchSize, 3);
   });
 
@@ -75,12 +84,18 @@ describe('SqliteLeaseStore', () => {
     const first = Array.from({ length: 1000 }, (_, i) => store.put(makeLease(labBase + i)));
     await Promise.all(first);
     assert.deepEqual(store.counters, {
-      batchesCommitted: 1, batchesFailed: 0, rowsWritten: 1000, lastBatchSize: 1000,
+      batchesCommitted: 1,
+      batchesFailed: 0,
+      rowsWritten: 1000,
+      lastBatchSize: 1000,
     });
 
     await Promise.all([store.put(makeLease(labBase + 5000)), store.remove(labBase + 1)]);
     assert.deepEqual(store.counters, {
-      batchesCommitted: 2, batchesFailed: 0, rowsWritten: 1002, lastBatchSize: 2,
+      batchesCommitted: 2,
+      batchesFailed: 0,
+      rowsWritten: 1002,
+      lastBatchSize: 2,
     });
     assert.equal((await store.loadAll()).length, 1000);
   });
@@ -105,11 +120,7 @@ describe('SqliteLeaseStore', () => {
   test('a failing transaction rolls back the whole batch and rejects every promise in it', async () => {
     const good = makeLease(labBase + 40);
     const bad = { ...makeLease(labBase + 41), state: 'bogus' } as unknown as Lease;
-    const results = await Promise.allSettled([
-      store.put(good),
-      store.put(bad),
-      store.remove(labBase + 42),
-    ]);
+    const results = await Promise.allSettled([store.put(good), store.put(bad), store.remove(labBase + 42)]);
     for (const r of results) {
       assert.equal(r.status, 'rejected');
       assert.match(String((r as PromiseRejectedResult).reason), /CHECK constraint failed/);
@@ -131,12 +142,18 @@ describe('SqliteLeaseStore', () => {
     await store.close(); // a second close is harmless
 
     store = open();
-    assert.deepEqual((await store.loadAll()).map((l) => l.address), [labBase + 50]);
+    assert.deepEqual(
+      (await store.loadAll()).map((l) => l.address),
+      [labBase + 50],
+    );
   });
 
   test('loadAll() includes writes queued in the same turn', async () => {
     const queued = store.put(makeLease(labBase + 60));
-    assert.deepEqual((await store.loadAll()).map((l) => l.address), [labBase + 60]);
+    assert.deepEqual(
+      (await store.loadAll()).map((l) => l.address),
+      [labBase + 60],
+    );
     await queued;
   });
 });

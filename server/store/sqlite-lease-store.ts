@@ -37,9 +37,16 @@ export class LeaseStoreClosedError extends Error {
  * batch commits; positional binding is also cheaper than named binding on the hot path.
  */
 type LeaseParams = [
-  address: number, subnetId: string, clientKey: string, hwAddress: string,
-  clientId: string | null, hostname: string | null, fqdn: string | null, state: string,
-  startsAt: number, expiresAt: number,
+  address: number,
+  subnetId: string,
+  clientKey: string,
+  hwAddress: string,
+  clientId: string | null,
+  hostname: string | null,
+  fqdn: string | null,
+  state: string,
+  startsAt: number,
+  expiresAt: number,
 ];
 
 /** The writes of one turn, keyed by address: a later write to an address replaces an earlier. */
@@ -121,7 +128,11 @@ export class SqliteLeaseStore implements LeaseStore {
 
   put(lease: Lease, kind?: LeaseEventKind): Promise<void> {
     // The event carries a copy too: the caller may change its object after this call.
-    return this.enqueue(lease.address, leaseParams(lease), kind ? { object: 'lease', kind, lease: { ...lease } } : null);
+    return this.enqueue(
+      lease.address,
+      leaseParams(lease),
+      kind ? { object: 'lease', kind, lease: { ...lease } } : null,
+    );
   }
 
   remove(address: number, was?: Lease): Promise<void> {
@@ -214,8 +225,16 @@ export class SqliteLeaseStore implements LeaseStore {
 
 function leaseParams(l: Lease): LeaseParams {
   return [
-    l.address, l.subnetId, l.clientKey, l.hwAddress, l.clientId, l.hostname, l.fqdn, l.state,
-    l.startsAt, l.expiresAt,
+    l.address,
+    l.subnetId,
+    l.clientKey,
+    l.hwAddress,
+    l.clientId,
+    l.hostname,
+    l.fqdn,
+    l.state,
+    l.startsAt,
+    l.expiresAt,
   ];
 }
 

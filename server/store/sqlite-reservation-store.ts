@@ -63,5 +63,13 @@ export class SqliteReservationStore {
 }
 
 function recordFromRaw(r: ReservationRowRaw): ReservationRecord {
-  return { id: String(r.id), subnetId: r.subnet_id, mac: r.mac, clientId: r.client_id, ip: r.ip, hostname: r.hostname, source: r.source };
+  return {
+    id: String(r.id),
+    subnetId: r.subnet_id,
+    mac: r.mac,
+    clientId: r.client_id,
+    ip: r.ip,
+    hostname: r.hostname,
+    source: r.source,
+  };
 }

@@ -34,15 +34,20 @@ export class SqliteVmStore implements VmRepository {
     private readonly raw: Database.Database,
     private readonly eventLog: SqliteEventLog,
   ) {
-    const columns = 'id, name, vcpus, memory_mib, disk_gib, mac, bridge, boot, autostart, host_id, state, state_reason, desired_state, address, created_at';
-    this.insertVm = raw.prepare(`INSERT INTO vms (${columns}) VALUES (@id, @name, @vcpus, @memory_mib, @disk_gib, @mac, @bridge, @boot, @autostart, @host_id, @state, @state_reason, @desired_state, @address, @created_at)`);
+    const columns =
+      'id, name, vcpus, memory_mib, disk_gib, mac, bridge, boot, autostart, host_id, state, state_reason, desired_state, address, created_at';
+    this.insertVm = raw.prepare(
+      `INSERT INTO vms (${columns}) VALUES (@id, @name, @vcpus, @memory_mib, @disk_gib, @mac, @bridge, @boot, @autostart, @host_id, @state, @state_reason, @desired_state, @address, @created_at)`,
+    );
     this.updateVm = raw.prepare(
       `UPDATE vms SET name = @name, vcpus = @vcpus, memory_mib = @memory_mib, disk_gib = @disk_gib, mac = @mac, bridge = @bridge,
          boot = @boot, autostart = @autostart, host_id = @host_id, state = @state, state_reason = @state_reason,
          desired_state = @desired_state, address = @address WHERE id = @id`,
     );
     this.deleteVm = raw.prepare('DELETE FROM vms WHERE id = ?');
-    this.upsertHost = raw.prepare('INSERT INTO hosts (id, facts) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET facts = excluded.facts');
+    this.upsertHost = raw.prepare(
+      'INSERT INTO hosts (id, facts) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET facts = excluded.facts',
+    );
   }
 
   loadVms(): Vm[] {

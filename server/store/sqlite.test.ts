@@ -16,9 +16,9 @@ function tableNames(raw: Database.Database): string[] {
 }
 
 function journalTags(): string[] {
-  const journal = JSON.parse(
-    readFileSync(join(sqliteMigrationsFolder(), 'meta', '_journal.json'), 'utf8'),
-  ) as { entries: { tag: string }[] };
+  const journal = JSON.parse(readFileSync(join(sqliteMigrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
+    entries: { tag: string }[];
+  };
   return journal.entries.map((e) => e.tag);
 }
 
@@ -71,7 +71,12 @@ describe('openSqlite', () => {
     const handle = openSqlite({ file, durability: 'process' });
     try {
       assert.deepEqual(tableNames(handle.raw), [
-        '__drizzle_migrations', 'events', 'hosts', 'leases', 'reservations', 'vms',
+        '__drizzle_migrations',
+        'events',
+        'hosts',
+        'leases',
+        'reservations',
+        'vms',
       ]);
       const applied = handle.raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get();
       assert.deepEqual(applied, { n: journalTags().length });

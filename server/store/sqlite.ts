@@ -86,8 +86,10 @@ function applyPragmas(raw: Database.Database, opts: SqliteOptions): void {
   // transaction is either wholly there or wholly absent.
   const mode = raw.pragma('journal_mode = WAL', { simple: true });
   if (mode !== 'wal') {
-    throw new Error(`SQLite at ${opts.file} refused WAL mode (got "${String(mode)}"); ` +
-      'put the data directory on a local filesystem that supports shared memory');
+    throw new Error(
+      `SQLite at ${opts.file} refused WAL mode (got "${String(mode)}"); ` +
+        'put the data directory on a local filesystem that supports shared memory',
+    );
   }
   raw.pragma(`synchronous = ${synchronousFor(opts.durability)}`);
   raw.pragma('foreign_keys = ON');

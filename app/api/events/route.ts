@@ -34,7 +34,11 @@ export function GET(request: NextRequest): Response {
   if (release === null) {
     return new Response(streamLimitMessage(limit), {
       status: 503,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': String(STREAM_RETRY_AFTER_S) },
+      headers: {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Retry-After': String(STREAM_RETRY_AFTER_S),
+      },
     });
   }
   return new Response(watchAsSse({ sinceRevision: since, kinds }, request.signal, release), { headers: SSE_HEADERS });

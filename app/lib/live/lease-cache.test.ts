@@ -4,9 +4,22 @@ import { addressOrder, LeaseCache } from './lease-cache.ts';
 import type { LeaseRow, LeaseStateName, StreamMessage } from './types.ts';
 
 function lease(address: string, state: LeaseStateName = 'active', hostname = ''): LeaseRow {
-  return { address, subnet: '10.123.0.0/24', hwAddress: '52:54:00:00:00:01', clientId: '', hostname, fqdn: '', state, startsAt: null, expiresAt: null };
+  return {
+    address,
+    subnet: '10.123.0.0/24',
+    hwAddress: '52:54:00:00:00:01',
+    clientId: '',
+    hostname,
+    fqdn: '',
+    state,
+    startsAt: null,
+    expiresAt: null,
+  };
 }
-const event = (revision: number, row: LeaseRow, kind = 'lease.granted'): StreamMessage => ({ type: 'event', event: { revision, time: null, kind, lease: row } });
+const event = (revision: number, row: LeaseRow, kind = 'lease.granted'): StreamMessage => ({
+  type: 'event',
+  event: { revision, time: null, kind, lease: row },
+});
 const addresses = (cache: LeaseCache) => cache.sorted().map((c) => `${c.row.address}:${c.row.state}`);
 
 describe('LeaseCache', () => {
@@ -34,7 +47,10 @@ describe('LeaseCache', () => {
 
   test('kinds of other objects, and kinds not yet known, are ignored', () => {
     const cache = new LeaseCache([], 1);
-    assert.equal(cache.apply({ type: 'event', event: { revision: 2, time: null, kind: 'reservation.created', reservation: {} } }), false);
+    assert.equal(
+      cache.apply({ type: 'event', event: { revision: 2, time: null, kind: 'reservation.created', reservation: {} } }),
+      false,
+    );
     assert.equal(cache.apply({ type: 'event', event: { revision: 3, time: null, kind: 'vm.created' } }), false);
     assert.equal(cache.size, 0);
   });
@@ -73,8 +89,14 @@ describe('LeaseCache', () => {
   });
 
   test('rows sort by address numerically', () => {
-    const cache = new LeaseCache([lease('10.123.0.20'), lease('10.123.0.100'), lease('10.123.0.3'), lease('9.255.255.255')], 0);
-    assert.deepEqual(cache.sorted().map((c) => c.row.address), ['9.255.255.255', '10.123.0.3', '10.123.0.20', '10.123.0.100']);
+    const cache = new LeaseCache(
+      [lease('10.123.0.20'), lease('10.123.0.100'), lease('10.123.0.3'), lease('9.255.255.255')],
+      0,
+    );
+    assert.deepEqual(
+      cache.sorted().map((c) => c.row.address),
+      ['9.255.255.255', '10.123.0.3', '10.123.0.20', '10.123.0.100'],
+    );
     assert.equal(addressOrder('not an address'), Number.MAX_SAFE_INTEGER);
   });
 });

@@ -4,8 +4,15 @@ import { countByState, matchesLease } from './lease-filter.ts';
 import type { LeaseRow } from './types.ts';
 
 const row: LeaseRow = {
-  address: '10.123.0.57', subnet: '10.123.0.0/24', hwAddress: '52:54:00:AA:bb:cc', clientId: '01525400aabbcc',
-  hostname: 'NAS', fqdn: 'nas.lab.home', state: 'active', startsAt: null, expiresAt: null,
+  address: '10.123.0.57',
+  subnet: '10.123.0.0/24',
+  hwAddress: '52:54:00:AA:bb:cc',
+  clientId: '01525400aabbcc',
+  hostname: 'NAS',
+  fqdn: 'nas.lab.home',
+  state: 'active',
+  startsAt: null,
+  expiresAt: null,
 };
 
 describe('matchesLease', () => {
@@ -21,7 +28,8 @@ describe('matchesLease', () => {
     ['state matches', '', 'active', true],
     ['state differs', 'nas', 'released', false],
   ];
-  for (const [name, query, state, expected] of cases) test(name, () => assert.equal(matchesLease(row, { query, state }), expected));
+  for (const [name, query, state, expected] of cases)
+    test(name, () => assert.equal(matchesLease(row, { query, state }), expected));
 });
 
 test('countByState counts each state', () => {

@@ -13,7 +13,9 @@ export function matchesLease(row: LeaseRow, filter: LeaseFilter): boolean {
   if (filter.state !== null && row.state !== filter.state) return false;
   const needle = filter.query.trim().toLowerCase();
   if (needle === '') return true;
-  return [row.address, row.hwAddress, row.hostname, row.fqdn, row.clientId].some((field) => field.toLowerCase().includes(needle));
+  return [row.address, row.hwAddress, row.hostname, row.fqdn, row.clientId].some((field) =>
+    field.toLowerCase().includes(needle),
+  );
 }
 
 /** How many rows are in each state, for the filter's counts. */

@@ -106,13 +106,19 @@ describe('DISCOVERs from real clients', () => {
         assert.equal(options.clientId && bytesToHex(options.clientId), capture.clientIdHex);
         assert.equal(options.hostName, capture.hostName);
         assert.equal(options.maxMessageSize, capture.maxMessageSize);
-        assert.equal(options.vendorClassId && Buffer.from(options.vendorClassId).toString('latin1'), capture.vendorClass);
+        assert.equal(
+          options.vendorClassId && Buffer.from(options.vendorClassId).toString('latin1'),
+          capture.vendorClass,
+        );
         if (capture.fqdn) {
           assert.deepEqual(options.clientFqdn, { ...capture.fqdn, rcode1: 0, rcode2: 0 });
         } else {
           assert.equal(options.clientFqdn, undefined);
         }
-        assert.deepEqual([...options.other.keys()].sort((a, b) => a - b), capture.rawCodes);
+        assert.deepEqual(
+          [...options.other.keys()].sort((a, b) => a - b),
+          capture.rawCodes,
+        );
         assert.equal(options.serverId, undefined);
         assert.equal(options.requestedIp, undefined);
       });

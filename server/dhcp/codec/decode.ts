@@ -115,13 +115,7 @@ function readOptions(bytes: Uint8Array): { options: DhcpOptions; overload: numbe
  * Reads code/length/data triples up to END (RFC 2132 2), skipping PAD. Bytes after END must be
  * zero padding. Each instance's data is recorded as a view into `bytes`; joining waits for all.
  */
-function collectOptions(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  region: string,
-  raw: OptionInstances,
-): void {
+function collectOptions(bytes: Uint8Array, start: number, end: number, region: string, raw: OptionInstances): void {
   const reader = new ByteReader(bytes, start, end, region);
   while (!reader.atEnd) {
     const offset = reader.offset;
@@ -146,7 +140,8 @@ const OVERLOAD_LABEL = { code: OPTION_OVERLOAD, name: 'option overload' };
 function overloadOf(raw: OptionInstances): number {
   const option = raw.get(OPTION_OVERLOAD);
   if (option === undefined) return 0;
-  if (option.data.length !== 1) throw optionError(OVERLOAD_LABEL, option.offset, `length ${option.data.length}, expected 1`);
+  if (option.data.length !== 1)
+    throw optionError(OVERLOAD_LABEL, option.offset, `length ${option.data.length}, expected 1`);
   const value = option.data[0]!;
   if (value < 1 || value > 3) throw optionError(OVERLOAD_LABEL, option.offset, `value ${value}, expected 1, 2 or 3`);
   return value;

@@ -107,8 +107,16 @@ describe('packets with no wire form', () => {
     { why: 'message type 256', packet: packet({ messageType: 256 as MessageType }), field: 'option 53' },
     { why: 'parameter code 300', packet: packet({ parameterRequestList: [1, 300] }), field: 'option 55' },
     { why: 'raw option 0 (PAD)', packet: packet({ other: new Map([[0, new Uint8Array(1)]]) }), field: 'option 0' },
-    { why: 'raw option 52 (overload)', packet: packet({ other: new Map([[52, Uint8Array.from([1])]]) }), field: 'option 52' },
-    { why: 'raw option 255 (END)', packet: packet({ other: new Map([[255, new Uint8Array(0)]]) }), field: 'option 255' },
+    {
+      why: 'raw option 52 (overload)',
+      packet: packet({ other: new Map([[52, Uint8Array.from([1])]]) }),
+      field: 'option 52',
+    },
+    {
+      why: 'raw option 255 (END)',
+      packet: packet({ other: new Map([[255, new Uint8Array(0)]]) }),
+      field: 'option 255',
+    },
     { why: 'raw option 256', packet: packet({ other: new Map([[256, new Uint8Array(0)]]) }), field: 'option 256' },
     { why: 'a typed code sent raw', packet: packet({ other: new Map([[51, new Uint8Array(4)]]) }), field: 'option 51' },
     {

@@ -163,6 +163,10 @@ function checkHeader(packet: Packet): void {
     }
   }
   if (packet.chaddr.length > CHADDR_LENGTH) {
-    throw new PacketError('chaddr', CHADDR_OFFSET, `${packet.chaddr.length} bytes exceed the ${CHADDR_LENGTH}-byte field`);
+    throw new PacketError(
+      'chaddr',
+      CHADDR_OFFSET,
+      `${packet.chaddr.length} bytes exceed the ${CHADDR_LENGTH}-byte field`,
+    );
   }
 }

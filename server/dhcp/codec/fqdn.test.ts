@@ -14,8 +14,20 @@ function decodeFqdn(data: number[]): ClientFqdn | undefined {
 /** The option 81 data encode() writes for a value. */
 function encodeFqdn(clientFqdn: ClientFqdn): number[] {
   const bytes = encode({
-    op: 2, htype: 1, hlen: 0, hops: 0, xid: 0, secs: 0, flags: 0, ciaddr: 0, yiaddr: 0, siaddr: 0, giaddr: 0,
-    chaddr: new Uint8Array(0), sname: '', file: '',
+    op: 2,
+    htype: 1,
+    hlen: 0,
+    hops: 0,
+    xid: 0,
+    secs: 0,
+    flags: 0,
+    ciaddr: 0,
+    yiaddr: 0,
+    siaddr: 0,
+    giaddr: 0,
+    chaddr: new Uint8Array(0),
+    sname: '',
+    file: '',
     options: { ...emptyOptions(), clientFqdn },
   });
   assert.equal(bytes[240], 81);
@@ -57,15 +69,34 @@ describe('client FQDN', () => {
 
   test('encodes wire format fully qualified when E is set', () => {
     assert.deepEqual(encodeFqdn({ flags: 0x0d, rcode1: 0, rcode2: 0, name: 'nas.lab.home' }), [
-      0x0d, 0, 0, 3, ...ascii('nas'), 3, ...ascii('lab'), 4, ...ascii('home'), 0,
+      0x0d,
+      0,
+      0,
+      3,
+      ...ascii('nas'),
+      3,
+      ...ascii('lab'),
+      4,
+      ...ascii('home'),
+      0,
     ]);
-    assert.deepEqual(encodeFqdn({ flags: 0x04, rcode1: 0, rcode2: 0, name: 'nas.' }), [0x04, 0, 0, 3, ...ascii('nas'), 0]);
+    assert.deepEqual(encodeFqdn({ flags: 0x04, rcode1: 0, rcode2: 0, name: 'nas.' }), [
+      0x04,
+      0,
+      0,
+      3,
+      ...ascii('nas'),
+      0,
+    ]);
     assert.deepEqual(encodeFqdn({ flags: 0x04, rcode1: 0, rcode2: 0, name: '' }), [0x04, 0, 0]);
   });
 
   test('encodes ASCII text as given when E is clear', () => {
     assert.deepEqual(encodeFqdn({ flags: 0x01, rcode1: 255, rcode2: 255, name: 'nas.lab' }), [
-      0x01, 255, 255, ...ascii('nas.lab'),
+      0x01,
+      255,
+      255,
+      ...ascii('nas.lab'),
     ]);
   });
 });

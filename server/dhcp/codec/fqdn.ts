@@ -17,8 +17,7 @@ export const clientFqdnValue: ValueCodec<ClientFqdn> = {
   decode(data, option, offset) {
     if (data.length < 3) throw optionError(option, offset, `length ${data.length}, expected at least 3`);
     const flags = data[0]!;
-    const name =
-      (flags & FQDN_FLAG_ENCODED) !== 0 ? readWireName(data, option, offset) : readAsciiName(data);
+    const name = (flags & FQDN_FLAG_ENCODED) !== 0 ? readWireName(data, option, offset) : readAsciiName(data);
     return { flags, rcode1: data[1]!, rcode2: data[2]!, name };
   },
   encode(fqdn, writer, option) {
@@ -64,7 +63,7 @@ function readWireName(data: Uint8Array, option: OptionLabel, offset: number): st
   while (at < data.length) {
     const length = data[at]!;
     if (length === 0) {
-      if (at + 1 !== data.length) throw optionError(option, offset, 'data after the name\'s root label');
+      if (at + 1 !== data.length) throw optionError(option, offset, "data after the name's root label");
       break;
     }
     if (length > MAX_LABEL) {

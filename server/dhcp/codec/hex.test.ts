@@ -4,7 +4,7 @@ import { bytesToHex, hexToBytes, macToString, PacketError } from './index.ts';
 
 describe('hex helpers', () => {
   test('macToString: lower-case, colon-separated', () => {
-    assert.equal(macToString(Uint8Array.from([0x52, 0x54, 0x00, 0xAA, 0xbb, 0x0c])), '52:54:00:aa:bb:0c');
+    assert.equal(macToString(Uint8Array.from([0x52, 0x54, 0x00, 0xaa, 0xbb, 0x0c])), '52:54:00:aa:bb:0c');
     assert.equal(macToString(new Uint8Array(0)), '');
   });
 
@@ -14,13 +14,17 @@ describe('hex helpers', () => {
   });
 
   test('hexToBytes accepts plain, colon and dash forms, any case', () => {
-    for (const text of ['01aaBB', '01:aa:bb', '01-AA-bb']) assert.deepEqual(hexToBytes(text), Uint8Array.from([1, 0xaa, 0xbb]));
+    for (const text of ['01aaBB', '01:aa:bb', '01-AA-bb'])
+      assert.deepEqual(hexToBytes(text), Uint8Array.from([1, 0xaa, 0xbb]));
     assert.deepEqual(hexToBytes(''), new Uint8Array(0));
   });
 
   test('hexToBytes rejects bad digits and odd lengths with PacketError', () => {
     for (const text of ['0g', 'abc', '01 02']) {
-      assert.throws(() => hexToBytes(text), (e: unknown) => e instanceof PacketError && e.field === 'hex');
+      assert.throws(
+        () => hexToBytes(text),
+        (e: unknown) => e instanceof PacketError && e.field === 'hex',
+      );
     }
   });
 });

@@ -48,7 +48,7 @@ export function parseCidr(text: string): Cidr | null {
 }
 
 export function cidrContains(cidr: Cidr, address: number): boolean {
-  return ((address & prefixToMask(cidr.prefix)) >>> 0) === cidr.network;
+  return (address & prefixToMask(cidr.prefix)) >>> 0 === cidr.network;
 }
 
 export function broadcastOf(cidr: Cidr): number {

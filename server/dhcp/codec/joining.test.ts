@@ -34,7 +34,10 @@ describe('joining many instances of a code', () => {
     assert.equal(bytes.length, MAX_UDP_PAYLOAD);
     assert.equal(n, 21_754);
     const { packet, copied } = decodedCountingCopies(bytes);
-    assert.deepEqual(packet.options.other.get(224), Uint8Array.from({ length: n }, (_, i) => i & 0xff));
+    assert.deepEqual(
+      packet.options.other.get(224),
+      Uint8Array.from({ length: n }, (_, i) => i & 0xff),
+    );
     assert.equal(copied, CHADDR_BYTES + n, 'chaddr, then each instance byte once');
   });
 
@@ -113,27 +116,36 @@ function field(instances: Piece[], size: number): Uint8Array {
 }
 
 describe('property: any instances over options, file and sname', () => {
-  test('decode to each code\'s data joined in field order, every data byte copied exactly once', () => {
+  test("decode to each code's data joined in field order, every data byte copied exactly once", () => {
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 60 }), fc.array(piece), fc.array(piece), (inOptions, inFile, inSname) => {
-        const file = fitting(inFile, 127); // 128 bytes, END included
-        const sname = fitting(inSname, 63); // 64 bytes, END included
-        const options = new Wire().option(52, [3]); // overload: file and sname
-        for (const i of inOptions) options.zeros(i.pads).option(i.code, i.data);
-        const bytes = new Wire()
-          .bytes(requestHeader().build().subarray(0, 44)) // op .. chaddr
-          .bytes(field(sname, 64))
-          .bytes(field(file, 128))
-          .cookie()
-          .bytes(options.u8(255).build())
-          .build();
-        const expected = new Map<number, number[]>();
-        for (const i of [...inOptions, ...file, ...sname]) expected.set(i.code, [...(expected.get(i.code) ?? []), ...i.data]);
-        const { packet, copied } = decodedCountingCopies(bytes);
-        assert.deepEqual(packet.options.other, new Map([...expected].map(([code, data]) => [code, Uint8Array.from(data)])));
-        const dataBytes = [...expected.values()].reduce((sum, data) => sum + data.length, 0);
-        assert.equal(copied, CHADDR_BYTES + dataBytes);
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 60 }),
+        fc.array(piece),
+        fc.array(piece),
+        (inOptions, inFile, inSname) => {
+          const file = fitting(inFile, 127); // 128 bytes, END included
+          const sname = fitting(inSname, 63); // 64 bytes, END included
+          const options = new Wire().option(52, [3]); // overload: file and sname
+          for (const i of inOptions) options.zeros(i.pads).option(i.code, i.data);
+          const bytes = new Wire()
+            .bytes(requestHeader().build().subarray(0, 44)) // op .. chaddr
+            .bytes(field(sname, 64))
+            .bytes(field(file, 128))
+            .cookie()
+            .bytes(options.u8(255).build())
+            .build();
+          const expected = new Map<number, number[]>();
+          for (const i of [...inOptions, ...file, ...sname])
+            expected.set(i.code, [...(expected.get(i.code) ?? []), ...i.data]);
+          const { packet, copied } = decodedCountingCopies(bytes);
+          assert.deepEqual(
+            packet.options.other,
+            new Map([...expected].map(([code, data]) => [code, Uint8Array.from(data)])),
+          );
+          const dataBytes = [...expected.values()].reduce((sum, data) => sum + data.length, 0);
+          assert.equal(copied, CHADDR_BYTES + dataBytes);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -19,7 +19,11 @@ function withOptions(build: (wire: Wire) => Wire): Uint8Array {
 
 /** A header whose file (and sname) fields carry the given bytes, options pointing at them. */
 function overloaded(file: number[], sname: number[] = []): Uint8Array {
-  const bytes = requestHeader().option(53, [1]).option(52, [sname.length > 0 ? 3 : 1]).u8(255).build();
+  const bytes = requestHeader()
+    .option(53, [1])
+    .option(52, [sname.length > 0 ? 3 : 1])
+    .u8(255)
+    .build();
   bytes.set(file, 108);
   bytes.set(sname, 44);
   return bytes;
@@ -36,12 +40,29 @@ interface Case {
 const CASES: Case[] = [
   { why: 'empty input', bytes: new Uint8Array(0), field: 'packet', offset: 0 },
   { why: 'truncated inside the header', bytes: requestHeader().build().subarray(0, 100), field: 'packet' },
-  { why: 'truncated before the cookie ends', bytes: requestHeader().build().subarray(0, 239), field: 'packet', offset: 239 },
-  { why: 'wrong magic cookie', bytes: patched(236, 99, 130, 83, 98), field: 'cookie', offset: 236, message: /0x63825362/ },
+  {
+    why: 'truncated before the cookie ends',
+    bytes: requestHeader().build().subarray(0, 239),
+    field: 'packet',
+    offset: 239,
+  },
+  {
+    why: 'wrong magic cookie',
+    bytes: patched(236, 99, 130, 83, 98),
+    field: 'cookie',
+    offset: 236,
+    message: /0x63825362/,
+  },
   { why: 'op 0', bytes: patched(0, 0), field: 'op', offset: 0 },
   { why: 'op 3', bytes: patched(0, 3), field: 'op', offset: 0 },
   { why: 'hlen 17', bytes: patched(2, 17), field: 'hlen', offset: 2, message: /17 exceeds/ },
-  { why: 'header and cookie but no options at all', bytes: requestHeader().build(), field: 'options', offset: 240, message: /no END/ },
+  {
+    why: 'header and cookie but no options at all',
+    bytes: requestHeader().build(),
+    field: 'options',
+    offset: 240,
+    message: /no END/,
+  },
   {
     why: 'option length runs past the buffer',
     bytes: withOptions((w) => w.option(53, [1]).u8(61, 20, 1, 2, 3)),
@@ -49,7 +70,12 @@ const CASES: Case[] = [
     offset: 245,
     message: /option 61 data needs 20 byte\(s\), 3 left in the options field at offset 245/,
   },
-  { why: 'option code with no length byte', bytes: withOptions((w) => w.option(53, [1]).u8(12)), field: 'options', offset: 244 },
+  {
+    why: 'option code with no length byte',
+    bytes: withOptions((w) => w.option(53, [1]).u8(12)),
+    field: 'options',
+    offset: 244,
+  },
   { why: 'missing END', bytes: withOptions((w) => w.option(53, [1]).zeros(40)), field: 'options', message: /no END/ },
   {
     why: 'garbage after END',
@@ -65,10 +91,19 @@ const CASES: Case[] = [
     offset: 244,
     message: /^option 51 \(lease time\): length 3, expected 4 at offset 244$/,
   },
-  { why: 'message type of 2 bytes', bytes: withOptions((w) => w.option(53, [1, 1]).u8(255)), field: 'option 53', offset: 240 },
+  {
+    why: 'message type of 2 bytes',
+    bytes: withOptions((w) => w.option(53, [1, 1]).u8(255)),
+    field: 'option 53',
+    offset: 240,
+  },
   { why: 'server id of 0 bytes', bytes: withOptions((w) => w.option(54, []).u8(255)), field: 'option 54' },
   { why: 'max message size of 1 byte', bytes: withOptions((w) => w.option(57, [2]).u8(255)), field: 'option 57' },
-  { why: 'routers not a multiple of 4', bytes: withOptions((w) => w.option(3, [10, 0, 0, 1, 10, 0]).u8(255)), field: 'option 3' },
+  {
+    why: 'routers not a multiple of 4',
+    bytes: withOptions((w) => w.option(3, [10, 0, 0, 1, 10, 0]).u8(255)),
+    field: 'option 3',
+  },
   { why: 'empty DNS server list', bytes: withOptions((w) => w.option(6, []).u8(255)), field: 'option 6' },
   {
     why: 'lease time repeated: instances join to 8 bytes (RFC 3396)',
@@ -77,7 +112,11 @@ const CASES: Case[] = [
     offset: 240,
     message: /length 8, expected 4/,
   },
-  { why: 'client FQDN shorter than 3 bytes', bytes: withOptions((w) => w.option(81, [4, 0]).u8(255)), field: 'option 81' },
+  {
+    why: 'client FQDN shorter than 3 bytes',
+    bytes: withOptions((w) => w.option(81, [4, 0]).u8(255)),
+    field: 'option 81',
+  },
   {
     why: 'client FQDN with a compression pointer',
     bytes: withOptions((w) => w.option(81, [4, 0, 0, 0xc0, 0x0c]).u8(255)),
@@ -95,8 +134,19 @@ const CASES: Case[] = [
     field: 'option 81',
   },
   { why: 'overload of 2 bytes', bytes: withOptions((w) => w.option(52, [1, 1]).u8(255)), field: 'option 52' },
-  { why: 'overload value 4', bytes: withOptions((w) => w.option(52, [4]).u8(255)), field: 'option 52', message: /value 4/ },
-  { why: 'overloaded file without END', bytes: overloaded([12, 1, 0x61]), field: 'file', offset: 236, message: /no END/ },
+  {
+    why: 'overload value 4',
+    bytes: withOptions((w) => w.option(52, [4]).u8(255)),
+    field: 'option 52',
+    message: /value 4/,
+  },
+  {
+    why: 'overloaded file without END',
+    bytes: overloaded([12, 1, 0x61]),
+    field: 'file',
+    offset: 236,
+    message: /no END/,
+  },
   { why: 'overloaded file with garbage after END', bytes: overloaded([255, 0, 9]), field: 'file', offset: 110 },
   {
     why: 'overloaded sname without END',
@@ -104,7 +154,11 @@ const CASES: Case[] = [
     field: 'sname',
     offset: 108,
   },
-  { why: 'overloaded file option running past the field', bytes: overloaded([...new Array(125).fill(0), 12, 9, 0x61]), field: 'file' },
+  {
+    why: 'overloaded file option running past the field',
+    bytes: overloaded([...new Array(125).fill(0), 12, 9, 0x61]),
+    field: 'file',
+  },
   { why: 'option 52 inside the file field', bytes: overloaded([52, 1, 1, 255]), field: 'file', offset: 108 },
 ];
 

@@ -96,28 +96,50 @@ export const TRAILING_OPTIONS: readonly AnyOptionSpec[] = [RELAY_AGENT_INFO];
 /** The catalogue entry for a typed code, or undefined for a code kept raw. */
 export function optionSpec(code: number): AnyOptionSpec | undefined {
   switch (code) {
-    case 1: return SUBNET_MASK;
-    case 3: return ROUTERS;
-    case 6: return DNS_SERVERS;
-    case 12: return HOST_NAME;
-    case 15: return DOMAIN_NAME;
-    case 26: return INTERFACE_MTU;
-    case 28: return BROADCAST_ADDRESS;
-    case 42: return NTP_SERVERS;
-    case 50: return REQUESTED_IP;
-    case 51: return LEASE_TIME;
-    case 53: return MESSAGE_TYPE;
-    case 54: return SERVER_ID;
-    case 55: return PARAMETER_REQUEST_LIST;
-    case 56: return MESSAGE;
-    case 57: return MAX_MESSAGE_SIZE;
-    case 58: return RENEWAL_TIME;
-    case 59: return REBINDING_TIME;
-    case 60: return VENDOR_CLASS_ID;
-    case 61: return CLIENT_ID;
-    case 81: return CLIENT_FQDN;
-    case 82: return RELAY_AGENT_INFO;
-    default: return undefined;
+    case 1:
+      return SUBNET_MASK;
+    case 3:
+      return ROUTERS;
+    case 6:
+      return DNS_SERVERS;
+    case 12:
+      return HOST_NAME;
+    case 15:
+      return DOMAIN_NAME;
+    case 26:
+      return INTERFACE_MTU;
+    case 28:
+      return BROADCAST_ADDRESS;
+    case 42:
+      return NTP_SERVERS;
+    case 50:
+      return REQUESTED_IP;
+    case 51:
+      return LEASE_TIME;
+    case 53:
+      return MESSAGE_TYPE;
+    case 54:
+      return SERVER_ID;
+    case 55:
+      return PARAMETER_REQUEST_LIST;
+    case 56:
+      return MESSAGE;
+    case 57:
+      return MAX_MESSAGE_SIZE;
+    case 58:
+      return RENEWAL_TIME;
+    case 59:
+      return REBINDING_TIME;
+    case 60:
+      return VENDOR_CLASS_ID;
+    case 61:
+      return CLIENT_ID;
+    case 81:
+      return CLIENT_FQDN;
+    case 82:
+      return RELAY_AGENT_INFO;
+    default:
+      return undefined;
   }
 }
 

@@ -39,7 +39,12 @@ interface Instance {
  * @param stream options as encode wrote them: 53, 54, ascending codes, 82; no END
  * @param optionsRoom bytes the options field may use, END included (maxMessageSize - 240)
  */
-export function placeOptions(stream: Uint8Array, optionsRoom: number, fileFree: boolean, snameFree: boolean): OptionFields {
+export function placeOptions(
+  stream: Uint8Array,
+  optionsRoom: number,
+  fileFree: boolean,
+  snameFree: boolean,
+): OptionFields {
   let kept = instancesOf(stream);
   while (true) {
     const placed = place(stream, kept, optionsRoom, fileFree, snameFree);

@@ -24,7 +24,8 @@ function decoded(bytes: Uint8Array): Packet {
  */
 function assertDecodedOrRejected(bytes: Uint8Array): void {
   const result = decode(bytes);
-  if (result instanceof PacketError) assert.doesNotMatch(result.message, /cannot be decoded/, `unexpected exception inside decode: ${result.message}`);
+  if (result instanceof PacketError)
+    assert.doesNotMatch(result.message, /cannot be decoded/, `unexpected exception inside decode: ${result.message}`);
   else assert.ok(Array.isArray(result.options.parameterRequestList ?? []) && result.options.other instanceof Map);
 }
 
@@ -60,7 +61,10 @@ describe('round trip', () => {
         }
         if (bytes.length > 548) {
           const kept = Object.keys(result.options).filter((k) => k !== 'other');
-          assert.ok(kept.every((k) => ['messageType', 'serverId', 'clientId', 'relayAgentInfo'].includes(k)), kept.join());
+          assert.ok(
+            kept.every((k) => ['messageType', 'serverId', 'clientId', 'relayAgentInfo'].includes(k)),
+            kept.join(),
+          );
           assert.equal(result.options.other.size, 0);
         }
       }),
@@ -144,9 +148,27 @@ describe('every truncation point', () => {
       'an overloaded reply',
       encode(
         {
-          op: 2, htype: 1, hlen: 6, hops: 0, xid: 7, secs: 0, flags: 0, ciaddr: 0, yiaddr: 1, siaddr: 0, giaddr: 0,
-          chaddr: new Uint8Array(6), sname: '', file: '',
-          options: { messageType: 5, serverId: 9, hostName: 'h'.repeat(60), message: 'm'.repeat(100), other: new Map() },
+          op: 2,
+          htype: 1,
+          hlen: 6,
+          hops: 0,
+          xid: 7,
+          secs: 0,
+          flags: 0,
+          ciaddr: 0,
+          yiaddr: 1,
+          siaddr: 0,
+          giaddr: 0,
+          chaddr: new Uint8Array(6),
+          sname: '',
+          file: '',
+          options: {
+            messageType: 5,
+            serverId: 9,
+            hostName: 'h'.repeat(60),
+            message: 'm'.repeat(100),
+            other: new Map(),
+          },
         },
         { maxMessageSize: 300 },
       ),

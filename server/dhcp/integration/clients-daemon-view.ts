@@ -36,7 +36,8 @@ export function committedLeases(dataDir: string): LeaseRecord[] {
     return [];
   }
   try {
-    const rows = db.prepare('SELECT address, hw_address, client_key, hostname, state, starts_at, expires_at FROM leases')
+    const rows = db
+      .prepare('SELECT address, hw_address, client_key, hostname, state, starts_at, expires_at FROM leases')
       .all() as LeaseRow[];
     return rows.map((r) => ({
       address: formatIPv4(r.address),

@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RealClient, type ClientStart } from './clients-real-client.ts';
 
-const WITH_PRIVATE_FOLDERS = 'mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcpcd && shift 2 && exec dhcpcd "$@"';
+const WITH_PRIVATE_FOLDERS =
+  'mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcpcd && shift 2 && exec dhcpcd "$@"';
 
 export class Dhcpcd extends RealClient {
   readonly program = 'dhcpcd';
@@ -18,8 +19,22 @@ export class Dhcpcd extends RealClient {
   protected command(opts: ClientStart): [string, string[]] {
     // -B foreground, -4 IPv4 only, -A no ARP probing (and so no IPv4LL), -f /dev/null: none of the
     // host's configuration; the options are asked for by name instead.
-    const args = ['-B', '-4', '-A', '-d', '-f', '/dev/null', '-c', this.scriptFile,
-      '-o', 'domain_name_servers', '-o', 'domain_name', '-o', 'host_name'];
+    const args = [
+      '-B',
+      '-4',
+      '-A',
+      '-d',
+      '-f',
+      '/dev/null',
+      '-c',
+      this.scriptFile,
+      '-o',
+      'domain_name_servers',
+      '-o',
+      'domain_name',
+      '-o',
+      'host_name',
+    ];
     if (opts.leaseSeconds !== undefined) args.push('-l', String(opts.leaseSeconds));
     if (opts.requestAddress !== undefined) args.push('-r', opts.requestAddress);
     return this.dhcpcd([...args, this.host.interface]);

@@ -24,9 +24,22 @@ export interface ClientEvent {
  * and the dhclient-script names dhcpcd shares (new_ip_address, new_routers, ...).
  */
 const RECORDED = [
-  'interface', 'reason', 'ip', 'subnet', 'router', 'dns', 'domain', 'hostname', 'lease',
-  'new_ip_address', 'new_subnet_mask', 'new_routers', 'new_domain_name_servers', 'new_domain_name',
-  'new_host_name', 'new_dhcp_lease_time',
+  'interface',
+  'reason',
+  'ip',
+  'subnet',
+  'router',
+  'dns',
+  'domain',
+  'hostname',
+  'lease',
+  'new_ip_address',
+  'new_subnet_mask',
+  'new_routers',
+  'new_domain_name_servers',
+  'new_domain_name',
+  'new_host_name',
+  'new_dhcp_lease_time',
 ] as const;
 
 /**
@@ -57,7 +70,10 @@ export function readHookEvents(eventsFile: string): ClientEvent[] {
   } catch {
     return [];
   }
-  return text.split('\n').filter((line) => line.startsWith('event=')).map(parseEventLine);
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('event='))
+    .map(parseEventLine);
 }
 
 function parseEventLine(line: string): ClientEvent {

@@ -77,12 +77,19 @@ export abstract class RealClient {
   async waitForEvent(reasons: readonly string[], timeoutMs: number, from = 0): Promise<ClientEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.events().slice(from).find((e) => reasons.includes(e.reason));
+      const found = this.events()
+        .slice(from)
+        .find((e) => reasons.includes(e.reason));
       if (found) return found;
       if (Date.now() > deadline) {
-        const seen = this.events().map((e) => e.reason).join(', ') || 'none';
-        throw new Error(`${this.program}: no ${reasons.join('/')} event within ${timeoutMs} ms ` +
-          `(events: ${seen})\n${this.output}`);
+        const seen =
+          this.events()
+            .map((e) => e.reason)
+            .join(', ') || 'none';
+        throw new Error(
+          `${this.program}: no ${reasons.join('/')} event within ${timeoutMs} ms ` +
+            `(events: ${seen})\n${this.output}`,
+        );
       }
       await sleep(POLL_MS);
     }

@@ -11,7 +11,19 @@ export class Udhcpc extends RealClient {
   protected command(opts: ClientStart): [string, string[]] {
     this.releasesOnExit = opts.releaseOnExit ?? false;
     // -f foreground; -t/-T: a DISCOVER every second, for ever (no -n), until the server answers.
-    const args = ['-f', '-i', this.host.interface, '-s', this.scriptFile, '-p', join(this.dir, 'pid'), '-t', '0', '-T', '1'];
+    const args = [
+      '-f',
+      '-i',
+      this.host.interface,
+      '-s',
+      this.scriptFile,
+      '-p',
+      join(this.dir, 'pid'),
+      '-t',
+      '0',
+      '-T',
+      '1',
+    ];
     if (opts.requestAddress !== undefined) args.push('-r', opts.requestAddress);
     if (opts.leaseSeconds !== undefined) args.push('-x', `lease:${opts.leaseSeconds}`);
     if (this.releasesOnExit) args.push('-R');

@@ -10,7 +10,11 @@ const SERVER = ip(SERVER_ID);
 /** The reply is of this message type (option 53); returns its packet. */
 export function assertType(reply: Reply, type: MessageType): Packet {
   const got = reply.packet.options.messageType;
-  assert.equal(got, type, `message type ${got === undefined ? 'none' : MessageType[got]}, expected ${MessageType[type]}`);
+  assert.equal(
+    got,
+    type,
+    `message type ${got === undefined ? 'none' : MessageType[got]}, expected ${MessageType[type]}`,
+  );
   return reply.packet;
 }
 

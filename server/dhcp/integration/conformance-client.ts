@@ -2,7 +2,16 @@
 // (client states) with the project's codec, so each test reads as the state it exercises.
 // It sends nothing itself; a Peer (conformance-peer.ts) carries the bytes.
 import { randomInt } from 'node:crypto';
-import { BOOTREQUEST, encode, emptyOptions, hexToBytes, MessageType, parseIPv4, type DhcpOptions, type Packet } from '../codec/index.ts';
+import {
+  BOOTREQUEST,
+  encode,
+  emptyOptions,
+  hexToBytes,
+  MessageType,
+  parseIPv4,
+  type DhcpOptions,
+  type Packet,
+} from '../codec/index.ts';
 
 /** Options a test may set on a client message; 53 comes from the message's type. */
 export type ClientOptions = Partial<Omit<DhcpOptions, 'messageType' | 'other'>>;

@@ -59,7 +59,12 @@ export class ConformanceLab {
       const probe = await Probe.open(lab, { namespace: client!.namespace, iface: client!.interface, port: 68 });
       let relayPeer: Peer | null = null;
       if (lab.relay) {
-        const relayProbe = await Probe.open(lab, { namespace: lab.relay.namespace, iface: lab.relay.interface, address: RELAY_GIADDR, port: 67 });
+        const relayProbe = await Probe.open(lab, {
+          namespace: lab.relay.namespace,
+          iface: lab.relay.interface,
+          address: RELAY_GIADDR,
+          port: 67,
+        });
         relayPeer = new Peer(relayProbe, 'relay');
       }
       return new ConformanceLab(lab, daemon, new Peer(probe, 'client'), relayPeer);
@@ -95,7 +100,12 @@ export class ConformanceLab {
     await this.ip(client!.namespace, ['addr', 'add', cidr, 'dev', client!.interface]);
     let bound: Peer | null = null;
     try {
-      const probe = await Probe.open(this.lab, { namespace: client!.namespace, iface: client!.interface, address: text, port: 68 });
+      const probe = await Probe.open(this.lab, {
+        namespace: client!.namespace,
+        iface: client!.interface,
+        address: text,
+        port: 68,
+      });
       bound = new Peer(probe, `client at ${text}`);
       return await fn(bound);
     } finally {
@@ -124,6 +134,11 @@ export class ConformanceLab {
 }
 
 /** How far a counter moved between two snapshots. */
-export function delta(before: CounterSnapshot, after: CounterSnapshot, group: 'received' | 'sent' | 'dropped', key: string): number {
+export function delta(
+  before: CounterSnapshot,
+  after: CounterSnapshot,
+  group: 'received' | 'sent' | 'dropped',
+  key: string,
+): number {
   return (after[group][key] ?? 0) - (before[group][key] ?? 0);
 }

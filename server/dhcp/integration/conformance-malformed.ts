@@ -26,7 +26,10 @@ export function malformedRequests(discover: Uint8Array): MalformedRequest[] {
     { why: 'option length past the end', bytes: withOptions([...DISCOVER_TYPE, 61, 20, 1, 2, 3]) },
     { why: 'no END option', bytes: withOptions([...DISCOVER_TYPE, ...new Array<number>(40).fill(0)]) },
     { why: 'hlen 17 (chaddr is 16 bytes)', bytes: patched(2, 17) },
-    { why: 'non-zero byte after END', bytes: withOptions([...DISCOVER_TYPE, END, ...new Array<number>(10).fill(0), 7, 0, 0]) },
+    {
+      why: 'non-zero byte after END',
+      bytes: withOptions([...DISCOVER_TYPE, END, ...new Array<number>(10).fill(0), 7, 0, 0]),
+    },
     { why: 'op 3 (neither BOOTREQUEST nor BOOTREPLY)', bytes: patched(0, 3) },
     { why: 'magic cookie 99.130.83.98', bytes: patched(239, 98) },
     { why: '300 random bytes', bytes: randomBytes(300, 0x5eed) },

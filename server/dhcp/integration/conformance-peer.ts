@@ -44,7 +44,11 @@ export class Peer {
     assert.ok(datagram !== null, `${this.label}: no reply to xid 0x${xid.toString(16)} within ${REPLY_TIMEOUT_MS} ms`);
     const packet = decode(datagram.data);
     if (packet instanceof PacketError) assert.fail(`${this.label}: reply does not decode: ${packet.message}`);
-    assert.equal(packet.xid, xid, `${this.label}: got a reply to xid 0x${packet.xid.toString(16)}, expected 0x${xid.toString(16)}`);
+    assert.equal(
+      packet.xid,
+      xid,
+      `${this.label}: got a reply to xid 0x${packet.xid.toString(16)}, expected 0x${xid.toString(16)}`,
+    );
     return { packet, from: datagram.from, port: datagram.port, size: datagram.data.length };
   }
 

@@ -67,13 +67,19 @@ describe('authoritative server', () => {
     });
 
     test('option 55 limits the configuration options to those asked for', async () => {
-      const routersOnly = assertType(await fx.client.ask(fx.newClient().discover({ parameterRequestList: [3] })), MessageType.Offer);
+      const routersOnly = assertType(
+        await fx.client.ask(fx.newClient().discover({ parameterRequestList: [3] })),
+        MessageType.Offer,
+      );
       assert.deepEqual(routersOnly.options.routers, [SERVER]);
       assert.equal(routersOnly.options.subnetMask, MASK_24, 'the mask is always sent');
       for (const key of ['dnsServers', 'domainName', 'ntpServers', 'broadcastAddress'] as const) {
         assert.equal(routersOnly.options[key], undefined, `${key} not asked for`);
       }
-      const ntpAndBroadcast = assertType(await fx.client.ask(fx.newClient().discover({ parameterRequestList: [42, 28] })), MessageType.Offer);
+      const ntpAndBroadcast = assertType(
+        await fx.client.ask(fx.newClient().discover({ parameterRequestList: [42, 28] })),
+        MessageType.Offer,
+      );
       assert.equal(ntpAndBroadcast.options.ntpServers?.length, NTP_SERVERS.length);
       assert.equal(ntpAndBroadcast.options.broadcastAddress, ip('10.123.0.255'));
       assert.equal(ntpAndBroadcast.options.routers, undefined);
@@ -111,7 +117,10 @@ describe('authoritative server', () => {
       const client = fx.newClient();
       const offer = assertType(await fx.client.ask(client.discover({ leaseTime: 900 })), MessageType.Offer);
       assert.equal(offer.options.leaseTime, 900);
-      const ack = assertType(await fx.client.ask(client.select(SERVER, offer.yiaddr, { leaseTime: 10 })), MessageType.Ack);
+      const ack = assertType(
+        await fx.client.ask(client.select(SERVER, offer.yiaddr, { leaseTime: 10 })),
+        MessageType.Ack,
+      );
       assert.equal(ack.options.leaseTime, 60, 'clamped to minLeaseTime (default 60 s)');
       assert.equal(ack.options.renewalTime, 30);
     });
@@ -197,7 +206,9 @@ describe('authoritative server', () => {
     test('REBINDING (broadcast): ACK to ciaddr with a new lease time', async () => {
       const client = fx.newClient();
       const address = await bind(fx.client, client);
-      const reply = await fx.withClientAddress(address, (bound) => bound.ask(client.renew(address, { leaseTime: 1200 })));
+      const reply = await fx.withClientAddress(address, (bound) =>
+        bound.ask(client.renew(address, { leaseTime: 1200 })),
+      );
       const ack = assertType(reply, MessageType.Ack);
       assert.equal(ack.yiaddr, address);
       assert.equal(ack.ciaddr, address);
@@ -213,7 +224,7 @@ describe('authoritative server', () => {
       const before = await fx.counters();
       await fx.withClientAddress(address, (bound) => bound.askSilently(client.release(address, SERVER), SERVER_ID));
       const offer = assertType(await fx.client.ask(client.discover()), MessageType.Offer);
-      assert.equal(offer.yiaddr, address, 'RFC 2131 4.3.1: the client\'s previous address');
+      assert.equal(offer.yiaddr, address, "RFC 2131 4.3.1: the client's previous address");
       const after = await fx.counters();
       assert.equal(after.recorded.released - before.recorded.released, 1);
     });
@@ -283,7 +294,10 @@ describe('authoritative server', () => {
     assert.deepEqual(ack.options.dnsServers, [SERVER]);
     assert.equal(ack.options.domainName, 'lab.home');
     // RFC 2131 4.3.5: no lease time, even when asked for; so no T1/T2 either.
-    assert.deepEqual([ack.options.leaseTime, ack.options.renewalTime, ack.options.rebindingTime], [undefined, undefined, undefined]);
+    assert.deepEqual(
+      [ack.options.leaseTime, ack.options.renewalTime, ack.options.rebindingTime],
+      [undefined, undefined, undefined],
+    );
   });
 
   describe('client identifier (option 61)', () => {
@@ -337,8 +351,15 @@ describe('authoritative server', () => {
       assert.ok(inRange(offer.yiaddr, RELAYED_POOL), `yiaddr ${formatIPv4(offer.yiaddr)} from the relayed subnet`);
       assert.deepEqual(offer.options.routers, [GIADDR]);
       assert.equal(offer.options.subnetMask, MASK_24);
-      assert.equal(offer.flags & FLAG_BROADCAST, 0, 'broadcast bit not set on an OFFER the client did not ask to be broadcast');
-      const ack = assertRelayedReply(await relay.ask(client.select(SERVER, offer.yiaddr, { relayAgentInfo: AGENT_INFO }, relayed), SERVER_ID), MessageType.Ack);
+      assert.equal(
+        offer.flags & FLAG_BROADCAST,
+        0,
+        'broadcast bit not set on an OFFER the client did not ask to be broadcast',
+      );
+      const ack = assertRelayedReply(
+        await relay.ask(client.select(SERVER, offer.yiaddr, { relayAgentInfo: AGENT_INFO }, relayed), SERVER_ID),
+        MessageType.Ack,
+      );
       assert.equal(ack.yiaddr, offer.yiaddr);
       await fx.client.expectSilence('relayed requests'); // nothing went to the client's own segment
     });
@@ -355,7 +376,10 @@ describe('authoritative server', () => {
   describe('reservations win over the pool', () => {
     test('by MAC: the reserved address and hostname, even when the client asks for a pool address', async () => {
       const client = new SimClient(RESERVED_BY_MAC.mac);
-      const offer = assertType(await fx.client.ask(client.discover({ requestedIp: ip('10.123.0.180'), parameterRequestList: [1, 3, 12] })), MessageType.Offer);
+      const offer = assertType(
+        await fx.client.ask(client.discover({ requestedIp: ip('10.123.0.180'), parameterRequestList: [1, 3, 12] })),
+        MessageType.Offer,
+      );
       assert.equal(offer.yiaddr, ip(RESERVED_BY_MAC.ip));
       assert.equal(offer.options.hostName, RESERVED_BY_MAC.hostname);
       const ack = assertType(await fx.client.ask(client.select(SERVER, offer.yiaddr)), MessageType.Ack);
@@ -380,7 +404,8 @@ describe('authoritative server', () => {
   test('malformed packets are dropped and counted; the server keeps answering', async () => {
     const valid = fx.newClient().discover();
     const cases = malformedRequests(valid);
-    for (const { why, bytes } of cases) assert.ok(decode(bytes) instanceof PacketError, `${why}: malformed for the codec too`);
+    for (const { why, bytes } of cases)
+      assert.ok(decode(bytes) instanceof PacketError, `${why}: malformed for the codec too`);
     assertType(await fx.client.ask(fx.newClient().discover()), MessageType.Offer);
     const before = await fx.counters();
     for (const { bytes } of cases) await fx.client.send(bytes);
@@ -395,7 +420,8 @@ describe('authoritative server', () => {
   describe('maximum message size (option 57)', () => {
     const everything = Array.from({ length: 254 }, (_, i) => i + 1);
     /** Option 61 of `length` bytes (type octet 0, then filler), distinct per client. */
-    const clientIdOf = (length: number, tag: number): string => `00${tag.toString(16).padStart(2, '0')}${'ab'.repeat(length - 2)}`;
+    const clientIdOf = (length: number, tag: number): string =>
+      `00${tag.toString(16).padStart(2, '0')}${'ab'.repeat(length - 2)}`;
     // With every option asked for, the reply's options take 223 bytes plus option 61: with a
     // 125-byte identifier 350, more than the 308 a 576-byte message leaves after the header,
     // so the reply needs option overload (RFC 2132 9.3) to fit.
@@ -411,8 +437,13 @@ describe('authoritative server', () => {
       assert.deepEqual(offer.options.dnsServers, [SERVER]);
       assert.equal(offer.options.domainName, 'lab.home');
       assert.equal(offer.options.broadcastAddress, ip('10.123.0.255'));
-      assert.deepEqual([offer.options.leaseTime, offer.options.renewalTime, offer.options.rebindingTime], [600, 300, 525]);
-      const ackReply = await fx.client.ask(client.select(SERVER, offer.yiaddr, { maxMessageSize: 576, parameterRequestList: everything }));
+      assert.deepEqual(
+        [offer.options.leaseTime, offer.options.renewalTime, offer.options.rebindingTime],
+        [600, 300, 525],
+      );
+      const ackReply = await fx.client.ask(
+        client.select(SERVER, offer.yiaddr, { maxMessageSize: 576, parameterRequestList: everything }),
+      );
       const ack = assertType(ackReply, MessageType.Ack);
       assert.ok(ackReply.size <= 548, `ACK is ${ackReply.size} bytes`);
       assert.deepEqual(ack.options.clientId, client.clientId);
@@ -427,7 +458,9 @@ describe('authoritative server', () => {
     });
 
     test('absent: the RFC 2131 minimum of 576 applies', async () => {
-      const reply = await fx.client.ask(fx.newClient(clientIdOf(125, 3)).discover({ parameterRequestList: everything }));
+      const reply = await fx.client.ask(
+        fx.newClient(clientIdOf(125, 3)).discover({ parameterRequestList: everything }),
+      );
       assertType(reply, MessageType.Offer);
       assert.ok(reply.size <= 548, `OFFER is ${reply.size} bytes`);
     });
@@ -506,7 +539,10 @@ describe('tiny pool (two addresses): exhaustion and quarantine', () => {
 describe('non-authoritative server (RFC 2131 4.3.2)', () => {
   let fx: ConformanceLab;
   before(async () => {
-    fx = await ConformanceLab.start({ name: 'confna', dhcp: { authoritative: false, leaseTime: LEASE_SECONDS, cacheThreshold: 0 } });
+    fx = await ConformanceLab.start({
+      name: 'confna',
+      dhcp: { authoritative: false, leaseTime: LEASE_SECONDS, cacheThreshold: 0 },
+    });
   });
   after(() => fx?.close());
   afterEach(async () => assert.deepEqual(await fx.leftovers(), [], 'datagrams nobody expected'));
@@ -559,7 +595,10 @@ describe('early renewals answered from the stored lease (cacheThreshold, default
         const ack = assertType(await bound.ask(client.renew(address), SERVER_ID), MessageType.Ack);
         assert.equal(ack.yiaddr, address);
         // The stored lease's remaining time: never more than the last one said.
-        assert.ok(ack.options.leaseTime! <= lastLeaseTime, `lease time ${ack.options.leaseTime} after ${lastLeaseTime}`);
+        assert.ok(
+          ack.options.leaseTime! <= lastLeaseTime,
+          `lease time ${ack.options.leaseTime} after ${lastLeaseTime}`,
+        );
         lastLeaseTime = ack.options.leaseTime!;
         acked++;
         const due = started + (i + 1) * 10; // 100 per second
@@ -568,7 +607,9 @@ describe('early renewals answered from the stored lease (cacheThreshold, default
     });
     const after = await fx.counters();
     const written = fx.daemon.leaseEventCount() - eventsBefore;
-    t.diagnostic(`${acked} renewals in ${((Date.now() - started) / 1000).toFixed(1)} s: ${written} events, ${after.leasesCommitted - before.leasesCommitted} lease writes`);
+    t.diagnostic(
+      `${acked} renewals in ${((Date.now() - started) / 1000).toFixed(1)} s: ${written} events, ${after.leasesCommitted - before.leasesCommitted} lease writes`,
+    );
     assert.equal(acked, 1000);
     assert.equal(written, 0, 'no event per early renewal');
     assert.equal(after.leasesCommitted - before.leasesCommitted, 0, 'no write per early renewal');
@@ -579,7 +620,12 @@ describe('early renewals answered from the stored lease (cacheThreshold, default
     const address = await bind(fx.client, client);
     const before = await fx.counters();
     const eventsBefore = fx.daemon.leaseEventCount();
-    const ack = assertType(await fx.withClientAddress(address, (bound) => bound.ask(client.renew(address, { hostName: 'renamed' }), SERVER_ID)), MessageType.Ack);
+    const ack = assertType(
+      await fx.withClientAddress(address, (bound) =>
+        bound.ask(client.renew(address, { hostName: 'renamed' }), SERVER_ID),
+      ),
+      MessageType.Ack,
+    );
     assert.equal(ack.options.leaseTime, LEASE_SECONDS, 'a full new lease');
     assert.equal((await fx.counters()).leasesCommitted - before.leasesCommitted, 1);
     assert.equal(fx.daemon.leaseEventCount() - eventsBefore, 1);

@@ -19,7 +19,12 @@ import { LabDaemon } from '../../../scripts/lab/daemon.ts';
 import { Probe } from '../../../scripts/lab/probe.ts';
 import { ClientSwarm } from '../../../scripts/bench/dhcp-client-swarm.ts';
 import { doubleGrants, missingLeases, type StoredLease } from '../../../scripts/bench/dhcp-lease-audit.ts';
-import { BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS, benchLabOptions, homeplaneBenchConfig } from '../../../scripts/bench/dhcp-lab.ts';
+import {
+  BENCH_RELAY_ADDRESS,
+  BENCH_SERVER_ADDRESS,
+  benchLabOptions,
+  homeplaneBenchConfig,
+} from '../../../scripts/bench/dhcp-lab.ts';
 import { formatIPv4 } from '../codec/ipv4.ts';
 import { parsePerfdhcp } from '../../../scripts/bench/dhcp-perfdhcp.ts';
 
@@ -32,9 +37,18 @@ const PHASE_MS = 3_000;
 function readLeases(dataDir: string): Map<string, StoredLease> {
   const db = new Database(join(dataDir, 'homeplane.db'), { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT address, hw_address, client_id, state FROM leases').all() as
-      { address: number; hw_address: string; client_id: string | null; state: string }[];
-    return new Map(rows.map((r) => [formatIPv4(r.address), { address: formatIPv4(r.address), hwAddress: r.hw_address, clientId: r.client_id, state: r.state }]));
+    const rows = db.prepare('SELECT address, hw_address, client_id, state FROM leases').all() as {
+      address: number;
+      hw_address: string;
+      client_id: string | null;
+      state: string;
+    }[];
+    return new Map(
+      rows.map((r) => [
+        formatIPv4(r.address),
+        { address: formatIPv4(r.address), hwAddress: r.hw_address, clientId: r.client_id, state: r.state },
+      ]),
+    );
   } finally {
     db.close();
   }
@@ -47,66 +61,99 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   while (!condition() && Date.now() < deadline) await sleep(50);
 }
 
-test('kill -9 under load: no address ACKed twice, every ACKed lease survives the restart', { timeout: 90_000 }, async (t) => {
-  await withLab(benchLabOptions('crash'), async (lab) => {
-    const relay = lab.relay!;
-    const iface = lab.subnets[0]!.serverInterface;
-    const daemon = await LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, 'process'));
-    let probe: Probe | null = null;
-    let swarm: ClientSwarm | null = null;
-    try {
-      probe = await Probe.open(lab, { namespace: relay.namespace, iface: relay.interface, address: BENCH_RELAY_ADDRESS, port: 67 });
-      swarm = new ClientSwarm({
-        probe, giaddr: BENCH_RELAY_ADDRESS, server: BENCH_SERVER_ADDRESS, rate: RATE,
-        // 40 tries, 20 s: clients outlast even a slow restart (tsx start-up on a busy machine).
-        maxSelectDelayMs: 200, retransmitMs: 500, maxTries: 40,
-      });
-      swarm.start();
-      await sleep(PHASE_MS);
+test(
+  'kill -9 under load: no address ACKed twice, every ACKed lease survives the restart',
+  { timeout: 90_000 },
+  async (t) => {
+    await withLab(benchLabOptions('crash'), async (lab) => {
+      const relay = lab.relay!;
+      const iface = lab.subnets[0]!.serverInterface;
+      const daemon = await LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, 'process'));
+      let probe: Probe | null = null;
+      let swarm: ClientSwarm | null = null;
+      try {
+        probe = await Probe.open(lab, {
+          namespace: relay.namespace,
+          iface: relay.interface,
+          address: BENCH_RELAY_ADDRESS,
+          port: 67,
+        });
+        swarm = new ClientSwarm({
+          probe,
+          giaddr: BENCH_RELAY_ADDRESS,
+          server: BENCH_SERVER_ADDRESS,
+          rate: RATE,
+          // 40 tries, 20 s: clients outlast even a slow restart (tsx start-up on a busy machine).
+          maxSelectDelayMs: 200,
+          retransmitMs: 500,
+          maxTries: 40,
+        });
+        swarm.start();
+        await sleep(PHASE_MS);
 
-      const killedAt = Date.now();
-      await daemon.kill();
-      // Only ACKs read before the kill was sent are surely from the first lifetime.
-      const ackedBeforeKill = swarm.acks.filter((a) => a.receivedAt < killedAt);
-      const serving = await daemon.launch();
-      // And only ACKs read after the new daemon said it serves are surely from the second.
-      const servingAt = Date.now();
+        const killedAt = Date.now();
+        await daemon.kill();
+        // Only ACKs read before the kill was sent are surely from the first lifetime.
+        const ackedBeforeKill = swarm.acks.filter((a) => a.receivedAt < killedAt);
+        const serving = await daemon.launch();
+        // And only ACKs read after the new daemon said it serves are surely from the second.
+        const servingAt = Date.now();
 
-      // (b) Every lease ACKed before the kill is in the database the new daemon loaded.
-      const afterRestart = readLeases(daemon.dataDir);
-      assert.deepEqual(missingLeases(ackedBeforeKill, afterRestart), [], 'leases ACKed before kill -9 are missing after the restart');
-      assert.ok(Number(serving.leases) >= ackedBeforeKill.length, `the new daemon loaded ${serving.leases} leases, fewer than the ${ackedBeforeKill.length} ACKed`);
+        // (b) Every lease ACKed before the kill is in the database the new daemon loaded.
+        const afterRestart = readLeases(daemon.dataDir);
+        assert.deepEqual(
+          missingLeases(ackedBeforeKill, afterRestart),
+          [],
+          'leases ACKed before kill -9 are missing after the restart',
+        );
+        assert.ok(
+          Number(serving.leases) >= ackedBeforeKill.length,
+          `the new daemon loaded ${serving.leases} leases, fewer than the ${ackedBeforeKill.length} ACKed`,
+        );
 
-      await sleep(PHASE_MS);
-      swarm.stopStarting();
-      await until(() => swarm!.unfinished === 0, 25_000);
-      await swarm.close();
+        await sleep(PHASE_MS);
+        swarm.stopStarting();
+        await until(() => swarm!.unfinished === 0, 25_000);
+        await swarm.close();
 
-      // (a) No address went to two clients, across both lifetimes.
-      assert.deepEqual(doubleGrants(swarm.acks), [], 'an address was ACKed to two different clients');
+        // (a) No address went to two clients, across both lifetimes.
+        assert.deepEqual(doubleGrants(swarm.acks), [], 'an address was ACKed to two different clients');
 
-      // Every ACK of both lifetimes is durable once the daemon stops.
-      assert.equal(await daemon.stop(), 0);
-      assert.deepEqual(missingLeases(swarm.acks, readLeases(daemon.dataDir)), [], 'ACKed leases are missing after shutdown');
+        // Every ACK of both lifetimes is durable once the daemon stops.
+        assert.equal(await daemon.stop(), 0);
+        assert.deepEqual(
+          missingLeases(swarm.acks, readLeases(daemon.dataDir)),
+          [],
+          'ACKed leases are missing after shutdown',
+        );
 
-      // The run exercised what it claims: load on both sides of the kill, and clients whose
-      // OFFER came from the killed daemon and whose ACK from the new one.
-      const secondLife = swarm.acks.filter((a) => a.receivedAt > servingAt);
-      const straddling = secondLife.filter((a) => a.offeredAt < killedAt);
-      t.diagnostic(`clients ${swarm.counters.clients}, ACKs ${swarm.acks.length} (${ackedBeforeKill.length} before the kill, ` +
-        `${secondLife.length} from the restarted daemon, ${straddling.length} of them to clients the killed one had offered to), ` +
-        `NAKs ${swarm.counters.naks}, retransmissions ${swarm.counters.retransmits}, gave up ${swarm.counters.gaveUp}`);
-      assert.ok(ackedBeforeKill.length >= (RATE * PHASE_MS) / 1000 / 2, `only ${ackedBeforeKill.length} ACKs before the kill`);
-      assert.ok(secondLife.length >= (RATE * PHASE_MS) / 1000 / 2, `only ${secondLife.length} ACKs after the restart`);
-      assert.ok(straddling.length > 0, 'no client straddled the kill');
-      assert.equal(swarm.counters.gaveUp, 0, 'clients gave up: the restarted daemon did not answer them');
-    } finally {
-      await swarm?.close();
-      await probe?.close();
-      await daemon.dispose();
-    }
-  });
-});
+        // The run exercised what it claims: load on both sides of the kill, and clients whose
+        // OFFER came from the killed daemon and whose ACK from the new one.
+        const secondLife = swarm.acks.filter((a) => a.receivedAt > servingAt);
+        const straddling = secondLife.filter((a) => a.offeredAt < killedAt);
+        t.diagnostic(
+          `clients ${swarm.counters.clients}, ACKs ${swarm.acks.length} (${ackedBeforeKill.length} before the kill, ` +
+            `${secondLife.length} from the restarted daemon, ${straddling.length} of them to clients the killed one had offered to), ` +
+            `NAKs ${swarm.counters.naks}, retransmissions ${swarm.counters.retransmits}, gave up ${swarm.counters.gaveUp}`,
+        );
+        assert.ok(
+          ackedBeforeKill.length >= (RATE * PHASE_MS) / 1000 / 2,
+          `only ${ackedBeforeKill.length} ACKs before the kill`,
+        );
+        assert.ok(
+          secondLife.length >= (RATE * PHASE_MS) / 1000 / 2,
+          `only ${secondLife.length} ACKs after the restart`,
+        );
+        assert.ok(straddling.length > 0, 'no client straddled the kill');
+        assert.equal(swarm.counters.gaveUp, 0, 'clients gave up: the restarted daemon did not answer them');
+      } finally {
+        await swarm?.close();
+        await probe?.close();
+        await daemon.dispose();
+      }
+    });
+  },
+);
 
 /** "non unique addresses: N" of one exchange block of perfdhcp -u's report. */
 function nonUnique(output: string, block: 'DISCOVER-OFFER' | 'REQUEST-ACK'): number {
@@ -116,32 +163,51 @@ function nonUnique(output: string, block: 'DISCOVER-OFFER' | 'REQUEST-ACK'): num
   return Number(match[1]);
 }
 
-test('kill -9 in the middle of a perfdhcp -u run: perfdhcp sees no address ACKed to two clients', { timeout: 90_000 }, async () => {
-  await withLab(benchLabOptions('crashu'), async (lab) => {
-    const relay = lab.relay!;
-    const iface = lab.subnets[0]!.serverInterface;
-    const daemon = await LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, 'process'));
-    try {
-      // -u: perfdhcp checks that no address is handed to two of its clients; every exchange is a
-      // new client (-R well above rate x seconds), leases outlive the run (3600 s).
-      const perfdhcp = lab.spawn(relay.namespace, 'perfdhcp', ['-4', '-u', '-r', String(RATE), '-p', '8', '-R', '100000', '-l', BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS]);
-      let output = '';
-      perfdhcp.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-      const exited = new Promise<number | null>((resolve) => perfdhcp.once('exit', (code) => resolve(code)));
-      await sleep(2_500);
-      await daemon.kill();
-      await daemon.launch();
-      const code = await exited;
-      assert.ok(code === 0 || code === 3, `perfdhcp exited with ${code}:\n${output.slice(-1500)}`);
-      const report = parsePerfdhcp(output);
-      assert.equal(nonUnique(output, 'REQUEST-ACK'), 0, 'an address was ACKed to two clients');
-      // Load on both sides of the kill: more ACKs than the first 2.5 s could have produced.
-      assert.ok(report.requestAck.received > RATE * 3.5, `only ${report.requestAck.received} ACKs: the restarted daemon did not carry on`);
-      assert.equal(await daemon.stop(), 0);
-      // Every ACK perfdhcp received is a committed lease (one row per address, all distinct).
-      assert.ok(readLeases(daemon.dataDir).size >= report.requestAck.received, 'fewer stored leases than ACKs');
-    } finally {
-      await daemon.dispose();
-    }
-  });
-});
+test(
+  'kill -9 in the middle of a perfdhcp -u run: perfdhcp sees no address ACKed to two clients',
+  { timeout: 90_000 },
+  async () => {
+    await withLab(benchLabOptions('crashu'), async (lab) => {
+      const relay = lab.relay!;
+      const iface = lab.subnets[0]!.serverInterface;
+      const daemon = await LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, 'process'));
+      try {
+        // -u: perfdhcp checks that no address is handed to two of its clients; every exchange is a
+        // new client (-R well above rate x seconds), leases outlive the run (3600 s).
+        const perfdhcp = lab.spawn(relay.namespace, 'perfdhcp', [
+          '-4',
+          '-u',
+          '-r',
+          String(RATE),
+          '-p',
+          '8',
+          '-R',
+          '100000',
+          '-l',
+          BENCH_RELAY_ADDRESS,
+          BENCH_SERVER_ADDRESS,
+        ]);
+        let output = '';
+        perfdhcp.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+        const exited = new Promise<number | null>((resolve) => perfdhcp.once('exit', (code) => resolve(code)));
+        await sleep(2_500);
+        await daemon.kill();
+        await daemon.launch();
+        const code = await exited;
+        assert.ok(code === 0 || code === 3, `perfdhcp exited with ${code}:\n${output.slice(-1500)}`);
+        const report = parsePerfdhcp(output);
+        assert.equal(nonUnique(output, 'REQUEST-ACK'), 0, 'an address was ACKed to two clients');
+        // Load on both sides of the kill: more ACKs than the first 2.5 s could have produced.
+        assert.ok(
+          report.requestAck.received > RATE * 3.5,
+          `only ${report.requestAck.received} ACKs: the restarted daemon did not carry on`,
+        );
+        assert.equal(await daemon.stop(), 0);
+        // Every ACK perfdhcp received is a committed lease (one row per address, all distinct).
+        assert.ok(readLeases(daemon.dataDir).size >= report.requestAck.received, 'fewer stored leases than ACKs');
+      } finally {
+        await daemon.dispose();
+      }
+    });
+  },
+);

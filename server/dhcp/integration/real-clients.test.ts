@@ -60,7 +60,13 @@ function clientSuite(kind: ClientKind): void {
     host = lab.clients[0]!;
     daemon = await LabDaemon.start(lab, (dataDir) =>
       // Every REQUEST written (no early-renewal cache): the tests follow each renewal and restart in the lease rows.
-      labConfig(lab, dataDir, { leaseTime: LEASE_SECONDS, minLeaseTime: 10, cacheThreshold: 0 }, { reservations: [RESERVED] }));
+      labConfig(
+        lab,
+        dataDir,
+        { leaseTime: LEASE_SECONDS, minLeaseTime: 10, cacheThreshold: 0 },
+        { reservations: [RESERVED] },
+      ),
+    );
   });
 
   after(async () => {
@@ -99,7 +105,11 @@ function clientSuite(kind: ClientKind): void {
       assert.equal(bound.domainName, 'lab.home');
       assert.equal(bound.leaseSeconds, LEASE_SECONDS);
 
-      const lease = await waitForLease(daemon.dataDir, bound.address!, (l) => l.state === 'active' && l.startsAt >= since);
+      const lease = await waitForLease(
+        daemon.dataDir,
+        bound.address!,
+        (l) => l.state === 'active' && l.startsAt >= since,
+      );
       assert.equal(lease.hwAddress, REGULAR_MAC);
       assert.equal(lease.expiresAt - lease.startsAt, LEASE_SECONDS * 1000);
       const counters = await daemonCounters(daemon);
@@ -114,7 +124,11 @@ function clientSuite(kind: ClientKind): void {
       client.start();
       const bound = await client.waitForEvent(BOUND, BIND_WAIT_MS);
       const afterBound = client.events().length;
-      const first = await waitForLease(daemon.dataDir, bound.address!, (l) => l.state === 'active' && l.startsAt >= since);
+      const first = await waitForLease(
+        daemon.dataDir,
+        bound.address!,
+        (l) => l.state === 'active' && l.startsAt >= since,
+      );
       const before = await daemonCounters(daemon);
 
       const renewed = await client.waitForEvent(['renew'], RENEW_WAIT_MS, afterBound);
@@ -126,7 +140,10 @@ function clientSuite(kind: ClientKind): void {
       // bound is 3/4 of T1. Measured on the daemon's clock (the two ACKs' commit times): the
       // hook's own timestamps lag by however long a loaded machine takes to run its script.
       const renewedAfter = extended.startsAt - first.startsAt;
-      assert.ok(renewedAfter >= (LEASE_SECONDS * 0.5 * 0.75 - 1) * 1000, `renewed ${renewedAfter} ms after binding, well before T1`);
+      assert.ok(
+        renewedAfter >= (LEASE_SECONDS * 0.5 * 0.75 - 1) * 1000,
+        `renewed ${renewedAfter} ms after binding, well before T1`,
+      );
       assert.ok(renewedAfter < LEASE_SECONDS * 0.875 * 1000, `renewed ${renewedAfter} ms after binding, after T2`);
 
       assert.equal(extended.state, 'active');
@@ -197,7 +214,11 @@ function clientSuite(kind: ClientKind): void {
       assert.equal(counters.sent('nak'), 0, `no NAK: ${JSON.stringify(counters.raw)}`);
       assert.equal(counters.sent('ack'), 1);
       if (kind.initReboot) assert.equal(counters.received('discover'), 0, 'INIT-REBOOT needs no DISCOVER');
-      const lease = await waitForLease(daemon.dataDir, address, (l) => l.state === 'active' && l.startsAt >= restartedAt);
+      const lease = await waitForLease(
+        daemon.dataDir,
+        address,
+        (l) => l.state === 'active' && l.startsAt >= restartedAt,
+      );
       assert.equal(lease.hwAddress, mac);
       assert.equal(lease.expiresAt - lease.startsAt, 600_000, 'the lease time the client asked for');
     });
@@ -219,10 +240,14 @@ function clientSuite(kind: ClientKind): void {
 
   test('an authoritative daemon that lost its lease database ACKs the old address again', async () => {
     // Not the first pool address: a fresh daemon would hand that one out anyway.
-    await rebootsToSameAddress('52:54:00:00:05:03', async () => {
-      assert.equal(await daemon.stop(), 0);
-      rmSync(daemon.dataDir, { recursive: true, force: true });
-      await daemon.launch();
-    }, OLD_ADDRESS);
+    await rebootsToSameAddress(
+      '52:54:00:00:05:03',
+      async () => {
+        assert.equal(await daemon.stop(), 0);
+        rmSync(daemon.dataDir, { recursive: true, force: true });
+        await daemon.launch();
+      },
+      OLD_ADDRESS,
+    );
   });
 }

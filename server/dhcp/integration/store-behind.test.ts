@@ -20,10 +20,16 @@ import { check, healthClient } from '../../grpc/testing/health-client.ts';
 test('a database that refuses writes: no ACK, health NOT_SERVING and an error line; once it recovers the lease is stored and ACKed', async (t) => {
   const lab = await createLab({ name: 'behind' });
   t.after(() => lab.destroy());
-  const daemon = await LabDaemon.start(lab, (dataDir) => ({ ...labConfig(lab, dataDir), grpc: { listen: grpcListenIn(dataDir) } }));
+  const daemon = await LabDaemon.start(lab, (dataDir) => ({
+    ...labConfig(lab, dataDir),
+    grpc: { listen: grpcListenIn(dataDir) },
+  }));
   t.after(() => daemon.dispose());
   const [side] = lab.clients;
-  const peer = new Peer(await Probe.open(lab, { namespace: side!.namespace, iface: side!.interface, port: 68 }), 'client');
+  const peer = new Peer(
+    await Probe.open(lab, { namespace: side!.namespace, iface: side!.interface, port: 68 }),
+    'client',
+  );
   t.after(() => peer.close());
   const health = healthClient(grpcListenIn(daemon.dataDir));
   t.after(() => health.close());
@@ -36,13 +42,17 @@ test('a database that refuses writes: no ACK, health NOT_SERVING and an error li
   const offer = assertType(await peer.ask(client.discover()), MessageType.Offer);
   const logsBefore = daemon.logs.length;
   await peer.askSilently(client.select(ip('10.123.0.1'), offer.yiaddr));
-  const behind = await daemon.waitFor((l) => l.msg?.startsWith('lease store is failing commits') === true, 5_000, logsBefore);
+  const behind = await daemon.waitFor(
+    (l) => l.msg?.startsWith('lease store is failing commits') === true,
+    5_000,
+    logsBefore,
+  );
   assert.equal(behind.level, 50, 'an error line');
   assert.match(String(behind.err), /SQLITE_BUSY|database is locked/);
   assert.equal((await check(health, '')).status, 'NOT_SERVING');
   assert.equal((await check(health, 'homeplane.v1.LeaseService')).status, 'NOT_SERVING');
   const stats = await daemon.stats();
-  assert.ok(((stats.store as { failedWrites: number }).failedWrites) >= 1, 'the failures are counted');
+  assert.ok((stats.store as { failedWrites: number }).failedWrites >= 1, 'the failures are counted');
   assert.equal((stats.store as { behind: boolean }).behind, true);
   // What needs no write is still answered.
   assertType(await peer.ask(new SimClient(labMac(2)).discover()), MessageType.Offer);
@@ -52,6 +62,7 @@ test('a database that refuses writes: no ACK, health NOT_SERVING and an error li
   assert.equal((await check(health, '')).status, 'SERVING');
   const ack = assertType(await peer.ask(client.select(ip('10.123.0.1'), offer.yiaddr)), MessageType.Ack);
   assert.equal(ack.yiaddr, offer.yiaddr);
-  const row = lock.prepare('SELECT hw_address FROM leases WHERE address = ?').get(offer.yiaddr) as { hw_address: string } | undefined;
+  const row = lock.prepare('SELECT hw_address FROM leases WHERE address = ?').get(offer.yiaddr) as
+    { hw_address: string } | undefined;
   assert.equal(row?.hw_address, labMac(1), 'the lease is stored');
 });

@@ -143,13 +143,9 @@ function bindAddress(libc: Libc, fd: number, device: string, address: number, po
   if (libc.bind(fd, sockaddr, sockaddr.length) < 0) {
     const errno = libc.errno();
     const where = `${formatIPv4(address)}:${port}`;
-    const hint =
-      isPermissionErrno(errno) && port < 1024
-        ? `; ports below 1024 need root or CAP_NET_BIND_SERVICE`
-        : '';
+    const hint = isPermissionErrno(errno) && port < 1024 ? `; ports below 1024 need root or CAP_NET_BIND_SERVICE` : '';
     throw new DeviceSocketError(
-      `cannot bind DHCP socket on device "${device}" to ${where}: ` +
-        `${describeErrno(libc, errno)}${hint}`,
+      `cannot bind DHCP socket on device "${device}" to ${where}: ` + `${describeErrno(libc, errno)}${hint}`,
       device,
       errnoName(errno),
     );
@@ -186,11 +182,7 @@ function adoptDescriptor(libc: Libc, fd: number, device: string): Promise<dgram.
       libc.close(fd);
       socket.off('error', onError);
       reject(
-        new DeviceSocketError(
-          `cannot open DHCP socket on device "${device}": ${(err as Error).message}`,
-          device,
-          null,
-        ),
+        new DeviceSocketError(`cannot open DHCP socket on device "${device}": ${(err as Error).message}`, device, null),
       );
     }
   });

@@ -21,7 +21,11 @@ export function interfaceAddresses(name: string): InterfaceAddress[] {
   if (!interfaceExists(name)) return [];
   let output: string;
   try {
-    output = execFileSync('ip', ['-j', '-4', 'addr', 'show', 'dev', name], { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    output = execFileSync('ip', ['-j', '-4', 'addr', 'show', 'dev', name], {
+      encoding: 'utf8',
+      timeout: 5_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return fromNode(name); // no iproute2: Node's view, running interfaces only
   }

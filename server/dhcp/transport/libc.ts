@@ -40,16 +40,13 @@ export function loadLibc(): Libc {
   const koffi = require('koffi') as Koffi;
   const lib = koffi.load('libc.so.6');
   const socket = lib.func('int socket(int domain, int type, int protocol)');
-  const setsockopt = lib.func(
-    'int setsockopt(int fd, int level, int name, const void *value, uint32_t length)',
-  );
+  const setsockopt = lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)');
   const bind = lib.func('int bind(int fd, const void *address, uint32_t length)');
   const close = lib.func('int close(int fd)');
   const strerror = lib.func('const char *strerror(int errnum)');
   return {
     socket: (domain, type, protocol) => socket(domain, type, protocol) as number,
-    setsockopt: (fd, level, name, value, length) =>
-      setsockopt(fd, level, name, value, length) as number,
+    setsockopt: (fd, level, name, value, length) => setsockopt(fd, level, name, value, length) as number,
     bind: (fd, address, length) => bind(fd, address, length) as number,
     close: (fd) => close(fd) as number,
     errno: () => koffi.errno(),

@@ -116,7 +116,10 @@ describe('UdpTransport in a namespace with two served interfaces', () => {
       assert.match(route.stderr, /unreachable/i);
 
       const [ifaceA] = lab.subnets.map((s) => s.serverInterface);
-      const transport = await TransportChild.start(lab, lab.subnets.map((s) => s.serverInterface));
+      const transport = await TransportChild.start(
+        lab,
+        lab.subnets.map((s) => s.serverInterface),
+      );
       const [peerA, peerB] = await openPeers(lab);
       transport.command({ iface: ifaceA, send: hex('offer'), to: '255.255.255.255', port: 68 });
       assert.deepEqual(await peerA.next(2000), { data: Buffer.from('offer'), from: '10.123.0.1', port: 67 });
@@ -166,10 +169,18 @@ describe('openDeviceSocket and UdpTransport.start outside a lab', () => {
   });
 
   const invalid = [
-    { why: 'name longer than IFNAMSIZ - 1', opts: { device: 'a-very-long-ifname', port: 67 }, message: /not a valid interface name/ },
+    {
+      why: 'name longer than IFNAMSIZ - 1',
+      opts: { device: 'a-very-long-ifname', port: 67 },
+      message: /not a valid interface name/,
+    },
     { why: 'empty name (would unbind)', opts: { device: '', port: 67 }, message: /not a valid interface name/ },
     { why: 'port out of range', opts: { device: 'lo', port: 70000 }, message: /port 70000 is not 0-65535/ },
-    { why: 'address not IPv4', opts: { device: 'lo', port: 67, address: 'fe80::1' }, message: /"fe80::1" is not an IPv4 address/ },
+    {
+      why: 'address not IPv4',
+      opts: { device: 'lo', port: 67, address: 'fe80::1' },
+      message: /"fe80::1" is not an IPv4 address/,
+    },
   ];
   for (const { why, opts, message } of invalid) {
     test(`openDeviceSocket refuses a ${why}`, async () => {
@@ -203,7 +214,10 @@ describe('openDeviceSocket and UdpTransport.start outside a lab', () => {
       onError: (err) => errors.push(err.message),
     });
     const before = openDescriptors();
-    await assert.rejects(transport.start(() => {}), /device "hpnosuchdev0": ENODEV/);
+    await assert.rejects(
+      transport.start(() => {}),
+      /device "hpnosuchdev0": ENODEV/,
+    );
     assert.equal(openDescriptors(), before);
     assert.deepEqual(errors, []);
   });
@@ -215,7 +229,7 @@ describe('interfaces', () => {
     assert.deepEqual(interfaceAddresses('hpnosuchdev0'), []);
   });
 
-  test('interfaceAddresses sees the address of a bridge with no carrier (only stopped VMs\' taps on it)', async (t) => {
+  test("interfaceAddresses sees the address of a bridge with no carrier (only stopped VMs' taps on it)", async (t) => {
     // Node's os.networkInterfaces() leaves such a bridge out; DHCP must still serve it.
     const ns = `hpnc${process.pid % 100000}`;
     const ip = (...args: string[]) => execFileSync('ip', ['-n', ns, ...args]);
@@ -226,8 +240,20 @@ describe('interfaces', () => {
     ip('tuntap', 'add', 'dev', 'tap0', 'mode', 'tap');
     ip('link', 'set', 'tap0', 'master', 'br0', 'up');
     ip('link', 'set', 'br0', 'up');
-    const seen = execFileSync('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', '-e',
-      `import { interfaceAddresses } from ${JSON.stringify(new URL('./interfaces.ts', import.meta.url).pathname)}; console.log(JSON.stringify(interfaceAddresses('br0')))`], { encoding: 'utf8' });
+    const seen = execFileSync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        ns,
+        process.execPath,
+        '--import',
+        'tsx',
+        '-e',
+        `import { interfaceAddresses } from ${JSON.stringify(new URL('./interfaces.ts', import.meta.url).pathname)}; console.log(JSON.stringify(interfaceAddresses('br0')))`,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.deepEqual(JSON.parse(seen), [{ address: 0x0a4d0001, prefix: 24 }]);
   });
 

@@ -87,11 +87,7 @@ export class UdpTransport implements DhcpTransport {
     await Promise.all(closing);
   }
 
-  private serve(
-    iface: string,
-    socket: dgram.Socket,
-    onDatagram: (d: InboundDatagram) => void,
-  ): ServedSocket {
+  private serve(iface: string, socket: dgram.Socket, onDatagram: (d: InboundDatagram) => void): ServedSocket {
     socket.on('message', (data, from) => {
       this.counters.received++;
       onDatagram({ data, from, iface });

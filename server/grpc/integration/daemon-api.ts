@@ -80,20 +80,35 @@ export class DaemonApi {
     return recorder;
   }
 
-  listLeases(request: Partial<ListLeasesRequest>, metadata: grpc.Metadata = this.auth): Promise<Outcome<ListLeasesResponse>> {
+  listLeases(
+    request: Partial<ListLeasesRequest>,
+    metadata: grpc.Metadata = this.auth,
+  ): Promise<Outcome<ListLeasesResponse>> {
     return settle((cb) => this.leases.listLeases(ListLeasesRequest.fromPartial(request), metadata, cb));
   }
 
-  listReservations(request: Partial<ListReservationsRequest>, metadata: grpc.Metadata = this.auth): Promise<Outcome<ListReservationsResponse>> {
-    return settle((cb) => this.reservations.listReservations(ListReservationsRequest.fromPartial(request), metadata, cb));
+  listReservations(
+    request: Partial<ListReservationsRequest>,
+    metadata: grpc.Metadata = this.auth,
+  ): Promise<Outcome<ListReservationsResponse>> {
+    return settle((cb) =>
+      this.reservations.listReservations(ListReservationsRequest.fromPartial(request), metadata, cb),
+    );
   }
 
   createReservation(reservation: Partial<Reservation>): Promise<Outcome<CreateReservationResponse>> {
-    return settle((cb) => this.reservations.createReservation({ reservation: emptyReservation(reservation) }, this.auth, cb));
+    return settle((cb) =>
+      this.reservations.createReservation({ reservation: emptyReservation(reservation) }, this.auth, cb),
+    );
   }
 
-  updateReservation(reservation: Partial<Reservation>, updateMask: string[]): Promise<Outcome<UpdateReservationResponse>> {
-    return settle((cb) => this.reservations.updateReservation({ reservation: emptyReservation(reservation), updateMask }, this.auth, cb));
+  updateReservation(
+    reservation: Partial<Reservation>,
+    updateMask: string[],
+  ): Promise<Outcome<UpdateReservationResponse>> {
+    return settle((cb) =>
+      this.reservations.updateReservation({ reservation: emptyReservation(reservation), updateMask }, this.auth, cb),
+    );
   }
 
   deleteReservation(id: string): Promise<Outcome<DeleteReservationResponse>> {

@@ -65,7 +65,9 @@ export class FoldedState {
     } else {
       if (this.inSnapshot) throw new Error(`logged event ${event.revision} inside a snapshot`);
       if (event.revision <= this.revision) {
-        throw new Error(`event ${event.revision} (${event.kind}) does not follow revision ${this.revision}: duplicated or out of order`);
+        throw new Error(
+          `event ${event.revision} (${event.kind}) does not follow revision ${this.revision}: duplicated or out of order`,
+        );
       }
       this.revision = event.revision;
     }
@@ -82,7 +84,9 @@ export class FoldedState {
 
 /** Every logged event (revision > 0) the frames carry, in order. */
 export function loggedEvents(frames: readonly WatchResponse[]): Event[] {
-  return frames.flatMap((f) => (f.payload?.$case === 'events' ? f.payload.events.events.filter((e) => e.revision > 0) : []));
+  return frames.flatMap((f) =>
+    f.payload?.$case === 'events' ? f.payload.events.events.filter((e) => e.revision > 0) : [],
+  );
 }
 
 /** The revision of the last logged event in the frames; `fallback` when there is none. */

@@ -57,7 +57,10 @@ function reservationOf(event: Event | undefined): Reservation {
 
 function assertStrictlyRising(revisions: readonly number[]): void {
   for (let i = 1; i < revisions.length; i++) {
-    assert.ok(revisions[i]! > revisions[i - 1]!, `revision ${revisions[i]} follows ${revisions[i - 1]}: ${revisions.join(',')}`);
+    assert.ok(
+      revisions[i]! > revisions[i - 1]!,
+      `revision ${revisions[i]} follows ${revisions[i - 1]}: ${revisions.join(',')}`,
+    );
   }
 }
 
@@ -82,7 +85,8 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
       grpc: { listen: grpcListenIn(dataDir) },
     }));
     api = DaemonApi.connect(daemon.dataDir);
-    for (const [i, host] of lab.clients.entries()) clients.push(await NamedUdhcpc.on(lab, host, clientMac(i + 1), `client-${i + 1}`));
+    for (const [i, host] of lab.clients.entries())
+      clients.push(await NamedUdhcpc.on(lab, host, clientMac(i + 1), `client-${i + 1}`));
   });
 
   after(async () => {
@@ -119,7 +123,10 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     const listed = await api.allLeases();
     assert.equal(folded.revision, listed.revision, 'the watcher is at the revision the list reflects');
     assert.deepEqual(folded.leaseList(), listed.leases);
-    const apiReservations = ok(await api.listReservations({ source: ReservationSource.RESERVATION_SOURCE_API }), 'ListReservations');
+    const apiReservations = ok(
+      await api.listReservations({ source: ReservationSource.RESERVATION_SOURCE_API }),
+      'ListReservations',
+    );
     assert.deepEqual(folded.reservationList(), apiReservations.reservations);
     return folded;
   }
@@ -133,7 +140,10 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
 
     const events = loggedEvents(current().frames);
     // A fresh log: revisions 1..5, nothing before the first grant (no Reset either).
-    assert.deepEqual(events.map((e) => e.revision), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      events.map((e) => e.revision),
+      [1, 2, 3, 4, 5],
+    );
     assert.equal(frameCase(current().frames[0]!), 'events');
     assert.deepEqual(
       kindsByAddress(events),
@@ -178,13 +188,20 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     await Promise.all([caughtUp(resumed, revision), caughtUp(current(), revision)]);
 
     const fresh = loggedEvents(resumed.frames);
-    assert.ok(fresh.length > 0 && fresh[0]!.revision === resumeFrom + 1, `resumed at ${fresh[0]?.revision} after ${resumeFrom}`);
+    assert.ok(
+      fresh.length > 0 && fresh[0]!.revision === resumeFrom + 1,
+      `resumed at ${fresh[0]?.revision} after ${resumeFrom}`,
+    );
     // Exactly the events the continuous watcher saw, payloads included.
     assert.deepEqual([...loggedEvents(dropped.frames), ...fresh], loggedEvents(current().frames));
     const folded = new FoldedState().apply(dropped.frames).apply(resumed.frames);
     assert.deepEqual(folded.leaseList(), new FoldedState().apply(current().frames).leaseList());
     // The returning client got its old address back: granted, released, granted.
-    assert.deepEqual(kindsByAddress(loggedEvents(current().frames)).get(a1), ['lease.granted', 'lease.released', 'lease.granted']);
+    assert.deepEqual(kindsByAddress(loggedEvents(current().frames)).get(a1), [
+      'lease.granted',
+      'lease.released',
+      'lease.granted',
+    ]);
     resumed.stream.cancel();
     await assertChainMatchesList();
   });
@@ -193,16 +210,40 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     const c3 = clients[2]!;
     const c4 = clients[3]!;
     const start = await revisionNow();
-    const created = ok(await api.createReservation({ mac: c3.mac.toUpperCase(), address: RESERVED_ADDRESS, hostname: 'pinned' }), 'CreateReservation').reservation!;
+    const created = ok(
+      await api.createReservation({ mac: c3.mac.toUpperCase(), address: RESERVED_ADDRESS, hostname: 'pinned' }),
+      'CreateReservation',
+    ).reservation!;
     assert.ok(created.id !== '');
-    assert.deepEqual({ ...created, id: '' }, {
-      id: '', subnet: SUBNET, mac: c3.mac, clientId: '', address: RESERVED_ADDRESS, hostname: 'pinned', source: ReservationSource.RESERVATION_SOURCE_API,
-    });
+    assert.deepEqual(
+      { ...created, id: '' },
+      {
+        id: '',
+        subnet: SUBNET,
+        mac: c3.mac,
+        clientId: '',
+        address: RESERVED_ADDRESS,
+        hostname: 'pinned',
+        source: ReservationSource.RESERVATION_SOURCE_API,
+      },
+    );
 
     const refusals: [string, Promise<{ error?: grpc.ServiceError }>, RegExp][] = [
-      ['same MAC', api.createReservation({ mac: c3.mac, address: '10.123.0.21' }), new RegExp(`MAC ${c3.mac}.*"${created.id}"`)],
-      ['config address', api.createReservation({ mac: '52:54:00:99:00:01', address: CONFIG_RESERVATION.ip }), /address 10\.123\.0\.10.*"cfg-1".*config/],
-      ['leased address', api.createReservation({ mac: '52:54:00:99:00:01', address: bound.get(3)! }), new RegExp(`leased to another client \\(${c4.mac}\\)`)],
+      [
+        'same MAC',
+        api.createReservation({ mac: c3.mac, address: '10.123.0.21' }),
+        new RegExp(`MAC ${c3.mac}.*"${created.id}"`),
+      ],
+      [
+        'config address',
+        api.createReservation({ mac: '52:54:00:99:00:01', address: CONFIG_RESERVATION.ip }),
+        /address 10\.123\.0\.10.*"cfg-1".*config/,
+      ],
+      [
+        'leased address',
+        api.createReservation({ mac: '52:54:00:99:00:01', address: bound.get(3)! }),
+        new RegExp(`leased to another client \\(${c4.mac}\\)`),
+      ],
     ];
     for (const [what, outcome, names] of refusals) {
       const { error } = await outcome;
@@ -220,23 +261,49 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     const from = c3.events().length;
     c3.renewNow();
     assert.equal(await c3.nextBound(from, MOVE_WAIT_MS), RESERVED_ADDRESS);
-    assert.ok(c3.events().slice(from).some((e) => e.reason === 'nak'), `no NAK reached udhcpc: ${c3.events().map((e) => e.reason).join(',')}`);
+    assert.ok(
+      c3
+        .events()
+        .slice(from)
+        .some((e) => e.reason === 'nak'),
+      `no NAK reached udhcpc: ${c3
+        .events()
+        .map((e) => e.reason)
+        .join(',')}`,
+    );
     const old = bound.get(2)!;
     bound.set(2, RESERVED_ADDRESS);
 
-    const updated = ok(await api.updateReservation({ id: created.id, hostname: 'pinned-2' }, ['hostname']), 'UpdateReservation').reservation!;
-    const temporary = ok(await api.createReservation({ mac: '52:54:00:99:00:02', address: '10.123.0.22' }), 'CreateReservation').reservation!;
+    const updated = ok(
+      await api.updateReservation({ id: created.id, hostname: 'pinned-2' }, ['hostname']),
+      'UpdateReservation',
+    ).reservation!;
+    const temporary = ok(
+      await api.createReservation({ mac: '52:54:00:99:00:02', address: '10.123.0.22' }),
+      'CreateReservation',
+    ).reservation!;
     ok(await api.deleteReservation(temporary.id), 'DeleteReservation');
 
     await caughtUp(current());
     const events = loggedEvents(current().frames).filter((e) => e.revision > start);
     assertStrictlyRising(events.map((e) => e.revision));
-    assert.deepEqual(events.map((e) => e.kind), [
-      'reservation.created', 'lease.deleted', 'lease.granted', 'reservation.updated', 'reservation.created', 'reservation.deleted',
-    ]);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      [
+        'reservation.created',
+        'lease.deleted',
+        'lease.granted',
+        'reservation.updated',
+        'reservation.created',
+        'reservation.deleted',
+      ],
+    );
     assert.deepEqual(reservationOf(events[0]), created);
     assert.deepEqual([leaseOf(events[1]).address, leaseOf(events[1]).hwAddress], [old, c3.mac]);
-    assert.deepEqual([leaseOf(events[2]).address, leaseOf(events[2]).hwAddress, leaseOf(events[2]).state], [RESERVED_ADDRESS, c3.mac, LeaseState.LEASE_STATE_ACTIVE]);
+    assert.deepEqual(
+      [leaseOf(events[2]).address, leaseOf(events[2]).hwAddress, leaseOf(events[2]).state],
+      [RESERVED_ADDRESS, c3.mac, LeaseState.LEASE_STATE_ACTIVE],
+    );
     assert.deepEqual(reservationOf(events[3]), updated);
     assert.deepEqual([reservationOf(events[4]), reservationOf(events[5])], [temporary, temporary]);
     const folded = await assertChainMatchesList();
@@ -253,7 +320,10 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     await current().until((w) => w.error !== null || w.ended, 'the stream to end at shutdown', STREAM_WAIT_MS);
     assert.equal(current().error?.code, grpc.status.UNAVAILABLE, current().error?.details);
     const tail = current().frames.slice(framesBefore);
-    assert.ok(tail.length > 0 && tail.every((f) => frameCase(f) === 'bookmark'), `after stop: ${tail.map(frameCase).join(',')}`);
+    assert.ok(
+      tail.length > 0 && tail.every((f) => frameCase(f) === 'bookmark'),
+      `after stop: ${tail.map(frameCase).join(',')}`,
+    );
     assert.deepEqual(tail.at(-1)!.payload, { $case: 'bookmark', bookmark: { revision: before.revision } });
 
     await relaunch();
@@ -264,7 +334,11 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     const a2 = await lease(1);
     await caughtUp(current());
     const fresh = loggedEvents(current().frames);
-    assert.equal(fresh[0]?.revision, lastSeen + 1, 'the first revision after the restart follows the last one before it');
+    assert.equal(
+      fresh[0]?.revision,
+      lastSeen + 1,
+      'the first revision after the restart follows the last one before it',
+    );
     assert.deepEqual([fresh[0]!.kind, leaseOf(fresh[0]).address], ['lease.granted', a2]);
     await assertChainMatchesList();
   });
@@ -277,12 +351,18 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     await clients[0]!.release();
     bound.delete(0);
     await daemon.kill();
-    await current().until((w) => w.error !== null || w.ended, 'the stream to fail when the daemon dies', STREAM_WAIT_MS);
+    await current().until(
+      (w) => w.error !== null || w.ended,
+      'the stream to fail when the daemon dies',
+      STREAM_WAIT_MS,
+    );
     seenBeforeKill = lastEventRevision(chain());
     // The killed daemon left its socket file behind; the new one must clear it and start.
     await relaunch();
     assert.match(readFileSync(daemon.configFile, 'utf8'), /grpc/);
-    assert.ok(daemon.logs.some((l) => l.msg === 'removed a stale gRPC socket file left by a daemon that did not shut down'));
+    assert.ok(
+      daemon.logs.some((l) => l.msg === 'removed a stale gRPC socket file left by a daemon that did not shut down'),
+    );
   });
 
   test('across kill -9: resume from the last revision seen, nothing missed or repeated, no revision reused', async () => {
@@ -325,10 +405,16 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
       await watch.until((w) => w.cases.includes('synced'), 'Synced', STREAM_WAIT_MS);
       const synced = watch.frames.findIndex((f) => frameCase(f) === 'synced');
       assert.equal(frameCase(watch.frames[0]!), 'reset');
-      const snapshot = watch.frames.slice(1, synced).flatMap((f) => (f.payload?.$case === 'events' ? f.payload.events.events : []));
+      const snapshot = watch.frames
+        .slice(1, synced)
+        .flatMap((f) => (f.payload?.$case === 'events' ? f.payload.events.events : []));
       // The current objects: every lease and reservation, and the hypervisor host (no VMs here).
       assert.equal(snapshot.length, before.leases.length + reservationsBefore.length + 1);
-      assert.ok(snapshot.every((e) => e.revision === 0 && ['lease.snapshot', 'reservation.snapshot', 'host.snapshot'].includes(e.kind)));
+      assert.ok(
+        snapshot.every(
+          (e) => e.revision === 0 && ['lease.snapshot', 'reservation.snapshot', 'host.snapshot'].includes(e.kind),
+        ),
+      );
       assert.equal(snapshot.filter((e) => e.kind === 'host.snapshot').length, 1);
       assert.deepEqual(watch.frames[synced]!.payload, { $case: 'synced', synced: { revision: before.revision } });
       const folded = new FoldedState().apply(watch.frames);
@@ -342,7 +428,10 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     for (const watch of [reset, fromZero, current()]) {
       await caughtUp(watch, revision);
       const live = loggedEvents(watch.frames);
-      assert.deepEqual(live.map((e) => [e.revision, e.kind, leaseOf(e).address]), [[revision, 'lease.released', bound.get(3)]]);
+      assert.deepEqual(
+        live.map((e) => [e.revision, e.kind, leaseOf(e).address]),
+        [[revision, 'lease.released', bound.get(3)]],
+      );
     }
     assert.equal(frameCase(current().frames[0]!), 'events', 'a watcher at the newest revision is not Reset');
     assert.deepEqual(new FoldedState().apply(reset.frames).leaseList(), (await api.allLeases()).leases);

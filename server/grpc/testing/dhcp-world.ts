@@ -47,12 +47,26 @@ export const ENGINE_SETTINGS: EngineSettings = {
 
 /** A subnet of the config: the CIDR text, the rest defaulted (no pool unless given). */
 export function subnetConfig(id: string, changes: Partial<Omit<SubnetConfig, 'id' | 'cidr'>> = {}): SubnetConfig {
-  return { id, cidr: parseCidr(id)!, pools: [], routers: [], dnsServers: [], domainName: null, ntpServers: [], leaseTime: null, reservations: [], ...changes };
+  return {
+    id,
+    cidr: parseCidr(id)!,
+    pools: [],
+    routers: [],
+    dnsServers: [],
+    domainName: null,
+    ntpServers: [],
+    leaseTime: null,
+    reservations: [],
+    ...changes,
+  };
 }
 
 /** Two subnets with a pool of 100 addresses each (.100 to .199). */
 export const DEFAULT_SUBNETS: readonly SubnetConfig[] = [
-  subnetConfig('10.123.0.0/24', { pools: [{ start: parseIPv4('10.123.0.100')!, end: parseIPv4('10.123.0.199')! }], routers: [SERVER_ADDRESS] }),
+  subnetConfig('10.123.0.0/24', {
+    pools: [{ start: parseIPv4('10.123.0.100')!, end: parseIPv4('10.123.0.199')! }],
+    routers: [SERVER_ADDRESS],
+  }),
   subnetConfig('10.124.0.0/24', { pools: [{ start: parseIPv4('10.124.0.100')!, end: parseIPv4('10.124.0.199')! }] }),
 ];
 
@@ -168,8 +182,11 @@ export async function openDhcpWorld(options: DhcpWorldOptions = {}): Promise<Dhc
     },
     snapshot() {
       const revision = log.lastRevision();
-      const events: EventDraft[] = leaseQueries.all().map((lease) => ({ object: 'lease', kind: 'lease.granted', lease }));
-      for (const reservation of admin.listReservations({}).items) events.push({ object: 'reservation', kind: 'reservation.created', reservation });
+      const events: EventDraft[] = leaseQueries
+        .all()
+        .map((lease) => ({ object: 'lease', kind: 'lease.granted', lease }));
+      for (const reservation of admin.listReservations({}).items)
+        events.push({ object: 'reservation', kind: 'reservation.created', reservation });
       return { revision, events };
     },
     async close() {

@@ -55,7 +55,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export type HarnessOptions = Partial<Omit<GrpcServerOptions, 'admin' | 'log' | 'feed' | 'subnetSettings'>> & DhcpWorldOptions;
+export type HarnessOptions = Partial<Omit<GrpcServerOptions, 'admin' | 'log' | 'feed' | 'subnetSettings'>> &
+  DhcpWorldOptions;
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const { subnets, ...serverOptions } = options;
@@ -99,7 +100,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     subnets: keep(new SubnetServiceClient(server.address, credentials)),
     stats: keep(new StatsServiceClient(server.address, credentials)),
     // Distinct channel options give a channel (and connection) of its own.
-    separateEventClient: () => keep(new EventServiceClient(server.address, credentials, { 'grpc.test-channel': ++separate } as object)),
+    separateEventClient: () =>
+      keep(new EventServiceClient(server.address, credentials, { 'grpc.test-channel': ++separate } as object)),
     async close() {
       for (const client of clients) client.close();
       await server.shutdown(1_000);
@@ -110,7 +112,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
 /** Calls a unary method of a generated client and resolves with its response or its ServiceError. */
 export function call<Request, Response>(
-  method: (request: Request, metadata: grpc.Metadata, callback: (err: grpc.ServiceError | null, response: Response) => void) => unknown,
+  method: (
+    request: Request,
+    metadata: grpc.Metadata,
+    callback: (err: grpc.ServiceError | null, response: Response) => void,
+  ) => unknown,
   request: Request,
   metadata: grpc.Metadata = bearer(),
 ): Promise<{ response?: Response; error?: grpc.ServiceError }> {
@@ -145,7 +151,9 @@ export class WatchRecorder {
 
   /** Revisions of every event received, in order (snapshot events are 0). */
   get revisions(): number[] {
-    return this.frames.flatMap((f) => (f.payload?.$case === 'events' ? f.payload.events.events.map((e) => e.revision) : []));
+    return this.frames.flatMap((f) =>
+      f.payload?.$case === 'events' ? f.payload.events.events.map((e) => e.revision) : [],
+    );
   }
 
   get cases(): string[] {
@@ -157,7 +165,10 @@ export class WatchRecorder {
     const deadline = Date.now() + ms;
     while (!ready(this)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; frames: ${this.cases.join(',')}; error: ${this.error?.message ?? 'none'}`);
+      if (left <= 0)
+        throw new Error(
+          `timed out waiting for ${what}; frames: ${this.cases.join(',')}; error: ${this.error?.message ?? 'none'}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 50));
         this.waiters.push(() => {

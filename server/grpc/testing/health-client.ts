@@ -14,7 +14,10 @@ export type HealthClient = grpc.Client & {
     callback: (err: grpc.ServiceError | null, response: HealthStatus) => void,
   ): grpc.ClientUnaryCall;
   Watch(request: { service: string }): grpc.ClientReadableStream<HealthStatus>;
-  List(request: object, callback: (err: grpc.ServiceError | null, response: { statuses: Record<string, HealthStatus> }) => void): void;
+  List(
+    request: object,
+    callback: (err: grpc.ServiceError | null, response: { statuses: Record<string, HealthStatus> }) => void,
+  ): void;
 };
 
 export function healthClient(address: string, options: grpc.ChannelOptions = {}): HealthClient {
@@ -25,6 +28,8 @@ export function healthClient(address: string, options: grpc.ChannelOptions = {})
 /** Check's outcome: the status name, or the error the call ended with (DEADLINE_EXCEEDED after 5 s). */
 export function check(client: HealthClient, service: string): Promise<{ status?: string; error?: grpc.ServiceError }> {
   return new Promise((resolve) => {
-    client.Check({ service }, { deadline: Date.now() + 5_000 }, (error, response) => resolve(error ? { error } : { status: response.status }));
+    client.Check({ service }, { deadline: Date.now() + 5_000 }, (error, response) =>
+      resolve(error ? { error } : { status: response.status }),
+    );
   });
 }

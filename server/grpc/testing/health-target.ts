@@ -42,7 +42,14 @@ async function main(): Promise<void> {
   process.on('message', (message) => {
     if (message === 'measure') void memoryAfterGc().then((memory) => process.send!({ memory }));
   });
-  process.on('disconnect', () => void server.shutdown(0).then(() => world.close()).then(() => process.exit(0)));
+  process.on(
+    'disconnect',
+    () =>
+      void server
+        .shutdown(0)
+        .then(() => world.close())
+        .then(() => process.exit(0)),
+  );
   process.send({ address: server.address });
 }
 

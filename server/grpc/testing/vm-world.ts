@@ -122,14 +122,27 @@ export async function startVmWorld(options: VmWorldOptions = {}): Promise<VmWorl
   const poolSize = options.poolSize ?? 10;
   const first = parseIPv4('10.123.0.100')!;
   const subnet = new Subnet({
-    id: '10.123.0.0/24', cidr: parseCidr('10.123.0.0/24')!, pools: [{ start: first, end: first + poolSize - 1 }],
-    routers: [], dnsServers: [], domainName: null, ntpServers: [], leaseTime: null, reservations: [],
+    id: '10.123.0.0/24',
+    cidr: parseCidr('10.123.0.0/24')!,
+    pools: [{ start: first, end: first + poolSize - 1 }],
+    routers: [],
+    dnsServers: [],
+    domainName: null,
+    ntpServers: [],
+    leaseTime: null,
+    reservations: [],
   });
   const bindings = new Bindings([subnet], leaseStore);
   bindings.load(await leaseStore.loadAll());
   const admin = new DhcpAdminService({
-    bindings, subnetOnInterface: (name) => (name === BRIDGE ? subnet : undefined), log: eventLog, leases: new SqliteLeaseQueries(handle.raw),
-    reservations: new SqliteReservationStore(handle.raw, eventLog), counters: new DhcpCounters(), clock: systemClock, startedAt: Date.now(),
+    bindings,
+    subnetOnInterface: (name) => (name === BRIDGE ? subnet : undefined),
+    log: eventLog,
+    leases: new SqliteLeaseQueries(handle.raw),
+    reservations: new SqliteReservationStore(handle.raw, eventLog),
+    counters: new DhcpCounters(),
+    clock: systemClock,
+    startedAt: Date.now(),
   });
 
   const logLines: LogLine[] = [];
@@ -137,8 +150,20 @@ export async function startVmWorld(options: VmWorldOptions = {}): Promise<VmWorl
   const driver = new QemuDriver();
   cleanups.push(() => driver.close());
   const settings: InventorySettings = {
-    hostId: HOST_RECORD.id, bridge: BRIDGE, runAs: 'nobody', accel: 'tcg', qemuProblem: options.qemuProblem ?? null, vmDir,
-    capacity: { vcpuRatio: 2, memoryRatio: 1, diskRatio: 1, reservedVcpus: 0, reservedMemoryMib: 256, reservedDiskGib: 0 },
+    hostId: HOST_RECORD.id,
+    bridge: BRIDGE,
+    runAs: 'nobody',
+    accel: 'tcg',
+    qemuProblem: options.qemuProblem ?? null,
+    vmDir,
+    capacity: {
+      vcpuRatio: 2,
+      memoryRatio: 1,
+      diskRatio: 1,
+      reservedVcpus: 0,
+      reservedMemoryMib: 256,
+      reservedDiskGib: 0,
+    },
     defaultStopTimeoutMs: 5_000,
   };
   const inventory = new VmInventory({
@@ -159,7 +184,11 @@ export async function startVmWorld(options: VmWorldOptions = {}): Promise<VmWorl
       tapName: tapNameFor,
       resolveImage: async (path, field, kinds) => {
         try {
-          return await resolveImagePath([imageDir], path, kinds.flatMap((k) => WANTED_KINDS[k]));
+          return await resolveImagePath(
+            [imageDir],
+            path,
+            kinds.flatMap((k) => WANTED_KINDS[k]),
+          );
         } catch (err) {
           throw new InvalidInputError(field, (err as Error).message);
         }
@@ -204,7 +233,12 @@ export async function startVmWorld(options: VmWorldOptions = {}): Promise<VmWorl
     inventory: port,
     host: async () => {
       const live = await readLiveFacts(dataDir);
-      return { record: HOST_RECORD, uptimeSeconds: live.uptimeSeconds, diskTotalBytes: live.diskTotalBytes, diskFreeBytes: live.diskFreeBytes };
+      return {
+        record: HOST_RECORD,
+        uptimeSeconds: live.uptimeSeconds,
+        diskTotalBytes: live.diskTotalBytes,
+        diskFreeBytes: live.diskFreeBytes,
+      };
     },
     images: async () => ({ images: await listImages([imageDir]), imageDirs: [imageDir] }),
     usage: (pid, tap) => sampler.sampleUsage(pid, tap),
@@ -251,7 +285,8 @@ export async function startVmWorld(options: VmWorldOptions = {}): Promise<VmWorl
     get runningCalls() {
       return world.runningCalls;
     },
-    separateVmClient: () => keep(new VmServiceClient(server.address, credentials, { 'grpc.test-channel': ++separate } as object)),
+    separateVmClient: () =>
+      keep(new VmServiceClient(server.address, credentials, { 'grpc.test-channel': ++separate } as object)),
     async close() {
       for (const client of clients) client.close();
       for (const cleanup of cleanups.reverse()) await cleanup();
@@ -277,7 +312,10 @@ export class ConsolePeer {
   }
 
   /** Serves the socket and connects a SerialConsole to it; resolves with both ends. */
-  static async open(vmId: string, options: { ringBytes?: number } = {}): Promise<{ peer: ConsolePeer; console: SerialConsole }> {
+  static async open(
+    vmId: string,
+    options: { ringBytes?: number } = {},
+  ): Promise<{ peer: ConsolePeer; console: SerialConsole }> {
     const dir = mkdtempSync(join(tmpdir(), 'homeplane-console-'));
     const files = runFiles(dir);
     writeFileSync(files.consoleLog, '');
@@ -297,7 +335,12 @@ export class ConsolePeer {
     const console = await SerialConsole.open(
       vmId,
       files,
-      { ringBytes: options.ringBytes ?? 64 * 1024, maxLogBytes: 1024 * 1024, connectTimeoutMs: 2_000, warn: () => undefined },
+      {
+        ringBytes: options.ringBytes ?? 64 * 1024,
+        maxLogBytes: 1024 * 1024,
+        connectTimeoutMs: 2_000,
+        warn: () => undefined,
+      },
       false,
     );
     await connected;

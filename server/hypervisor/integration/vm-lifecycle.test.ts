@@ -32,7 +32,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function vmEvents(api: DaemonApi, recorder: ReturnType<DaemonApi['watch']>): { kind: string; vm: Vm }[] {
   void api;
   return recorder.frames.flatMap((f) =>
-    f.payload?.$case === 'events' ? f.payload.events.events.flatMap((e) => (e.object?.$case === 'vm' ? [{ kind: e.kind, vm: e.object.vm }] : [])) : [],
+    f.payload?.$case === 'events'
+      ? f.payload.events.events.flatMap((e) => (e.object?.$case === 'vm' ? [{ kind: e.kind, vm: e.object.vm }] : []))
+      : [],
   );
 }
 
@@ -64,7 +66,8 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
     }
   };
   const qemuPid = () => Number(readFileSync(join(daemon.dataDir, 'vms', vm.id, 'run', 'qemu.pid'), 'utf8').trim());
-  const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  const alive = (pid: number) =>
+    existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
   before(async () => {
     guest = await ensureTinyGuest();
@@ -101,7 +104,14 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
     vcpus: 1,
     memoryMib: 128,
     diskGib: 1,
-    boot: { $case: 'kernel', kernel: { kernelPath: join(images, 'vmlinuz-tiny'), initrdPath: join(images, 'initrd-tiny.img'), cmdline: `${guest.cmdline} hostname=tiny` } },
+    boot: {
+      $case: 'kernel',
+      kernel: {
+        kernelPath: join(images, 'vmlinuz-tiny'),
+        initrdPath: join(images, 'initrd-tiny.img'),
+        cmdline: `${guest.cmdline} hostname=tiny`,
+      },
+    },
     mac: '',
     start: true,
     autostart: false,
@@ -110,11 +120,21 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
 
   test('refusals: a path outside the image folders, a VM larger than the host', async () => {
     await refused(
-      call((cb) => vms.createVm(request({ boot: { $case: 'kernel', kernel: { kernelPath: '/etc/passwd', initrdPath: '', cmdline: '' } } }), api.auth, cb)),
+      call((cb) =>
+        vms.createVm(
+          request({ boot: { $case: 'kernel', kernel: { kernelPath: '/etc/passwd', initrdPath: '', cmdline: '' } } }),
+          api.auth,
+          cb,
+        ),
+      ),
       grpc.status.INVALID_ARGUMENT,
       /^kernel\.kernel_path: /,
     );
-    await refused(call((cb) => vms.createVm(request({ memoryMib: 4 * 1024 * 1024 }), api.auth, cb)), grpc.status.FAILED_PRECONDITION, /needs 4194304 MiB of memory but the host has/);
+    await refused(
+      call((cb) => vms.createVm(request({ memoryMib: 4 * 1024 * 1024 }), api.auth, cb)),
+      grpc.status.FAILED_PRECONDITION,
+      /needs 4194304 MiB of memory but the host has/,
+    );
     const list = await call<{ vms: Vm[] }>((cb) => vms.listVms({}, api.auth, cb));
     assert.deepEqual(list.vms, [], 'nothing was left of the refused creates');
   });
@@ -124,11 +144,18 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
     const created = await call<{ vm?: Vm }>((cb) => vms.createVm(request(), api.auth, cb));
     vm = created.vm!;
     assert.match(vm.mac, /^52:54:00(:[0-9a-f]{2}){3}$/);
-    await watch.until((w) => vmEvents(api, w).some((e) => e.kind === 'vm.address_assigned'), 'vm.address_assigned', 90_000);
+    await watch.until(
+      (w) => vmEvents(api, w).some((e) => e.kind === 'vm.address_assigned'),
+      'vm.address_assigned',
+      90_000,
+    );
     const events = vmEvents(api, watch);
     const running = events.findIndex((e) => e.vm.state === VmState.VM_STATE_RUNNING);
     const addressed = events.findIndex((e) => e.kind === 'vm.address_assigned');
-    assert.ok(running >= 0 && running < addressed, `running before its address: ${events.map((e) => `${e.kind}:${e.vm.state}`).join(', ')}`);
+    assert.ok(
+      running >= 0 && running < addressed,
+      `running before its address: ${events.map((e) => `${e.kind}:${e.vm.state}`).join(', ')}`,
+    );
     const address = events[addressed]!.vm.address;
     assert.match(address, /^10\.123\.0\.1\d\d$/);
     assert.equal((await getVm(vm.id)).address, address);
@@ -136,7 +163,11 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
     const lease = leases.find((l) => l.hwAddress === vm.mac);
     assert.equal(lease?.address, address, 'the VM holds a lease from Homeplane for its MAC');
     assert.equal(lease?.hostname, 'tiny');
-    await refused(call((cb) => vms.createVm(request({ start: false }), api.auth, cb)), grpc.status.ALREADY_EXISTS, /a VM named "tiny" exists already/);
+    await refused(
+      call((cb) => vms.createVm(request({ start: false }), api.auth, cb)),
+      grpc.status.ALREADY_EXISTS,
+      /a VM named "tiny" exists already/,
+    );
   });
 
   test('the console shows the boot and echoes input', async () => {
@@ -162,18 +193,29 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
     assert.ok(alive(pid), 'QEMU outlives the daemon');
     await daemon.launch();
     connect();
-    const reattached = await waitForVm(vm.id, (v) => v.state === VmState.VM_STATE_RUNNING, 'running after the restart', 20_000);
+    const reattached = await waitForVm(
+      vm.id,
+      (v) => v.state === VmState.VM_STATE_RUNNING,
+      'running after the restart',
+      20_000,
+    );
     assert.equal(qemuPid(), pid, 'the same process');
     assert.equal(reattached.stateReason.length > 0, true);
   });
 
   test('StopVm on a guest that ignores the ACPI button forces it off after the timeout', async () => {
     const started = Date.now();
-    const stopped = (await call<{ vm?: Vm }>((cb) => vms.stopVm({ id: vm.id, force: false, timeoutSeconds: 2 }, api.auth, cb))).vm!;
+    const stopped = (
+      await call<{ vm?: Vm }>((cb) => vms.stopVm({ id: vm.id, force: false, timeoutSeconds: 2 }, api.auth, cb))
+    ).vm!;
     assert.equal(stopped.state, VmState.VM_STATE_STOPPED);
     assert.ok(Date.now() - started >= 2000, 'it waited out the timeout');
     assert.match(stopped.stateReason, /quit|forc|timeout/i);
-    await refused(call((cb) => vms.stopVm({ id: vm.id, force: false, timeoutSeconds: 0 }, api.auth, cb)), grpc.status.FAILED_PRECONDITION, /stopped/);
+    await refused(
+      call((cb) => vms.stopVm({ id: vm.id, force: false, timeoutSeconds: 0 }, api.auth, cb)),
+      grpc.status.FAILED_PRECONDITION,
+      /stopped/,
+    );
   });
 
   test('QEMU killed from outside becomes crashed, with the reason', async () => {
@@ -185,7 +227,11 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
   });
 
   test('an autostart VM that is not running is started when the daemon starts', async () => {
-    const updated = (await call<{ vm?: Vm }>((cb) => vms.updateVm({ id: vm.id, vm: { ...vm, autostart: true }, updateMask: ['autostart'] }, api.auth, cb))).vm!;
+    const updated = (
+      await call<{ vm?: Vm }>((cb) =>
+        vms.updateVm({ id: vm.id, vm: { ...vm, autostart: true }, updateMask: ['autostart'] }, api.auth, cb),
+      )
+    ).vm!;
     assert.equal(updated.autostart, true);
     disconnect();
     assert.equal(await daemon.stop(), 0);
@@ -202,7 +248,11 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
     assert.ok(!links.stdout.includes(tapNameFor(vm.id)), 'its tap is gone');
     const reservations = await api.allReservations(50);
     assert.ok(!reservations.some((r) => r.mac === vm.mac), 'its reservation is gone');
-    await refused(call((cb) => vms.getVm({ id: vm.id }, api.auth, cb)), grpc.status.NOT_FOUND, /no VM/);
+    await refused(
+      call((cb) => vms.getVm({ id: vm.id }, api.auth, cb)),
+      grpc.status.NOT_FOUND,
+      /no VM/,
+    );
     vm = undefined as unknown as Vm;
   });
 });

@@ -149,10 +149,7 @@ describe('specProblems', () => {
     {
       why: 'tap name too long and zero vCPUs',
       spec: { ...BASE, tap: 'a-very-long-tap-name', vcpus: 0 },
-      expected: [
-        'vcpus: an integer from 1 to 255',
-        'tap: an interface name of 1-15 letters, digits, "_", "." or "-"',
-      ],
+      expected: ['vcpus: an integer from 1 to 255', 'tap: an interface name of 1-15 letters, digits, "_", "." or "-"'],
     },
     { why: 'disk boot without a disk', spec: { ...BASE, disk: null }, expected: ['disk: required to boot from disk'] },
     {

@@ -5,14 +5,18 @@ import { ByteRing } from './byte-ring.ts';
 
 test('holds exactly the last `capacity` bytes of any sequence of chunks', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 64 }), fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 30 }), (capacity, chunks) => {
-      const ring = new ByteRing(capacity);
-      for (const c of chunks) ring.push(Buffer.from(c));
-      const all = Buffer.concat(chunks.map((c) => Buffer.from(c)));
-      const expected = all.subarray(Math.max(0, all.length - capacity));
-      assert.deepEqual(ring.contents(), expected);
-      assert.equal(ring.length, expected.length);
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 64 }),
+      fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 30 }),
+      (capacity, chunks) => {
+        const ring = new ByteRing(capacity);
+        for (const c of chunks) ring.push(Buffer.from(c));
+        const all = Buffer.concat(chunks.map((c) => Buffer.from(c)));
+        const expected = all.subarray(Math.max(0, all.length - capacity));
+        assert.deepEqual(ring.contents(), expected);
+        assert.equal(ring.length, expected.length);
+      },
+    ),
   );
 });
 

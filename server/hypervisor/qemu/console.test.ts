@@ -74,13 +74,19 @@ describe('SerialConsole', () => {
     const { files, peer } = await fakeConsole();
     const console = await SerialConsole.open(ID, files, options(), false);
     const ends: string[] = [];
-    console.subscribe(() => undefined, (reason) => ends.push(reason));
+    console.subscribe(
+      () => undefined,
+      (reason) => ends.push(reason),
+    );
     (await peer).destroy();
     await tick();
     assert.deepEqual(ends, ['the VM stopped']);
     await assert.rejects(console.write(Buffer.from('x')), { name: 'VmNotRunningError' });
     const late: string[] = [];
-    console.subscribe(() => undefined, (reason) => late.push(reason));
+    console.subscribe(
+      () => undefined,
+      (reason) => late.push(reason),
+    );
     await tick();
     assert.deepEqual(late, ['the VM stopped'], 'a subscriber after the end is told at once');
   });

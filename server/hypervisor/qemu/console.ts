@@ -57,7 +57,12 @@ export class SerialConsole implements Console {
    * Connects to the VM's console socket. With `seedFromLog` (reattaching to a running VM) the ring
    * starts with the tail of console.log, read just before connecting.
    */
-  static async open(id: string, files: RunFiles, options: ConsoleOptions, seedFromLog: boolean): Promise<SerialConsole> {
+  static async open(
+    id: string,
+    files: RunFiles,
+    options: ConsoleOptions,
+    seedFromLog: boolean,
+  ): Promise<SerialConsole> {
     const seed = seedFromLog ? await tail(files.consoleLog, options.ringBytes) : Buffer.alloc(0);
     const socket = await connectUnix(files.consoleSocket, options.connectTimeoutMs, 50);
     return new SerialConsole(id, socket, files, options, seed);

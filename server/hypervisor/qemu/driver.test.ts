@@ -102,7 +102,11 @@ describe('QemuDriver with real QEMU', { skip: isRoot ? false : 'needs root (taps
 
     const from = log.mark();
     await again.console(spec.id).write(Buffer.from('poweroff -f\n'));
-    const stopped = await log.next((e) => e.id === spec.id && (e.state === 'stopped' || e.state === 'crashed'), 30_000, from);
+    const stopped = await log.next(
+      (e) => e.id === spec.id && (e.state === 'stopped' || e.state === 'crashed'),
+      30_000,
+      from,
+    );
     assert.deepEqual([stopped.state, stopped.reason], ['stopped', 'guest-shutdown']);
     assert.equal(again.pid(spec.id), null);
     assert.equal(existsSync(runFiles(spec.runDir).pidfile), false, 'the driver removed the pidfile QEMU could not');

@@ -196,7 +196,10 @@ export class QemuDriver implements HypervisorDriver {
     await this.prepareRunDir(spec, files);
     // QEMU given `ifname=` of a missing tap creates a fresh one, on no bridge: refuse instead.
     if (!existsSync(`/sys/class/net/${spec.tap}`)) {
-      throw new VmStartError(spec.id, `tap device ${spec.tap} does not exist: create it (and bridge it) before starting`);
+      throw new VmStartError(
+        spec.id,
+        `tap device ${spec.tap} does not exist: create it (and bridge it) before starting`,
+      );
     }
     try {
       await launchDaemonized(this.binary, qemuArgs(spec, { startPaused: true }), this.launchTimeoutMs);
@@ -240,7 +243,13 @@ export class QemuDriver implements HypervisorDriver {
     return QmpMonitor.connect(files.qmpSocket, { connectTimeoutMs: 5000, commandTimeoutMs: this.commandTimeoutMs });
   }
 
-  private session(spec: VmRuntimeSpec, pid: number, monitor: QmpMonitor, console: SerialConsole, state: ActualState): VmSession {
+  private session(
+    spec: VmRuntimeSpec,
+    pid: number,
+    monitor: QmpMonitor,
+    console: SerialConsole,
+    state: ActualState,
+  ): VmSession {
     const files = runFiles(spec.runDir);
     return new VmSession(spec, pid, monitor, console, state, {
       pollIntervalMs: this.pollIntervalMs,

@@ -6,8 +6,18 @@ const GUEST_OFF: ShutdownSeen = { guest: true, reason: 'guest-shutdown' };
 const QUIT: ShutdownSeen = { guest: false, reason: 'host-qmp-quit' };
 
 const CASES: { why: string; intent: StopIntent; shutdown: ShutdownSeen | null; expected: [string, string] }[] = [
-  { why: 'the guest powered off on its own', intent: { step: 'none' }, shutdown: GUEST_OFF, expected: ['stopped', 'guest-shutdown'] },
-  { why: 'the guest obeyed the power button', intent: { step: 'powerdown' }, shutdown: GUEST_OFF, expected: ['stopped', 'guest-shutdown'] },
+  {
+    why: 'the guest powered off on its own',
+    intent: { step: 'none' },
+    shutdown: GUEST_OFF,
+    expected: ['stopped', 'guest-shutdown'],
+  },
+  {
+    why: 'the guest obeyed the power button',
+    intent: { step: 'powerdown' },
+    shutdown: GUEST_OFF,
+    expected: ['stopped', 'guest-shutdown'],
+  },
   {
     why: 'the power button timed out, QEMU quit',
     intent: { step: 'quit', via: 'timeout' },
@@ -20,7 +30,12 @@ const CASES: { why: string; intent: StopIntent; shutdown: ShutdownSeen | null; e
     shutdown: GUEST_OFF,
     expected: ['stopped', 'guest-shutdown'],
   },
-  { why: 'forceStop: QEMU quit', intent: { step: 'quit', via: 'force' }, shutdown: QUIT, expected: ['stopped', 'forced'] },
+  {
+    why: 'forceStop: QEMU quit',
+    intent: { step: 'quit', via: 'force' },
+    shutdown: QUIT,
+    expected: ['stopped', 'forced'],
+  },
   {
     why: 'forceStop with the monitor gone: no SHUTDOWN seen, still our stop',
     intent: { step: 'quit', via: 'force' },
@@ -33,7 +48,12 @@ const CASES: { why: string; intent: StopIntent; shutdown: ShutdownSeen | null; e
     shutdown: null,
     expected: ['stopped', 'powerdown-timeout-killed'],
   },
-  { why: 'forceStop ended by SIGKILL', intent: { step: 'kill', via: 'force' }, shutdown: QUIT, expected: ['stopped', 'forced-killed'] },
+  {
+    why: 'forceStop ended by SIGKILL',
+    intent: { step: 'kill', via: 'force' },
+    shutdown: QUIT,
+    expected: ['stopped', 'forced-killed'],
+  },
   {
     why: 'someone sent QEMU SIGTERM',
     intent: { step: 'none' },
@@ -52,7 +72,12 @@ const CASES: { why: string; intent: StopIntent; shutdown: ShutdownSeen | null; e
     shutdown: { guest: false, reason: 'host-error' },
     expected: ['stopped', 'qemu-shutdown'],
   },
-  { why: 'gone without SHUTDOWN and no stop of ours: kill -9 or a crash', intent: { step: 'none' }, shutdown: null, expected: ['crashed', 'exited-unexpectedly'] },
+  {
+    why: 'gone without SHUTDOWN and no stop of ours: kill -9 or a crash',
+    intent: { step: 'none' },
+    shutdown: null,
+    expected: ['crashed', 'exited-unexpectedly'],
+  },
   {
     why: 'killed from outside while the power button was pending',
     intent: { step: 'powerdown' },

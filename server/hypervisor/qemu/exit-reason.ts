@@ -28,7 +28,11 @@ const outcome = (state: ActualState, reason: StateReason, detail: string): ExitO
 export function classifyExit(intent: StopIntent, shutdown: ShutdownSeen | null): ExitOutcome {
   if (intent.step === 'kill') {
     return intent.via === 'timeout'
-      ? outcome('stopped', 'powerdown-timeout-killed', 'the guest ignored the power button and QEMU did not quit: SIGKILL')
+      ? outcome(
+          'stopped',
+          'powerdown-timeout-killed',
+          'the guest ignored the power button and QEMU did not quit: SIGKILL',
+        )
       : outcome('stopped', 'forced-killed', 'QEMU did not quit in time: SIGKILL');
   }
   // The guest powering off wins over a quit we sent at the same moment.

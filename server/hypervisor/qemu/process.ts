@@ -25,7 +25,11 @@ export function launchDaemonized(binary: string, argv: string[], timeoutMs: numb
       const spawnCode = (err as NodeJS.ErrnoException).code;
       if (typeof spawnCode === 'string') return reject(new QemuLaunchError(`cannot run ${binary}: ${err.message}`));
       const words = String(stderr).trim();
-      const status = err.killed ? `killed after ${timeoutMs} ms` : err.signal ? `signal ${err.signal}` : `exit code ${err.code}`;
+      const status = err.killed
+        ? `killed after ${timeoutMs} ms`
+        : err.signal
+          ? `signal ${err.signal}`
+          : `exit code ${err.code}`;
       reject(new QemuLaunchError(words === '' ? `${binary} failed (${status})` : `${words} (${status})`));
     });
   });

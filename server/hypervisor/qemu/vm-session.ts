@@ -65,7 +65,9 @@ export class VmSession {
     this.current = initial;
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.watch = new ExitWatch(pid, spec.id, options.pollIntervalMs);
-    void this.watch.gone.then(() => this.onExit()).catch((err) => options.warn(`VM ${spec.id}: handling the exit failed`, err));
+    void this.watch.gone
+      .then(() => this.onExit())
+      .catch((err) => options.warn(`VM ${spec.id}: handling the exit failed`, err));
     this.attachMonitor(monitor);
   }
 
@@ -142,7 +144,11 @@ export class VmSession {
     signalVm(this.pid, this.spec.id, 'SIGKILL');
     this.watch.poke();
     if (await this.endsWithin(this.options.killGraceMs)) return;
-    throw new VmCommandError(this.spec.id, 'SIGKILL', `QEMU (pid ${this.pid}) still runs ${this.options.killGraceMs} ms after SIGKILL`);
+    throw new VmCommandError(
+      this.spec.id,
+      'SIGKILL',
+      `QEMU (pid ${this.pid}) still runs ${this.options.killGraceMs} ms after SIGKILL`,
+    );
   }
 
   private async endsWithin(ms: number): Promise<boolean> {
@@ -158,7 +164,8 @@ export class VmSession {
 
   private async command(name: string, run: (monitor: QmpMonitor) => Promise<unknown>): Promise<void> {
     const monitor = this.monitor;
-    if (monitor === null) throw new VmCommandError(this.spec.id, name, 'the QEMU monitor is not connected (QEMU exiting?)');
+    if (monitor === null)
+      throw new VmCommandError(this.spec.id, name, 'the QEMU monitor is not connected (QEMU exiting?)');
     try {
       await run(monitor);
     } catch (err) {
@@ -211,7 +218,8 @@ export class VmSession {
     void status
       .catch(() => 'unknown')
       .then((runState) => {
-        if (this.transitions === at) this.report('paused', 'paused-by-qemu', `QEMU stopped the guest CPUs (run state ${runState})`);
+        if (this.transitions === at)
+          this.report('paused', 'paused-by-qemu', `QEMU stopped the guest CPUs (run state ${runState})`);
       });
   }
 

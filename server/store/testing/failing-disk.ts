@@ -35,7 +35,12 @@ export function failingDisk(file: string, clock: Clock = systemClock): FailingDi
     remaining -= 1;
     return 1;
   });
-  for (const [table, op] of [['leases', 'INSERT'], ['leases', 'UPDATE'], ['leases', 'DELETE'], ['events', 'INSERT']] as const) {
+  for (const [table, op] of [
+    ['leases', 'INSERT'],
+    ['leases', 'UPDATE'],
+    ['leases', 'DELETE'],
+    ['events', 'INSERT'],
+  ] as const) {
     handle.raw.exec(
       `CREATE TEMP TRIGGER fail_${table}_${op.toLowerCase()} BEFORE ${op} ON main.${table}
        WHEN homeplane_disk_fails() = 1 BEGIN SELECT RAISE(ABORT, 'database or disk is full (test)'); END`,
@@ -50,6 +55,15 @@ export function failingDisk(file: string, clock: Clock = systemClock): FailingDi
     heal: () => {
       remaining = 0;
     },
-    rows: () => new Map((handle.raw.prepare('SELECT address, subnet_id AS subnetId, client_key AS clientKey, hw_address AS hwAddress, client_id AS clientId, hostname, fqdn, state, starts_at AS startsAt, expires_at AS expiresAt FROM leases').all() as LeaseRow[]).map((r) => [r.address, leaseFromRow(r)])),
+    rows: () =>
+      new Map(
+        (
+          handle.raw
+            .prepare(
+              'SELECT address, subnet_id AS subnetId, client_key AS clientKey, hw_address AS hwAddress, client_id AS clientId, hostname, fqdn, state, starts_at AS startsAt, expires_at AS expiresAt FROM leases',
+            )
+            .all() as LeaseRow[]
+        ).map((r) => [r.address, leaseFromRow(r)]),
+      ),
   };
 }

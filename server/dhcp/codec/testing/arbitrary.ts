@@ -34,15 +34,21 @@ const addresses = shortOrLong(
   fc.array(u32, { minLength: 1, maxLength: 4 }),
   fc.array(u32, { minLength: 60, maxLength: 140, size: 'max' }),
 );
-const bytes = shortOrLong(fc.uint8Array({ maxLength: 16 }), fc.uint8Array({ minLength: 250, maxLength: 600, size: 'max' }));
+const bytes = shortOrLong(
+  fc.uint8Array({ maxLength: 16 }),
+  fc.uint8Array({ minLength: 250, maxLength: 600, size: 'max' }),
+);
 
 const label = fc.stringMatching(/^[a-z0-9-]{1,63}$/);
-const clientFqdn: fc.Arbitrary<ClientFqdn> = fc.record({
-  flags: u8,
-  rcode1: u8,
-  rcode2: u8,
-  name: fc.array(label, { maxLength: 5 }).map((labels) => labels.join('.')),
-}, { noNullPrototype: true });
+const clientFqdn: fc.Arbitrary<ClientFqdn> = fc.record(
+  {
+    flags: u8,
+    rcode1: u8,
+    rcode2: u8,
+    name: fc.array(label, { maxLength: 5 }).map((labels) => labels.join('.')),
+  },
+  { noNullPrototype: true },
+);
 
 const typedOptions = fc.record(
   {
@@ -58,7 +64,10 @@ const typedOptions = fc.record(
     leaseTime: u32,
     messageType: u8.map((v) => v as MessageType),
     serverId: u32,
-    parameterRequestList: shortOrLong(fc.array(u8, { maxLength: 20 }), fc.array(u8, { minLength: 250, maxLength: 300, size: 'max' })),
+    parameterRequestList: shortOrLong(
+      fc.array(u8, { maxLength: 20 }),
+      fc.array(u8, { minLength: 250, maxLength: 300, size: 'max' }),
+    ),
     message: optionText,
     maxMessageSize: u16,
     renewalTime: u32,

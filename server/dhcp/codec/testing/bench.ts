@@ -15,7 +15,9 @@ function measure(name: string, operation: () => unknown): void {
   const start = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) sink = operation();
   const nanoseconds = Number(process.hrtime.bigint() - start) / runs;
-  console.log(`${name.padEnd(40)} ${(nanoseconds / 1000).toFixed(2).padStart(6)} us/op${sink === undefined ? '!' : ''}`);
+  console.log(
+    `${name.padEnd(40)} ${(nanoseconds / 1000).toFixed(2).padStart(6)} us/op${sink === undefined ? '!' : ''}`,
+  );
 }
 
 /** For operations of 100 us or more: fewer runs, milliseconds per operation. */

@@ -8,7 +8,11 @@ export class QmpError extends Error {
 /** No monitor to talk to: the socket never appeared, or refused connections, within the connect timeout. */
 export class QmpConnectError extends QmpError {
   override name = 'QmpConnectError';
-  constructor(readonly path: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(`QMP socket ${path}: ${message}`, options);
   }
 }
@@ -21,7 +25,10 @@ export class QmpProtocolError extends QmpError {
 /** No answer in time. `command` is the QMP command, or "greeting" while connecting. */
 export class QmpTimeoutError extends QmpError {
   override name = 'QmpTimeoutError';
-  constructor(readonly command: string, readonly timeoutMs: number) {
+  constructor(
+    readonly command: string,
+    readonly timeoutMs: number,
+  ) {
     super(`QMP ${command}: no reply within ${timeoutMs} ms`);
   }
 }
@@ -29,7 +36,10 @@ export class QmpTimeoutError extends QmpError {
 /** The connection ended (QEMU exited, or we closed it) before the command got its reply. */
 export class QmpDisconnectedError extends QmpError {
   override name = 'QmpDisconnectedError';
-  constructor(readonly command: string | null, readonly reason: string) {
+  constructor(
+    readonly command: string | null,
+    readonly reason: string,
+  ) {
     super(command === null ? `QMP connection closed: ${reason}` : `QMP ${command}: connection closed (${reason})`);
   }
 }
@@ -37,7 +47,11 @@ export class QmpDisconnectedError extends QmpError {
 /** QEMU refused the command; `errorClass` and `desc` are QEMU's own ("GenericError", "CommandNotFound", ...). */
 export class QmpCommandError extends QmpError {
   override name = 'QmpCommandError';
-  constructor(readonly command: string, readonly errorClass: string, readonly desc: string) {
+  constructor(
+    readonly command: string,
+    readonly errorClass: string,
+    readonly desc: string,
+  ) {
     super(`QMP ${command}: ${errorClass}: ${desc}`);
   }
 }

@@ -61,7 +61,10 @@ export class QmpMonitor implements QmpClient {
   /** Replies whose command had already timed out (or that named no command of ours). */
   unmatchedReplies = 0;
 
-  private constructor(private readonly socket: Socket, private readonly commandTimeoutMs: number) {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly commandTimeoutMs: number,
+  ) {
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
     this.greetingPromise = new Promise((resolve, reject) => {
       this.greetingArrived = resolve;

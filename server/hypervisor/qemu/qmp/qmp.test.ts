@@ -72,7 +72,10 @@ describe('QmpMonitor', () => {
     );
     assert.deepEqual(await Promise.all(results), ['a', 'b', 'c']);
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(seen.filter((s) => s.startsWith('event')), ['event RESUME', 'event STOP', 'event POWERDOWN']);
+    assert.deepEqual(
+      seen.filter((s) => s.startsWith('event')),
+      ['event RESUME', 'event STOP', 'event POWERDOWN'],
+    );
     assert.ok(seen.indexOf('event RESUME') < seen.indexOf('reply c'), 'an event before a reply is delivered first');
   });
 
@@ -112,7 +115,10 @@ describe('QmpMonitor', () => {
     const monitor = await connect(server);
     const pending = monitor.execute('query-block');
     const quitting = quit(monitor); // quit treats the hang-up as QEMU exiting as asked
-    await assert.rejects(pending, (err: unknown) => err instanceof QmpDisconnectedError && err.command === 'query-block');
+    await assert.rejects(
+      pending,
+      (err: unknown) => err instanceof QmpDisconnectedError && err.command === 'query-block',
+    );
     await quitting;
     const closed = await monitor.closed;
     assert.equal(closed.reason, 'QEMU closed the monitor');

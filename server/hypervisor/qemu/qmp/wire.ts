@@ -7,7 +7,12 @@
 import { QmpProtocolError } from './errors.ts';
 
 export type QmpMessage =
-  | { kind: 'greeting'; version: { major: number; minor: number; micro: number }; package: string; capabilities: string[] }
+  | {
+      kind: 'greeting';
+      version: { major: number; minor: number; micro: number };
+      package: string;
+      capabilities: string[];
+    }
   | { kind: 'return'; id: unknown; value: unknown }
   | { kind: 'error'; id: unknown; errorClass: string; desc: string }
   | { kind: 'event'; event: string; data: Record<string, unknown>; timestampMicros: number };
@@ -36,7 +41,8 @@ export class LineSplitter {
     if (start < chunk.length) {
       this.pending.push(chunk.subarray(start));
       this.pendingBytes += chunk.length - start;
-      if (this.pendingBytes > MAX_LINE_BYTES) throw new QmpProtocolError(`QMP line longer than ${MAX_LINE_BYTES} bytes`);
+      if (this.pendingBytes > MAX_LINE_BYTES)
+        throw new QmpProtocolError(`QMP line longer than ${MAX_LINE_BYTES} bytes`);
     }
     return lines;
   }

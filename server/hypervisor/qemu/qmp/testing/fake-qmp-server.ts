@@ -30,7 +30,10 @@ export interface FakeQmpPeer {
 }
 
 export const GREETING = {
-  QMP: { version: { qemu: { micro: 22, minor: 2, major: 7 }, package: 'Debian 1:7.2+dfsg-7+deb12u18+b3' }, capabilities: ['oob'] },
+  QMP: {
+    version: { qemu: { micro: 22, minor: 2, major: 7 }, package: 'Debian 1:7.2+dfsg-7+deb12u18+b3' },
+    capabilities: ['oob'],
+  },
 };
 
 export class FakeQmpServer {
@@ -39,7 +42,12 @@ export class FakeQmpServer {
   private readonly server: Server;
   private client: Socket | null = null;
 
-  private constructor(readonly dir: string, readonly path: string, private handler: Handler, private readonly greet: boolean) {
+  private constructor(
+    readonly dir: string,
+    readonly path: string,
+    private handler: Handler,
+    private readonly greet: boolean,
+  ) {
     this.server = createServer((socket) => this.accept(socket));
   }
 
