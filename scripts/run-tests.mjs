@@ -46,6 +46,7 @@ const checks = [
   ['npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
   ['npx', ['tsc', '--noEmit', '-p', 'tsconfig.app.json']],
   ['npx', ['eslint', '.']],
+  ['npx', ['prettier', '--check', '.']],
 ];
 for (const [cmd, args] of checks) {
   console.log(`> ${cmd} ${args.join(' ')}`);
