@@ -256,7 +256,10 @@ export class VmInventory {
   async delete(id: string): Promise<Vm> {
     await this.resumed;
     const vm = this.get(id);
-    if (this.deps.driver.state(id) !== null) await this.deps.driver.forceStop(id);
+    const running = this.deps.driver.state(id);
+    // The driver takes no command while QEMU is coming up (a start or re-attach in progress).
+    if (running === 'starting') throw new VmStateError(`VM "${vm.name}" is starting; delete it once it runs`);
+    if (running !== null) await this.deps.driver.forceStop(id);
     await this.deps.host.deleteTap(this.deps.host.tapName(id));
     await this.deps.host.removeVmFiles(join(this.deps.settings.vmDir, id));
     await this.deps.reservations.releaseVm(vm.mac);
