@@ -79,7 +79,16 @@ async function serve(config: Config): Promise<number> {
   const logger = pino({
     level: config.log.level,
     base: { name: 'homeplane', pid: process.pid },
-    redact: ['token', '*.token', 'authorization', '*.authorization'],
+    redact: [
+      'token',
+      '*.token',
+      'authorization',
+      '*.authorization',
+      'password',
+      '*.password',
+      'sessionToken',
+      '*.sessionToken',
+    ],
   });
   installLastResortHandlers(process, logger, (code) => process.exit(code));
   // Listen for the stop signals before start-up: one arriving mid-start still ends in a clean stop.

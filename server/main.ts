@@ -15,6 +15,10 @@ import { SqliteLeaseStore } from './store/sqlite-lease-store.ts';
 import { SqliteEventLog } from './store/sqlite-event-log.ts';
 import { SqliteLeaseQueries } from './store/sqlite-lease-queries.ts';
 import { SqliteReservationStore } from './store/sqlite-reservation-store.ts';
+import { SqliteAuthStore } from './store/sqlite-auth-store.ts';
+import { Accounts } from './auth/accounts.ts';
+import { applyEnvAdmin } from './auth/env-admin.ts';
+import { InvalidInputError } from './errors.ts';
 import { DhcpAdminService } from './dhcp/admin-service.ts';
 import type { EventDraft } from './events/types.ts';
 import { ensureToken } from './grpc/token.ts';
@@ -136,6 +140,10 @@ async function assemble(
     clock,
   });
   undo.push(() => hypervisor.close());
+  const accounts = new Accounts({ store: new SqliteAuthStore(sqlite.raw), clock });
+  await applyEnvAdmin(accounts, process.env, logger).catch((err: unknown) => {
+    throw err instanceof InvalidInputError ? new StartupError([err.message]) : err;
+  });
 
   // The API first (design.md): its port is open and its token written before DHCP answers.
   const token = await ensureToken(tokenFileOf(config));
@@ -152,6 +160,7 @@ async function assemble(
     feed: events,
     snapshot: () => snapshotOf(events, leaseQueries, admin, hypervisor),
     hypervisor: hypervisor.ports,
+    auth: accounts,
     subnetSettings: config.dhcp,
     logger,
     maxWatchers: config.grpc.maxWatchers,

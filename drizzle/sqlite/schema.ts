@@ -152,3 +152,40 @@ export const hosts = sqliteTable(
 );
 
 export type HostRow = typeof hosts.$inferSelect;
+
+/**
+ * Dashboard users (design.md, Dashboard access). `password_hash` is an argon2id PHC string
+ * ("$argon2id$v=19$m=...,t=...,p=...$salt$hash"): the parameters travel with the hash, so they can
+ * be raised later without a migration.
+ */
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export type UserRow = typeof users.$inferSelect;
+
+/**
+ * Signed-in sessions, server-side so they can be listed and revoked. Only the SHA-256 of a token
+ * is stored: a copy of the database does not let anyone sign in.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Hex SHA-256 of the session token. */
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    clientAddress: text('client_address').notNull(),
+  },
+  (t) => [index('sessions_expires_at_idx').on(t.expiresAt), index('sessions_user_id_idx').on(t.userId)],
+);
+
+export type SessionRow = typeof sessions.$inferSelect;

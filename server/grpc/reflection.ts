@@ -24,6 +24,9 @@ export const HYPERVISOR_SERVICES = [
   'homeplane.v1.ImageService',
 ] as const;
 
+/** Served when the daemon holds the dashboard's accounts (GrpcServerOptions.auth). */
+export const AUTH_SERVICES = ['homeplane.v1.AuthService'] as const;
+
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
 
 function protoRoot(): string {

@@ -11,13 +11,16 @@ import { SubnetServiceService } from '../../proto/gen/homeplane/v1/subnet.ts';
 import { StatsServiceService } from '../../proto/gen/homeplane/v1/stats.ts';
 import { HostServiceService } from '../../proto/gen/homeplane/v1/host.ts';
 import { ImageServiceService } from '../../proto/gen/homeplane/v1/image.ts';
+import { AuthServiceService } from '../../proto/gen/homeplane/v1/auth.ts';
+import type { Accounts } from '../auth/accounts.ts';
+import { authService } from './auth-service.ts';
 import { bearerTokenInterceptor } from './auth.ts';
 import { eventServiceWithFrames } from './frames.ts';
 import { HealthService } from './health.ts';
 import { leaseService } from './lease-service.ts';
 import { reservationService } from './reservation-service.ts';
 import { statsService, subnetService } from './inventory-services.ts';
-import { addReflection, HOMEPLANE_SERVICES, HYPERVISOR_SERVICES } from './reflection.ts';
+import { addReflection, AUTH_SERVICES, HOMEPLANE_SERVICES, HYPERVISOR_SERVICES } from './reflection.ts';
 import { serverOptions } from './server-options.ts';
 import type { SubnetSettings } from './translate.ts';
 import { WatchHub } from './watch.ts';
@@ -59,6 +62,8 @@ export interface GrpcServerOptions {
   watchStallTimeoutMs?: number;
   /** The VM side: with it the server also serves VmService, HostService and ImageService. */
   hypervisor?: HypervisorPorts;
+  /** The dashboard's users and sessions: with them the server also serves AuthService. */
+  auth?: Accounts;
 }
 
 export interface GrpcServer {
@@ -136,6 +141,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     server.addService(HostServiceService, hostService(hypervisor, logger));
     server.addService(ImageServiceService, imageService(hypervisor, logger));
     served.push(...HYPERVISOR_SERVICES);
+  }
+  if (options.auth !== undefined) {
+    server.addService(AuthServiceService, authService(options.auth, logger));
+    served.push(...AUTH_SERVICES);
   }
   const health = new HealthService(['', ...served]);
   health.addToServer(server);

@@ -21,12 +21,16 @@ import {
   VmStartError,
 } from '../hypervisor/hypervisor-port.ts';
 import { DiskError } from '../hypervisor/qemu-img.ts';
+import { RateLimitedError, UnauthenticatedError } from '../auth/errors.ts';
 
 /** Trailing metadata naming the request field an INVALID_ARGUMENT is about (proto field path). */
 export const INVALID_FIELD_KEY = 'homeplane-invalid-field';
 
 /** Trailing metadata naming the resource a capacity refusal is about ("vcpus", "memory_mib", "disk_gib"). */
 export const RESOURCE_KEY = 'homeplane-resource';
+
+/** Trailing metadata of a RESOURCE_EXHAUSTED sign-in refusal: whole seconds until a retry is accepted. */
+export const RETRY_AFTER_KEY = 'homeplane-retry-after-seconds';
 
 export interface StatusFailure {
   code: grpc.status;
@@ -52,6 +56,11 @@ export function statusOf(err: unknown, method: string, logger: Logger): StatusFa
     return { code: grpc.status.FAILED_PRECONDITION, details: err.message, metadata };
   }
   if (err instanceof StoreBehindError) return { code: grpc.status.UNAVAILABLE, details: err.message, metadata };
+  if (err instanceof UnauthenticatedError) return { code: grpc.status.UNAUTHENTICATED, details: err.message, metadata };
+  if (err instanceof RateLimitedError) {
+    metadata.set(RETRY_AFTER_KEY, String(err.retryAfterSeconds));
+    return { code: grpc.status.RESOURCE_EXHAUSTED, details: err.message, metadata };
+  }
   const hypervisor = hypervisorStatus(err, metadata);
   if (hypervisor !== null) return hypervisor;
   logger.error({ err, method }, 'gRPC handler failed');

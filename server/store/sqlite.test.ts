@@ -76,6 +76,8 @@ describe('openSqlite', () => {
         'hosts',
         'leases',
         'reservations',
+        'sessions',
+        'users',
         'vms',
       ]);
       const applied = handle.raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get();
