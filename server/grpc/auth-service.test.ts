@@ -16,6 +16,7 @@ import { INCORRECT_CREDENTIALS } from '../auth/accounts.ts';
 import { openAccountsWorld, type AccountsWorld } from '../auth/testing/accounts-world.ts';
 import { bearer, call, startHarness, type Harness } from './testing/harness.ts';
 import { INVALID_FIELD_KEY, RETRY_AFTER_KEY } from './status.ts';
+import { check, healthClient } from './testing/health-client.ts';
 
 let world: AccountsWorld;
 let harness: Harness;
@@ -118,4 +119,13 @@ test('too many failures: RESOURCE_EXHAUSTED with the seconds to wait', async () 
 test('the gRPC bearer token still guards AuthService', async () => {
   const { error } = await call(auth.getSetupState.bind(auth), {}, bearer('wrong-token'));
   assert.equal(error?.code, grpc.status.UNAUTHENTICATED);
+});
+
+test('health reports AuthService SERVING', async () => {
+  const health = healthClient(harness.server.address);
+  try {
+    assert.deepEqual(await check(health, 'homeplane.v1.AuthService'), { status: 'SERVING' });
+  } finally {
+    health.close();
+  }
 });
