@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOrder, LeaseCache } from './lease-cache.ts';
+import { ObjectCache, OBJECT_TYPES } from './object-cache.ts';
 import type { LeaseRow, LeaseStateName, StreamMessage } from './types.ts';
 
 function lease(address: string, state: LeaseStateName = 'active', hostname = ''): LeaseRow {
@@ -98,5 +99,46 @@ describe('LeaseCache', () => {
       ['9.255.255.255', '10.123.0.3', '10.123.0.20', '10.123.0.100'],
     );
     assert.equal(addressOrder('not an address'), Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe('ObjectCache by id (reservations, VMs, hosts)', () => {
+  const vmEvent = (revision: number, kind: string, id: string, name: string): StreamMessage => ({
+    type: 'event',
+    event: { revision, time: null, kind, vm: { id, name } },
+  });
+
+  test('VM events insert, replace and delete by id; other objects are ignored', () => {
+    const cache = new ObjectCache(OBJECT_TYPES.vm, [], 0);
+    assert.equal(cache.apply(vmEvent(1, 'vm.created', 'a', 'web')), true);
+    assert.equal(cache.apply(vmEvent(2, 'vm.state_changed', 'a', 'web-running')), true);
+    assert.equal(cache.apply(vmEvent(3, 'vm.created', 'b', 'db')), true);
+    assert.equal(cache.apply(event(4, lease('10.123.0.100'))), false);
+    assert.equal(cache.get('a')?.changes, 2);
+    assert.equal((cache.get('a')?.row as unknown as { name: string }).name, 'web-running');
+    assert.equal(cache.apply(vmEvent(5, 'vm.deleted', 'b', 'db')), true);
+    assert.deepEqual(
+      cache.rows().map((c) => c.row.id),
+      ['a'],
+    );
+    assert.equal(cache.revision, 5);
+  });
+
+  test('hosts and reservations fold the same way, each by its own id', () => {
+    const hosts = new ObjectCache(OBJECT_TYPES.host, [{ id: 'h1' }], 3);
+    assert.equal(
+      hosts.apply({ type: 'event', event: { revision: 4, time: null, kind: 'host.updated', host: { id: 'h1' } } }),
+      true,
+    );
+    assert.equal(hosts.get('h1')?.changes, 1);
+    const reservations = new ObjectCache(OBJECT_TYPES.reservation, [], 0);
+    assert.equal(
+      reservations.apply({
+        type: 'event',
+        event: { revision: 1, time: null, kind: 'reservation.created', reservation: { id: '7' } },
+      }),
+      true,
+    );
+    assert.equal(reservations.size, 1);
   });
 });

@@ -26,8 +26,10 @@ export interface LiveEvent {
   /** "<object>.<verb>", e.g. "lease.granted"; kinds a page does not know are ignored. */
   kind: string;
   lease?: LeaseRow;
-  /** Reservations are passed through as proto JSON until a page shows them. */
+  /** Reservations, VMs and hosts are passed through as proto JSON until a page shows them. */
   reservation?: unknown;
+  vm?: unknown;
+  host?: unknown;
 }
 
 /** One message of /api/events, by SSE event type. */
