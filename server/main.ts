@@ -144,6 +144,8 @@ async function assemble(
   await applyEnvAdmin(accounts, process.env, logger).catch((err: unknown) => {
     throw err instanceof InvalidInputError ? new StartupError([err.message]) : err;
   });
+  // Used once: gone from the environment, so no child (QEMU, qemu-img, ip) inherits the password.
+  delete process.env.HOMEPLANE_ADMIN_PASSWORD;
 
   // The API first (design.md): its port is open and its token written before DHCP answers.
   const token = await ensureToken(tokenFileOf(config));
