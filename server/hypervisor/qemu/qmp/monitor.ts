@@ -72,7 +72,13 @@ export class QmpMonitor implements QmpClient {
     });
     this.greetingPromise.catch(() => undefined);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('error', (err) => (this.closeReason ??= err.message));
+    socket.on('error', (err) => {
+      // QEMU exiting with our last bytes unread resets the socket instead of closing it: that is
+      // the same hang-up, and 'close' (which follows) reports it as such.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ECONNRESET' || code === 'EPIPE') return;
+      this.closeReason ??= err.message;
+    });
     socket.on('close', () => this.onSocketClosed());
   }
 
