@@ -15,7 +15,7 @@ import { QemuDriver } from './hypervisor/qemu/driver.ts';
 import { VmInventory, type ImageKindWanted } from './hypervisor/inventory.ts';
 import { probeAccel, type AccelChoice } from './hypervisor/kvm-probe.ts';
 import { readLiveFacts, readStableFacts, type HostStableFacts } from './hypervisor/host-facts.ts';
-import type { HostRecord } from './hypervisor/host.ts';
+import { changedHostFacts, type HostRecord } from './hypervisor/host.ts';
 import { createDisk } from './hypervisor/qemu-img.ts';
 import { createTap, deleteTap, tapNameFor } from './hypervisor/tap.ts';
 import { UsageSampler } from './hypervisor/usage.ts';
@@ -31,7 +31,6 @@ const DEFAULT_STOP_TIMEOUT_MS = 30_000;
 
 export interface Hypervisor {
   inventory: VmInventory;
-  driver: QemuDriver;
   host(): HostRecord;
   /** What the gRPC VmService, HostService and ImageService are served on. */
   ports: HypervisorPorts;
@@ -79,7 +78,7 @@ export async function composeHypervisor(opts: {
   const previous = repo.loadHost(record.id);
   // host.updated only when a stable fact of a known host moved (a new QEMU, more memory); the first
   // record is no change, and Watch snapshots and ListHosts show it anyway.
-  repo.saveHost(record, previous !== null && hostRecordChanged(previous, record));
+  repo.saveHost(record, previous !== null && changedHostFacts(previous, record).length > 0);
   logger.info(
     { accel: record.accel, reason: record.accelReason, qemu: record.qemuVersion ?? record.qemuProblem },
     'hypervisor host ready',
@@ -159,7 +158,6 @@ export async function composeHypervisor(opts: {
   };
   return {
     inventory,
-    driver,
     host: () => record,
     ports,
     resume: () => inventory.resume(),
@@ -183,11 +181,6 @@ function hostRecordOf(stable: HostStableFacts): HostRecord {
     qemuVersion: stable.qemu.installed ? stable.qemu.version : null,
     qemuProblem: stable.qemu.installed ? null : stable.qemu.reason,
   };
-}
-
-/** Whether a stable fact differs between the stored record and the one read now. */
-function hostRecordChanged(previous: HostRecord, next: HostRecord): boolean {
-  return (Object.keys(next) as (keyof HostRecord)[]).some((key) => previous[key] !== next[key]);
 }
 
 const WANTED_KINDS: Readonly<Record<ImageKindWanted, readonly ImageKind[]>> = {

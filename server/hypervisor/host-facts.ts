@@ -89,34 +89,6 @@ export async function readLiveFacts(dataDir: string): Promise<HostLiveFacts> {
   };
 }
 
-/** Every stable fact, compared by changedStableFacts; the type check fails when one is missing. */
-const STABLE_KEYS = [
-  'id',
-  'hostname',
-  'cpuModel',
-  'cores',
-  'memoryMib',
-  'accel',
-  'accelReason',
-  'qemu',
-] as const satisfies readonly (keyof HostStableFacts)[];
-type Unlisted = Exclude<keyof HostStableFacts, (typeof STABLE_KEYS)[number]>;
-const everyFactListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void everyFactListed;
-
-/** The stable facts that differ, in a fixed order; empty when nothing worth a host.updated changed. */
-export function changedStableFacts(prev: HostStableFacts, next: HostStableFacts): (keyof HostStableFacts)[] {
-  return STABLE_KEYS.filter((key) => !sameValue(prev[key], next[key]));
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return a === b;
-  const aKeys = Object.keys(a).sort();
-  const bKeys = Object.keys(b).sort();
-  if (aKeys.join('\0') !== bKeys.join('\0')) return false;
-  return aKeys.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
-}
-
 export const MACHINE_ID_PATHS = ['/etc/machine-id', '/var/lib/dbus/machine-id'] as const;
 
 /** The first valid machine id (32 lowercase hex digits) of `paths`, and where it came from. */

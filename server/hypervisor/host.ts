@@ -19,3 +19,24 @@ export interface HostRecord {
 
 /** Host events: only stable facts changing (uptime and free disk are read, never logged). */
 export type HostEventKind = 'host.updated';
+
+/** Every recorded fact; the type check fails when HostRecord gains one that is not listed. */
+const HOST_FACTS = [
+  'id',
+  'hostname',
+  'cpuModel',
+  'cpuCores',
+  'memoryMib',
+  'accel',
+  'accelReason',
+  'qemuVersion',
+  'qemuProblem',
+] as const satisfies readonly (keyof HostRecord)[];
+type Unlisted = Exclude<keyof HostRecord, (typeof HOST_FACTS)[number]>;
+const everyFactListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyFactListed;
+
+/** The facts that differ between the stored record and the one read now: what a host.updated is for. */
+export function changedHostFacts(previous: HostRecord, next: HostRecord): (keyof HostRecord)[] {
+  return HOST_FACTS.filter((key) => previous[key] !== next[key]);
+}

@@ -29,8 +29,7 @@ function refused(promise: Promise<unknown>, code: grpc.status, details: RegExp):
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The VM fields a frame of vm events carries, in order. */
-function vmEvents(api: DaemonApi, recorder: ReturnType<DaemonApi['watch']>): { kind: string; vm: Vm }[] {
-  void api;
+function vmEvents(recorder: ReturnType<DaemonApi['watch']>): { kind: string; vm: Vm }[] {
   return recorder.frames.flatMap((f) =>
     f.payload?.$case === 'events'
       ? f.payload.events.events.flatMap((e) => (e.object?.$case === 'vm' ? [{ kind: e.kind, vm: e.object.vm }] : []))
@@ -144,12 +143,8 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
     const created = await call<{ vm?: Vm }>((cb) => vms.createVm(request(), api.auth, cb));
     vm = created.vm!;
     assert.match(vm.mac, /^52:54:00(:[0-9a-f]{2}){3}$/);
-    await watch.until(
-      (w) => vmEvents(api, w).some((e) => e.kind === 'vm.address_assigned'),
-      'vm.address_assigned',
-      90_000,
-    );
-    const events = vmEvents(api, watch);
+    await watch.until((w) => vmEvents(w).some((e) => e.kind === 'vm.address_assigned'), 'vm.address_assigned', 90_000);
+    const events = vmEvents(watch);
     const running = events.findIndex((e) => e.vm.state === VmState.VM_STATE_RUNNING);
     const addressed = events.findIndex((e) => e.kind === 'vm.address_assigned');
     assert.ok(
