@@ -1,7 +1,13 @@
-// The dashboard's sections, in header order. VMs, hosts, reservations and subnets join here.
+// The dashboard's sections, in header order. VMs and hosts join here.
 export interface NavItem {
   href: string;
   label: string;
 }
 
-export const NAV_ITEMS: readonly NavItem[] = [{ href: '/leases', label: 'Leases' }];
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: '/', label: 'Overview' },
+  { href: '/leases', label: 'Leases' },
+  { href: '/reservations', label: 'Reservations' },
+  { href: '/subnets', label: 'Subnets' },
+  { href: '/events', label: 'Events' },
+];

@@ -9,8 +9,16 @@
 import 'server-only';
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
+import { AuthServiceClient } from '../../proto/gen/homeplane/v1/auth.ts';
 import { EventServiceClient, WatchRequest, type WatchResponse } from '../../proto/gen/homeplane/v1/event.ts';
+import { HostServiceClient } from '../../proto/gen/homeplane/v1/host.ts';
+import { ImageServiceClient } from '../../proto/gen/homeplane/v1/image.ts';
 import { LeaseServiceClient, ListLeasesRequest, type ListLeasesResponse } from '../../proto/gen/homeplane/v1/lease.ts';
+import { ReservationServiceClient } from '../../proto/gen/homeplane/v1/reservation.ts';
+import { StatsServiceClient } from '../../proto/gen/homeplane/v1/stats.ts';
+import { StatusServiceClient } from '../../proto/gen/homeplane/v1/status.ts';
+import { SubnetServiceClient } from '../../proto/gen/homeplane/v1/subnet.ts';
+import { VmServiceClient } from '../../proto/gen/homeplane/v1/vm.ts';
 import { serverEnv } from './env.ts';
 
 /** A unary call that takes longer than this fails with DEADLINE_EXCEEDED. */
@@ -18,23 +26,40 @@ const UNARY_DEADLINE_MS = 5_000;
 /** The channel's reconnect backoff: first retry after 1 s, never more than 5 s apart. */
 const RECONNECT_BACKOFF_MS = { initial: 1_000, max: 5_000 };
 
-/** A call to the daemon failed; the message says what to check. `code` is the gRPC status. */
+/**
+ * A call to the daemon failed; the message says what to check. `code` is the gRPC status,
+ * `details` the daemon's own message (what a form shows at its field), `metadata` the trailers.
+ */
 export class BackendError extends Error {
   override readonly name = 'BackendError';
   constructor(
     message: string,
     readonly code: grpc.status,
+    readonly details: string = message,
+    readonly metadata: grpc.Metadata | null = null,
   ) {
     super(message);
   }
 }
 
-interface Connection {
+/** One client per daemon service, all on the one channel. */
+export interface Clients {
+  auth: AuthServiceClient;
+  events: EventServiceClient;
+  hosts: HostServiceClient;
+  images: ImageServiceClient;
+  leases: LeaseServiceClient;
+  reservations: ReservationServiceClient;
+  stats: StatsServiceClient;
+  status: StatusServiceClient;
+  subnets: SubnetServiceClient;
+  vms: VmServiceClient;
+}
+
+interface Connection extends Clients {
   target: string;
   tokenFile: string;
   channel: grpc.Channel;
-  leases: LeaseServiceClient;
-  events: EventServiceClient;
 }
 
 const cache = globalThis as unknown as { homeplaneBackend?: Connection };
@@ -61,8 +86,16 @@ function connection(): Connection {
     target: env.HOMEPLANE_GRPC_TARGET,
     tokenFile: env.HOMEPLANE_GRPC_TOKEN_FILE,
     channel,
-    leases: new LeaseServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+    auth: new AuthServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
     events: new EventServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+    hosts: new HostServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+    images: new ImageServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+    leases: new LeaseServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+    reservations: new ReservationServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+    stats: new StatsServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+    status: new StatusServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+    subnets: new SubnetServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
+    vms: new VmServiceClient(env.HOMEPLANE_GRPC_TARGET, credentials, options),
   };
   cache.homeplaneBackend = fresh;
   return fresh;
@@ -89,22 +122,43 @@ async function authorization(conn: Connection): Promise<grpc.Metadata> {
 /** Turns a gRPC error into a BackendError whose message an operator can act on. */
 export function backendError(err: grpc.ServiceError, conn: Pick<Connection, 'target' | 'tokenFile'>): BackendError {
   const details = err.details || err.message;
+  const trailers = err.metadata ?? null;
   switch (err.code) {
     case grpc.status.UNAVAILABLE:
-      return new BackendError(`the daemon at ${conn.target} is not reachable (${details})`, err.code);
+      return new BackendError(
+        `the daemon at ${conn.target} is not reachable (${details})`,
+        err.code,
+        details,
+        trailers,
+      );
     case grpc.status.UNAUTHENTICATED:
-      return new BackendError(`the daemon refused the token from ${conn.tokenFile} (${details})`, err.code);
+      // The same code answers a wrong API token (server/grpc/auth.ts) and a wrong password or
+      // session (AuthService); only the first is the operator's problem.
+      return new BackendError(
+        isTokenRefusal(details) ? `the daemon refused the token from ${conn.tokenFile} (${details})` : details,
+        err.code,
+        details,
+        trailers,
+      );
     case grpc.status.DEADLINE_EXCEEDED:
       return new BackendError(
         `the daemon at ${conn.target} did not answer within ${UNARY_DEADLINE_MS / 1000} s`,
         err.code,
+        details,
+        trailers,
       );
     default:
-      return new BackendError(`${grpc.status[err.code] ?? err.code}: ${details}`, err.code);
+      return new BackendError(`${grpc.status[err.code] ?? err.code}: ${details}`, err.code, details, trailers);
   }
 }
 
-type UnaryMethod<Req, Res> = (
+/** The daemon's refusal of a missing or wrong API token starts so (server/grpc/auth.ts). */
+export function isTokenRefusal(details: string): boolean {
+  return details.startsWith('missing or wrong token');
+}
+
+/** A unary method of a generated client, bound to it. */
+export type UnaryMethod<Req, Res> = (
   request: Req,
   metadata: grpc.Metadata,
   options: Partial<grpc.CallOptions>,
@@ -119,6 +173,16 @@ async function unary<Req, Res>(conn: Connection, method: UnaryMethod<Req, Res>, 
       else resolve(response);
     });
   });
+}
+
+/**
+ * One unary call to the daemon: `pick` names the method on the clients, e.g.
+ * `call((c) => c.leases.releaseLease.bind(c.leases), ReleaseLeaseRequest.fromPartial({ address }))`.
+ * Fails with a BackendError. Callers check the dashboard session first (app/lib/session.ts).
+ */
+export function call<Req, Res>(pick: (clients: Clients) => UnaryMethod<Req, Res>, request: Req): Promise<Res> {
+  const conn = connection();
+  return unary(conn, pick(conn), request);
 }
 
 /** LeaseService.ListLeases: one page of the lease table, with the revision it reflects. */

@@ -82,6 +82,47 @@ export interface GetStatsResponse {
   revision: number;
 }
 
+/** Request of GetLeaseActivity. */
+export interface GetLeaseActivityRequest {
+  /** The width of one bucket, in seconds (60 for per-minute counts). */
+  bucketSeconds: number;
+  /** How far back to count, in seconds (3600 for the last hour); a multiple of bucket_seconds. */
+  windowSeconds: number;
+}
+
+/** ActivityBucket is the count of lease events of each kind committed within one bucket. */
+export interface ActivityBucket {
+  /** The start of the bucket (inclusive); the bucket ends bucket_seconds later (exclusive). */
+  startTime:
+    | Date
+    | undefined;
+  /** "lease.granted" events. */
+  granted: number;
+  /** "lease.renewed" events. */
+  renewed: number;
+  /** "lease.released" events. */
+  released: number;
+  /** "lease.expired" events. */
+  expired: number;
+  /** "lease.declined" events. */
+  declined: number;
+}
+
+/** Response of GetLeaseActivity. */
+export interface GetLeaseActivityResponse {
+  /** Every bucket of the window, oldest first, empty ones included; the last one holds now. */
+  buckets: ActivityBucket[];
+  /**
+   * The time of the oldest event still in the log (events.maxRows and compaction drop older
+   * ones): buckets before it may be undercounted. Unset when the log is empty.
+   */
+  retainedSince:
+    | Date
+    | undefined;
+  /** The newest event revision counted. */
+  revision: number;
+}
+
 function createBaseDhcpCounters(): DhcpCounters {
   return { received: {}, sent: {}, dropped: {}, declinesRecorded: 0, releasesRecorded: 0, leasesCommitted: 0 };
 }
@@ -747,6 +788,359 @@ export const GetStatsResponse: MessageFns<GetStatsResponse> = {
   },
 };
 
+function createBaseGetLeaseActivityRequest(): GetLeaseActivityRequest {
+  return { bucketSeconds: 0, windowSeconds: 0 };
+}
+
+export const GetLeaseActivityRequest: MessageFns<GetLeaseActivityRequest> = {
+  encode(message: GetLeaseActivityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bucketSeconds !== 0) {
+      writer.uint32(8).uint32(message.bucketSeconds);
+    }
+    if (message.windowSeconds !== 0) {
+      writer.uint32(16).uint32(message.windowSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetLeaseActivityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetLeaseActivityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.bucketSeconds = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.windowSeconds = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetLeaseActivityRequest {
+    return {
+      bucketSeconds: isSet(object.bucketSeconds)
+        ? globalThis.Number(object.bucketSeconds)
+        : isSet(object.bucket_seconds)
+        ? globalThis.Number(object.bucket_seconds)
+        : 0,
+      windowSeconds: isSet(object.windowSeconds)
+        ? globalThis.Number(object.windowSeconds)
+        : isSet(object.window_seconds)
+        ? globalThis.Number(object.window_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetLeaseActivityRequest): unknown {
+    const obj: any = {};
+    if (message.bucketSeconds !== 0) {
+      obj.bucketSeconds = Math.round(message.bucketSeconds);
+    }
+    if (message.windowSeconds !== 0) {
+      obj.windowSeconds = Math.round(message.windowSeconds);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetLeaseActivityRequest>): GetLeaseActivityRequest {
+    return GetLeaseActivityRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetLeaseActivityRequest>): GetLeaseActivityRequest {
+    const message = createBaseGetLeaseActivityRequest();
+    message.bucketSeconds = object.bucketSeconds ?? 0;
+    message.windowSeconds = object.windowSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseActivityBucket(): ActivityBucket {
+  return { startTime: undefined, granted: 0, renewed: 0, released: 0, expired: 0, declined: 0 };
+}
+
+export const ActivityBucket: MessageFns<ActivityBucket> = {
+  encode(message: ActivityBucket, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(10).fork()).join();
+    }
+    if (message.granted !== 0) {
+      writer.uint32(16).uint64(message.granted);
+    }
+    if (message.renewed !== 0) {
+      writer.uint32(24).uint64(message.renewed);
+    }
+    if (message.released !== 0) {
+      writer.uint32(32).uint64(message.released);
+    }
+    if (message.expired !== 0) {
+      writer.uint32(40).uint64(message.expired);
+    }
+    if (message.declined !== 0) {
+      writer.uint32(48).uint64(message.declined);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActivityBucket {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActivityBucket();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.granted = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.renewed = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.released = longToNumber(reader.uint64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.expired = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.declined = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActivityBucket {
+    return {
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      granted: isSet(object.granted) ? globalThis.Number(object.granted) : 0,
+      renewed: isSet(object.renewed) ? globalThis.Number(object.renewed) : 0,
+      released: isSet(object.released) ? globalThis.Number(object.released) : 0,
+      expired: isSet(object.expired) ? globalThis.Number(object.expired) : 0,
+      declined: isSet(object.declined) ? globalThis.Number(object.declined) : 0,
+    };
+  },
+
+  toJSON(message: ActivityBucket): unknown {
+    const obj: any = {};
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.granted !== 0) {
+      obj.granted = Math.round(message.granted);
+    }
+    if (message.renewed !== 0) {
+      obj.renewed = Math.round(message.renewed);
+    }
+    if (message.released !== 0) {
+      obj.released = Math.round(message.released);
+    }
+    if (message.expired !== 0) {
+      obj.expired = Math.round(message.expired);
+    }
+    if (message.declined !== 0) {
+      obj.declined = Math.round(message.declined);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ActivityBucket>): ActivityBucket {
+    return ActivityBucket.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ActivityBucket>): ActivityBucket {
+    const message = createBaseActivityBucket();
+    message.startTime = object.startTime ?? undefined;
+    message.granted = object.granted ?? 0;
+    message.renewed = object.renewed ?? 0;
+    message.released = object.released ?? 0;
+    message.expired = object.expired ?? 0;
+    message.declined = object.declined ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetLeaseActivityResponse(): GetLeaseActivityResponse {
+  return { buckets: [], retainedSince: undefined, revision: 0 };
+}
+
+export const GetLeaseActivityResponse: MessageFns<GetLeaseActivityResponse> = {
+  encode(message: GetLeaseActivityResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.buckets) {
+      ActivityBucket.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.retainedSince !== undefined) {
+      Timestamp.encode(toTimestamp(message.retainedSince), writer.uint32(18).fork()).join();
+    }
+    if (message.revision !== 0) {
+      writer.uint32(24).uint64(message.revision);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetLeaseActivityResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetLeaseActivityResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.buckets.push(ActivityBucket.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.retainedSince = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.revision = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetLeaseActivityResponse {
+    return {
+      buckets: globalThis.Array.isArray(object?.buckets)
+        ? object.buckets.map((e: any) => ActivityBucket.fromJSON(e))
+        : [],
+      retainedSince: isSet(object.retainedSince)
+        ? fromJsonTimestamp(object.retainedSince)
+        : isSet(object.retained_since)
+        ? fromJsonTimestamp(object.retained_since)
+        : undefined,
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+    };
+  },
+
+  toJSON(message: GetLeaseActivityResponse): unknown {
+    const obj: any = {};
+    if (message.buckets?.length) {
+      obj.buckets = message.buckets.map((e) => ActivityBucket.toJSON(e));
+    }
+    if (message.retainedSince !== undefined) {
+      obj.retainedSince = message.retainedSince.toISOString();
+    }
+    if (message.revision !== 0) {
+      obj.revision = Math.round(message.revision);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetLeaseActivityResponse>): GetLeaseActivityResponse {
+    return GetLeaseActivityResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetLeaseActivityResponse>): GetLeaseActivityResponse {
+    const message = createBaseGetLeaseActivityResponse();
+    message.buckets = object.buckets?.map((e) => ActivityBucket.fromPartial(e)) || [];
+    message.retainedSince = object.retainedSince ?? undefined;
+    message.revision = object.revision ?? 0;
+    return message;
+  },
+};
+
 /**
  * StatsService reports the daemon's counters.
  *
@@ -765,11 +1159,37 @@ export const StatsServiceService = {
     responseSerialize: (value: GetStatsResponse): Buffer => Buffer.from(GetStatsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetStatsResponse => GetStatsResponse.decode(value),
   },
+  /**
+   * GetLeaseActivity counts lease events per time bucket over a recent window, from the event
+   * log: how many leases were granted, renewed, released, expired and declined in each bucket.
+   * Errors: INVALID_ARGUMENT naming the field for a bucket_seconds outside 60-3600, a
+   * window_seconds outside bucket_seconds-604800 or not a multiple of bucket_seconds, or more
+   * than 1440 buckets.
+   */
+  getLeaseActivity: {
+    path: "/homeplane.v1.StatsService/GetLeaseActivity" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetLeaseActivityRequest): Buffer =>
+      Buffer.from(GetLeaseActivityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetLeaseActivityRequest => GetLeaseActivityRequest.decode(value),
+    responseSerialize: (value: GetLeaseActivityResponse): Buffer =>
+      Buffer.from(GetLeaseActivityResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetLeaseActivityResponse => GetLeaseActivityResponse.decode(value),
+  },
 } as const;
 
 export interface StatsServiceServer extends UntypedServiceImplementation {
   /** GetStats returns the counters as they are at the time of the call. */
   getStats: handleUnaryCall<GetStatsRequest, GetStatsResponse>;
+  /**
+   * GetLeaseActivity counts lease events per time bucket over a recent window, from the event
+   * log: how many leases were granted, renewed, released, expired and declined in each bucket.
+   * Errors: INVALID_ARGUMENT naming the field for a bucket_seconds outside 60-3600, a
+   * window_seconds outside bucket_seconds-604800 or not a multiple of bucket_seconds, or more
+   * than 1440 buckets.
+   */
+  getLeaseActivity: handleUnaryCall<GetLeaseActivityRequest, GetLeaseActivityResponse>;
 }
 
 export interface StatsServiceClient extends Client {
@@ -788,6 +1208,28 @@ export interface StatsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetStatsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetLeaseActivity counts lease events per time bucket over a recent window, from the event
+   * log: how many leases were granted, renewed, released, expired and declined in each bucket.
+   * Errors: INVALID_ARGUMENT naming the field for a bucket_seconds outside 60-3600, a
+   * window_seconds outside bucket_seconds-604800 or not a multiple of bucket_seconds, or more
+   * than 1440 buckets.
+   */
+  getLeaseActivity(
+    request: GetLeaseActivityRequest,
+    callback: (error: ServiceError | null, response: GetLeaseActivityResponse) => void,
+  ): ClientUnaryCall;
+  getLeaseActivity(
+    request: GetLeaseActivityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetLeaseActivityResponse) => void,
+  ): ClientUnaryCall;
+  getLeaseActivity(
+    request: GetLeaseActivityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetLeaseActivityResponse) => void,
   ): ClientUnaryCall;
 }
 

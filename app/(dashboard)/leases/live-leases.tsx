@@ -1,12 +1,12 @@
 'use client';
 // The lease table, live: the server's first listing folded forward by /api/events.
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { LiveIndicator } from '../components/live-indicator.tsx';
-import { LeaseCache } from '../lib/live/lease-cache.ts';
-import { countByState, matchesLease, type LeaseFilter } from '../lib/live/lease-filter.ts';
-import type { LeaseRow, StreamMessage } from '../lib/live/types.ts';
-import { useNow } from '../lib/live/use-now.ts';
-import { useWatchStream } from '../lib/live/use-watch-stream.ts';
+import { LiveIndicator } from '../../components/live-indicator.tsx';
+import { LeaseCache } from '../../lib/live/lease-cache.ts';
+import { countByState, matchesLease, type LeaseFilter } from '../../lib/live/lease-filter.ts';
+import type { LeaseRow, StreamMessage } from '../../lib/live/types.ts';
+import { useNow } from '../../lib/live/use-now.ts';
+import { useWatchStream } from '../../lib/live/use-watch-stream.ts';
 import { LeaseTable } from './lease-table.tsx';
 import { LeaseToolbar } from './lease-toolbar.tsx';
 

@@ -1,7 +1,7 @@
 // The Leases page: the lease table as ListLeases has it now, kept live by the event stream.
 import type { Metadata } from 'next';
-import { DaemonUnavailable } from '../components/daemon-unavailable.tsx';
-import { PageHeader } from '../components/page-header.tsx';
+import { DaemonUnavailable } from '../../components/daemon-unavailable.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
 import { LiveLeases } from './live-leases.tsx';
 import { loadLeases } from './load-leases.ts';
 

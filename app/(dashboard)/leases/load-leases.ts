@@ -1,8 +1,8 @@
 // The Leases page's first data: ListLeases pages up to a cap, and the revision to watch from.
 import 'server-only';
-import { BackendError, listLeases } from '../lib/backend.ts';
-import { toLeaseRow } from '../lib/lease-row.ts';
-import type { LeaseRow } from '../lib/live/types.ts';
+import { BackendError, listLeases } from '../../lib/backend.ts';
+import { toLeaseRow } from '../../lib/lease-row.ts';
+import type { LeaseRow } from '../../lib/live/types.ts';
 
 /** The most ListLeases pages (of 1000, the server's maximum) the page reads before rendering. */
 const MAX_PAGES = 10;

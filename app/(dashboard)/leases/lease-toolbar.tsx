@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
-import { stateLabel } from '../components/state-badge.tsx';
-import type { LeaseFilter } from '../lib/live/lease-filter.ts';
-import { LEASE_STATES, type LeaseStateName } from '../lib/live/types.ts';
+import { stateLabel } from '../../components/state-badge.tsx';
+import type { LeaseFilter } from '../../lib/live/lease-filter.ts';
+import { LEASE_STATES, type LeaseStateName } from '../../lib/live/types.ts';
 
 export interface LeaseToolbarProps {
   filter: LeaseFilter;

@@ -1,6 +1,6 @@
-import { StateBadge } from '../components/state-badge.tsx';
-import type { CachedLease } from '../lib/live/lease-cache.ts';
-import { formatRelative, formatTimestamp } from '../lib/relative-time.ts';
+import { StateBadge } from '../../components/state-badge.tsx';
+import type { CachedLease } from '../../lib/live/lease-cache.ts';
+import { formatRelative, formatTimestamp } from '../../lib/relative-time.ts';
 
 const HEAD = 'px-4 py-2.5 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase';
 const CELL = 'px-4 py-2.5 whitespace-nowrap';
