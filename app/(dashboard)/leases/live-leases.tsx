@@ -3,7 +3,7 @@
 // hydration (use-lease-pages.ts) and kept current by the event stream. Events are folded into
 // the cache as they arrive (each O(log n): lease-order.ts) and drawn once per animation frame,
 // however many came in between. The view (search, filters, sort) lives in the URL.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { LiveIndicator } from '../../components/live-indicator.tsx';
 import { FADE_MS, LeaseCache, type LeaseEntry, type LeaseListing } from '../../lib/live/lease-cache.ts';
 import type { LeaseFilter, LeaseSort, SortColumn } from '../../lib/live/lease-filter.ts';
@@ -32,8 +32,8 @@ export interface LiveLeasesProps {
   initialView: LeaseViewState;
   /** Server render time (ms), so countdowns hydrate identically. */
   renderedAt: number;
-  /** What to say when there is no lease at all. */
-  emptyHint: string;
+  /** What to show when there is no lease at all (the server knows whether DHCP is on). */
+  empty: ReactNode;
 }
 
 type Dialog = { kind: 'reserve'; lease: LeaseRow } | { kind: 'release'; lease: LeaseRow } | null;
@@ -45,7 +45,7 @@ export function LiveLeases({
   subnets,
   initialView,
   renderedAt,
-  emptyHint,
+  empty,
 }: LiveLeasesProps) {
   const [cache] = useState(() => new LeaseCache(listing, initialView.filter, initialView.sort));
   const [view, setView] = useState(initialView);
@@ -170,7 +170,7 @@ export function LiveLeases({
           ) : load.loading ? (
             'Loading leases…'
           ) : (
-            emptyHint
+            empty
           )
         }
       />

@@ -1,11 +1,9 @@
 // The Leases page's first data, read on the server: the first screenful of leases (one
 // ListLeases page), every reservation (to tell reserved leases from dynamic ones: the Lease
-// message does not say, lease.proto), the configured subnets for the filter, and whether DHCP
-// is serving at all. The rest of the leases load after hydration (app/api/leases/route.ts).
+// message does not say, lease.proto) and the configured subnets for the filter. The rest of the
+// leases load after hydration (app/api/leases/route.ts).
 import 'server-only';
-import * as grpc from '@grpc/grpc-js';
 import { ListReservationsRequest } from '../../../proto/gen/homeplane/v1/reservation.ts';
-import { GetStatusRequest } from '../../../proto/gen/homeplane/v1/status.ts';
 import { ListSubnetsRequest } from '../../../proto/gen/homeplane/v1/subnet.ts';
 import { BackendError, call, listLeases } from '../../lib/backend.ts';
 import { toLeaseRow } from '../../lib/lease-row.ts';
@@ -16,9 +14,6 @@ import type { LeaseRow } from '../../lib/live/types.ts';
 export const FIRST_PAGE_SIZE = 200;
 /** ListReservations pages (of 1000, the server's maximum) read at most. */
 const MAX_RESERVATION_PAGES = 20;
-
-/** DHCP is off: the daemon's own reason (StatusService, dhcp.disabled_reason). */
-export type DhcpState = { serving: true } | { serving: false; reason: string } | { serving: 'unknown' };
 
 export type LeaseListing =
   | {
@@ -31,17 +26,15 @@ export type LeaseListing =
       reservations: ReservationPin[];
       reservationRevision: number;
       subnets: string[];
-      dhcp: DhcpState;
     }
   | { ok: false; reason: string };
 
 export async function loadLeases(): Promise<LeaseListing> {
   try {
-    const [first, reservations, subnets, dhcp] = await Promise.all([
+    const [first, reservations, subnets] = await Promise.all([
       listLeases({ pageSize: FIRST_PAGE_SIZE }),
       loadReservations(),
       call((c) => c.subnets.listSubnets.bind(c.subnets), ListSubnetsRequest.fromPartial({})),
-      dhcpState(),
     ]);
     return {
       ok: true,
@@ -52,7 +45,6 @@ export async function loadLeases(): Promise<LeaseListing> {
       reservations: reservations.pins,
       reservationRevision: reservations.revision,
       subnets: subnets.subnets.map((s) => s.subnet),
-      dhcp,
     };
   } catch (err) {
     if (err instanceof BackendError) return { ok: false, reason: err.message };
@@ -77,16 +69,4 @@ async function loadReservations(): Promise<{ pins: ReservationPin[]; revision: n
     if (pageToken === '') break;
   }
   return { pins, revision };
-}
-
-/** StatusService.GetStatus's DHCP part; 'unknown' from a daemon that predates the service. */
-async function dhcpState(): Promise<DhcpState> {
-  try {
-    const status = await call((c) => c.status.getStatus.bind(c.status), GetStatusRequest.fromPartial({}));
-    if (status.dhcp?.serving) return { serving: true };
-    return { serving: false, reason: status.dhcp?.disabledReason || 'the daemon gave no reason' };
-  } catch (err) {
-    if (err instanceof BackendError && err.code === grpc.status.UNIMPLEMENTED) return { serving: 'unknown' };
-    throw err;
-  }
 }
