@@ -25,9 +25,7 @@ export type ReservationFormState =
   | { status: 'saved'; reservation: ReservationView };
 
 export type DeleteState =
-  | { status: 'idle' }
-  | { status: 'failed'; message: string }
-  | { status: 'deleted'; reservation: ReservationView };
+  { status: 'idle' } | { status: 'failed'; message: string } | { status: 'deleted'; reservation: ReservationView };
 
 /** UpdateReservation names all four fields: the form shows them all, and an emptied one is cleared. */
 const UPDATE_MASK = ['mac', 'client_id', 'address', 'hostname'];

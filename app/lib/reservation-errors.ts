@@ -89,7 +89,10 @@ function invalidArgument({ details, field }: DaemonRefusal): ReservationErrors {
   }
   if (target === 'subnet') {
     const match = /^(\S+) is not in subnet (\S+)$/.exec(reason);
-    if (match) return { subnet: `${match[1]} is not in ${match[2]}. Pick the address's own subnet, or leave it to the address.` };
+    if (match)
+      return {
+        subnet: `${match[1]} is not in ${match[2]}. Pick the address's own subnet, or leave it to the address.`,
+      };
   }
   // "is required; ..." reads as a sentence once the field is named; the others start with the value.
   return { [target]: reason.startsWith('is ') ? `${LABELS[target]} ${reason}.` : sentence(reason) };
@@ -104,7 +107,9 @@ function collision(details: string, colliding: ReservationView | undefined): Res
       case 'MAC':
         return { mac: `${value} already has a reservation: ${owner}. A client can have only one.` };
       case 'client-id':
-        return { clientId: `Client identifier ${value} already has a reservation: ${owner}. A client can have only one.` };
+        return {
+          clientId: `Client identifier ${value} already has a reservation: ${owner}. A client can have only one.`,
+        };
       default:
         return { address: `${value} is already reserved for another client: ${owner}. Pick another address.` };
     }

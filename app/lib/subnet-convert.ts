@@ -10,7 +10,11 @@ export function toSubnetView(subnet: Subnet): SubnetView {
     pools: subnet.pools.map((pool) => {
       const start = parseIPv4(pool.start);
       const end = parseIPv4(pool.end);
-      return { start: pool.start, end: pool.end, size: start !== null && end !== null && end >= start ? end - start + 1 : 0 };
+      return {
+        start: pool.start,
+        end: pool.end,
+        size: start !== null && end !== null && end >= start ? end - start + 1 : 0,
+      };
     }),
     routers: subnet.routers,
     dnsServers: subnet.dnsServers,
