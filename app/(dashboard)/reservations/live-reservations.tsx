@@ -27,6 +27,8 @@ export interface LiveReservationsProps {
   subnets: string[];
   /** The daemon's reason when DHCP is off, else null. */
   dhcpOff: string | null;
+  /** The filter to start with (?q=, e.g. from a subnet's link). */
+  initialQuery: string;
 }
 
 /** Which dialog is open; `opening` remounts it fresh each time. */
@@ -35,7 +37,7 @@ type Dialog =
   | { kind: 'edit'; values: ReservationFormValues; opening: number }
   | { kind: 'delete'; reservation: ReservationView; opening: number };
 
-export function LiveReservations({ initial, revision, subnets, dhcpOff }: LiveReservationsProps) {
+export function LiveReservations({ initial, revision, subnets, dhcpOff, initialQuery }: LiveReservationsProps) {
   const [cache] = useState(() => new ObjectCache(RESERVATION_TYPE, initial, revision));
   const [rows, setRows] = useState(() => cache.rows());
   const onMessage = useCallback(
@@ -45,7 +47,7 @@ export function LiveReservations({ initial, revision, subnets, dhcpOff }: LiveRe
     [cache],
   );
   const status = useWatchStream({ since: revision, kinds: KINDS, onMessage });
-  const [query, setQuery] = useState('');
+  const [query, setQuery] = useState(initialQuery);
   const [dialog, setDialog] = useState<Dialog>({ kind: 'none' });
   const [openings, setOpenings] = useState(0);
 

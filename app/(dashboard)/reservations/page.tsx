@@ -11,8 +11,9 @@ import { loadReservations } from './load-reservations.ts';
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Reservations' };
 
-export default async function ReservationsPage() {
+export default async function ReservationsPage({ searchParams }: { searchParams: Promise<{ q?: string | string[] }> }) {
   await requireSession();
+  const { q } = await searchParams;
   const [listing, daemon] = await Promise.all([loadReservations(), getDaemonStatus()]);
   return (
     <>
@@ -26,6 +27,7 @@ export default async function ReservationsPage() {
           revision={listing.revision}
           subnets={listing.subnets}
           dhcpOff={dhcpOffReason(daemon)}
+          initialQuery={typeof q === 'string' ? q : ''}
         />
       ) : (
         <DaemonUnavailable reason={listing.reason} />
