@@ -30,11 +30,11 @@ export function readOnlyReason(reservation: ReservationView): string | null {
     case 'api':
       return null;
     case 'config':
-      return 'From the config file: edit the file to change it.';
+      return 'Read-only: edit the config file to change it.';
     case 'vm':
-      return 'Made for a virtual machine: it changes with the VM.';
+      return 'Read-only: it changes with its virtual machine.';
     case 'unknown':
-      return 'From a source this dashboard does not know.';
+      return 'Read-only: made by a source this dashboard does not know.';
   }
 }
 

@@ -8,7 +8,7 @@ import { clientOf, readOnlyReason, type ReservationView } from '../../lib/reserv
 const HEAD = 'px-4 py-2.5 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400';
 const CELL = 'flex gap-2 px-4 py-1 md:table-cell md:py-2.5 md:whitespace-nowrap';
 /** The field's name, shown beside the value only where the table header is hidden (phone). */
-const PHONE_LABEL = 'w-24 shrink-0 text-xs text-zinc-500 md:hidden dark:text-zinc-400';
+const PHONE_LABEL = 'w-24 shrink-0 font-sans font-normal text-xs text-zinc-500 md:hidden dark:text-zinc-400';
 const BUTTON =
   'rounded-md border border-zinc-300 px-2.5 py-1 text-xs font-medium text-zinc-700 hover:bg-zinc-50 focus-visible:ring-2 focus-visible:ring-zinc-400 focus-visible:outline-none dark:border-zinc-700 dark:text-zinc-200 dark:hover:bg-zinc-800';
 
