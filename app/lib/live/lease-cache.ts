@@ -21,6 +21,9 @@ import {
   type LeaseSort,
 } from './lease-filter.ts';
 import { LeaseOrder } from './lease-order.ts';
+
+// Other pages sort addresses the same way (reservation-view.ts); it lives with the filter now.
+export { addressOrder } from './lease-filter.ts';
 import type { LeaseRow, LeaseStateName, LiveEvent, StreamMessage } from './types.ts';
 
 /** How long a row the daemon deleted stays, fading, before it leaves the list. */
