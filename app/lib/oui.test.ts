@@ -1,6 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isLocallyAdministered, macDigits, vendorOf } from './oui.ts';
+import { isLocallyAdministered, loadVendors, macDigits, vendorOf } from './oui.ts';
+
+test('the background load indexes the registry before the first lookup', async () => {
+  await loadVendors();
+  assert.equal(vendorOf('B8:27:EB:00:00:01'), 'Raspberry Pi Foundation');
+});
 
 describe('vendorOf', () => {
   const cases: [string, string, string][] = [
@@ -12,8 +17,7 @@ describe('vendorOf', () => {
     ['locally administered (QEMU default) has no vendor', '52:54:00:12:34:56', ''],
     ['not a MAC', 'printer', ''],
   ];
-  for (const [name, mac, vendor] of cases)
-    test(name, () => assert.equal(vendorOf(mac), vendor));
+  for (const [name, mac, vendor] of cases) test(name, () => assert.equal(vendorOf(mac), vendor));
 });
 
 test('macDigits accepts every common notation and refuses the rest', () => {

@@ -1,7 +1,7 @@
 'use client';
 // Search, filters and (on a phone, where the cards have no header row) the sort: every control
 // has a visible label, and each change goes to the URL (live-leases.tsx).
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { stateLabel } from '../../components/state-badge.tsx';
 import { SORT_COLUMNS, type LeaseFilter, type LeaseSort, type SortColumn } from '../../lib/live/lease-filter.ts';
 import { LEASE_STATES, type LeaseStateName } from '../../lib/live/types.ts';
@@ -36,11 +36,17 @@ const CONTROL =
   'h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm text-zinc-900 shadow-xs focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100';
 
 export function LeaseToolbar({ filter, onFilter, sort, onSort, countOf, total, subnets, children }: LeaseToolbarProps) {
+  // Labels point at their control by id rather than wrapping it: a wrapped <select> would lend
+  // its options' text to the label's accessible name.
+  const id = useId();
   return (
     <div className="flex flex-wrap items-end gap-3">
-      <label className="flex w-full flex-col gap-1 sm:w-80">
-        <span className={LABEL}>Search</span>
+      <div className="flex w-full flex-col gap-1 sm:w-80">
+        <label htmlFor={`${id}-search`} className={LABEL}>
+          Search
+        </label>
         <input
+          id={`${id}-search`}
           type="search"
           value={filter.query}
           onChange={(e) => onFilter({ ...filter, query: e.target.value })}
@@ -49,10 +55,13 @@ export function LeaseToolbar({ filter, onFilter, sort, onSort, countOf, total, s
           autoComplete="off"
           className={`${CONTROL} w-full placeholder:text-zinc-400 dark:placeholder:text-zinc-500`}
         />
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className={LABEL}>State</span>
+      </div>
+      <div className="flex flex-col gap-1">
+        <label htmlFor={`${id}-state`} className={LABEL}>
+          State
+        </label>
         <select
+          id={`${id}-state`}
           value={filter.state ?? ''}
           onChange={(e) => onFilter({ ...filter, state: (e.target.value || null) as LeaseStateName | null })}
           className={CONTROL}
@@ -64,10 +73,13 @@ export function LeaseToolbar({ filter, onFilter, sort, onSort, countOf, total, s
             </option>
           ))}
         </select>
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className={LABEL}>Subnet</span>
+      </div>
+      <div className="flex flex-col gap-1">
+        <label htmlFor={`${id}-subnet`} className={LABEL}>
+          Subnet
+        </label>
         <select
+          id={`${id}-subnet`}
           value={filter.subnet ?? ''}
           onChange={(e) => onFilter({ ...filter, subnet: e.target.value || null })}
           className={CONTROL}
@@ -79,10 +91,13 @@ export function LeaseToolbar({ filter, onFilter, sort, onSort, countOf, total, s
             </option>
           ))}
         </select>
-      </label>
-      <label className="flex flex-col gap-1 md:hidden">
-        <span className={LABEL}>Sort by</span>
+      </div>
+      <div className="flex flex-col gap-1 md:hidden">
+        <label htmlFor={`${id}-sort`} className={LABEL}>
+          Sort by
+        </label>
         <select
+          id={`${id}-sort`}
           value={`${sort.descending ? '-' : ''}${sort.column}`}
           onChange={(e) => {
             const value = e.target.value;
@@ -99,7 +114,7 @@ export function LeaseToolbar({ filter, onFilter, sort, onSort, countOf, total, s
             </option>,
           ])}
         </select>
-      </label>
+      </div>
       <div className="ml-auto flex items-center gap-3 pb-1">{children}</div>
     </div>
   );

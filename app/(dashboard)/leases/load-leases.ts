@@ -7,6 +7,7 @@ import { ListReservationsRequest } from '../../../proto/gen/homeplane/v1/reserva
 import { ListSubnetsRequest } from '../../../proto/gen/homeplane/v1/subnet.ts';
 import { BackendError, call, listLeases } from '../../lib/backend.ts';
 import { toLeaseRow } from '../../lib/lease-row.ts';
+import { loadVendors } from '../../lib/oui.ts';
 import type { ReservationPin } from '../../lib/live/lease-cache.ts';
 import type { LeaseRow } from '../../lib/live/types.ts';
 
@@ -35,6 +36,9 @@ export async function loadLeases(): Promise<LeaseListing> {
       listLeases({ pageSize: FIRST_PAGE_SIZE }),
       loadReservations(),
       call((c) => c.subnets.listSubnets.bind(c.subnets), ListSubnetsRequest.fromPartial({})),
+      // The vendor names come from a 5.6 MB registry read once per process: in the background,
+      // while the daemon answers, and before any row or event needs it.
+      loadVendors(),
     ]);
     return {
       ok: true,

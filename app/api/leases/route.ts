@@ -6,6 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { NextRequest } from 'next/server';
 import { BackendError, listLeases } from '../../lib/backend.ts';
 import { toLeaseRow } from '../../lib/lease-row.ts';
+import { loadVendors } from '../../lib/oui.ts';
 import { currentSession } from '../../lib/session.ts';
 import type { LeasePage } from '../../lib/lease-page.ts';
 
@@ -20,7 +21,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     if ((await currentSession()) === null)
       return Response.json({ error: 'sign in to read the leases' }, { status: 401, headers: NO_STORE });
     const pageToken = request.nextUrl.searchParams.get('pageToken') ?? '';
-    const response = await listLeases({ pageSize: PAGE_SIZE, pageToken });
+    const [response] = await Promise.all([listLeases({ pageSize: PAGE_SIZE, pageToken }), loadVendors()]);
     const page: LeasePage = {
       leases: response.leases.map(toLeaseRow),
       nextPageToken: response.nextPageToken,
