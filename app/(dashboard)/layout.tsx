@@ -4,14 +4,16 @@
 // shell asks the daemon about itself only for a signed-in visitor, so a stranger learns nothing
 // from it before the page sends them to sign in.
 import type { ReactNode } from 'react';
+import { AccountMenu } from '../components/account-menu.tsx';
 import { ConnectionBanner } from '../components/connection-status.tsx';
 import { DhcpNotice } from '../components/dhcp-notice.tsx';
 import { SiteHeader } from '../components/site-header.tsx';
-import { BackendError, listLeases } from '../lib/backend.ts';
-import { dhcpOffReason, getDaemonStatus, type DaemonStatus } from '../lib/daemon-status.ts';
+import { BackendError } from '../lib/backend.ts';
+import { dhcpOffReason, getDaemonStatus, streamRevision } from '../lib/daemon-status.ts';
 import { currentSession } from '../lib/session.ts';
 
 interface Shell {
+  signedIn: boolean;
   /** The revision the connection state follows the stream from; null while nobody is signed in or the daemon is away. */
   since: number | null;
   dhcpOff: string | null;
@@ -26,34 +28,17 @@ async function signedIn(): Promise<boolean> {
   }
 }
 
-/** The newest revision, from GetStatus; a daemon without StatusService still tells it with ListLeases. */
-async function currentRevision(daemon: DaemonStatus): Promise<number | null> {
-  switch (daemon.kind) {
-    case 'known':
-      return daemon.status.revision;
-    case 'unreachable':
-      return null;
-    case 'unsupported':
-      try {
-        return (await listLeases({ pageSize: 1 })).revision;
-      } catch (err) {
-        if (err instanceof BackendError) return null;
-        throw err;
-      }
-  }
-}
-
 async function shell(): Promise<Shell> {
-  if (!(await signedIn())) return { since: null, dhcpOff: null };
+  if (!(await signedIn())) return { signedIn: false, since: null, dhcpOff: null };
   const daemon = await getDaemonStatus();
-  return { since: await currentRevision(daemon), dhcpOff: dhcpOffReason(daemon) };
+  return { signedIn: true, since: await streamRevision(), dhcpOff: dhcpOffReason(daemon) };
 }
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const { since, dhcpOff } = await shell();
+  const { signedIn: known, since, dhcpOff } = await shell();
   return (
     <>
-      <SiteHeader since={since} />
+      <SiteHeader since={since} account={known ? <AccountMenu /> : null} />
       {since === null ? null : <ConnectionBanner since={since} />}
       {dhcpOff === null ? null : <DhcpNotice reason={dhcpOff} placement="banner" />}
       <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 sm:py-8 lg:px-8">{children}</main>

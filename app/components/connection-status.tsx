@@ -17,11 +17,14 @@ const PILL: Record<StreamStatus, { text: string; dot: string; pulse: boolean }> 
 
 /** The stream's state and when the last message arrived (epoch ms; the page's load time before any). */
 function useConnection(since: number): { status: StreamStatus; lastUpdate: number } {
+  // Followed from the first render's revision: a router refresh brings a newer `since` but must
+  // not restart the subscription.
+  const [from] = useState(since);
   const last = useRef(0);
   const [lastUpdate, setLastUpdate] = useState(0);
   // A ref, not state, per message: at hundreds of events a second the banner must not re-render.
   const onMessage = useCallback(() => void (last.current = Date.now()), []);
-  const status = useWatchStream({ since, kinds: ALL_KINDS, onMessage });
+  const status = useWatchStream({ since: from, kinds: ALL_KINDS, onMessage });
   useEffect(() => {
     if (last.current === 0) last.current = Date.now();
     setLastUpdate(last.current);
@@ -41,12 +44,12 @@ function ago(at: number, now: number): string {
 }
 
 /** The header's pill: the state in one word, the last update in its tooltip. */
-export function ConnectionPill({ since }: { since: number }) {
+export function ConnectionPill({ since, testId = 'connection-status' }: { since: number; testId?: string }) {
   const { status, lastUpdate } = useConnection(since);
   const pill = PILL[status];
   return (
     <span
-      data-testid="connection-status"
+      data-testid={testId}
       data-status={status}
       title={lastUpdate === 0 ? 'Event stream' : `Event stream · last update ${clockTime(lastUpdate)}`}
       className="inline-flex shrink-0 items-center gap-1.5 rounded-full border border-zinc-200 px-2.5 py-1 text-xs font-medium text-zinc-600 dark:border-zinc-700 dark:text-zinc-300"
