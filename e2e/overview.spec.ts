@@ -157,6 +157,28 @@ test.describe('with DHCP serving a lab', () => {
     await page.goto(`${dashboard.url}/`);
     expect(await page.evaluate(() => (window as unknown as { classAtBody?: string }).classAtBody)).toMatch(/\bdark\b/);
   });
+
+  test('a lost stream shows the reconnecting banner with the last update, and it goes once the daemon is back', async ({
+    page,
+  }) => {
+    await signIn(page, dashboard.url);
+    await page.goto(`${dashboard.url}/`);
+    const pill = page.getByTestId('connection-status');
+    const banner = page.getByTestId('connection-banner');
+    await expect(pill).toHaveAttribute('data-status', 'live');
+    await expect(banner).toBeEmpty();
+    await markDocument(page);
+
+    await daemon.stop();
+    await expect(pill).toHaveAttribute('data-status', 'reconnecting');
+    await expect(banner).toContainText('Lost the connection to the daemon; reconnecting…');
+    await expect(banner).toContainText(/Last update \d\d:\d\d:\d\d \(\d+ s ago\)/);
+
+    await daemon.launch();
+    await expect(pill).toHaveAttribute('data-status', 'live', { timeout: 30_000 });
+    await expect(banner).toBeEmpty();
+    await expectSameDocument(page);
+  });
 });
 
 test.describe('with DHCP off', () => {

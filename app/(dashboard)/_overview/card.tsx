@@ -23,7 +23,7 @@ export function Card({
     <section
       aria-labelledby={id}
       data-testid={testId}
-      className={`min-w-0 rounded-xl border border-zinc-200 bg-white p-5 shadow-xs dark:border-zinc-800 dark:bg-zinc-900 ${className}`}
+      className={`h-full min-w-0 rounded-xl border border-zinc-200 bg-white p-5 shadow-xs dark:border-zinc-800 dark:bg-zinc-900 ${className}`}
     >
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
         <h2 id={id} className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">
