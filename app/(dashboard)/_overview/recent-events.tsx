@@ -2,10 +2,12 @@
 // The last things that happened, live from the shared event stream; and the Overview's other
 // cards kept current: a lease or reservation event asks the server for fresh counts (a router
 // refresh), at most once per REFRESH_MS however busy the network is.
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { useWatchStream } from '../../lib/live/use-watch-stream.ts';
 import { useNow } from '../../lib/live/use-now.ts';
+import { kindLabel, toEventEntry, type EventEntry } from '../../lib/event-view.ts';
 import type { LiveEvent, StreamMessage } from '../../lib/live/types.ts';
 import { formatRelative, formatTimestamp } from '../../lib/relative-time.ts';
 
@@ -17,42 +19,16 @@ const REFRESH_MS = 1_500;
 const FLUSH_MS = 250;
 const ALL_KINDS: readonly string[] = [];
 
-const KIND_STYLE: Record<string, { label: string; dot: string }> = {
-  'lease.granted': { label: 'Lease granted', dot: 'bg-emerald-500' },
-  'lease.renewed': { label: 'Lease renewed', dot: 'bg-sky-500' },
-  'lease.released': { label: 'Lease released', dot: 'bg-zinc-400' },
-  'lease.expired': { label: 'Lease expired', dot: 'bg-amber-500' },
-  'lease.declined': { label: 'Address declined', dot: 'bg-rose-500' },
-  'lease.deleted': { label: 'Lease removed', dot: 'bg-zinc-400' },
-  'reservation.created': { label: 'Reservation created', dot: 'bg-violet-500' },
-  'reservation.updated': { label: 'Reservation changed', dot: 'bg-violet-500' },
-  'reservation.deleted': { label: 'Reservation deleted', dot: 'bg-violet-300' },
+/** A dot per kind of change, as the lease states and the chart colour them. */
+const KIND_DOTS: Record<string, string> = {
+  'lease.granted': 'bg-emerald-500',
+  'lease.renewed': 'bg-sky-500',
+  'lease.expired': 'bg-amber-500',
+  'lease.declined': 'bg-rose-500',
 };
 
-function kindStyle(kind: string): { label: string; dot: string } {
-  return KIND_STYLE[kind] ?? { label: kind, dot: 'bg-zinc-400' };
-}
-
-/** Reservations, VMs and hosts arrive as proto JSON (types.ts); read the few fields shown, defensively. */
-function field(object: unknown, name: string): string {
-  const value = (object as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
-
-/** What the event is about, in a few words: "10.0.0.5 · laptop". */
-function subject(event: LiveEvent): string {
-  if (event.lease)
-    return [event.lease.address, event.lease.hostname || event.lease.hwAddress].filter(Boolean).join(' · ');
-  if (event.reservation)
-    return [
-      field(event.reservation, 'address'),
-      field(event.reservation, 'hostname') || field(event.reservation, 'mac'),
-    ]
-      .filter(Boolean)
-      .join(' · ');
-  if (event.vm) return field(event.vm, 'name');
-  if (event.host) return field(event.host, 'hostname') || field(event.host, 'id');
-  return '';
+function kindDot(kind: string): string {
+  return KIND_DOTS[kind] ?? (kind.startsWith('reservation.') ? 'bg-violet-500' : 'bg-zinc-400');
 }
 
 export function RecentEvents({
@@ -69,8 +45,8 @@ export function RecentEvents({
   // The stream is followed from the first render's revision; later refreshes bring new props
   // but must not restart it.
   const [from] = useState(since);
-  const [events, setEvents] = useState(initialEvents.slice(0, SHOWN));
-  const pending = useRef<LiveEvent[]>([]);
+  const [events, setEvents] = useState<EventEntry[]>(() => initialEvents.slice(0, SHOWN).map(toEventEntry));
+  const pending = useRef<EventEntry[]>([]);
   const flush = useRef<ReturnType<typeof setTimeout> | null>(null);
   const refresh = useRef<ReturnType<typeof setTimeout> | null>(null);
   const now = useNow(renderedAt, 5_000);
@@ -90,7 +66,7 @@ export function RecentEvents({
           const { event } = message;
           if (event.kind.startsWith('lease.') || event.kind.startsWith('reservation.')) scheduleRefresh();
           if (event.revision === 0) return; // a snapshot after Reset: the current state, not a happening
-          pending.current.unshift(event);
+          pending.current.unshift(toEventEntry(event));
           if (flush.current === null)
             flush.current = setTimeout(() => {
               flush.current = null;
@@ -129,29 +105,34 @@ export function RecentEvents({
     );
   return (
     <ol data-testid="recent-events" className="-my-2 divide-y divide-zinc-100 dark:divide-zinc-800">
-      {events.map((event) => {
-        const style = kindStyle(event.kind);
-        return (
-          <li key={event.revision} data-kind={event.kind} className="flex items-center gap-3 py-2 text-sm">
-            <span aria-hidden className={`size-2 shrink-0 rounded-full ${style.dot}`} />
-            <span className="min-w-0 flex-1">
-              <span className="font-medium text-zinc-900 dark:text-zinc-100">{style.label}</span>
-              <span className="block truncate font-mono text-xs text-zinc-500 dark:text-zinc-400">
-                {subject(event)}
-              </span>
-            </span>
-            {event.time === null ? null : (
-              <time
-                dateTime={new Date(event.time).toISOString()}
-                title={formatTimestamp(event.time)}
-                className="shrink-0 text-xs whitespace-nowrap text-zinc-500 dark:text-zinc-400"
+      {events.map((event) => (
+        <li key={event.revision} data-kind={event.kind} className="flex items-center gap-3 py-2 text-sm">
+          <span aria-hidden className={`size-2 shrink-0 rounded-full ${kindDot(event.kind)}`} />
+          <span className="min-w-0 flex-1">
+            <span className="font-medium text-zinc-900 dark:text-zinc-100">{kindLabel(event.kind)}</span>
+            {event.link === null ? (
+              <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400">{event.summary}</span>
+            ) : (
+              <Link
+                href={event.link.href}
+                title={event.link.label}
+                className="block truncate text-xs text-zinc-500 hover:text-zinc-900 hover:underline dark:text-zinc-400 dark:hover:text-zinc-100"
               >
-                {formatRelative(event.time, now)}
-              </time>
+                {event.summary}
+              </Link>
             )}
-          </li>
-        );
-      })}
+          </span>
+          {event.time === null ? null : (
+            <time
+              dateTime={new Date(event.time).toISOString()}
+              title={formatTimestamp(event.time)}
+              className="shrink-0 text-xs whitespace-nowrap text-zinc-500 dark:text-zinc-400"
+            >
+              {formatRelative(event.time, now)}
+            </time>
+          )}
+        </li>
+      ))}
     </ol>
   );
 }
