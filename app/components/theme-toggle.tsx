@@ -39,7 +39,7 @@ export function ThemeToggle() {
         <label
           key={choice}
           title={`${CHOICES[choice].label} theme`}
-          className="grid size-7 cursor-pointer place-items-center rounded-full text-zinc-500 transition-colors hover:text-zinc-900 has-checked:bg-white has-checked:text-zinc-900 has-checked:shadow-sm has-focus-visible:ring-2 has-focus-visible:ring-sky-500 dark:text-zinc-400 dark:hover:text-zinc-100 dark:has-checked:bg-zinc-950 dark:has-checked:text-zinc-100"
+          className="relative grid size-7 cursor-pointer place-items-center rounded-full text-zinc-500 transition-colors hover:text-zinc-900 has-checked:bg-white has-checked:text-zinc-900 has-checked:shadow-sm has-focus-visible:ring-2 has-focus-visible:ring-sky-500 dark:text-zinc-400 dark:hover:text-zinc-100 dark:has-checked:bg-zinc-950 dark:has-checked:text-zinc-100"
         >
           <input
             type="radio"
@@ -47,7 +47,8 @@ export function ThemeToggle() {
             value={choice}
             checked={current === choice}
             onChange={() => writeThemeChoice(choice)}
-            className="sr-only"
+            // Invisible but over the whole button, so a click or tap lands on the radio itself.
+            className="absolute inset-0 size-full cursor-pointer appearance-none rounded-full opacity-0"
           />
           <svg
             aria-hidden
