@@ -2,6 +2,9 @@
 // sign-in and setup pages as `?next=`. Only a path on this dashboard is accepted, never a URL that
 // leaves it (an open redirect would let a phishing link bounce through the real sign-in page).
 
+/** The request header proxy.ts sets to the path the visitor asked for, for the sign-in redirect. */
+export const REQUESTED_PATH_HEADER = 'x-homeplane-requested-path';
+
 /** Where to go when `next` is missing or refused. */
 export const DEFAULT_NEXT = '/';
 

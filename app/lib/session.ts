@@ -9,13 +9,10 @@ import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { CheckSessionRequest } from '../../proto/gen/homeplane/v1/auth.ts';
 import { SESSION_COOKIE } from './auth-cookie.ts';
-import { signInPath } from './auth-next.ts';
+import { REQUESTED_PATH_HEADER, signInPath } from './auth-next.ts';
 import { BackendError, call, isTokenRefusal } from './backend.ts';
 
 export { SESSION_COOKIE };
-
-/** The request header proxy.ts sets to the path the visitor asked for, for the sign-in redirect. */
-export const REQUESTED_PATH_HEADER = 'x-homeplane-requested-path';
 
 export interface DashboardSession {
   id: string;
