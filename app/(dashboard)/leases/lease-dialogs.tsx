@@ -21,6 +21,9 @@ function Modal({ title, onClose, children }: { title: string; onClose: () => voi
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
+    // React's autoFocus runs before showModal (a closed dialog takes no focus), and showModal
+    // would focus the first control: the confirm button is the one the common case wants.
+    dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
   }, []);
   return (
     <dialog
@@ -117,7 +120,7 @@ export function ReserveDialog({ lease, onClose }: { lease: LeaseRow; onClose: ()
           </button>
           <button
             type="submit"
-            autoFocus
+            data-autofocus
             disabled={pending}
             className={`${BUTTON} bg-violet-600 text-white hover:bg-violet-500 focus-visible:ring-violet-500`}
           >
@@ -153,7 +156,7 @@ export function ReleaseDialog({ lease, onClose }: { lease: LeaseRow; onClose: ()
         </button>
         <button
           type="button"
-          autoFocus
+          data-autofocus
           onClick={release}
           disabled={pending}
           className={`${BUTTON} bg-rose-600 text-white hover:bg-rose-500 focus-visible:ring-rose-500`}

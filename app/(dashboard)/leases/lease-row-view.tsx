@@ -12,7 +12,7 @@ const HIGHLIGHT_MS = 2_500;
 
 /** The table's columns from md up; the header (lease-table.tsx) uses the same template. */
 export const GRID =
-  'md:grid md:grid-cols-[104px_120px_minmax(190px,1.3fr)_minmax(120px,1fr)_136px_120px_96px_96px_88px_150px] md:items-center';
+  'md:grid md:grid-cols-[112px_136px_minmax(190px,1.3fr)_minmax(110px,1fr)_136px_120px_96px_88px_88px_150px] md:items-center';
 
 export interface RowActions {
   reserve(entry: LeaseEntry): void;
@@ -60,20 +60,20 @@ export function LeaseRowView({
         transition: removed ? `opacity ${FADE_MS}ms ease-in` : undefined,
         opacity: removed ? 0 : 1,
       }}
-      className={`flex flex-wrap content-start items-center gap-x-3 overflow-hidden gap-y-1 border-b border-zinc-100 px-4 py-3 text-sm hover:bg-zinc-50 md:gap-0 md:px-0 md:py-0 dark:border-zinc-800 dark:hover:bg-zinc-800/50 ${GRID} ${
+      className={`flex flex-wrap content-start items-center gap-x-2.5 overflow-hidden gap-y-1 border-b border-zinc-100 px-4 py-3 text-sm hover:bg-zinc-50 md:gap-0 md:px-0 md:py-0 dark:border-zinc-800 dark:hover:bg-zinc-800/50 ${GRID} ${
         highlighted ? 'animate-row-changed' : ''
       }`}
     >
-      <div role="cell" className={`order-2 md:order-none ${CELL}`}>
+      <div role="cell" className={`order-1 md:order-none ${CELL}`}>
         <StateBadge state={row.state} />
       </div>
       <div
         role="cell"
-        className={`order-1 font-mono font-semibold text-zinc-900 md:order-none md:font-normal dark:text-zinc-100 ${CELL}`}
+        className={`order-first font-mono font-semibold text-zinc-900 md:order-none md:font-normal dark:text-zinc-100 ${CELL}`}
       >
         {row.address}
       </div>
-      <div role="cell" className={`order-5 basis-full md:order-none md:basis-auto ${CELL}`}>
+      <div role="cell" className={`order-3 basis-full md:order-none md:basis-auto ${CELL}`}>
         <span className="font-mono text-zinc-700 dark:text-zinc-300">{row.hwAddress}</span>
         <span className="ml-2 text-xs md:ml-0 md:block md:truncate" title={row.vendor || undefined}>
           <Vendor mac={row.hwAddress} vendor={row.vendor} />
@@ -81,7 +81,7 @@ export function LeaseRowView({
       </div>
       <div
         role="cell"
-        className={`order-6 text-zinc-800 md:order-none dark:text-zinc-200 ${CELL}`}
+        className={`order-5 max-w-[50%] text-zinc-800 md:order-none md:max-w-none dark:text-zinc-200 ${CELL}`}
         title={row.fqdn || row.hostname || undefined}
       >
         {row.hostname || NONE}
@@ -94,7 +94,7 @@ export function LeaseRowView({
         <span className="md:hidden">client id </span>
         {row.clientId || NONE}
       </div>
-      <div role="cell" className={`order-7 font-mono text-xs md:order-none ${MUTED} ${CELL}`}>
+      <div role="cell" className={`order-6 font-mono text-xs md:order-none ${MUTED} ${CELL}`}>
         {row.subnet}
       </div>
       <div role="cell" className={`order-10 text-xs md:order-none md:text-sm ${MUTED} ${CELL}`}>
@@ -107,7 +107,7 @@ export function LeaseRowView({
         <span className={`md:hidden ${MUTED}`}>expires in </span>
         <Expiry entry={entry} now={now} />
       </div>
-      <div role="cell" className={`order-3 md:order-none ${CELL}`}>
+      <div role="cell" className={`order-7 md:order-none ${CELL}`}>
         {reserved ? (
           <span className="rounded bg-violet-50 px-1.5 py-0.5 text-xs font-medium text-violet-700 ring-1 ring-violet-600/20 ring-inset dark:bg-violet-500/10 dark:text-violet-300 dark:ring-violet-400/30">
             Reserved
@@ -116,7 +116,7 @@ export function LeaseRowView({
           <span className={`text-xs ${MUTED}`}>Dynamic</span>
         )}
       </div>
-      <div role="cell" className="order-4 ml-auto flex gap-1.5 md:order-none md:ml-0 md:justify-end md:px-3">
+      <div role="cell" className="order-2 ml-auto flex gap-1.5 md:order-none md:ml-0 md:justify-end md:px-3">
         {!reserved && row.state !== 'declined' && !removed ? (
           <button
             type="button"

@@ -12,7 +12,7 @@ import type { LeaseOrder } from '../../lib/live/lease-order.ts';
 import { GRID, LeaseRowView, type RowActions } from './lease-row-view.tsx';
 
 /** Row heights (px): the table row from md (768 px) up, the card below. */
-const ROW_HEIGHT = { wide: 56, card: 132 } as const;
+const ROW_HEIGHT = { wide: 56, card: 124 } as const;
 const WIDE_QUERY = '(min-width: 768px)';
 /** Rows drawn beyond the screen either side, so a fast scroll does not show blanks. */
 const OVERSCAN = 8;
@@ -79,7 +79,7 @@ export function LeaseTable({ order, version, now, sort, onSort, actions, empty }
       data-version={version}
       className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <div className="md:min-w-[1180px]">
+      <div className="md:min-w-[1220px]">
         <div role="rowgroup" className="hidden md:block">
           <div
             role="row"
@@ -148,7 +148,7 @@ function SortHeader({
       <button
         type="button"
         onClick={() => onSort(column)}
-        className={`inline-flex items-center gap-1 rounded px-2 py-1 text-xs font-medium tracking-wide uppercase hover:bg-zinc-200/60 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none dark:hover:bg-zinc-800 ${
+        className={`inline-flex items-center gap-1 rounded px-2 py-1 text-xs font-medium tracking-wide whitespace-nowrap uppercase hover:bg-zinc-200/60 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none dark:hover:bg-zinc-800 ${
           active ? 'text-zinc-900 dark:text-zinc-100' : 'text-zinc-500 dark:text-zinc-400'
         }`}
       >
