@@ -116,7 +116,13 @@ test('Reserve with an edited address: refused in words at the field when wrong, 
   await expect(dialog).toBeHidden();
   const reservation = (await world.listReservations()).find((r) => r.address === target);
   expect(reservation, 'ReservationService lists the reservation at the edited address').toBeDefined();
-  expect(reservation!.mac).toBe(await macOf(world.lab, client));
+  // The lease's client, by the identity CreateReservationFromLease would pick: udhcpc sends a
+  // client id (01 + its MAC), so the reservation is by client id.
+  const lease = await world.getLease(address);
+  expect(lease.hwAddress).toBe(await macOf(world.lab, client));
+  expect(reservation!.clientId !== '' ? reservation!.clientId : reservation!.mac).toBe(
+    lease.clientId !== '' ? lease.clientId : lease.hwAddress,
+  );
 
   // At its next renewal the server NAKs the old address and the client starts over on the new one.
   expect(await udhcpc.renew()).toBe(target);
