@@ -5,7 +5,7 @@
 // The server renders the first screenful from `initialRect`; the browser's first render uses the
 // same rect, so hydration matches, then follows the real window.
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { LeaseEntry } from '../../lib/live/lease-cache.ts';
 import type { LeaseSort, SortColumn } from '../../lib/live/lease-filter.ts';
 import type { LeaseOrder } from '../../lib/live/lease-order.ts';
@@ -57,13 +57,16 @@ export function LeaseTable({ order, version, now, sort, onSort, actions, empty }
     return () => observer.disconnect();
   }, []);
 
+  // Stable options: the virtualizer re-derives every row's position (O(rows)) whenever one of
+  // them changes identity, which at 50,000 rows per frame would be the page's whole budget. Keys
+  // stay the default (the index): rows have fixed heights, so nothing measured is keyed.
+  const estimateSize = useCallback(() => rowHeight, [rowHeight]);
   const virtualizer = useWindowVirtualizer({
     count: order.length,
-    estimateSize: () => rowHeight,
+    estimateSize,
     overscan: OVERSCAN,
     scrollMargin,
     initialRect: INITIAL_RECT,
-    getItemKey: (index) => order.at(index)?.row.address ?? index,
     useFlushSync: false,
   });
   // A new row height (the window crossed md): every position changes.
@@ -79,7 +82,7 @@ export function LeaseTable({ order, version, now, sort, onSort, actions, empty }
       data-version={version}
       className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <div className="md:min-w-[1220px]">
+      <div className="md:min-w-[1188px]">
         <div role="rowgroup" className="hidden md:block">
           <div
             role="row"

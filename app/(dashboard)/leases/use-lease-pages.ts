@@ -1,8 +1,9 @@
 'use client';
-// After hydration, the leases past the server-rendered first page: /api/leases one page (1000)
-// at a time, each folded into the cache where it is newer than what the cache holds (the stream
-// may already have brought a newer version; lease-cache.ts). One page at a time keeps each
-// fold small (~15 ms for 1000 rows into 50,000), so the page stays responsive while it fills.
+// After hydration, the leases past the server-rendered first page: /api/leases one answer (up to
+// 4000 rows) at a time, each folded into the cache where it is newer than what the cache holds
+// (the stream may already have brought a newer version; lease-cache.ts). Sorting an answer on
+// its own and merging it in one pass keeps each fold to a few milliseconds, so the page stays
+// responsive while it fills.
 import { useEffect, useState } from 'react';
 import { fetchLeasePage, LeasePageError } from '../../lib/lease-page.ts';
 import type { LeaseCache } from '../../lib/live/lease-cache.ts';

@@ -147,7 +147,8 @@ const PRIMARY: Record<SortColumn, Primary> = {
 export function leaseComparator(sort: LeaseSort): (a: IndexedLease, b: IndexedLease) => number {
   const primary = PRIMARY[sort.column];
   const sign = sort.descending ? -1 : 1;
-  if (sort.column === 'address') return (a, b) => sign * (a.order - b.order || compareText(a.row.address, b.row.address));
+  if (sort.column === 'address')
+    return (a, b) => sign * (a.order - b.order || compareText(a.row.address, b.row.address));
   return (a, b) => sign * primary(a, b) || a.order - b.order || compareText(a.row.address, b.row.address);
 }
 
