@@ -129,6 +129,17 @@ test('search by MAC in another notation finds the lease; the URL keeps search an
   await other.close();
 });
 
+test('/api/leases answers 401 without a session, and the lease rows with one', async ({ page }) => {
+  const anonymous = await fetch(`${world.dashboard.url}/api/leases`);
+  expect(anonymous.status).toBe(401);
+  await signIn(page, world.dashboard.url);
+  const signedIn = await page.request.get(`${world.dashboard.url}/api/leases`);
+  expect(signedIn.status()).toBe(200);
+  const body = (await signedIn.json()) as { leases: { address: string; vendor: string }[]; total: number };
+  expect(body.total).toBe(body.leases.length);
+  expect(body.leases.find((l) => l.vendor === 'Raspberry Pi Foundation')).toBeDefined();
+});
+
 test('screenshots: light and dark, desktop and phone; no page-wide horizontal scroll on a phone', async ({
   page,
 }, testInfo) => {
