@@ -1,8 +1,7 @@
 // The Subnets and Events pages against the real daemon in a lab, with a real udhcpc client:
 // pool usage follows a lease without a reload; a new reservation's event appears on the open
-// Events page and links to the reservation; the kind filter lives in the URL. Then screenshots of
-// the Reservations, Subnets and Events pages, light and dark, desktop and phone width, with a
-// check that a phone never scrolls the whole page sideways.
+// Events page and links to the reservation; the kind filter lives in the URL. Screenshots and the
+// phone-width check of these pages are e2e/screenshots.spec.ts's (every page.tsx, light and dark).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import {
 } from '../proto/gen/homeplane/v1/reservation.ts';
 import { LabDaemon, labConfig } from '../scripts/lab/daemon.ts';
 import { Lab } from '../scripts/lab/lab.ts';
+import { ApiDaemon } from './fixtures/api-daemon.ts';
 import { startDashboard, type Dashboard } from './fixtures/dashboard.ts';
 import { createAdmin, signIn } from './fixtures/session.ts';
 import { Udhcpc } from './fixtures/udhcpc.ts';
@@ -144,28 +144,32 @@ test('the events page lists the history, shows a new reservation live, and links
   expect(await target.evaluate((el) => el.matches(':target'))).toBe(true);
 });
 
-const PAGES = ['reservations', 'subnets', 'events'] as const;
-const VIEWPORTS = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 390, height: 844 },
-} as const;
+test.describe('a daemon without DHCP', () => {
+  let apiDir: string;
+  let api: ApiDaemon;
+  let apiDashboard: Dashboard;
 
-for (const scheme of ['light', 'dark'] as const)
-  for (const [device, viewport] of Object.entries(VIEWPORTS))
-    test(`screenshots, ${scheme}, ${device}`, async ({ page }, info) => {
-      await page.setViewportSize(viewport);
-      await page.emulateMedia({ colorScheme: scheme });
-      await signIn(page, dashboard.url);
-      for (const name of PAGES) {
-        await page.goto(`${dashboard.url}/${name}`);
-        await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live');
-        // The first rows, not the empty state, in the picture.
-        if (name === 'events') await expect(page.getByTestId('event-list')).toBeVisible();
-        if (scheme === 'dark') await expect(page.locator('html')).toHaveClass(/\bdark\b/);
-        const path = info.outputPath(`${name}-${scheme}-${device}.png`);
-        await page.screenshot({ path, fullPage: true });
-        await info.attach(`${name}-${scheme}-${device}`, { path, contentType: 'image/png' });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect(overflow, `${name} scrolls sideways by ${overflow} px at ${viewport.width} px`).toBeLessThanOrEqual(0);
-      }
-    });
+  test.beforeAll(async () => {
+    apiDir = mkdtempSync(join(tmpdir(), 'homeplane-e2e-nodhcp-'));
+    api = await ApiDaemon.start(apiDir);
+    await createAdmin(api);
+    apiDashboard = await startDashboard(api);
+  });
+
+  test.afterAll(async () => {
+    await apiDashboard?.stop();
+    await api?.stop();
+    if (apiDir) rmSync(apiDir, { recursive: true, force: true });
+  });
+
+  test('the subnets and reservations pages say DHCP is off, in the daemon words', async ({ page }) => {
+    await signIn(page, apiDashboard.url);
+    await page.goto(`${apiDashboard.url}/subnets`);
+    await expect(page.getByTestId('dhcp-notice')).toContainText('No subnets while DHCP is off');
+    await expect(page.getByTestId('dhcp-notice')).toContainText('has no dhcp section');
+    await page.goto(`${apiDashboard.url}/reservations`);
+    await expect(page.getByTestId('reservations-empty')).toContainText('DHCP is off. The daemon says:');
+    await expect(page.getByTestId('reservations-empty')).toContainText('has no dhcp section');
+    await expect(page.getByRole('button', { name: 'New reservation' })).toBeDisabled();
+  });
+});
