@@ -1,16 +1,18 @@
 // The dashboard session: the token SignIn returned, kept in an httpOnly cookie, checked with the
 // daemon (AuthService.CheckSession) on every page, server action and route (design.md, Dashboard
-// access). The dashboard keeps no session state of its own.
+// access). The dashboard keeps no session state of its own. proxy.ts only turns away requests
+// without the cookie; this is the check that counts.
 import 'server-only';
 import * as grpc from '@grpc/grpc-js';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { CheckSessionRequest } from '../../proto/gen/homeplane/v1/auth.ts';
+import { SESSION_COOKIE } from './auth-cookie.ts';
+import { REQUESTED_PATH_HEADER, signInPath } from './auth-next.ts';
 import { BackendError, call, isTokenRefusal } from './backend.ts';
 
-/** The cookie holding the session token. */
-export const SESSION_COOKIE = 'homeplane_session';
+export { SESSION_COOKIE };
 
 export interface DashboardSession {
   id: string;
@@ -19,13 +21,18 @@ export interface DashboardSession {
   expiresAt: number;
 }
 
+/** The session token of this request's cookie, or "" when there is none. */
+export async function sessionToken(): Promise<string> {
+  return (await cookies()).get(SESSION_COOKIE)?.value ?? '';
+}
+
 /**
  * The signed-in session of this request, or null when there is none (no cookie, or the daemon
- * does not know the token). Checked once per request (React cache). A daemon that cannot be
- * reached is an error (BackendError), not "signed out".
+ * does not know the token: unknown, expired or revoked). Checked once per request (React cache).
+ * A daemon that cannot be reached is an error (BackendError), not "signed out".
  */
 export const currentSession = cache(async (): Promise<DashboardSession | null> => {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value ?? '';
+  const token = await sessionToken();
   if (token === '') return null;
   try {
     const { session } = await call(
@@ -41,9 +48,12 @@ export const currentSession = cache(async (): Promise<DashboardSession | null> =
   }
 });
 
-/** For pages and server actions: the session, or a redirect to the sign-in page. */
+/**
+ * For pages and server actions: the session, or a redirect to the sign-in page, which brings the
+ * visitor back to the page they asked for (the path proxy.ts recorded) once signed in.
+ */
 export async function requireSession(): Promise<DashboardSession> {
   const session = await currentSession();
-  if (session === null) redirect('/sign-in');
+  if (session === null) redirect(signInPath((await headers()).get(REQUESTED_PATH_HEADER) ?? ''));
   return session;
 }

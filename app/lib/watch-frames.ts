@@ -9,10 +9,10 @@
 // Every message carries `id` where the proto gives a resume point, so a reconnecting
 // EventSource's Last-Event-ID is always the last revision it has applied.
 import { Host } from '../../proto/gen/homeplane/v1/host.ts';
-import { Reservation } from '../../proto/gen/homeplane/v1/reservation.ts';
 import { Vm } from '../../proto/gen/homeplane/v1/vm.ts';
 import type { Event, WatchResponse } from '../../proto/gen/homeplane/v1/event.ts';
 import { toLeaseRow } from './lease-row.ts';
+import { toReservationView } from './reservation-convert.ts';
 import type { LiveEvent } from './live/types.ts';
 import type { SseFrame } from './sse.ts';
 
@@ -51,7 +51,9 @@ function eventFrame(event: Event): SseFrame {
 export function toLiveEvent(event: Event): LiveEvent {
   const live: LiveEvent = { revision: event.revision, time: event.time?.getTime() ?? null, kind: event.kind };
   if (event.object?.$case === 'lease') live.lease = toLeaseRow(event.object.lease);
-  if (event.object?.$case === 'reservation') live.reservation = Reservation.toJSON(event.object.reservation);
+  // Reservations go out as the Reservations page's plain view (reservation-view.ts), as in its
+  // first list; proto JSON would drop empty fields and spell the source as an enum name.
+  if (event.object?.$case === 'reservation') live.reservation = toReservationView(event.object.reservation);
   if (event.object?.$case === 'vm') live.vm = Vm.toJSON(event.object.vm);
   if (event.object?.$case === 'host') live.host = Host.toJSON(event.object.host);
   return live;

@@ -4,11 +4,13 @@ import { DaemonUnavailable } from '../../components/daemon-unavailable.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { LiveLeases } from './live-leases.tsx';
 import { loadLeases } from './load-leases.ts';
+import { requireSession } from '../../lib/session.ts';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Leases' };
 
 export default async function LeasesPage() {
+  await requireSession();
   const listing = await loadLeases();
   return (
     <>

@@ -4,8 +4,11 @@
 // takes precedence over ?since=, which only the page's first connection uses.
 // At most dashboard.maxStreams streams are open at once in this process (stream-slots.ts); one
 // more gets 503 with Retry-After. proxy.ts has already refused foreign Hosts and other sites.
+// Without a live session the answer is 401, before a slot is taken (app/lib/session.ts).
 import type { NextRequest } from 'next/server';
+import { BackendError } from '../../lib/backend.ts';
 import { serverEnv } from '../../lib/env.ts';
+import { currentSession } from '../../lib/session.ts';
 import { resumeRevision } from '../../lib/sse.ts';
 import { processStreamSlots, STREAM_RETRY_AFTER_S, streamLimitMessage } from '../../lib/stream-slots.ts';
 import { watchAsSse } from '../../lib/watch-relay.ts';
@@ -21,7 +24,25 @@ const SSE_HEADERS = {
   'X-Accel-Buffering': 'no',
 };
 
-export function GET(request: NextRequest): Response {
+const PLAIN_TEXT = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
+
+/** 401 without a live session, 503 when the daemon cannot say; null when signed in. */
+async function refusal(): Promise<Response | null> {
+  try {
+    if ((await currentSession()) !== null) return null;
+  } catch (err) {
+    if (!(err instanceof BackendError)) throw err;
+    return new Response(`Cannot check the session: ${err.message}\n`, { status: 503, headers: PLAIN_TEXT });
+  }
+  return new Response('Not signed in, or the session has ended: sign in at /sign-in to open the event stream.\n', {
+    status: 401,
+    headers: PLAIN_TEXT,
+  });
+}
+
+export async function GET(request: NextRequest): Promise<Response> {
+  const refused = await refusal();
+  if (refused !== null) return refused;
   const params = request.nextUrl.searchParams;
   const since = resumeRevision(request.headers.get('last-event-id'), params.get('since'));
   if (typeof since !== 'number') return new Response(`${since.error}\n`, { status: 400 });
