@@ -53,10 +53,20 @@ export function LiveEvents({ kind, initial, olderBefore, revision, renderedAt }:
   const status = useWatchStream({ since: revision, kinds: kind === '' ? [] : [kind], onMessage });
   const now = Math.max(useNow(renderedAt, CLOCK_MS), changedAt);
 
+  // One page at a time: the button and the scroll observer may both ask in the same moment.
+  const inFlight = useRef(false);
   const loadOlder = useCallback(() => {
-    if (loading || !log.canLoadOlder) return;
+    if (inFlight.current || !log.canLoadOlder) return;
+    inFlight.current = true;
     startLoading(async () => {
-      const page = await loadOlderEvents(log.olderBefore, kind);
+      let page;
+      try {
+        page = await loadOlderEvents(log.olderBefore, kind);
+      } catch {
+        page = { ok: false as const, reason: 'the dashboard did not answer; try again' };
+      } finally {
+        inFlight.current = false;
+      }
       if (!page.ok) {
         setLoadError(page.reason);
         return;
@@ -65,7 +75,7 @@ export function LiveEvents({ kind, initial, olderBefore, revision, renderedAt }:
       log.addOlder(page.entries, page.nextBefore);
       show();
     });
-  }, [loading, log, kind, show]);
+  }, [log, kind, show]);
 
   // Scrolling to the end of the list loads the next page, as the button does.
   useEffect(() => {
