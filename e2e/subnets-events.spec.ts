@@ -159,6 +159,8 @@ for (const scheme of ['light', 'dark'] as const)
       for (const name of PAGES) {
         await page.goto(`${dashboard.url}/${name}`);
         await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live');
+        // The first rows, not the empty state, in the picture.
+        if (name === 'events') await expect(page.getByTestId('event-list')).toBeVisible();
         if (scheme === 'dark') await expect(page.locator('html')).toHaveClass(/\bdark\b/);
         const path = info.outputPath(`${name}-${scheme}-${device}.png`);
         await page.screenshot({ path, fullPage: true });

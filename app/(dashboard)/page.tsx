@@ -1,8 +1,71 @@
-import { redirect } from 'next/navigation';
+// Overview: the lab at a glance. Leases by state and the reservations count, each subnet's pool
+// usage, lease activity over the last hour or day, the last events, and the daemon itself. The
+// cards load side by side (each in its own Suspense boundary); the events card follows the
+// stream and has the server re-read the counts when leases change.
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { DaemonUnavailable } from '../components/daemon-unavailable.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { activityRange } from '../lib/activity.ts';
+import { dhcpOffReason, getDaemonStatus, streamRevision } from '../lib/daemon-status.ts';
 import { requireSession } from '../lib/session.ts';
+import { ActivityChart } from './_overview/activity-chart.tsx';
+import { Card, CardSkeleton } from './_overview/card.tsx';
+import { DaemonCard } from './_overview/daemon-card.tsx';
+import { LeaseCounts } from './_overview/lease-counts.tsx';
+import { PoolUsage } from './_overview/pool-usage.tsx';
+import { RecentEvents } from './_overview/recent-events.tsx';
 
-/** The dashboard opens on its first section. */
-export default async function Home(): Promise<never> {
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Overview' };
+
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireSession();
-  redirect('/leases');
+  const range = activityRange((await searchParams).activity);
+  const daemon = await getDaemonStatus();
+  const renderedAt = Date.now();
+  switch (daemon.kind) {
+    case 'unreachable':
+      return (
+        <>
+          <PageHeader title="Overview" />
+          <DaemonUnavailable reason={daemon.reason} />
+        </>
+      );
+    case 'unsupported':
+    case 'known':
+      break;
+  }
+  const status = daemon.kind === 'known' ? daemon.status : null;
+  const since = (await streamRevision()) ?? 0;
+  const dhcpOff = dhcpOffReason(daemon);
+  return (
+    <>
+      <PageHeader title="Overview" description="Addresses, pools and what just happened on the lab network." />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Suspense fallback={<CardSkeleton title="Leases" />}>
+          <LeaseCounts dhcpOff={dhcpOff} interfaces={status?.dhcp.interfaces ?? []} />
+        </Suspense>
+        <Suspense fallback={<CardSkeleton title="Pools" className="lg:col-span-2" />}>
+          <div className="min-w-0 lg:col-span-2">
+            <PoolUsage dhcpOff={dhcpOff} />
+          </div>
+        </Suspense>
+        <div className="min-w-0 lg:col-span-2">
+          <Suspense fallback={<CardSkeleton title="Lease activity" lines={5} />}>
+            <ActivityChart range={range} />
+          </Suspense>
+        </div>
+        <Card title="Recent events" link={{ href: '/events', label: 'All events' }} testId="recent-events-card">
+          <RecentEvents since={since} initialEvents={[]} renderedAt={renderedAt} />
+        </Card>
+        {status === null ? null : <DaemonCard status={status} since={status.revision} renderedAt={renderedAt} />}
+        {/* VM and host cards (issue 9) join this grid here, fed by OBJECT_TYPES.vm and .host. */}
+      </div>
+    </>
+  );
 }

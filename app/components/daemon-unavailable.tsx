@@ -16,11 +16,11 @@ export function DaemonUnavailable({ reason }: { reason: string }) {
     <div
       role="alert"
       data-testid="daemon-unavailable"
-      className="rounded-lg border border-amber-200 bg-amber-50 p-5 text-sm text-amber-900"
+      className="rounded-lg border border-amber-200 bg-amber-50 p-5 text-sm text-amber-900 dark:border-amber-500/30 dark:bg-amber-950/40 dark:text-amber-100"
     >
       <p className="font-medium">The Homeplane daemon is not reachable.</p>
-      <p className="mt-1 font-mono text-xs break-all text-amber-800">{reason}</p>
-      <p className="mt-3 text-amber-800">
+      <p className="mt-1 font-mono text-xs break-all text-amber-800 dark:text-amber-200/90">{reason}</p>
+      <p className="mt-3 text-amber-800 dark:text-amber-200/80">
         Start it with <code className="font-mono">npm start</code> (or{' '}
         <code className="font-mono">homeplane serve</code>); this page retries every few seconds.
       </p>

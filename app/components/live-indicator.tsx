@@ -16,7 +16,7 @@ export function LiveIndicator({ status, revision }: { status: StreamStatus; revi
       data-testid="live-indicator"
       data-status={status}
       title={`Event revision ${revision}`}
-      className="inline-flex items-center gap-2 rounded-full border border-zinc-200 bg-white px-3 py-1 text-xs font-medium text-zinc-700"
+      className="inline-flex items-center gap-2 rounded-full border border-zinc-200 bg-white px-3 py-1 text-xs font-medium text-zinc-700 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300"
     >
       <span className="relative flex size-2">
         {label.pulse ? (

@@ -8,7 +8,7 @@ import 'server-only';
 import * as grpc from '@grpc/grpc-js';
 import { cache } from 'react';
 import { GetStatusRequest, type GetStatusResponse } from '../../proto/gen/homeplane/v1/status.ts';
-import { BackendError, call } from './backend.ts';
+import { BackendError, call, listLeases } from './backend.ts';
 
 export interface DhcpView {
   /** True while the DHCP server answers on `interfaces`. */
@@ -76,3 +76,24 @@ export function dhcpOffReason(daemon: DaemonStatus): string | null {
       return null;
   }
 }
+
+/**
+ * The revision to follow the event stream from: GetStatus's; a daemon without StatusService
+ * still tells it with ListLeases. Null while the daemon cannot be reached.
+ */
+export const streamRevision = cache(async (): Promise<number | null> => {
+  const daemon = await getDaemonStatus();
+  switch (daemon.kind) {
+    case 'known':
+      return daemon.status.revision;
+    case 'unreachable':
+      return null;
+    case 'unsupported':
+      try {
+        return (await listLeases({ pageSize: 1 })).revision;
+      } catch (err) {
+        if (err instanceof BackendError) return null;
+        throw err;
+      }
+  }
+});
