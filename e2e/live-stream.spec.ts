@@ -147,7 +147,7 @@ test('after the daemon ends the stream the page resumes from its last revision',
 });
 
 test('a Reset rebuilds the table from the snapshot', async ({ page }) => {
-  const gone = await grant(0);
+  const gone = await grant(0, 'forgotten');
   const kept = await grant(1);
   await openLeases(page);
   await expect(page.locator('tbody tr')).toHaveCount(2);
@@ -155,25 +155,30 @@ test('a Reset rebuilds the table from the snapshot', async ({ page }) => {
   await page.route('**/api/events**', (route) => route.abort());
   await daemon.stop();
   const pageRevision = newestRevision();
-  // One lease goes without an event of its own (as if its row was reused): only a snapshot
-  // can tell the page. Done in the stopped daemon's database.
+  await daemon.launch();
+  // Committed while the page is away (granted now, before the row below is gone, so it cannot
+  // take that address).
+  const late = await grant(2, 'after-reset');
+  await daemon.stop();
+  // One lease goes without an event of its own (as if its row was reused): only a snapshot can
+  // tell the page. Done in the stopped daemon's database.
   database((db) => db.prepare('DELETE FROM leases WHERE address = ?').run(addressNumber(gone.address)), false);
   const before = daemon.logs.length;
   await daemon.launch();
-  // More than events.maxRows changes: the page's revision falls out of the log.
+  // More than events.maxRows changes, until a compaction pass (every 10 s) has taken the page's
+  // revision and the one after it out of the log: the page cannot resume, it must rebuild.
   const reservable = `${lab.subnets[0]!.serverAddress!.split('.').slice(0, 3).join('.')}.20`;
   await churnReservations(endpoint, MAX_ROWS / 2 + 50, reservable);
-  // A pass (every 10 s) that took the page's revision and the one after it out of the log.
   await daemon.waitFor(
     (l) => l.msg === 'event log compacted' && Number(l.firstRetained) > pageRevision + 1,
     30_000,
     before,
   );
-  const late = await grant(2, 'after-reset');
   await page.unroute('**/api/events**');
 
   await expect(row(page, late.address)).toContainText('after-reset');
   await expect(row(page, gone.address)).toHaveCount(0);
+  await expect(page.getByText('forgotten')).toHaveCount(0);
   await expect(row(page, kept.address)).toBeVisible();
   await expect(page.locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live');
