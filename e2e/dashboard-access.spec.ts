@@ -150,7 +150,10 @@ test('in Chromium the pages work, under the proxy name too, and a rebound name s
   page,
 }, testInfo) => {
   for (const [i, origin] of [dashboard.url, `http://${PROXY_NAME}:${port}`].entries()) {
-    // Each name is its own cookie host: sign in on each, through the form.
+    // Each name is its own cookie host, so the page is not signed in here yet: it goes to the
+    // sign-in page on the name the browser used. Sign in there, through the form.
+    await page.goto(`${origin}/leases`);
+    await expect(page).toHaveURL(`${origin}/sign-in?next=%2Fleases`);
     await signIn(page, origin);
     await page.goto(`${origin}/leases`);
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live');
@@ -171,9 +174,6 @@ test('in Chromium the pages work, under the proxy name too, and a rebound name s
     );
     await createReservation(daemon, { address: `10.123.0.${10 + i}`, mac: `52:54:00:aa:bb:0${i}`, hostname });
     expect(await received).toContain(hostname);
-    // The home page redirects to /leases, on the name the browser used.
-    await page.goto(`${origin}/`);
-    await expect(page).toHaveURL(`${origin}/leases`);
   }
 
   const rebound = await page.goto(`http://evil.example:${port}/leases`);
