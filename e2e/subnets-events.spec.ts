@@ -1,21 +1,15 @@
 // The Subnets and Events pages against the real daemon in a lab, with a real udhcpc client:
 // pool usage follows a lease without a reload; a new reservation's event appears on the open
-// Events page and links to the reservation; the kind filter lives in the URL. Then screenshots of
-// the Reservations, Subnets and Events pages, light and dark, desktop and phone width, with a
-// check that a phone never scrolls the whole page sideways.
+// Events page and links to the reservation; the kind filter lives in the URL. Screenshots and the
+// phone-width check of these pages are e2e/screenshots.spec.ts's (every page.tsx, light and dark).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
 import { expect, test, type Page } from '@playwright/test';
-import {
-  CreateReservationRequest,
-  ReservationServiceClient,
-  type Reservation,
-} from '../proto/gen/homeplane/v1/reservation.ts';
 import { LabDaemon, labConfig } from '../scripts/lab/daemon.ts';
 import { Lab } from '../scripts/lab/lab.ts';
+import { ApiDaemon, createReservation, deleteReservation } from './fixtures/api-daemon.ts';
 import { startDashboard, type Dashboard } from './fixtures/dashboard.ts';
 import { createAdmin, signIn } from './fixtures/session.ts';
 import { Udhcpc } from './fixtures/udhcpc.ts';
@@ -64,21 +58,7 @@ test.afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** ReservationService.CreateReservation straight to the daemon, as another operator would. */
-async function createReservation(reservation: Partial<Reservation>): Promise<Reservation> {
-  const service = new ReservationServiceClient(endpoint.grpc, grpc.credentials.createInsecure());
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${readFileSync(endpoint.tokenFile, 'utf8').trim()}`);
-  try {
-    return await new Promise((resolve, reject) =>
-      service.createReservation(CreateReservationRequest.fromPartial({ reservation }), metadata, (err, response) =>
-        err ? reject(err) : resolve(response.reservation!),
-      ),
-    );
-  } finally {
-    service.close();
-  }
-}
+const daemonEndpoint = () => ({ target: endpoint.grpc, tokenFile: endpoint.tokenFile });
 
 async function markDocument(page: Page): Promise<void> {
   await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
@@ -121,7 +101,11 @@ test('the events page lists the history, shows a new reservation live, and links
   await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live');
   await markDocument(page);
 
-  const made = await createReservation({ address: `${base}.30`, mac: '52:54:00:00:0e:02', hostname: 'camera' });
+  const made = await createReservation(daemonEndpoint(), {
+    address: `${base}.30`,
+    mac: '52:54:00:00:0e:02',
+    hostname: 'camera',
+  });
   const event = list.locator('li[data-kind="reservation.created"]');
   await expect(event).toContainText(`Reservation of ${base}.30 for 52:54:00:00:0e:02 (camera) created`);
   // Newest first.
@@ -144,28 +128,53 @@ test('the events page lists the history, shows a new reservation live, and links
   expect(await target.evaluate((el) => el.matches(':target'))).toBe(true);
 });
 
-const PAGES = ['reservations', 'subnets', 'events'] as const;
-const VIEWPORTS = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 390, height: 844 },
-} as const;
+test('older events load on demand, a page at a time, to the start of the log', async ({ page }) => {
+  // 110 more reservation events: more than one page (100) of the reservation filter.
+  for (let i = 0; i < 55; i++) {
+    const made = await createReservation(daemonEndpoint(), { address: `${base}.40`, mac: '52:54:00:00:0e:40' });
+    await deleteReservation(daemonEndpoint(), made.id);
+  }
+  await signIn(page, dashboard.url);
+  await page.goto(`${dashboard.url}/events?kind=reservation`);
+  const rows = page.getByRole('list', { name: 'Events, newest first' }).locator('li');
+  await expect(rows).toHaveCount(100);
+  await expect(rows.first()).toHaveAttribute('data-kind', 'reservation.deleted');
+  // Scrolling to the end of the list loads the next page (the button there does the same).
+  await page.getByRole('button', { name: 'Load older events' }).scrollIntoViewIfNeeded();
+  // 110 + the camera's reservation.created of the test before.
+  await expect(rows).toHaveCount(111);
+  await expect(rows.last()).toHaveAttribute('data-kind', 'reservation.created');
+  await expect(rows.last()).toContainText('camera');
+  await expect(page.getByText('The start of the retained log.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Load older events' })).toHaveCount(0);
+});
 
-for (const scheme of ['light', 'dark'] as const)
-  for (const [device, viewport] of Object.entries(VIEWPORTS))
-    test(`screenshots, ${scheme}, ${device}`, async ({ page }, info) => {
-      await page.setViewportSize(viewport);
-      await page.emulateMedia({ colorScheme: scheme });
-      await signIn(page, dashboard.url);
-      for (const name of PAGES) {
-        await page.goto(`${dashboard.url}/${name}`);
-        await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live');
-        // The first rows, not the empty state, in the picture.
-        if (name === 'events') await expect(page.getByTestId('event-list')).toBeVisible();
-        if (scheme === 'dark') await expect(page.locator('html')).toHaveClass(/\bdark\b/);
-        const path = info.outputPath(`${name}-${scheme}-${device}.png`);
-        await page.screenshot({ path, fullPage: true });
-        await info.attach(`${name}-${scheme}-${device}`, { path, contentType: 'image/png' });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect(overflow, `${name} scrolls sideways by ${overflow} px at ${viewport.width} px`).toBeLessThanOrEqual(0);
-      }
-    });
+test.describe('a daemon without DHCP', () => {
+  let apiDir: string;
+  let api: ApiDaemon;
+  let apiDashboard: Dashboard;
+
+  test.beforeAll(async () => {
+    apiDir = mkdtempSync(join(tmpdir(), 'homeplane-e2e-nodhcp-'));
+    api = await ApiDaemon.start(apiDir);
+    await createAdmin(api);
+    apiDashboard = await startDashboard(api);
+  });
+
+  test.afterAll(async () => {
+    await apiDashboard?.stop();
+    await api?.stop();
+    if (apiDir) rmSync(apiDir, { recursive: true, force: true });
+  });
+
+  test('the subnets and reservations pages say DHCP is off, in the daemon words', async ({ page }) => {
+    await signIn(page, apiDashboard.url);
+    await page.goto(`${apiDashboard.url}/subnets`);
+    await expect(page.getByTestId('dhcp-notice')).toContainText('No subnets while DHCP is off');
+    await expect(page.getByTestId('dhcp-notice')).toContainText('has no dhcp section');
+    await page.goto(`${apiDashboard.url}/reservations`);
+    await expect(page.getByTestId('reservations-empty')).toContainText('DHCP is off. The daemon says:');
+    await expect(page.getByTestId('reservations-empty')).toContainText('has no dhcp section');
+    await expect(page.getByRole('button', { name: 'New reservation' })).toBeDisabled();
+  });
+});

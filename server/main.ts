@@ -1,5 +1,6 @@
 // The composition root: the only place adapters (SQLite, sockets, clock, ip commands) are built
 // and handed to the domain. Everything else receives its ports.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/types.ts';
 import { formatIPv4 } from './dhcp/codec/ipv4.ts';
@@ -23,6 +24,7 @@ import { DhcpAdminService } from './dhcp/admin-service.ts';
 import type { EventDraft } from './events/types.ts';
 import { ensureToken } from './grpc/token.ts';
 import { startGrpcServer } from './grpc/server.ts';
+import type { DaemonStatus } from './grpc/status-service.ts';
 import { removeStaleSocket } from './grpc/stale-socket.ts';
 import { ensureBridge } from './hypervisor/bridge.ts';
 import { canManageNetwork, canServeDhcp } from './privileges.ts';
@@ -66,8 +68,9 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
   const hostProbe = probeHost(config);
   hostProbe.catch(() => undefined); // a failed start may never await it; its error is reported where it is awaited
   const builtIn = config.source === null;
-  const dhcpEnabled = config.dhcp.enabled && (await prepareNetwork(config, builtIn, logger));
+  const dhcpOff = config.dhcp.enabled ? await prepareNetwork(config, builtIn, logger) : offByConfig(config, logger);
   const clock = systemClock;
+  const about = { version: packageVersion(), startTime: Math.round(performance.timeOrigin) };
 
   const sqlite = openSqlite({ file: join(config.dataDir, 'homeplane.db'), durability: config.dhcp.durability });
   const events = new SqliteEventLog(sqlite.raw, clock);
@@ -76,7 +79,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
   // lingering with its API up and DHCP down (Incus's revert pattern).
   const undo: (() => unknown)[] = [() => store.close()];
   try {
-    return await assemble(config, logger, { sqlite, events, store, dhcpEnabled, clock, undo, hostProbe });
+    return await assemble(config, logger, { sqlite, events, store, dhcpOff, clock, undo, hostProbe, about });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => undefined);
     throw err;
@@ -88,16 +91,19 @@ interface Parts {
   sqlite: ReturnType<typeof openSqlite>;
   events: SqliteEventLog;
   store: SqliteLeaseStore;
-  dhcpEnabled: boolean;
+  /** Null when DHCP is to serve; else why not, as logged (and reported by StatusService). */
+  dhcpOff: string | null;
   clock: Clock;
+  about: Pick<DaemonStatus, 'version' | 'startTime'>;
   undo: (() => unknown)[];
 }
 
 async function assemble(
   config: Config,
   logger: Logger,
-  { sqlite, events, store, dhcpEnabled, clock, undo, hostProbe }: Parts,
+  { sqlite, events, store, dhcpOff, clock, undo, hostProbe, about }: Parts,
 ): Promise<Daemon> {
+  const dhcpEnabled = dhcpOff === null;
   const leaseQueries = new SqliteLeaseQueries(sqlite.raw);
   const subnets = config.dhcp.subnets.map((s) => new Subnet(s));
   const { served: interfaces, serverIds } = dhcpEnabled
@@ -160,6 +166,12 @@ async function assemble(
     admin,
     log: events,
     feed: events,
+    clock,
+    status: {
+      ...about,
+      dhcp:
+        dhcpOff === null ? { serving: true, interfaces: [...interfaces.keys()] } : { serving: false, reason: dhcpOff },
+    },
     snapshot: () => snapshotOf(events, leaseQueries, admin, hypervisor),
     hypervisor: hypervisor.ports,
     auth: accounts,
@@ -312,19 +324,36 @@ function resolveInterfaces(
   return { served, serverIds };
 }
 
+/** package.json "version", read when the daemon starts (not at import). */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+/**
+ * A user's config without a dhcp section (or with dhcp.enabled: false) runs the API and the VMs
+ * only: a choice, so a notice rather than a warning, with what to add; StatusService reports the
+ * same words. Returns them.
+ */
+function offByConfig(config: Config, logger: Logger): string {
+  const reason = `DHCP disabled: ${config.source ?? 'the config'} has no dhcp section (or sets dhcp.enabled: false); add a dhcp section with the interfaces to serve and their subnets (see homeplane.example.yaml)`;
+  logger.info({}, reason);
+  return reason;
+}
+
 /**
  * The built-in default serves only Homeplane's own bridge, and only with the privileges to make
  * it and bind port 67; without them DHCP stays off with a notice (a fresh machine must be safe).
  * A user's config is taken at its word: missing privileges then fail loudly when sockets open.
+ * Returns null when DHCP may serve, else the reason it stays off: the words it logged, which
+ * StatusService reports as they are.
  */
-async function prepareNetwork(config: Config, builtIn: boolean, logger: Logger): Promise<boolean> {
+async function prepareNetwork(config: Config, builtIn: boolean, logger: Logger): Promise<string | null> {
   const bridge = config.hypervisor.bridgeAddress;
   if (builtIn && !(canServeDhcp() && canManageNetwork())) {
-    logger.warn(
-      {},
-      `DHCP disabled: the built-in config serves the lab bridge "${config.hypervisor.bridge}", which needs root (or CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE); run as root or pass --config`,
-    );
-    return false;
+    const reason = `DHCP disabled: the built-in config serves the lab bridge "${config.hypervisor.bridge}", which needs root (or CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE); run as root or pass --config`;
+    logger.warn({}, reason);
+    return reason;
   }
   if (bridge !== null) {
     try {
@@ -335,9 +364,10 @@ async function prepareNetwork(config: Config, builtIn: boolean, logger: Logger):
         throw new StartupError([
           `hypervisor.bridgeAddress: could not set up bridge "${config.hypervisor.bridge}": ${(err as Error).message}`,
         ]);
-      logger.warn({ err: (err as Error).message }, 'DHCP disabled: could not set up the lab bridge');
-      return false;
+      const reason = `DHCP disabled: could not set up the lab bridge "${config.hypervisor.bridge}": ${(err as Error).message}`;
+      logger.warn({}, reason);
+      return reason;
     }
   }
-  return true;
+  return null;
 }

@@ -13,10 +13,14 @@ import { ActivityChart } from './_overview/activity-chart.tsx';
 import { Card, CardSkeleton } from './_overview/card.tsx';
 import { DaemonCard } from './_overview/daemon-card.tsx';
 import { LeaseCounts } from './_overview/lease-counts.tsx';
+import { loadRecentEvents } from './_overview/load-overview.ts';
 import { PoolUsage } from './_overview/pool-usage.tsx';
 import { RecentEvents } from './_overview/recent-events.tsx';
 
 export const dynamic = 'force-dynamic';
+
+/** How many of the newest events the Overview lists. */
+const SHOWN_EVENTS = 8;
 export const metadata: Metadata = { title: 'Overview' };
 
 export default async function OverviewPage({
@@ -41,7 +45,10 @@ export default async function OverviewPage({
       break;
   }
   const status = daemon.kind === 'known' ? daemon.status : null;
-  const since = (await streamRevision()) ?? 0;
+  // The events card continues ListEvents' page with the stream; without it (an older daemon) it
+  // starts empty at the newest revision.
+  const recent = await loadRecentEvents(SHOWN_EVENTS);
+  const since = recent.ok ? recent.value.revision : ((await streamRevision()) ?? 0);
   const dhcpOff = dhcpOffReason(daemon);
   return (
     <>
@@ -61,7 +68,12 @@ export default async function OverviewPage({
           </Suspense>
         </div>
         <Card title="Recent events" link={{ href: '/events', label: 'All events' }} testId="recent-events-card">
-          <RecentEvents since={since} initialEvents={[]} renderedAt={renderedAt} />
+          <RecentEvents
+            since={since}
+            initialEvents={recent.ok ? recent.value.events : []}
+            shown={SHOWN_EVENTS}
+            renderedAt={renderedAt}
+          />
         </Card>
         {status === null ? null : <DaemonCard status={status} since={status.revision} renderedAt={renderedAt} />}
         {/* VM and host cards (issue 9) join this grid here, fed by OBJECT_TYPES.vm and .host. */}

@@ -1,14 +1,20 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 
 /** A section of the header; "/" (Overview) is current only on itself, the others on their sub-pages too. */
 export function NavLink({ href, children }: { href: string; children: ReactNode }) {
   const pathname = usePathname();
   const active = href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+  const link = useRef<HTMLAnchorElement>(null);
+  // On a phone the sections scroll sideways in their own row: keep the current one in view.
+  useEffect(() => {
+    if (active) link.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [active]);
   return (
     <Link
+      ref={link}
       href={href}
       aria-current={active ? 'page' : undefined}
       className={`shrink-0 rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap transition-colors focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none ${

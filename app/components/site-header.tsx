@@ -31,7 +31,7 @@ export function SiteHeader({ since, account }: { since: number | null; account?:
         </div>
         <nav
           aria-label="Sections"
-          className="order-3 -mx-4 flex w-[calc(100%+2rem)] items-center gap-1 overflow-x-auto border-t border-zinc-100 px-4 py-2 md:order-2 md:mx-0 md:w-auto md:overflow-visible md:border-0 md:p-0 dark:border-zinc-800"
+          className="order-3 -mx-4 flex w-[calc(100%+2rem)] items-center gap-1 overflow-x-auto border-t border-zinc-100 px-4 py-2 [scrollbar-width:none] max-md:[mask-image:linear-gradient(to_right,black_calc(100%-2.5rem),transparent)] md:order-2 md:mx-0 md:w-auto md:overflow-visible md:border-0 md:p-0 dark:border-zinc-800"
         >
           {NAV_ITEMS.map((item) => (
             <NavLink key={item.href} href={item.href}>

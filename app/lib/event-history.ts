@@ -1,34 +1,42 @@
-// The Events page's history. Until EventService.ListEvents is in the daemon's API, the history
-// is the Watch replay: the page watches from a revision REPLAYED_REVISIONS before the newest, so
-// the stream sends those events first (each with its revision, in order), then live ones.
+// A page of the event log, newest first (EventService.ListEvents), as Events page rows: the same
+// conversion the relay applies to live events (watch-frames.ts toLiveEvent), then event-view.ts.
 import 'server-only';
-import { ListReservationsRequest } from '../../proto/gen/homeplane/v1/reservation.ts';
+import { ListEventsRequest } from '../../proto/gen/homeplane/v1/event.ts';
 import { BackendError, call } from './backend.ts';
-import type { EventEntry } from './event-view.ts';
+import { toEventEntry, type EventEntry } from './event-view.ts';
+import { toLiveEvent } from './watch-frames.ts';
 
-/** How many of the newest revisions the replay covers. */
-const REPLAYED_REVISIONS = 200;
+/** Events per page; the daemon allows up to 1000. */
+export const EVENT_PAGE_SIZE = 100;
 
 export type EventHistory =
   | {
       ok: true;
       entries: EventEntry[];
-      /** before_revision of the next older page; 0 when there is no older page to ask for. */
+      /** before_revision of the next older page; 0 when the log holds nothing older. */
       nextBefore: number;
-      /** The revision to watch from: every event after it reaches the page through the stream. */
+      /** The newest revision when the page was read: a Watch from it continues with no gap. */
       revision: number;
     }
   | { ok: false; reason: string };
 
-export async function loadEventHistory(before: number, _kind: string): Promise<EventHistory> {
-  if (before > 0) return { ok: true, entries: [], nextBefore: 0, revision: 0 };
+/** Events older than `before` (0: the newest), of kinds matching `kind` ('' for all). */
+export async function loadEventHistory(before: number, kind: string): Promise<EventHistory> {
   try {
-    // Any list call carries the log's newest revision; a one-item page is the cheapest.
-    const { revision } = await call(
-      (c) => c.reservations.listReservations.bind(c.reservations),
-      ListReservationsRequest.fromPartial({ pageSize: 1 }),
+    const response = await call(
+      (c) => c.events.listEvents.bind(c.events),
+      ListEventsRequest.fromPartial({
+        beforeRevision: before,
+        pageSize: EVENT_PAGE_SIZE,
+        kinds: kind === '' ? [] : [kind],
+      }),
     );
-    return { ok: true, entries: [], nextBefore: 0, revision: Math.max(0, revision - REPLAYED_REVISIONS) };
+    return {
+      ok: true,
+      entries: response.events.map((event) => toEventEntry(toLiveEvent(event))),
+      nextBefore: response.nextBeforeRevision,
+      revision: response.revision,
+    };
   } catch (err) {
     if (err instanceof BackendError) return { ok: false, reason: err.message };
     throw err;

@@ -93,6 +93,10 @@ function fakeEventService(seen: { requests: WatchRequest[]; cancelled: number })
       });
       for (const frame of frames) call.write(frame);
     },
+    // Not what this test is about: only Watch's frames are checked here.
+    listEvents(_call, callback) {
+      callback({ code: grpc.status.UNIMPLEMENTED, details: 'not served by this fake' });
+    },
   };
 }
 

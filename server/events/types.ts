@@ -80,3 +80,38 @@ export interface EventLogReader {
 export interface EventFeed {
   subscribe(listener: (events: readonly StoredEvent[]) => void): () => void;
 }
+
+/** Which events a history read returns: these full kinds, and every kind of these object types. */
+export interface EventMatch {
+  kinds: readonly string[];
+  objectTypes: readonly string[];
+}
+
+/** One page of the log read backwards. */
+export interface EventPage {
+  events: StoredEvent[];
+  /** The `before` of the next (older) page; 0 when no older event is retained. */
+  nextBefore: number;
+}
+
+/** Events of one kind counted in one time bucket. */
+export interface BucketCount {
+  /** Start of the bucket, epoch ms (a multiple of the bucket width). */
+  start: number;
+  kind: string;
+  count: number;
+}
+
+/** Reading the retained log backwards, and counting it, for history views (ListEvents, GetLeaseActivity). */
+export interface EventHistory {
+  /**
+   * A page of events with revision < before, newest first, at most `limit`; `match` null for
+   * every kind. A page reads a bounded run of the log, so one filtered by a rare kind may hold
+   * fewer than `limit` events while older ones remain: `nextBefore` says where to go on (0: done).
+   */
+  pageBefore(before: number, limit: number, match: EventMatch | null): EventPage;
+  /** Events of `kinds` committed in [from, to) (epoch ms), counted per bucket of `bucketMs` aligned to the epoch. */
+  countPerBucket(kinds: readonly string[], from: number, to: number, bucketMs: number): BucketCount[];
+  /** Commit time of the oldest retained event; null when the log is empty. */
+  oldestRetainedTime(): number | null;
+}

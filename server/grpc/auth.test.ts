@@ -107,6 +107,7 @@ describe('authentication', () => {
       'homeplane.v1.ReservationService',
       'homeplane.v1.SubnetService',
       'homeplane.v1.StatsService',
+      'homeplane.v1.StatusService',
       'grpc.health.v1.Health',
     ]) {
       assert.ok(allowed.names?.includes(name), `${name} in ${allowed.names?.join(', ')}`);

@@ -8,12 +8,13 @@ import { EventServiceService, WatchResponse, type Event as ProtoEvent } from '..
 import { eventToProto, snapshotEventToProto } from './translate.ts';
 import { snapshotKind, type KindFilter } from './kinds.ts';
 
-/** EventService with Watch writing pre-serialized WatchResponse bytes (same wire format). */
+/** EventService with Watch writing pre-serialized WatchResponse bytes (same wire format); ListEvents as generated. */
 export const eventServiceWithFrames = {
   watch: {
     ...EventServiceService.watch,
     responseSerialize: (frame: Buffer): Buffer => frame,
   },
+  listEvents: EventServiceService.listEvents,
 } satisfies grpc.ServiceDefinition;
 
 function encode(response: WatchResponse): Buffer {

@@ -7,12 +7,13 @@ import { once } from 'node:events';
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { HealthService } from './health.ts';
-import { HOMEPLANE_SERVICES } from './reflection.ts';
+import { HOMEPLANE_SERVICES, STATUS_SERVICES } from './reflection.ts';
 import { MAX_RECEIVE_MESSAGE_BYTES } from './server-options.ts';
 import { check, healthClient, type HealthClient, type HealthStatus } from './testing/health-client.ts';
 import { startHarness, waitFor } from './testing/harness.ts';
 
-const SERVED = ['', ...HOMEPLANE_SERVICES];
+/** What the harness serves (it passes a status, as main.ts does). */
+const SERVED = ['', ...HOMEPLANE_SERVICES, ...STATUS_SERVICES];
 
 /** A grpc-js server with only a HealthService, so that the test can count its watchers. */
 async function healthOnly(

@@ -24,6 +24,9 @@ export const HYPERVISOR_SERVICES = [
   'homeplane.v1.ImageService',
 ] as const;
 
+/** Served when the server is told what the daemon started (GrpcServerOptions.status). */
+export const STATUS_SERVICES = ['homeplane.v1.StatusService'] as const;
+
 /** Served when the daemon holds the dashboard's accounts (GrpcServerOptions.auth). */
 export const AUTH_SERVICES = ['homeplane.v1.AuthService'] as const;
 

@@ -3,8 +3,8 @@
 // a resume point.
 import * as grpc from '@grpc/grpc-js';
 import type { DhcpAdmin } from '../dhcp/admin.ts';
-import type { Logger } from '../ports.ts';
-import type { EventFeed, EventLogReader } from '../events/types.ts';
+import { systemClock, type Clock, type Logger } from '../ports.ts';
+import type { EventFeed, EventHistory, EventLogReader } from '../events/types.ts';
 import { LeaseServiceService } from '../../proto/gen/homeplane/v1/lease.ts';
 import { ReservationServiceService } from '../../proto/gen/homeplane/v1/reservation.ts';
 import { SubnetServiceService } from '../../proto/gen/homeplane/v1/subnet.ts';
@@ -12,6 +12,8 @@ import { StatsServiceService } from '../../proto/gen/homeplane/v1/stats.ts';
 import { HostServiceService } from '../../proto/gen/homeplane/v1/host.ts';
 import { ImageServiceService } from '../../proto/gen/homeplane/v1/image.ts';
 import { AuthServiceService } from '../../proto/gen/homeplane/v1/auth.ts';
+import type { ListEventsRequest } from '../../proto/gen/homeplane/v1/event.ts';
+import { StatusServiceService } from '../../proto/gen/homeplane/v1/status.ts';
 import type { Accounts } from '../auth/accounts.ts';
 import { authService } from './auth-service.ts';
 import { bearerTokenInterceptor } from './auth.ts';
@@ -20,7 +22,16 @@ import { HealthService } from './health.ts';
 import { leaseService } from './lease-service.ts';
 import { reservationService } from './reservation-service.ts';
 import { statsService, subnetService } from './inventory-services.ts';
-import { addReflection, AUTH_SERVICES, HOMEPLANE_SERVICES, HYPERVISOR_SERVICES } from './reflection.ts';
+import {
+  addReflection,
+  AUTH_SERVICES,
+  HOMEPLANE_SERVICES,
+  HYPERVISOR_SERVICES,
+  STATUS_SERVICES,
+} from './reflection.ts';
+import { listEvents } from './list-events.ts';
+import { statusService, type DaemonStatus } from './status-service.ts';
+import { unary } from './status.ts';
 import { serverOptions } from './server-options.ts';
 import type { SubnetSettings } from './translate.ts';
 import { WatchHub } from './watch.ts';
@@ -37,8 +48,12 @@ export interface GrpcServerOptions {
   /** What every call must present as `authorization: Bearer <token>` (see token.ts). */
   token: string;
   admin: DhcpAdmin;
-  log: EventLogReader;
+  log: EventLogReader & EventHistory;
   feed: EventFeed;
+  /** The time GetLeaseActivity's buckets end at. Default the wall clock. */
+  clock?: Clock;
+  /** What the daemon started (version, DHCP on or why off): with it the server also serves StatusService. */
+  status?: DaemonStatus;
   /** The current objects as event drafts (their kinds are not used), read in one tick with the revision they reflect. */
   snapshot: () => Snapshot;
   logger: Logger;
@@ -127,12 +142,19 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       maxWatchersPerPeer: options.maxWatchersPerPeer ?? DEFAULTS.maxWatchersPerPeer,
     },
   );
-  server.addService(eventServiceWithFrames, { watch: hub.watch });
+  server.addService(eventServiceWithFrames, {
+    watch: hub.watch,
+    listEvents: unary('ListEvents', logger, (request: ListEventsRequest) => listEvents(log, request)),
+  });
   server.addService(LeaseServiceService, leaseService(admin, logger));
   server.addService(ReservationServiceService, reservationService(admin, logger));
   server.addService(SubnetServiceService, subnetService(admin, options.subnetSettings, logger));
-  server.addService(StatsServiceService, statsService(admin, log, logger));
+  server.addService(StatsServiceService, statsService(admin, log, options.clock ?? systemClock, logger));
   const served: string[] = [...HOMEPLANE_SERVICES];
+  if (options.status !== undefined) {
+    server.addService(StatusServiceService, statusService(options.status, log, logger));
+    served.push(...STATUS_SERVICES);
+  }
   const vmStreams = new OpenStreams();
   if (options.hypervisor !== undefined) {
     const hypervisor = options.hypervisor;

@@ -6,15 +6,22 @@ import type Database from 'better-sqlite3';
 import {
   objectIdOf,
   payloadOf,
+  type BucketCount,
   type EventDraft,
   type EventFeed,
+  type EventHistory,
   type EventLogReader,
+  type EventMatch,
+  type EventPage,
   type StoredEvent,
 } from '../events/types.ts';
 import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
 import { systemClock, type Clock } from '../ports.ts';
 
 type Listener = (events: readonly StoredEvent[]) => void;
+
+/** Revisions a history page reads at most: a few milliseconds of the daemon's time. */
+export const DEFAULT_HISTORY_SCAN_ROWS = 20_000;
 
 /** Revisions deleted per statement while compacting, so no single delete holds the lock long. */
 const COMPACT_CHUNK = 10_000;
@@ -27,11 +34,16 @@ interface EventRowRaw {
   payload: string;
 }
 
-export class SqliteEventLog implements EventLogReader, EventFeed {
+export class SqliteEventLog implements EventLogReader, EventHistory, EventFeed {
   private readonly insert: Database.Statement;
   private readonly selectSince: Database.Statement;
   private readonly selectFirstAtOrAfter: Database.Statement;
   private readonly deleteBelow: Database.Statement;
+  private readonly selectOldestTime: Database.Statement;
+  private readonly selectScanFloor: Database.Statement;
+  private readonly selectAtOrAbove: Database.Statement;
+  /** Revisions one history page reads at most (see pageBefore). */
+  private readonly scanRows: number;
   private readonly listeners = new Set<Listener>();
   private last: number;
   private first: number;
@@ -39,7 +51,9 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
   constructor(
     private readonly raw: Database.Database,
     private readonly clock: Clock = systemClock,
+    options: { historyScanRows?: number } = {},
   ) {
+    this.scanRows = options.historyScanRows ?? DEFAULT_HISTORY_SCAN_ROWS;
     this.insert = raw.prepare(
       'INSERT INTO events (time, kind, object_type, object_id, payload) VALUES (?, ?, ?, ?, ?)',
     );
@@ -49,6 +63,13 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
     // Walks revisions in order from the oldest: costs one row per event about to be deleted.
     this.selectFirstAtOrAfter = raw.prepare('SELECT revision FROM events WHERE time >= ? ORDER BY revision LIMIT 1');
     this.deleteBelow = raw.prepare('DELETE FROM events WHERE revision < ?');
+    this.selectOldestTime = raw.prepare('SELECT time FROM events ORDER BY revision LIMIT 1');
+    this.selectScanFloor = raw.prepare(
+      'SELECT revision FROM events WHERE revision < ? ORDER BY revision DESC LIMIT 1 OFFSET ?',
+    );
+    this.selectAtOrAbove = raw.prepare(
+      'SELECT revision, time FROM events WHERE revision >= ? ORDER BY revision LIMIT 1',
+    );
     this.last = this.readLastRevision();
     this.first = this.readFirstRevision();
   }
@@ -63,6 +84,71 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
 
   readSince(since: number, limit: number): StoredEvent[] {
     return (this.selectSince.all(since, limit) as EventRowRaw[]).map(eventFromRow);
+  }
+
+  pageBefore(before: number, limit: number, match: EventMatch | null): EventPage {
+    // The page reads at most `scanRows` revisions below `before` (the primary key walked
+    // downwards), so a kind filter that matches little cannot hold the daemon (and DHCP with it)
+    // for a walk through the whole log: the caller goes on from where the run ended.
+    const floorRow = this.selectScanFloor.get(before, this.scanRows - 1) as { revision: number } | undefined;
+    const floor = floorRow?.revision ?? 0;
+    const kinds = match?.kinds ?? [];
+    const types = match?.objectTypes ?? [];
+    const where =
+      match === null
+        ? ''
+        : ` AND (kind IN (${placeholders(kinds.length)}) OR object_type IN (${placeholders(types.length)}))`;
+    // A statement per call: the IN lists vary. One row more than asked says whether a full page has more.
+    const rows = this.raw
+      .prepare(
+        `SELECT revision, time, kind, object_type, payload FROM events
+         WHERE revision < ? AND revision >= ?${where} ORDER BY revision DESC LIMIT ?`,
+      )
+      .all(before, floor, ...kinds, ...types, limit + 1) as EventRowRaw[];
+    const events = rows.slice(0, limit).map(eventFromRow);
+    if (rows.length > limit) return { events, nextBefore: events[events.length - 1]!.revision };
+    // The run ended above the oldest retained revision: older events remain below it.
+    return { events, nextBefore: floorRow !== undefined && floor > this.first ? floor : 0 };
+  }
+
+  countPerBucket(kinds: readonly string[], from: number, to: number, bucketMs: number): BucketCount[] {
+    if (kinds.length === 0) return [];
+    // One GROUP BY over the window's revisions. events has no index on time, but commit times
+    // rise with revisions, so the window's first revision is found by a binary search on the
+    // primary key and the query reads only the window's rows (measured: 6,000 in 19 ms, 144,000
+    // in 300 ms, during which the daemon waits; an index on (time, kind) would cut that, at a cost
+    // to every commit). `%` works on integers
+    // (better-sqlite3 binds numbers as REAL, so `time / ?` would not round down).
+    return this.raw
+      .prepare(
+        `SELECT time - time % ? AS start, kind, COUNT(*) AS count FROM events
+         WHERE revision >= ? AND time >= ? AND time < ? AND kind IN (${placeholders(kinds.length)})
+         GROUP BY start, kind ORDER BY start`,
+      )
+      .all(bucketMs, this.firstRevisionAtOrAfter(from), from, to, ...kinds) as BucketCount[];
+  }
+
+  /**
+   * The first retained revision committed at or after `time`, by binary search: some 20 primary
+   * key reads for a million events. Exact while commit times rise with revisions; after the wall
+   * clock stepped back, events of the stepped-over span may be missed (counted short), never
+   * counted twice.
+   */
+  private firstRevisionAtOrAfter(time: number): number {
+    let low = this.first;
+    let high = this.last + 1;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      const row = this.selectAtOrAbove.get(middle) as { revision: number; time: number } | undefined;
+      if (row === undefined || row.time >= time) high = middle;
+      else low = row.revision + 1;
+    }
+    return low;
+  }
+
+  oldestRetainedTime(): number | null {
+    const row = this.selectOldestTime.get() as { time: number } | undefined;
+    return row?.time ?? null;
   }
 
   subscribe(listener: Listener): () => void {
@@ -152,6 +238,11 @@ export class SqliteEventLog implements EventLogReader, EventFeed {
     const row = this.raw.prepare('SELECT MIN(revision) AS first FROM events').get() as { first: number | null };
     return row.first ?? this.readLastRevision() + 1;
   }
+}
+
+/** "?, ?, ?" for n values; "NULL" for none, which matches nothing (IN () is not SQL). */
+function placeholders(n: number): string {
+  return n === 0 ? 'NULL' : Array.from({ length: n }, () => '?').join(', ');
 }
 
 function eventFromRow(row: EventRowRaw): StoredEvent {

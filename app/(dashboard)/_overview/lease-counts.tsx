@@ -26,7 +26,7 @@ export async function LeaseCounts({ dhcpOff, interfaces }: { dhcpOff: string | n
           <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
             {plural(total, 'lease', 'leases')} in the table
           </p>
-          <dl className="mt-4 grid grid-cols-2 gap-2 sm:grid-cols-4">
+          <dl className="mt-4 grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-2">
             {STATES.map(({ state, label, dot }) => (
               <div
                 key={state}
@@ -35,7 +35,7 @@ export async function LeaseCounts({ dhcpOff, interfaces }: { dhcpOff: string | n
                 className="rounded-lg bg-zinc-50 px-3 py-2 dark:bg-zinc-800/60"
               >
                 <dt className="flex items-center gap-1.5 text-xs text-zinc-500 dark:text-zinc-400">
-                  <span aria-hidden className={`size-1.5 rounded-full ${dot}`} />
+                  <span aria-hidden className={`size-1.5 shrink-0 rounded-full ${dot}`} />
                   {label}
                 </dt>
                 <dd className="text-lg font-semibold tabular-nums text-zinc-900 dark:text-zinc-100">

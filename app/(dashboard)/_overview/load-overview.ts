@@ -2,13 +2,15 @@
 // it could not (so one failing call leaves the other cards standing).
 import 'server-only';
 import * as grpc from '@grpc/grpc-js';
+import { ListEventsRequest } from '../../../proto/gen/homeplane/v1/event.ts';
 import { LeaseState, ListLeasesRequest } from '../../../proto/gen/homeplane/v1/lease.ts';
 import { ListReservationsRequest } from '../../../proto/gen/homeplane/v1/reservation.ts';
 import { GetLeaseActivityRequest } from '../../../proto/gen/homeplane/v1/stats.ts';
 import { ListSubnetsRequest } from '../../../proto/gen/homeplane/v1/subnet.ts';
 import { toActivityView, type ActivityRange, type ActivityView } from '../../lib/activity.ts';
 import { BackendError, call } from '../../lib/backend.ts';
-import type { LeaseStateName } from '../../lib/live/types.ts';
+import type { LeaseStateName, LiveEvent } from '../../lib/live/types.ts';
+import { toLiveEvent } from '../../lib/watch-frames.ts';
 
 export type Loaded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -92,5 +94,16 @@ export function loadActivity(range: ActivityRange): Promise<Loaded<ActivityView>
       GetLeaseActivityRequest.fromPartial({ bucketSeconds: range.bucketSeconds, windowSeconds: range.windowSeconds }),
     );
     return toActivityView(range, response);
+  });
+}
+
+/** The newest events, newest first, and the revision a Watch continues them from with no gap. */
+export function loadRecentEvents(count: number): Promise<Loaded<{ events: LiveEvent[]; revision: number }>> {
+  return load(async () => {
+    const page = await call(
+      (c) => c.events.listEvents.bind(c.events),
+      ListEventsRequest.fromPartial({ pageSize: count }),
+    );
+    return { events: page.events.map(toLiveEvent), revision: page.revision };
   });
 }

@@ -11,8 +11,6 @@ import { kindLabel, toEventEntry, type EventEntry } from '../../lib/event-view.t
 import type { LiveEvent, StreamMessage } from '../../lib/live/types.ts';
 import { formatRelative, formatTimestamp } from '../../lib/relative-time.ts';
 
-/** How many events the card lists. */
-const SHOWN = 8;
 /** The counts, pools and chart are re-read at most this often while events arrive. */
 const REFRESH_MS = 1_500;
 /** Arriving events are drawn in batches this far apart, so a busy stream costs few renders. */
@@ -34,18 +32,21 @@ function kindDot(kind: string): string {
 export function RecentEvents({
   since,
   initialEvents,
+  shown,
   renderedAt,
 }: {
   since: number;
   /** The newest events up to `since`, newest first (empty when the daemon cannot list them). */
   initialEvents: LiveEvent[];
+  /** How many events the card lists. */
+  shown: number;
   renderedAt: number;
 }) {
   const router = useRouter();
   // The stream is followed from the first render's revision; later refreshes bring new props
   // but must not restart it.
   const [from] = useState(since);
-  const [events, setEvents] = useState<EventEntry[]>(() => initialEvents.slice(0, SHOWN).map(toEventEntry));
+  const [events, setEvents] = useState<EventEntry[]>(() => initialEvents.slice(0, shown).map(toEventEntry));
   const pending = useRef<EventEntry[]>([]);
   const flush = useRef<ReturnType<typeof setTimeout> | null>(null);
   const refresh = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -72,7 +73,7 @@ export function RecentEvents({
               flush.current = null;
               const fresh = pending.current;
               pending.current = [];
-              setEvents((shown) => [...fresh, ...shown].slice(0, SHOWN));
+              setEvents((listed) => [...fresh, ...listed].slice(0, shown));
             }, FLUSH_MS);
           return;
         }
@@ -84,7 +85,7 @@ export function RecentEvents({
           return;
       }
     },
-    [scheduleRefresh],
+    [scheduleRefresh, shown],
   );
   useWatchStream({ since: from, kinds: ALL_KINDS, onMessage });
 
@@ -99,8 +100,8 @@ export function RecentEvents({
   if (events.length === 0)
     return (
       <p data-testid="recent-events-empty" className="text-sm text-zinc-500 dark:text-zinc-400">
-        Nothing has happened since this page opened. Events show up here the moment a client gets, renews or releases a
-        lease, or a reservation changes.
+        Nothing has happened yet. Events show up here the moment a client gets, renews or releases a lease, or a
+        reservation changes.
       </p>
     );
   return (

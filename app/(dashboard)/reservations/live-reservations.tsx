@@ -124,9 +124,12 @@ function EmptyState({ canCreate, dhcpOff }: { canCreate: boolean; dhcpOff: strin
         {canCreate
           ? 'Add one with “New reservation” to give a device the same address every time, or use “Reserve” on the Leases page to keep the address a client has now.'
           : dhcpOff !== null
-            ? `Reservations belong to a DHCP subnet, and DHCP is off: ${dhcpOff}`
+            ? 'Reservations belong to a DHCP subnet, and DHCP is off. The daemon says:'
             : 'Reservations belong to a DHCP subnet, and the daemon has none: add a dhcp section with subnets to its config, then restart it.'}
       </p>
+      {!canCreate && dhcpOff !== null ? (
+        <p className="mx-auto mt-2 max-w-prose text-sm break-words text-amber-800 dark:text-amber-200">{dhcpOff}</p>
+      ) : null}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 'use client';
 // Create or edit one reservation. The browser checks the obvious first (reservation-form.ts);
 // the server action asks the daemon, and every refusal comes back at the field it is about.
-import { useActionState, useEffect, useState, type FormEvent } from 'react';
+import { useActionState, useEffect, useRef, useState, type FormEvent } from 'react';
 import { saveReservation, type ReservationFormState } from '../../lib/reservation-actions.ts';
 import type { ReservationErrors, ReservationField } from '../../lib/reservation-errors.ts';
 import {
@@ -34,9 +34,15 @@ export function ReservationDialog({ initial, subnets, onClose }: ReservationDial
   const errors: ReservationErrors = localErrors ?? (state.status === 'invalid' ? state.errors : {});
   const creating = initial.id === '';
 
+  const form = useRef<HTMLFormElement>(null);
+
   useEffect(() => {
     if (state.status === 'saved') onClose();
   }, [state, onClose]);
+  // After a refusal, the keyboard goes to the first field it names, whose message is read out with it.
+  useEffect(() => {
+    form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [localErrors, state]);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     const found = checkReservationForm(readReservationForm(new FormData(event.currentTarget)));
@@ -64,6 +70,7 @@ export function ReservationDialog({ initial, subnets, onClose }: ReservationDial
     >
       {/* The key renews the fields' defaults with the values the action sent back. */}
       <form
+        ref={form}
         key={state.status === 'invalid' ? JSON.stringify(state.values) : 'initial'}
         action={formAction}
         onSubmit={onSubmit}

@@ -7,6 +7,7 @@ import { LeaseServiceClient } from '../../../proto/gen/homeplane/v1/lease.ts';
 import { ReservationServiceClient } from '../../../proto/gen/homeplane/v1/reservation.ts';
 import { SubnetServiceClient } from '../../../proto/gen/homeplane/v1/subnet.ts';
 import { StatsServiceClient } from '../../../proto/gen/homeplane/v1/stats.ts';
+import { StatusServiceClient } from '../../../proto/gen/homeplane/v1/status.ts';
 import type { Logger } from '../../ports.ts';
 import type { DhcpAdminService } from '../../dhcp/admin-service.ts';
 import type { SqliteEventLog } from '../../store/sqlite-event-log.ts';
@@ -50,10 +51,18 @@ export interface Harness {
   reservations: ReservationServiceClient;
   subnets: SubnetServiceClient;
   stats: StatsServiceClient;
+  status: StatusServiceClient;
   /** A Watch client on a connection of its own (so its flow control is its own). */
   separateEventClient(): EventServiceClient;
   close(): Promise<void>;
 }
+
+/** What the harness's StatusService reports unless a test gives its own `status`. */
+export const TEST_STATUS: NonNullable<GrpcServerOptions['status']> = {
+  version: '0.0.0-test',
+  startTime: Date.parse('2025-01-02T03:29:00Z'),
+  dhcp: { serving: true, interfaces: ['hp-test0'] },
+};
 
 export type HarnessOptions = Partial<Omit<GrpcServerOptions, 'admin' | 'log' | 'feed' | 'subnetSettings'>> &
   DhcpWorldOptions;
@@ -70,6 +79,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       token: TEST_TOKEN,
       logger: recordingLogger(logLines),
       snapshot: () => world.snapshot(),
+      clock: world.clock,
+      status: TEST_STATUS,
       ...serverOptions,
       subnetSettings: world.subnetSettings,
       admin: faults,
@@ -99,6 +110,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     reservations: keep(new ReservationServiceClient(server.address, credentials)),
     subnets: keep(new SubnetServiceClient(server.address, credentials)),
     stats: keep(new StatsServiceClient(server.address, credentials)),
+    status: keep(new StatusServiceClient(server.address, credentials)),
     // Distinct channel options give a channel (and connection) of its own.
     separateEventClient: () =>
       keep(new EventServiceClient(server.address, credentials, { 'grpc.test-channel': ++separate } as object)),

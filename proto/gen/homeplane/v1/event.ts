@@ -12,9 +12,12 @@ import {
   Client,
   type ClientOptions,
   type ClientReadableStream,
+  type ClientUnaryCall,
   type handleServerStreamingCall,
+  type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
+  type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.ts";
@@ -26,6 +29,43 @@ import { Vm } from "./vm.ts";
 export const protobufPackage = "homeplane.v1";
 
 export const protobufFileName = "homeplane/v1/event.proto";
+
+/** ListEventsRequest says where a page starts and which events it holds. */
+export interface ListEventsRequest {
+  /**
+   * Only events with revision < before_revision: the next_before_revision of the previous page.
+   * 0 starts at the newest event.
+   */
+  beforeRevision: number;
+  /**
+   * The most events to return: 0 for the default (100), at most 1000 (a larger value is taken
+   * as 1000).
+   */
+  pageSize: number;
+  /**
+   * Only events of these kinds; empty for every kind. Entries as in WatchRequest.kinds: a full
+   * kind ("lease.granted") or an object type alone ("lease"). Snapshot kinds are accepted but
+   * match nothing, since snapshot events are not in the log.
+   */
+  kinds: string[];
+}
+
+/** ListEventsResponse is one page of the log. */
+export interface ListEventsResponse {
+  /** The events, newest first (strictly decreasing revision). */
+  events: Event[];
+  /**
+   * Pass as before_revision to get the next (older) page; 0 when there is no older event. A page
+   * reads a bounded run of the log (some 20,000 events), so with kinds set it may hold fewer
+   * than page_size events, even none, while older ones remain: go on until this is 0.
+   */
+  nextBeforeRevision: number;
+  /**
+   * The newest committed revision when the page was read: a Watch from it continues the history
+   * with no gap.
+   */
+  revision: number;
+}
 
 /** WatchRequest says where to resume and which events to receive. */
 export interface WatchRequest {
@@ -144,6 +184,220 @@ export interface Bookmark {
    */
   revision: number;
 }
+
+function createBaseListEventsRequest(): ListEventsRequest {
+  return { beforeRevision: 0, pageSize: 0, kinds: [] };
+}
+
+export const ListEventsRequest: MessageFns<ListEventsRequest> = {
+  encode(message: ListEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.beforeRevision !== 0) {
+      writer.uint32(8).uint64(message.beforeRevision);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).uint32(message.pageSize);
+    }
+    for (const v of message.kinds) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEventsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.beforeRevision = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kinds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListEventsRequest {
+    return {
+      beforeRevision: isSet(object.beforeRevision)
+        ? globalThis.Number(object.beforeRevision)
+        : isSet(object.before_revision)
+        ? globalThis.Number(object.before_revision)
+        : 0,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      kinds: globalThis.Array.isArray(object?.kinds) ? object.kinds.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ListEventsRequest): unknown {
+    const obj: any = {};
+    if (message.beforeRevision !== 0) {
+      obj.beforeRevision = Math.round(message.beforeRevision);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.kinds?.length) {
+      obj.kinds = message.kinds;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListEventsRequest>): ListEventsRequest {
+    return ListEventsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListEventsRequest>): ListEventsRequest {
+    const message = createBaseListEventsRequest();
+    message.beforeRevision = object.beforeRevision ?? 0;
+    message.pageSize = object.pageSize ?? 0;
+    message.kinds = object.kinds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseListEventsResponse(): ListEventsResponse {
+  return { events: [], nextBeforeRevision: 0, revision: 0 };
+}
+
+export const ListEventsResponse: MessageFns<ListEventsResponse> = {
+  encode(message: ListEventsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      Event.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextBeforeRevision !== 0) {
+      writer.uint32(16).uint64(message.nextBeforeRevision);
+    }
+    if (message.revision !== 0) {
+      writer.uint32(24).uint64(message.revision);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEventsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEventsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(Event.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.nextBeforeRevision = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.revision = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListEventsResponse {
+    return {
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => Event.fromJSON(e)) : [],
+      nextBeforeRevision: isSet(object.nextBeforeRevision)
+        ? globalThis.Number(object.nextBeforeRevision)
+        : isSet(object.next_before_revision)
+        ? globalThis.Number(object.next_before_revision)
+        : 0,
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+    };
+  },
+
+  toJSON(message: ListEventsResponse): unknown {
+    const obj: any = {};
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => Event.toJSON(e));
+    }
+    if (message.nextBeforeRevision !== 0) {
+      obj.nextBeforeRevision = Math.round(message.nextBeforeRevision);
+    }
+    if (message.revision !== 0) {
+      obj.revision = Math.round(message.revision);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListEventsResponse>): ListEventsResponse {
+    return ListEventsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListEventsResponse>): ListEventsResponse {
+    const message = createBaseListEventsResponse();
+    message.events = object.events?.map((e) => Event.fromPartial(e)) || [];
+    message.nextBeforeRevision = object.nextBeforeRevision ?? 0;
+    message.revision = object.revision ?? 0;
+    return message;
+  },
+};
 
 function createBaseWatchRequest(): WatchRequest {
   return { sinceRevision: 0, kinds: [] };
@@ -866,6 +1120,21 @@ export const EventServiceService = {
     responseSerialize: (value: WatchResponse): Buffer => Buffer.from(WatchResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WatchResponse => WatchResponse.decode(value),
   },
+  /**
+   * ListEvents pages back through the retained log, newest first: the history a client shows
+   * before (or beside) a Watch. Compaction drops the oldest events (events.retention and
+   * events.maxRows), so the history ends at the oldest retained one.
+   * Errors: INVALID_ARGUMENT for an unknown kind in kinds, naming its index ("kinds[1]").
+   */
+  listEvents: {
+    path: "/homeplane.v1.EventService/ListEvents" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListEventsRequest): Buffer => Buffer.from(ListEventsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListEventsRequest => ListEventsRequest.decode(value),
+    responseSerialize: (value: ListEventsResponse): Buffer => Buffer.from(ListEventsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListEventsResponse => ListEventsResponse.decode(value),
+  },
 } as const;
 
 export interface EventServiceServer extends UntypedServiceImplementation {
@@ -890,6 +1159,13 @@ export interface EventServiceServer extends UntypedServiceImplementation {
    * Errors: INVALID_ARGUMENT for an unknown kind in kinds.
    */
   watch: handleServerStreamingCall<WatchRequest, WatchResponse>;
+  /**
+   * ListEvents pages back through the retained log, newest first: the history a client shows
+   * before (or beside) a Watch. Compaction drops the oldest events (events.retention and
+   * events.maxRows), so the history ends at the oldest retained one.
+   * Errors: INVALID_ARGUMENT for an unknown kind in kinds, naming its index ("kinds[1]").
+   */
+  listEvents: handleUnaryCall<ListEventsRequest, ListEventsResponse>;
 }
 
 export interface EventServiceClient extends Client {
@@ -919,6 +1195,27 @@ export interface EventServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<WatchResponse>;
+  /**
+   * ListEvents pages back through the retained log, newest first: the history a client shows
+   * before (or beside) a Watch. Compaction drops the oldest events (events.retention and
+   * events.maxRows), so the history ends at the oldest retained one.
+   * Errors: INVALID_ARGUMENT for an unknown kind in kinds, naming its index ("kinds[1]").
+   */
+  listEvents(
+    request: ListEventsRequest,
+    callback: (error: ServiceError | null, response: ListEventsResponse) => void,
+  ): ClientUnaryCall;
+  listEvents(
+    request: ListEventsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListEventsResponse) => void,
+  ): ClientUnaryCall;
+  listEvents(
+    request: ListEventsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListEventsResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const EventServiceClient = makeGenericClientConstructor(
