@@ -113,6 +113,18 @@ describe('history services', () => {
       assert.equal(page.revision, 6);
     });
 
+    test('page_size 0 is 100, above 1000 is 1000', async () => {
+      h.world.clock.set(WORLD_NOW);
+      h.world.commit(Array.from({ length: 1001 }, () => leaseEvent('lease.renewed')));
+      const size = async (pageSize: number) => {
+        const { response } = await call(listEvents(), { beforeRevision: 0, pageSize, kinds: [] });
+        const page = response as { events: unknown[]; nextBeforeRevision: number };
+        return [page.events.length, page.nextBeforeRevision];
+      };
+      assert.deepEqual(await size(0), [100, 902]);
+      assert.deepEqual(await size(5000), [1000, 2]);
+    });
+
     test('an empty log gives an empty page, revision 0', async () => {
       const { response } = await call(listEvents(), { beforeRevision: 0, pageSize: 0, kinds: [] });
       assert.deepEqual(response, { events: [], nextBeforeRevision: 0, revision: 0 });

@@ -1124,7 +1124,7 @@ export const EventServiceService = {
    * ListEvents pages back through the retained log, newest first: the history a client shows
    * before (or beside) a Watch. Compaction drops the oldest events (events.retention and
    * events.maxRows), so the history ends at the oldest retained one.
-   * Errors: INVALID_ARGUMENT for an unknown kind in kinds or a negative page_size.
+   * Errors: INVALID_ARGUMENT for an unknown kind in kinds, naming its index ("kinds[1]").
    */
   listEvents: {
     path: "/homeplane.v1.EventService/ListEvents" as const,
@@ -1163,7 +1163,7 @@ export interface EventServiceServer extends UntypedServiceImplementation {
    * ListEvents pages back through the retained log, newest first: the history a client shows
    * before (or beside) a Watch. Compaction drops the oldest events (events.retention and
    * events.maxRows), so the history ends at the oldest retained one.
-   * Errors: INVALID_ARGUMENT for an unknown kind in kinds or a negative page_size.
+   * Errors: INVALID_ARGUMENT for an unknown kind in kinds, naming its index ("kinds[1]").
    */
   listEvents: handleUnaryCall<ListEventsRequest, ListEventsResponse>;
 }
@@ -1199,7 +1199,7 @@ export interface EventServiceClient extends Client {
    * ListEvents pages back through the retained log, newest first: the history a client shows
    * before (or beside) a Watch. Compaction drops the oldest events (events.retention and
    * events.maxRows), so the history ends at the oldest retained one.
-   * Errors: INVALID_ARGUMENT for an unknown kind in kinds or a negative page_size.
+   * Errors: INVALID_ARGUMENT for an unknown kind in kinds, naming its index ("kinds[1]").
    */
   listEvents(
     request: ListEventsRequest,
