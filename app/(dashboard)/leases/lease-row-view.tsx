@@ -12,7 +12,7 @@ const HIGHLIGHT_MS = 2_500;
 
 /** The table's columns from md up; the header (lease-table.tsx) uses the same template. */
 export const GRID =
-  'md:grid md:grid-cols-[104px_128px_minmax(190px,1.3fr)_minmax(110px,1fr)_128px_112px_96px_88px_88px_144px] md:items-center';
+  'md:grid md:grid-cols-[112px_128px_minmax(180px,1.3fr)_minmax(100px,1fr)_128px_124px_96px_88px_80px_144px] md:content-center md:items-center';
 
 export interface RowActions {
   reserve(entry: LeaseEntry): void;

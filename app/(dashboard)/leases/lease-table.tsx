@@ -82,7 +82,7 @@ export function LeaseTable({ order, version, now, sort, onSort, actions, empty }
       data-version={version}
       className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <div className="md:min-w-[1188px]">
+      <div className="md:min-w-[1180px]">
         <div role="rowgroup" className="hidden md:block">
           <div
             role="row"
