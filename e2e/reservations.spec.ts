@@ -170,3 +170,37 @@ test('delete asks first, then the row goes', async ({ page }) => {
   await expect(page.getByTestId('reservation-count')).toHaveText('1 reservation');
   await expectSameDocument(page);
 });
+
+test('the whole workflow works from the keyboard alone', async ({ page }) => {
+  await openReservations(page);
+  await page.getByRole('button', { name: 'New reservation' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog(page).getByRole('textbox', { name: 'Address', exact: true })).toBeFocused();
+  await page.keyboard.type(`${base}.50`);
+  await page.keyboard.press('Tab'); // subnet
+  await page.keyboard.press('Tab'); // "Recognise the client by": MAC address
+  await expect(dialog(page).getByRole('radio', { name: 'MAC address' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('52:54:00:00:0c:50');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('tv');
+  await page.keyboard.press('Enter');
+  await expect(dialog(page)).toHaveCount(0);
+  await expect(row(page, `${base}.50`)).toContainText('tv');
+
+  // Escape closes a dialog without a change.
+  await page.getByRole('button', { name: `Edit reservation ${base}.50 (tv)` }).focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog(page)).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog(page)).toHaveCount(0);
+
+  // Delete: the confirmation opens on Cancel; the destructive button is one Tab away.
+  await page.getByRole('button', { name: `Delete reservation ${base}.50 (tv)` }).focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog(page).getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(dialog(page).getByRole('button', { name: 'Delete reservation' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(row(page, `${base}.50`)).toHaveCount(0);
+});

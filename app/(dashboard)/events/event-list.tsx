@@ -1,6 +1,7 @@
 // The rows of the event log: time, kind, summary, and a link to the object. One list that reads
 // as a table on a wide screen and as stacked lines on a phone.
 import Link from 'next/link';
+import { memo } from 'react';
 import type { EventEntry, EventObject } from '../../lib/event-view.ts';
 import { kindLabel } from '../../lib/event-view.ts';
 import { formatRelative, formatTimestamp } from '../../lib/relative-time.ts';
@@ -33,35 +34,7 @@ export function EventList({ rows, now, filtered }: { rows: readonly EventEntry[]
       className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white shadow-xs dark:divide-zinc-800 dark:border-zinc-800 dark:bg-zinc-900"
     >
       {rows.map((event) => (
-        <li
-          key={event.revision}
-          data-revision={event.revision}
-          data-kind={event.kind}
-          className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 px-4 py-2.5 text-sm md:grid-cols-[7rem_11rem_1fr_auto] md:items-center"
-        >
-          <span className="text-xs text-zinc-500 md:text-sm dark:text-zinc-400">
-            {event.time === null ? (
-              '—'
-            ) : (
-              <time dateTime={new Date(event.time).toISOString()} title={formatTimestamp(event.time)}>
-                {formatRelative(event.time, now)}
-              </time>
-            )}
-          </span>
-          <span className="justify-self-end md:justify-self-start">
-            <span
-              className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${KIND_STYLES[event.object]}`}
-            >
-              {kindLabel(event.kind)}
-            </span>
-          </span>
-          <span className="col-span-2 min-w-0 break-words text-zinc-800 md:col-span-1 dark:text-zinc-200">
-            {event.summary}
-          </span>
-          <span className="col-span-2 md:col-span-1 md:text-right">
-            {event.link === null ? null : <ObjectLink href={event.link.href} label={event.link.label} />}
-          </span>
-        </li>
+        <EventRow key={event.revision} event={event} now={now} />
       ))}
     </ol>
   );
@@ -87,3 +60,41 @@ function ObjectLink({ href, label }: { href: string; label: string }) {
     </Link>
   );
 }
+
+/**
+ * One row; memoised, so a new event on top draws one row, not a thousand. Its time is read
+ * against the clock but never before the event itself (a clock tick older than a new event would
+ * say "in a few seconds").
+ */
+const EventRow = memo(function EventRow({ event, now }: { event: EventEntry; now: number }) {
+  return (
+    <li
+      data-revision={event.revision}
+      data-kind={event.kind}
+      className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 px-4 py-2.5 text-sm md:grid-cols-[7rem_11rem_1fr_auto] md:items-center"
+    >
+      <span className="text-xs text-zinc-500 md:text-sm dark:text-zinc-400">
+        {event.time === null ? (
+          '—'
+        ) : (
+          <time dateTime={new Date(event.time).toISOString()} title={formatTimestamp(event.time)}>
+            {formatRelative(event.time, Math.max(now, event.time))}
+          </time>
+        )}
+      </span>
+      <span className="justify-self-end md:justify-self-start">
+        <span
+          className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${KIND_STYLES[event.object]}`}
+        >
+          {kindLabel(event.kind)}
+        </span>
+      </span>
+      <span className="col-span-2 min-w-0 break-words text-zinc-800 md:col-span-1 dark:text-zinc-200">
+        {event.summary}
+      </span>
+      <span className="col-span-2 md:col-span-1 md:text-right">
+        {event.link === null ? null : <ObjectLink href={event.link.href} label={event.link.label} />}
+      </span>
+    </li>
+  );
+});

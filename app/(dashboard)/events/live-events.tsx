@@ -32,7 +32,6 @@ export function LiveEvents({ kind, initial, olderBefore, revision, renderedAt }:
   const [canLoadOlder, setCanLoadOlder] = useState(() => log.canLoadOlder);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loading, startLoading] = useTransition();
-  const [changedAt, setChangedAt] = useState(renderedAt);
   const sentinel = useRef<HTMLDivElement>(null);
 
   const show = useCallback(() => {
@@ -40,18 +39,29 @@ export function LiveEvents({ kind, initial, olderBefore, revision, renderedAt }:
     setCanLoadOlder(log.canLoadOlder);
   }, [log]);
 
+  // A burst of events (hundreds a second on a busy network) is folded in at once, drawn once a frame.
+  const frame = useRef<number | null>(null);
   const onMessage = useCallback(
     (message: StreamMessage) => {
       if (message.type !== 'event' || !matchesKind(message.event.kind, kind)) return;
-      if (log.addLive(toEventEntry(message.event))) {
+      if (!log.addLive(toEventEntry(message.event)) || frame.current !== null) return;
+      frame.current = requestAnimationFrame(() => {
+        frame.current = null;
         show();
-        setChangedAt(Date.now());
-      }
+      });
     },
     [log, kind, show],
   );
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+    },
+    [],
+  );
   const status = useWatchStream({ since: revision, kinds: kind === '' ? [] : [kind], onMessage });
-  const now = Math.max(useNow(renderedAt, CLOCK_MS), changedAt);
+  // Rows read their time against the clock, never earlier than their own time (event-list.tsx),
+  // so a new event needs no new clock, and the rows already drawn stay as they are.
+  const now = useNow(renderedAt, CLOCK_MS);
 
   // One page at a time: the button and the scroll observer may both ask in the same moment.
   const inFlight = useRef(false);
