@@ -57,11 +57,10 @@ export default async function OverviewPage({
         <Suspense fallback={<CardSkeleton title="Leases" />}>
           <LeaseCounts dhcpOff={dhcpOff} interfaces={status?.dhcp.interfaces ?? []} />
         </Suspense>
-        <Suspense fallback={<CardSkeleton title="Pools" className="lg:col-span-2" />}>
-          <div className="min-w-0 lg:col-span-2">
-            <PoolUsage dhcpOff={dhcpOff} />
-          </div>
+        <Suspense fallback={<CardSkeleton title="Pools" />}>
+          <PoolUsage dhcpOff={dhcpOff} />
         </Suspense>
+        {status === null ? null : <DaemonCard status={status} since={since} renderedAt={renderedAt} />}
         <div className="min-w-0 lg:col-span-2">
           <Suspense fallback={<CardSkeleton title="Lease activity" lines={5} />}>
             <ActivityChart range={range} />
@@ -75,7 +74,6 @@ export default async function OverviewPage({
             renderedAt={renderedAt}
           />
         </Card>
-        {status === null ? null : <DaemonCard status={status} since={status.revision} renderedAt={renderedAt} />}
         {/* VM and host cards (issue 9) join this grid here, fed by OBJECT_TYPES.vm and .host. */}
       </div>
     </>

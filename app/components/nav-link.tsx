@@ -10,7 +10,7 @@ export function NavLink({ href, children }: { href: string; children: ReactNode 
   const link = useRef<HTMLAnchorElement>(null);
   // On a phone the sections scroll sideways in their own row: keep the current one in view.
   useEffect(() => {
-    if (active) link.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    if (active) link.current?.scrollIntoView({ block: 'nearest', inline: 'center' });
   }, [active]);
   return (
     <Link

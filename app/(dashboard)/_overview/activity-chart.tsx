@@ -139,10 +139,8 @@ function Chart({ view }: { view: ActivityView }) {
         <span>now</span>
       </div>
       <p className="mt-2 text-xs text-zinc-500 dark:text-zinc-400">
-        One bar {view.range.id === 'hour' ? 'a minute' : 'every 30 minutes'}; point at a bar for its counts.
-        {undercounted
-          ? ` The event log starts at ${clock(view.retainedSince!)}: earlier bars may be undercounted.`
-          : ''}
+        One bar {view.range.id === 'hour' ? 'a minute' : 'every 30 minutes'}, the newest on the right.
+        {undercounted ? ` The event log goes back to ${clock(view.retainedSince!)}.` : ''}
       </p>
     </>
   );

@@ -17,7 +17,7 @@ export function DaemonCard({
   const { dhcp } = status;
   return (
     <Card title="Daemon" testId="daemon-card">
-      <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm">
+      <dl className="grid grid-cols-[auto_minmax(0,1fr)] items-center gap-x-4 gap-y-2 text-sm">
         <dt className="text-zinc-500 dark:text-zinc-400">Stream</dt>
         <dd>
           <ConnectionPill since={since} testId="daemon-connection" />
