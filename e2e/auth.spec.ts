@@ -323,6 +323,20 @@ test.describe('the admin from the environment', () => {
     expect(dashboard.output()).not.toContain(envAdmin.password);
   });
 
+  test('a page opened while the daemon is away waits on the sign-in page, and comes back by itself', async ({
+    page,
+  }) => {
+    await signIn(page, dashboard.url, envAdmin);
+    await daemon.stop();
+    await page.goto(`${dashboard.url}/settings`);
+    await expect(page).toHaveURL(`${dashboard.url}/sign-in?next=%2Fsettings`);
+    await expect(page.getByTestId('daemon-unavailable')).toContainText('The Homeplane daemon is not reachable');
+    await daemon.launch();
+    // The session outlived the restart (it is in the daemon's database): straight back, no sign-in.
+    await expect(page).toHaveURL(`${dashboard.url}/settings`, { timeout: 30_000 });
+    await expect(page.locator('[data-testid="session"][data-current]')).toContainText(envAdmin.username);
+  });
+
   test('with the daemon gone the sign-in page says so, and a sign-in attempt too', async ({ page }) => {
     await daemon.stop();
     await page.goto(`${dashboard.url}/sign-in`);

@@ -22,12 +22,19 @@ async function clearSessionCookie(): Promise<void> {
 
 /**
  * Ends this browser's session in the daemon and drops the cookie, then shows the sign-in page.
- * Without a live session there is nothing to end but the cookie.
+ * Without a live session there is nothing to end but the cookie. With the daemon away the cookie
+ * still goes (the session then ends at its expiry, or by a revoke from the settings page).
  */
 export async function signOut(): Promise<never> {
-  const session = await currentSession();
-  if (session !== null) {
-    await call((c) => c.auth.signOut.bind(c.auth), SignOutRequest.fromPartial({ sessionToken: await sessionToken() }));
+  try {
+    if ((await currentSession()) !== null) {
+      await call(
+        (c) => c.auth.signOut.bind(c.auth),
+        SignOutRequest.fromPartial({ sessionToken: await sessionToken() }),
+      );
+    }
+  } catch (err) {
+    if (!(err instanceof BackendError)) throw err;
   }
   await clearSessionCookie();
   redirect('/sign-in');

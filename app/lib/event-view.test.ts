@@ -8,6 +8,7 @@ const lease: LeaseRow = {
   address: '10.123.0.150',
   subnet: '10.123.0.0/24',
   hwAddress: '52:54:00:00:00:01',
+  vendor: '',
   clientId: '',
   hostname: 'laptop',
   fqdn: '',

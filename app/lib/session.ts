@@ -50,10 +50,19 @@ export const currentSession = cache(async (): Promise<DashboardSession | null> =
 
 /**
  * For pages and server actions: the session, or a redirect to the sign-in page, which brings the
- * visitor back to the page they asked for (the path proxy.ts recorded) once signed in.
+ * visitor back to the page they asked for (the path proxy.ts recorded) once signed in. While the
+ * daemon cannot be reached the session cannot be checked, so nothing is shown either: the sign-in
+ * page says the daemon is away, asks again every few seconds, and sends a visitor whose session
+ * still holds straight back.
  */
 export async function requireSession(): Promise<DashboardSession> {
-  const session = await currentSession();
+  let session: DashboardSession | null;
+  try {
+    session = await currentSession();
+  } catch (err) {
+    if (!(err instanceof BackendError)) throw err;
+    session = null;
+  }
   if (session === null) redirect(signInPath((await headers()).get(REQUESTED_PATH_HEADER) ?? ''));
   return session;
 }

@@ -8,7 +8,8 @@ import { watchFrames } from './watch-frames.ts';
 const lease: Lease = {
   address: '10.123.0.57',
   subnet: '10.123.0.0/24',
-  hwAddress: '52:54:00:aa:bb:cc',
+  // A Synology block, so the event's lease carries the vendor name (app/lib/oui.ts).
+  hwAddress: '00:11:32:aa:bb:cc',
   clientId: '0152540000aabbcc',
   hostname: 'nas',
   fqdn: 'nas.lab.home',
@@ -43,7 +44,8 @@ describe('watchFrames', () => {
       lease: {
         address: '10.123.0.57',
         subnet: '10.123.0.0/24',
-        hwAddress: '52:54:00:aa:bb:cc',
+        hwAddress: '00:11:32:aa:bb:cc',
+        vendor: 'Synology Incorporated',
         clientId: '0152540000aabbcc',
         hostname: 'nas',
         fqdn: 'nas.lab.home',

@@ -1,66 +1,181 @@
 'use client';
-// The lease table, live: the server's first listing folded forward by /api/events.
-import { useCallback, useMemo, useRef, useState } from 'react';
+// The Leases page, live: the server's first screenful, filled in with the later pages after
+// hydration (use-lease-pages.ts) and kept current by the event stream. Events are folded into
+// the cache as they arrive (each O(log n): lease-order.ts) and drawn once per animation frame,
+// however many came in between. The view (search, filters, sort) lives in the URL.
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { LiveIndicator } from '../../components/live-indicator.tsx';
-import { LeaseCache } from '../../lib/live/lease-cache.ts';
-import { countByState, matchesLease, type LeaseFilter } from '../../lib/live/lease-filter.ts';
+import { FADE_MS, LeaseCache, type LeaseEntry, type LeaseListing } from '../../lib/live/lease-cache.ts';
+import type { LeaseFilter, LeaseSort, SortColumn } from '../../lib/live/lease-filter.ts';
 import type { LeaseRow, StreamMessage } from '../../lib/live/types.ts';
 import { useNow } from '../../lib/live/use-now.ts';
 import { useWatchStream } from '../../lib/live/use-watch-stream.ts';
+import { ReleaseDialog, ReserveDialog } from './lease-dialogs.tsx';
 import { LeaseTable } from './lease-table.tsx';
 import { LeaseToolbar } from './lease-toolbar.tsx';
+import { useLeasePages } from './use-lease-pages.ts';
+import { toggleSort, viewSearch, type LeaseViewState } from './view-state.ts';
+import { formatCount, shownCount } from './wording.ts';
 
-/** Relative times ("in 59 min") are re-read this often. */
-const CLOCK_MS = 15_000;
-const KINDS = ['lease'];
+/** The countdowns tick each second (only the rows in view re-render). */
+const CLOCK_MS = 1_000;
+const KINDS = ['lease', 'reservation'];
 
 export interface LiveLeasesProps {
-  initialRows: LeaseRow[];
-  /** The event revision the rows reflect. */
-  revision: number;
-  /** Leases the daemon has in all, and whether initialRows holds them all. */
+  listing: LeaseListing;
+  /** The /api/leases token for the page after the first; '' when the first was all. */
+  nextPageToken: string;
+  /** Leases in all when the page was rendered. */
   total: number;
-  complete: boolean;
-  /** Server render time (ms), so relative times hydrate identically. */
+  /** Configured subnets (SubnetService), offered by the filter even while empty. */
+  subnets: string[];
+  initialView: LeaseViewState;
+  /** Server render time (ms), so countdowns hydrate identically. */
   renderedAt: number;
+  /** What to show when there is no lease at all (the server knows whether DHCP is on). */
+  empty: ReactNode;
 }
 
-export function LiveLeases({ initialRows, revision, total, complete, renderedAt }: LiveLeasesProps) {
-  const [cache] = useState(() => new LeaseCache(initialRows, revision));
-  const [rows, setRows] = useState(() => cache.sorted());
-  // When the rows last changed: relative times never lag behind the newest row's own time.
-  const [changedAt, setChangedAt] = useState(renderedAt);
-  const frame = useRef<number | null>(null);
+type Dialog = { kind: 'reserve'; lease: LeaseRow } | { kind: 'release'; lease: LeaseRow } | null;
 
-  // Many events can arrive between two frames (a burst of leases): fold them all, draw once.
+export function LiveLeases({
+  listing,
+  nextPageToken,
+  total,
+  subnets,
+  initialView,
+  renderedAt,
+  empty,
+}: LiveLeasesProps) {
+  const [cache] = useState(() => new LeaseCache(listing, initialView.filter, initialView.sort));
+  const [view, setView] = useState(initialView);
+  const [version, setVersion] = useState(0);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const frame = useRef<number | null>(null);
+  const sweepTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  // Draw at most once a frame, however many changes came in since the last.
+  const redraw = useCallback(() => {
+    if (frame.current !== null) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = null;
+      setVersion((v) => v + 1);
+    });
+  }, []);
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      if (sweepTimer.current !== null) clearTimeout(sweepTimer.current);
+    },
+    [],
+  );
+
+  const sweep = useCallback(() => {
+    sweepTimer.current = null;
+    if (cache.sweep(Date.now())) redraw();
+    if (cache.fadingCount > 0) sweepTimer.current = setTimeout(sweep, FADE_MS / 3);
+  }, [cache, redraw]);
+
   const onMessage = useCallback(
     (message: StreamMessage) => {
-      if (!cache.apply(message) || frame.current !== null) return;
-      frame.current = requestAnimationFrame(() => {
-        frame.current = null;
-        setRows(cache.sorted());
-        setChangedAt(Date.now());
-      });
+      if (!cache.apply(message, Date.now())) return;
+      redraw();
+      if (cache.fadingCount > 0 && sweepTimer.current === null) sweepTimer.current = setTimeout(sweep, FADE_MS);
     },
-    [cache],
+    [cache, redraw, sweep],
   );
-  const status = useWatchStream({ since: revision, kinds: KINDS, onMessage });
-  const now = Math.max(useNow(renderedAt, CLOCK_MS), changedAt);
-  const [filter, setFilter] = useState<LeaseFilter>({ query: '', state: null });
+  // Watch from the older of the two listings' revisions; the cache drops what it already has.
+  const since = Math.min(listing.leaseRevision, listing.reservationRevision);
+  const status = useWatchStream({ since, kinds: KINDS, onMessage });
+  const load = useLeasePages(cache, nextPageToken, redraw);
+  const now = useNow(renderedAt, CLOCK_MS);
 
-  const counts = useMemo(() => countByState(rows.map((r) => r.row)), [rows]);
-  const visible = useMemo(() => rows.filter((r) => matchesLease(r.row, filter)), [rows, filter]);
+  // A new view: the rows placed again once, and the URL updated in place (no navigation).
+  const applied = useRef(initialView);
+  useEffect(() => {
+    if (applied.current === view) return;
+    applied.current = view;
+    cache.setView(view.filter, view.sort);
+    setVersion((v) => v + 1);
+    const search = viewSearch(view);
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${search ? `?${search}` : ''}`);
+  }, [cache, view]);
+
+  const onFilter = useCallback((filter: LeaseFilter) => setView((v) => ({ ...v, filter })), []);
+  const onSort = useCallback((sort: LeaseSort) => setView((v) => ({ ...v, sort })), []);
+  const onHeader = useCallback(
+    (column: SortColumn) => setView((v) => ({ ...v, sort: toggleSort(v.sort, column) })),
+    [],
+  );
+  const actions = useMemo(
+    () => ({
+      reserve: (entry: LeaseEntry) => setDialog({ kind: 'reserve', lease: entry.row }),
+      release: (entry: LeaseEntry) => setDialog({ kind: 'release', lease: entry.row }),
+    }),
+    [],
+  );
+  const closeDialog = useCallback(() => setDialog(null), []);
+
+  const counts = cache.subnetCounts();
+  const subnetChoices = [
+    ...new Set([...subnets, ...counts.keys(), ...(view.filter.subnet ? [view.filter.subnet] : [])]),
+  ]
+    .sort()
+    .map((subnet) => ({ subnet, count: counts.get(subnet) ?? 0 }));
+  const filtered = view.filter.query.trim() !== '' || view.filter.state !== null || view.filter.subnet !== null;
+  const leases = load.loading ? Math.max(total, cache.size) : cache.size;
 
   return (
-    <section aria-label="Leases" className="space-y-4">
-      <LeaseToolbar filter={filter} onFilter={setFilter} counts={counts} total={rows.length}>
+    <section aria-label="Lease table" className="space-y-4">
+      <LeaseToolbar
+        filter={view.filter}
+        onFilter={onFilter}
+        sort={view.sort}
+        onSort={onSort}
+        countOf={(state) => cache.countOf(state)}
+        total={cache.size}
+        subnets={subnetChoices}
+      >
         <LiveIndicator status={status} revision={cache.revision} />
       </LeaseToolbar>
-      <LeaseTable rows={visible} now={now} filtered={rows.length > 0 && visible.length === 0} />
-      <p className="text-xs text-zinc-500">
-        {visible.length === rows.length ? `${rows.length} leases` : `${visible.length} of ${rows.length} leases`}
-        {complete ? '' : ` · the first ${initialRows.length} of ${total} were loaded`}
+      <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="lease-count" aria-live="polite">
+        {filtered ? shownCount(cache.order.length, cache.size) : shownCount(cache.size, cache.size)}
+        {load.loading ? (
+          <span className="text-zinc-400 dark:text-zinc-500">
+            {' '}
+            · loading {formatCount(cache.size)} of {formatCount(leases)}…
+            {load.error ? ` (${load.error}; retrying)` : ''}
+          </span>
+        ) : null}
       </p>
+      <LeaseTable
+        order={cache.order}
+        version={version}
+        now={now}
+        sort={view.sort}
+        onSort={onHeader}
+        actions={actions}
+        empty={
+          filtered && cache.size > 0 ? (
+            <>
+              No lease matches this search and filter.{' '}
+              <button
+                type="button"
+                onClick={() => onFilter({ query: '', state: null, subnet: null })}
+                className="font-medium text-sky-700 underline hover:text-sky-600 dark:text-sky-400"
+              >
+                Show every lease
+              </button>
+            </>
+          ) : load.loading ? (
+            'Loading leases…'
+          ) : (
+            empty
+          )
+        }
+      />
+      {dialog?.kind === 'reserve' ? <ReserveDialog lease={dialog.lease} onClose={closeDialog} /> : null}
+      {dialog?.kind === 'release' ? <ReleaseDialog lease={dialog.lease} onClose={closeDialog} /> : null}
     </section>
   );
 }

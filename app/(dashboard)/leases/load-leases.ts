@@ -1,35 +1,76 @@
-// The Leases page's first data: ListLeases pages up to a cap, and the revision to watch from.
+// The Leases page's first data, read on the server: the first screenful of leases (one
+// ListLeases page), every reservation (to tell reserved leases from dynamic ones: the Lease
+// message does not say, lease.proto) and the configured subnets for the filter. The rest of the
+// leases load after hydration (app/api/leases/route.ts).
 import 'server-only';
-import { BackendError, listLeases } from '../../lib/backend.ts';
+import { ListReservationsRequest } from '../../../proto/gen/homeplane/v1/reservation.ts';
+import { ListSubnetsRequest } from '../../../proto/gen/homeplane/v1/subnet.ts';
+import { BackendError, call, listLeases } from '../../lib/backend.ts';
 import { toLeaseRow } from '../../lib/lease-row.ts';
+import { loadVendors } from '../../lib/oui.ts';
+import type { ReservationPin } from '../../lib/live/lease-cache.ts';
 import type { LeaseRow } from '../../lib/live/types.ts';
 
-/** The most ListLeases pages (of 1000, the server's maximum) the page reads before rendering. */
-const MAX_PAGES = 10;
-const PAGE_SIZE = 1000;
+/** Rows rendered on the server: more than any screen shows, few enough to arrive at once. */
+export const FIRST_PAGE_SIZE = 200;
+/** ListReservations pages (of 1000, the server's maximum) read at most. */
+const MAX_RESERVATION_PAGES = 20;
 
 export type LeaseListing =
-  { ok: true; rows: LeaseRow[]; revision: number; total: number; complete: boolean } | { ok: false; reason: string };
+  | {
+      ok: true;
+      leases: LeaseRow[];
+      leaseRevision: number;
+      /** Pass to /api/leases for the next page; '' when the first page was all. */
+      nextPageToken: string;
+      total: number;
+      reservations: ReservationPin[];
+      reservationRevision: number;
+      subnets: string[];
+    }
+  | { ok: false; reason: string };
 
 export async function loadLeases(): Promise<LeaseListing> {
-  const rows: LeaseRow[] = [];
-  let revision = 0;
-  let total = 0;
-  let pageToken = '';
   try {
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const response = await listLeases({ pageSize: PAGE_SIZE, pageToken });
-      // Watch from the first page's revision: later pages may be newer, and the replayed
-      // events (whole leases) bring every page up to date (lease.proto, revision).
-      if (page === 0) revision = response.revision;
-      total = response.totalSize;
-      rows.push(...response.leases.map(toLeaseRow));
-      pageToken = response.nextPageToken;
-      if (pageToken === '') return { ok: true, rows, revision, total, complete: true };
-    }
-    return { ok: true, rows, revision, total, complete: false };
+    const [first, reservations, subnets] = await Promise.all([
+      listLeases({ pageSize: FIRST_PAGE_SIZE }),
+      loadReservations(),
+      call((c) => c.subnets.listSubnets.bind(c.subnets), ListSubnetsRequest.fromPartial({})),
+      // The vendor names come from a 5.6 MB registry read once per process: in the background,
+      // while the daemon answers, and before any row or event needs it.
+      loadVendors(),
+    ]);
+    return {
+      ok: true,
+      leases: first.leases.map(toLeaseRow),
+      leaseRevision: first.revision,
+      nextPageToken: first.nextPageToken,
+      total: first.totalSize,
+      reservations: reservations.pins,
+      reservationRevision: reservations.revision,
+      subnets: subnets.subnets.map((s) => s.subnet),
+    };
   } catch (err) {
     if (err instanceof BackendError) return { ok: false, reason: err.message };
     throw err;
   }
+}
+
+async function loadReservations(): Promise<{ pins: ReservationPin[]; revision: number }> {
+  const pins: ReservationPin[] = [];
+  let revision = 0;
+  let pageToken = '';
+  for (let page = 0; page < MAX_RESERVATION_PAGES; page++) {
+    const response = await call(
+      (c) => c.reservations.listReservations.bind(c.reservations),
+      ListReservationsRequest.fromPartial({ pageSize: 1000, pageToken }),
+    );
+    // As for leases: watch from the first page's revision (lease.proto, revision).
+    if (page === 0) revision = response.revision;
+    for (const r of response.reservations)
+      pins.push({ id: r.id, address: r.address, mac: r.mac, clientId: r.clientId });
+    pageToken = response.nextPageToken;
+    if (pageToken === '') break;
+  }
+  return { pins, revision };
 }

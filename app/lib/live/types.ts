@@ -10,6 +10,8 @@ export interface LeaseRow {
   address: string;
   subnet: string;
   hwAddress: string;
+  /** The organisation the MAC's IEEE block belongs to (app/lib/oui.ts); '' when none is known. */
+  vendor: string;
   clientId: string;
   hostname: string;
   fqdn: string;
