@@ -32,6 +32,13 @@ function endpointOf(configFile: string): Endpoint {
   ) as Endpoint;
 }
 
+/** A screenshot beside screenshots.spec.ts's, for a state that spec does not reach. */
+async function shot(page: Page, name: string): Promise<void> {
+  const path = `test-results/screenshots/${name}`;
+  await page.screenshot({ path, fullPage: true });
+  await test.info().attach(name, { path, contentType: 'image/png' });
+}
+
 async function markDocument(page: Page): Promise<void> {
   await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 }
@@ -173,6 +180,7 @@ test.describe('with DHCP serving a lab', () => {
     await expect(pill).toHaveAttribute('data-status', 'reconnecting');
     await expect(banner).toContainText('Lost the connection to the daemon; reconnecting…');
     await expect(banner).toContainText(/Last update \d\d:\d\d:\d\d \(\d+ s ago\)/);
+    await shot(page, 'overview-reconnecting-desktop-light.png');
 
     await daemon.launch();
     await expect(pill).toHaveAttribute('data-status', 'live', { timeout: 30_000 });
@@ -231,6 +239,7 @@ test.describe('with DHCP off', () => {
     await expect(notice).toContainText(reason);
     await expect(page.getByTestId('lease-counts')).not.toContainText('No leases yet');
     await expect(page.getByTestId('daemon-dhcp')).toHaveAttribute('data-serving', 'false');
+    await shot(page, 'overview-dhcp-off-desktop-light.png');
     // The notice is on every signed-in page, not only the Overview.
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Leases' }).click();
     await expect(page).toHaveURL(/\/leases$/);

@@ -7,7 +7,7 @@
 // it answers besides loopback, how many live streams it keeps open), which the dashboard gets as
 // its environment (app/lib/env.ts validates it).
 // The dashboard is built on first run (or when its sources changed) and listens on
-// 127.0.0.1:$PORT (default 3000) only, until it has a login. SIGINT/SIGTERM go to both; when
+// 127.0.0.1:$PORT (default 3000) only (a reverse proxy serves other names). SIGINT/SIGTERM go to both; when
 // either exits, the other is stopped and this exits with the first one's code.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

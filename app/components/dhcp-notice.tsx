@@ -46,10 +46,7 @@ export function DhcpNotice({
           </p>
           <p className="mt-0.5 break-words text-amber-800 dark:text-amber-200/90">{reason}</p>
           {banner ? null : (
-            <p className="mt-2 text-amber-800 dark:text-amber-200/80">
-              Fix what the daemon names above (it needs root or CAP_NET_BIND_SERVICE, and a{' '}
-              <code className="font-mono">dhcp</code> section in its config), then restart it.
-            </p>
+            <p className="mt-2 text-amber-800 dark:text-amber-200/80">Once that is fixed, restart the daemon.</p>
           )}
         </div>
       </div>

@@ -2,7 +2,7 @@
 // counted per time bucket, every bucket of the window present, so a chart needs no gap filling.
 import { InvalidInputError } from '../errors.ts';
 import type { Clock } from '../ports.ts';
-import type { EventHistory } from './types.ts';
+import type { ActivityCounts } from './lease-activity-tally.ts';
 
 export const MIN_BUCKET_SECONDS = 60;
 export const MAX_BUCKET_SECONDS = 3600;
@@ -19,6 +19,9 @@ const COUNTED = {
 } as const;
 
 type CountedKind = keyof typeof COUNTED;
+
+/** The event kinds GetLeaseActivity counts. */
+export const ACTIVITY_KINDS: readonly string[] = Object.keys(COUNTED);
 type Counter = (typeof COUNTED)[CountedKind];
 
 export type ActivityBucket = { start: number } & Record<Counter, number>;
@@ -64,7 +67,7 @@ export function checkWindow({ bucketSeconds, windowSeconds }: ActivityWindow): v
  * Buckets start at multiples of bucketSeconds since the epoch (so two calls a few seconds apart
  * see the same boundaries); the last one is the bucket that holds now, still filling.
  */
-export function leaseActivity(history: EventHistory, clock: Clock, window: ActivityWindow): LeaseActivity {
+export function leaseActivity(history: ActivityCounts, clock: Clock, window: ActivityWindow): LeaseActivity {
   checkWindow(window);
   const bucketMs = window.bucketSeconds * 1000;
   const count = window.windowSeconds / window.bucketSeconds;
@@ -78,7 +81,7 @@ export function leaseActivity(history: EventHistory, clock: Clock, window: Activ
     expired: 0,
     declined: 0,
   }));
-  for (const row of history.countPerBucket(Object.keys(COUNTED), first, last + bucketMs, bucketMs)) {
+  for (const row of history.countPerBucket(ACTIVITY_KINDS, first, last + bucketMs, bucketMs)) {
     const bucket = buckets[(row.start - first) / bucketMs];
     const counter = COUNTED[row.kind as CountedKind] as Counter | undefined;
     if (bucket !== undefined && counter !== undefined) bucket[counter] += row.count;

@@ -1,7 +1,8 @@
 // homeplane.v1.SubnetService and StatsService: read-only views of the DHCP side.
 import type { DhcpAdmin } from '../dhcp/admin.ts';
-import type { EventHistory, EventLogReader } from '../events/types.ts';
+import type { EventLogReader } from '../events/types.ts';
 import { leaseActivity } from '../events/lease-activity.ts';
+import type { ActivityCounts } from '../events/lease-activity-tally.ts';
 import type { Clock, Logger } from '../ports.ts';
 import type { SubnetServiceServer } from '../../proto/gen/homeplane/v1/subnet.ts';
 import type { StatsServiceServer } from '../../proto/gen/homeplane/v1/stats.ts';
@@ -22,7 +23,8 @@ export function subnetService(
 
 export function statsService(
   admin: DhcpAdmin,
-  log: EventLogReader & EventHistory,
+  log: EventLogReader,
+  activity: ActivityCounts,
   clock: Clock,
   logger: Logger,
 ): StatsServiceServer {
@@ -34,7 +36,7 @@ export function statsService(
     getLeaseActivity: unary('GetLeaseActivity', logger, (request) => {
       // The count and the revision in one tick (the log is synchronous): the revision is the newest counted.
       const revision = log.lastRevision();
-      const { buckets, retainedSince } = leaseActivity(log, clock, request);
+      const { buckets, retainedSince } = leaseActivity(activity, clock, request);
       return {
         buckets: buckets.map(({ start, ...counts }) => ({ startTime: new Date(start), ...counts })),
         retainedSince: retainedSince === null ? undefined : new Date(retainedSince),

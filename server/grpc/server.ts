@@ -22,6 +22,8 @@ import { HealthService } from './health.ts';
 import { leaseService } from './lease-service.ts';
 import { reservationService } from './reservation-service.ts';
 import { statsService, subnetService } from './inventory-services.ts';
+import { ACTIVITY_KINDS, MAX_WINDOW_SECONDS } from '../events/lease-activity.ts';
+import { LeaseActivityTally } from '../events/lease-activity-tally.ts';
 import {
   addReflection,
   AUTH_SERVICES,
@@ -149,7 +151,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   server.addService(LeaseServiceService, leaseService(admin, logger));
   server.addService(ReservationServiceService, reservationService(admin, logger));
   server.addService(SubnetServiceService, subnetService(admin, options.subnetSettings, logger));
-  server.addService(StatsServiceService, statsService(admin, log, options.clock ?? systemClock, logger));
+  const clock = options.clock ?? systemClock;
+  // In memory from the feed: GetLeaseActivity then reads no event rows (lease-activity-tally.ts).
+  const activity = new LeaseActivityTally(log, feed, clock, ACTIVITY_KINDS, MAX_WINDOW_SECONDS * 1000);
+  server.addService(StatsServiceService, statsService(admin, log, activity, clock, logger));
   const served: string[] = [...HOMEPLANE_SERVICES];
   if (options.status !== undefined) {
     server.addService(StatusServiceService, statusService(options.status, log, logger));
@@ -181,6 +186,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   let stopping: Promise<void> | null = null;
   const shutdown = async (deadlineMs: number): Promise<void> => {
     health.stop();
+    activity.stop();
     hub.shutdown();
     vmStreams.shutdown();
     let timer: NodeJS.Timeout | undefined;
