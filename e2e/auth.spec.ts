@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { ApiDaemon } from './fixtures/api-daemon.ts';
 import { startDashboard, type Dashboard } from './fixtures/dashboard.ts';
-import { rawRequest } from './fixtures/raw-http.ts';
+import { openStream, rawRequest } from './fixtures/raw-http.ts';
 import { ADMIN, signIn, type Account } from './fixtures/session.ts';
 
 const COOKIE = 'homeplane_session';
@@ -218,6 +218,21 @@ test.describe('first run through the setup page', () => {
       headers: { Cookie: `${COOKIE}=${token}` },
     });
     expect(events.status).toBe(401);
+  });
+
+  test('an open event stream ends once its session is signed out', async ({ page }) => {
+    await signIn(page, dashboard.url);
+    const token = await sessionToken(page);
+    const stream = await openStream(dashboard.url, '/api/events?since=0', {
+      headers: { Cookie: `${COOKIE}=${token}` },
+    });
+    expect(stream.status).toBe(200);
+    await page.goto(`${dashboard.url}/settings`);
+    await page.getByRole('button', { name: 'Sign out' }).first().click();
+    await expect(page).toHaveURL(`${dashboard.url}/sign-in`);
+    // The relay asks the daemon again every 15 s; the stream must end by itself, saying why.
+    await expect.poll(() => stream.received(), { timeout: 40_000 }).toContain('session ended: sign in again');
+    await stream.ended;
   });
 
   test('settings lists the sessions; a revoked one is refused at its next request', async ({ browser, page }) => {

@@ -31,8 +31,10 @@ export async function sessionToken(): Promise<string> {
  * does not know the token: unknown, expired or revoked). Checked once per request (React cache).
  * A daemon that cannot be reached is an error (BackendError), not "signed out".
  */
-export const currentSession = cache(async (): Promise<DashboardSession | null> => {
-  const token = await sessionToken();
+export const currentSession = cache(async (): Promise<DashboardSession | null> => sessionOfToken(await sessionToken()));
+
+/** The session `token` belongs to, or null when the daemon does not know it (see currentSession). */
+export async function sessionOfToken(token: string): Promise<DashboardSession | null> {
   if (token === '') return null;
   try {
     const { session } = await call(
@@ -46,7 +48,7 @@ export const currentSession = cache(async (): Promise<DashboardSession | null> =
       return null;
     throw err;
   }
-});
+}
 
 /**
  * For pages and server actions: the session, or a redirect to the sign-in page, which brings the

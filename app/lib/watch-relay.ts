@@ -10,6 +10,8 @@
 // `onEnd` runs exactly once, on whichever of those comes first (the tab going, the body being
 // cancelled, the gRPC stream ending or failing, the Watch never opening): the route gives its
 // stream slot back there (stream-slots.ts).
+// `recheck` ends the stream once the viewer's session no longer holds (signed out, revoked,
+// expired); a daemon that cannot be asked is no reason to end it (the Watch notices that itself).
 import 'server-only';
 import * as grpc from '@grpc/grpc-js';
 import type { WatchRequest, WatchResponse } from '../../proto/gen/homeplane/v1/event.ts';
@@ -22,18 +24,27 @@ export const RECONNECT_DELAY_MS = 2_000;
 /** SSE messages queued for a slow reader before the gRPC stream is paused. */
 const QUEUED_MESSAGES = 256;
 
+export interface SessionRecheck {
+  everyMs: number;
+  /** Resolves false once the session has ended; may reject when the daemon cannot say. */
+  stillValid: () => Promise<boolean>;
+}
+
 export function watchAsSse(
   request: Partial<WatchRequest>,
   signal: AbortSignal,
   onEnd: () => void,
+  recheck?: SessionRecheck,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let watch: EventWatch | null = null;
   let open = true;
   let ended = false;
+  let timer: ReturnType<typeof setInterval> | null = null;
   const end = (): void => {
     if (ended) return;
     ended = true;
+    if (timer !== null) clearInterval(timer);
     signal.removeEventListener('abort', end);
     onEnd();
   };
@@ -56,6 +67,18 @@ export function watchAsSse(
           end();
           controller.close();
         };
+        if (recheck !== undefined && !ended) {
+          timer = setInterval(() => {
+            recheck.stillValid().then(
+              (valid) => {
+                if (valid) return;
+                watch?.cancel();
+                finish('session ended: sign in again');
+              },
+              () => undefined,
+            );
+          }, recheck.everyMs);
+        }
         // The first bytes flush the response headers, so EventSource reports "open" at once.
         send([{ retry: RECONNECT_DELAY_MS, comment: 'homeplane watch' }]);
         watchEvents(request, signal).then(

@@ -4,11 +4,13 @@
 // takes precedence over ?since=, which only the page's first connection uses.
 // At most dashboard.maxStreams streams are open at once in this process (stream-slots.ts); one
 // more gets 503 with Retry-After. proxy.ts has already refused foreign Hosts and other sites.
-// Without a live session the answer is 401, before a slot is taken (app/lib/session.ts).
+// Without a live session the answer is 401, before a slot is taken (app/lib/session.ts). An open
+// stream asks again every SESSION_RECHECK_MS and ends once its session is signed out, revoked or
+// expired: its reconnect then gets the 401.
 import type { NextRequest } from 'next/server';
 import { BackendError } from '../../lib/backend.ts';
 import { serverEnv } from '../../lib/env.ts';
-import { currentSession } from '../../lib/session.ts';
+import { currentSession, sessionOfToken, sessionToken } from '../../lib/session.ts';
 import { resumeRevision } from '../../lib/sse.ts';
 import { processStreamSlots, STREAM_RETRY_AFTER_S, streamLimitMessage } from '../../lib/stream-slots.ts';
 import { watchAsSse } from '../../lib/watch-relay.ts';
@@ -23,6 +25,9 @@ const SSE_HEADERS = {
   Connection: 'keep-alive',
   'X-Accel-Buffering': 'no',
 };
+
+/** How often an open stream checks that its session still holds. */
+const SESSION_RECHECK_MS = 15_000;
 
 const PLAIN_TEXT = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
 
@@ -62,5 +67,12 @@ export async function GET(request: NextRequest): Promise<Response> {
       },
     });
   }
-  return new Response(watchAsSse({ sinceRevision: since, kinds }, request.signal, release), { headers: SSE_HEADERS });
+  const token = await sessionToken();
+  const recheck = {
+    everyMs: SESSION_RECHECK_MS,
+    stillValid: async () => (await sessionOfToken(token)) !== null,
+  };
+  return new Response(watchAsSse({ sinceRevision: since, kinds }, request.signal, release, recheck), {
+    headers: SSE_HEADERS,
+  });
 }
