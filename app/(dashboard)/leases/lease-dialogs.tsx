@@ -4,7 +4,8 @@
 // modal: focus moves in, Escape closes, the page behind is inert. They call the server actions
 // (app/lib/lease-actions.ts) and close on success: the row itself changes when the daemon's event
 // arrives on the stream, not from the action's answer.
-import { useEffect, useId, useRef, useState, useTransition, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, useTransition, type FormEvent } from 'react';
+import { Modal } from '../../components/modal.tsx';
 import type { ActionResult, ReserveField } from '../../lib/lease-action-result.ts';
 import { releaseLease, reserveLease } from '../../lib/lease-actions.ts';
 import type { LeaseRow } from '../../lib/live/types.ts';
@@ -14,33 +15,6 @@ const BUTTON =
 const SECONDARY = `${BUTTON} border border-zinc-300 bg-white text-zinc-700 hover:bg-zinc-50 focus-visible:ring-sky-500 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800`;
 const INPUT =
   'h-9 w-full rounded-md border bg-white px-2.5 text-sm text-zinc-900 shadow-xs focus:ring-2 focus:outline-none dark:bg-zinc-950 dark:text-zinc-100';
-
-function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    // React's autoFocus runs before showModal (a closed dialog takes no focus), and showModal
-    // would focus the first control: the confirm button is the one the common case wants.
-    dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      onClose={onClose}
-      className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:backdrop:bg-black/60"
-    >
-      <div className="p-5">
-        <h2 id={titleId} className="text-base font-semibold">
-          {title}
-        </h2>
-        {children}
-      </div>
-    </dialog>
-  );
-}
 
 function FormError({ id, message }: { id: string; message: string | null }) {
   if (message === null) return null;

@@ -3,7 +3,7 @@
 import { useActionState, useEffect } from 'react';
 import { deleteReservation, type DeleteState } from '../../lib/reservation-actions.ts';
 import type { ReservationView } from '../../lib/reservation-view.ts';
-import { DANGER_BUTTON, Modal, SECONDARY_BUTTON } from './modal.tsx';
+import { DANGER_BUTTON, Modal, SECONDARY_BUTTON } from '../../components/modal.tsx';
 
 const IDLE: DeleteState = { status: 'idle' };
 

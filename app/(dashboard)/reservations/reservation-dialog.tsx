@@ -10,7 +10,7 @@ import {
   type ClientMatch,
   type ReservationFormValues,
 } from '../../lib/reservation-form.ts';
-import { Modal, PRIMARY_BUTTON, SECONDARY_BUTTON } from './modal.tsx';
+import { Modal, PRIMARY_BUTTON, SECONDARY_BUTTON } from '../../components/modal.tsx';
 
 const IDLE: ReservationFormState = { status: 'idle' };
 const INPUT =

@@ -1,7 +1,10 @@
 'use client';
 // A native modal <dialog>: the browser traps focus, Escape closes it, and the page behind is
 // inert. Opened on mount; `onClose` runs however it closes (Escape, a Cancel button, the parent).
-import { useEffect, useRef, type ReactNode } from 'react';
+// The control marked `data-autofocus` gets the focus (React's autoFocus runs before showModal, when
+// a closed dialog takes none, and showModal would focus the first control); without one, the
+// first control has it.
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 export function Modal({
   title,
@@ -10,25 +13,29 @@ export function Modal({
   children,
 }: {
   title: string;
-  labelId: string;
+  /** The title's id, for tests and labels elsewhere; a generated one by default. */
+  labelId?: string;
   onClose: () => void;
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const generatedId = useId();
+  const titleId = labelId ?? generatedId;
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
+    dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => dialog?.close();
   }, []);
   return (
     <dialog
       ref={ref}
-      aria-labelledby={labelId}
+      aria-labelledby={titleId}
       onClose={onClose}
       className="m-auto w-[calc(100%-2rem)] max-w-lg rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:backdrop:bg-black/60"
     >
       <div className="p-5 sm:p-6">
-        <h2 id={labelId} className="text-lg font-semibold tracking-tight">
+        <h2 id={titleId} className="text-lg font-semibold tracking-tight">
           {title}
         </h2>
         {children}
