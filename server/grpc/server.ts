@@ -152,8 +152,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   server.addService(ReservationServiceService, reservationService(admin, logger));
   server.addService(SubnetServiceService, subnetService(admin, options.subnetSettings, logger));
   const clock = options.clock ?? systemClock;
-  // In memory from the feed: GetLeaseActivity then reads no event rows (lease-activity-tally.ts).
-  const activity = new LeaseActivityTally(log, feed, clock, ACTIVITY_KINDS, MAX_WINDOW_SECONDS * 1000);
+  // Counts kept in memory: a call reads only the events since the previous one (lease-activity-tally.ts).
+  const activity = new LeaseActivityTally(log, clock, ACTIVITY_KINDS, MAX_WINDOW_SECONDS * 1000);
   server.addService(StatsServiceService, statsService(admin, log, activity, clock, logger));
   const served: string[] = [...HOMEPLANE_SERVICES];
   if (options.status !== undefined) {
@@ -186,7 +186,6 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   let stopping: Promise<void> | null = null;
   const shutdown = async (deadlineMs: number): Promise<void> => {
     health.stop();
-    activity.stop();
     hub.shutdown();
     vmStreams.shutdown();
     let timer: NodeJS.Timeout | undefined;

@@ -114,9 +114,7 @@ export interface GetLeaseActivityResponse {
   buckets: ActivityBucket[];
   /**
    * The time of the oldest event still in the log (events.maxRows and compaction drop older
-   * ones). A running daemon keeps counting compacted events, but after a restart it counts
-   * again from the retained log, so buckets before this time may be undercounted. Unset when
-   * the log is empty.
+   * ones): buckets before it may be undercounted. Unset when the log is empty.
    */
   retainedSince:
     | Date
