@@ -41,7 +41,7 @@ describe('Watch caps', () => {
       const third = watchOnOwnConnection(h);
       await refused(third, PER_PEER);
       assert.equal(PER_PEER.exec(third.error!.details)![1], '2');
-      assert.equal(h.watchSubscribers(), 2, 'nothing was set up for the refused stream');
+      assert.equal(h.log.subscriberCount, 2, 'nothing was set up for the refused stream');
       await first.cancel();
       await waitFor(() => h.server.openWatches === 1, 'the cancelled watcher to go');
       const again = watchOnOwnConnection(h);

@@ -23,12 +23,12 @@ describe('Watch: a slow consumer', () => {
       const healthy = new WatchRecorder(h.separateEventClient(), { sinceRevision: since });
       const stalled = new WatchRecorder(h.separateEventClient(), { sinceRevision: since });
       stalled.stream.pause();
-      await waitFor(() => h.watchSubscribers() === 2, 'both subscriptions');
+      await waitFor(() => h.log.subscriberCount === 2, 'both subscriptions');
 
       // About 20 MB of events, far beyond the HTTP/2 windows and the 64 KiB queue.
       const hostname = 'h'.repeat(60);
       let committed = 0;
-      for (let batch = 0; batch < 400 && h.watchSubscribers() === 2; batch++) {
+      for (let batch = 0; batch < 400 && h.log.subscriberCount === 2; batch++) {
         h.world.commit(
           Array.from({ length: 50 }, (_, i) => ({
             object: 'lease',
@@ -41,7 +41,7 @@ describe('Watch: a slow consumer', () => {
         await healthy.until((w) => w.revisions.length === committed, 'the healthy watcher to keep up');
       }
       await waitFor(
-        () => h.watchSubscribers() === 1 && h.server.openWatches === 1,
+        () => h.log.subscriberCount === 1 && h.server.openWatches === 1,
         'the stalled watcher to be dropped',
       );
       assert.ok(
@@ -78,10 +78,10 @@ describe('Watch: a slow consumer', () => {
     const watch = bareWatch(h.server.address, { sinceRevision: h.log.lastRevision() });
     try {
       const { closed } = watch;
-      await waitFor(() => h.watchSubscribers() === 1, 'the subscription');
+      await waitFor(() => h.log.subscriberCount === 1, 'the subscription');
 
       const hostname = 'h'.repeat(60);
-      for (let batch = 0; batch < 400 && h.watchSubscribers() === 1; batch++) {
+      for (let batch = 0; batch < 400 && h.log.subscriberCount === 1; batch++) {
         h.world.commit(
           Array.from({ length: 50 }, (_, i) => ({
             object: 'lease',
@@ -91,7 +91,7 @@ describe('Watch: a slow consumer', () => {
         );
         await new Promise((r) => setImmediate(r));
       }
-      await waitFor(() => h.watchSubscribers() === 0 && h.server.openWatches === 0, 'the watcher to be dropped');
+      await waitFor(() => h.log.subscriberCount === 0 && h.server.openWatches === 0, 'the watcher to be dropped');
       const droppedAt = Date.now();
       const notClosed = new Promise<string>((resolve) =>
         setTimeout(() => resolve('still open after 3 s'), 3_000).unref(),
@@ -152,14 +152,14 @@ describe('Watch: no leak', () => {
           );
         }
         client.close();
-        await waitFor(() => h.watchSubscribers() === 0 && h.server.openWatches === 0, 'every subscriber to go');
+        await waitFor(() => h.log.subscriberCount === 0 && h.server.openWatches === 0, 'every subscriber to go');
       };
       await cycle(1_000); // warm-up: lazy allocations, JIT, pools
       const before = heapAfterGc(gc);
       await cycle(9_000);
       const grown = heapAfterGc(gc) - before;
       t.diagnostic(`heap grew by ${(grown / 1024).toFixed(0)} KiB over 9,000 watches`);
-      assert.equal(h.watchSubscribers(), 0);
+      assert.equal(h.log.subscriberCount, 0);
       assert.equal(h.server.openWatches, 0);
       // A leak of even 500 bytes per call would show as 4.5 MB.
       assert.ok(grown < 4 * 1024 * 1024, `heap grew by ${(grown / 1024 / 1024).toFixed(1)} MiB over 9,000 watches`);

@@ -208,7 +208,7 @@ describe('Watch: the Reset path', () => {
       commitMany(h, 3000);
       const watch = new WatchRecorder(h.events, { sinceRevision: 0 });
       watch.stream.pause();
-      await waitFor(() => h.watchSubscribers() === 1, 'the subscription');
+      await waitFor(() => h.log.subscriberCount === 1, 'the subscription');
       await new Promise((r) => setTimeout(r, 50));
       h.world.compactBefore(2500);
       watch.stream.resume();
@@ -343,15 +343,15 @@ describe('Watch: kinds, bookmarks, errors', () => {
     await watch.until((w) => w.error !== null, 'the error');
     assert.equal(watch.error!.code, grpc.status.INVALID_ARGUMENT);
     assert.match(watch.error!.details, /^kinds\[1\]: "vm\.exploded" is not an event kind/);
-    assert.equal(h.watchSubscribers(), 0);
+    assert.equal(h.log.subscriberCount, 0);
   });
 
   test('cancelling removes the subscriber at once', async () => {
     const watch = new WatchRecorder(h.events, { sinceRevision: h.log.lastRevision() });
-    await waitFor(() => h.watchSubscribers() === 1, 'the subscription');
+    await waitFor(() => h.log.subscriberCount === 1, 'the subscription');
     await watch.cancel();
     assert.equal(watch.error?.code, grpc.status.CANCELLED);
-    await waitFor(() => h.watchSubscribers() === 0 && h.server.openWatches === 0, 'the subscriber to go');
+    await waitFor(() => h.log.subscriberCount === 0 && h.server.openWatches === 0, 'the subscriber to go');
   });
 });
 

@@ -52,11 +52,6 @@ export interface Harness {
   subnets: SubnetServiceClient;
   stats: StatsServiceClient;
   status: StatusServiceClient;
-  /**
-   * Subscribers to the log that Watch streams hold: the log's count less the server's own
-   * standing subscription (the lease-activity tally), taken when the server started.
-   */
-  watchSubscribers(): number;
   /** A Watch client on a connection of its own (so its flow control is its own). */
   separateEventClient(): EventServiceClient;
   close(): Promise<void>;
@@ -96,7 +91,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await world.close();
     throw err;
   }
-  const standingSubscribers = world.log.subscriberCount;
   const credentials = grpc.credentials.createInsecure();
   const clients: grpc.Client[] = [];
   const keep = <T extends grpc.Client>(client: T): T => {
@@ -117,7 +111,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     subnets: keep(new SubnetServiceClient(server.address, credentials)),
     stats: keep(new StatsServiceClient(server.address, credentials)),
     status: keep(new StatusServiceClient(server.address, credentials)),
-    watchSubscribers: () => world.log.subscriberCount - standingSubscribers,
     // Distinct channel options give a channel (and connection) of its own.
     separateEventClient: () =>
       keep(new EventServiceClient(server.address, credentials, { 'grpc.test-channel': ++separate } as object)),
