@@ -59,7 +59,7 @@ describe('Watch: a client that stalls before it is live', () => {
     try {
       await waitFor(() => taken === 1, 'the snapshot');
       await waitFor(
-        () => h.server.openWatches === 0 && h.watchSubscribers() === 0,
+        () => h.server.openWatches === 0 && h.log.subscriberCount === 0,
         'the stalled watcher to be dropped',
       );
       const warning = h.logLines.find((l) => l.level === 'warn' && /watcher dropped/.test(l.msg));
@@ -101,7 +101,7 @@ describe('Watch: a client that stalls before it is live', () => {
       watch.stream.pause();
       await waitFor(() => h.server.openWatches === 1, 'the watcher');
       await waitFor(
-        () => h.server.openWatches === 0 && h.watchSubscribers() === 0,
+        () => h.server.openWatches === 0 && h.log.subscriberCount === 0,
         'the stalled watcher to be dropped',
       );
       assert.ok(
