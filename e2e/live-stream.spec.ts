@@ -13,7 +13,8 @@ import { LabDaemon, labConfig } from '../scripts/lab/daemon.ts';
 import { Lab } from '../scripts/lab/lab.ts';
 import { churnReservations, grpcConfig, watcherCount, type Endpoint } from './fixtures/api-daemon.ts';
 import { startDashboard, type Dashboard } from './fixtures/dashboard.ts';
-import { addSessionCookie, createAdmin } from './fixtures/session.ts';
+import { openStream } from './fixtures/raw-http.ts';
+import { addSessionCookie, createAdmin, sessionCookie } from './fixtures/session.ts';
 import { macOf, Udhcpc } from './fixtures/udhcpc.ts';
 
 const HOMEPLANE = new URL('../bin/homeplane.mjs', import.meta.url).pathname;
@@ -228,4 +229,30 @@ test('streams that the browser drops at once leave no watcher behind', async ({ 
   });
   await page.close();
   await expect.poll(() => watcherCount(endpoint), { timeout: 10_000 }).toBe(0);
+});
+
+test('1,000 streams opened and dropped, and 50 page loads, leave no watcher behind', async ({ page }) => {
+  const cookie = await sessionCookie(endpoint);
+  // Raw connections dropped at every moment of the relay's set-up: before its Watch opened,
+  // while it opens, once it streams. 25 at a time, under the daemon's Watch quota of this lab.
+  for (let batch = 0; batch < 40; batch++) {
+    await Promise.all(
+      Array.from({ length: 25 }, async (_, i) => {
+        const stream = await openStream(dashboard.url, '/api/events?since=0&kinds=lease', {
+          headers: { Cookie: cookie },
+        });
+        expect(stream.status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, i % 5));
+        stream.close();
+      }),
+    );
+  }
+  await expect.poll(() => watcherCount(endpoint), { timeout: 20_000 }).toBe(0);
+
+  // Real page loads: each reload drops the previous document's EventSource.
+  await openLeases(page);
+  for (let load = 0; load < 50; load++) await page.reload({ waitUntil: 'domcontentloaded' });
+  await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live');
+  await page.close();
+  await expect.poll(() => watcherCount(endpoint), { timeout: 20_000 }).toBe(0);
 });
