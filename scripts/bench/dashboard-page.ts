@@ -1,6 +1,7 @@
 // What the dashboard benchmark measures inside the browser page: a probe installed before any of
 // the page's own scripts run (BrowserContext.addInitScript), read back at the end, plus the heap
 // and DOM counters Chromium gives over CDP after a forced garbage collection.
+import { writeFileSync } from 'node:fs';
 import type { CDPSession, Page } from 'playwright-core';
 
 /** A task or frame: when it began (ms since navigation start) and how long it took. */
@@ -81,4 +82,44 @@ export async function sampleMemory(cdp: CDPSession, page: Page): Promise<MemoryS
 /** The spans that began at or after `from` (ms since navigation start). */
 export function after(spans: readonly Span[], from: number): Span[] {
   return spans.filter(([start]) => start >= from);
+}
+
+/** Starts the page's JavaScript CPU profiler (sampling every 500 µs). */
+export async function startProfile(cdp: CDPSession): Promise<void> {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+
+/**
+ * Stops the profiler, writes the profile to `file` and returns the functions with the most self
+ * time, one a line (ms, share, name, where: url:line:column, 1-based, of the served script).
+ */
+export async function stopProfile(cdp: CDPSession, file: string, top = 25): Promise<string> {
+  const { profile } = (await cdp.send('Profiler.stop')) as {
+    profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  };
+  writeFileSync(file, JSON.stringify(profile));
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    // A sample's time is the gap to the next one (the last has none to count).
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const frame = nodes.get(id)!.callFrame;
+    const where = frame.url === '' ? '' : `${frame.url.replace(/^https?:\/\/[^/]+/, '')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+    const key = `${frame.functionName || '(anonymous)'}  ${where}`;
+    self.set(key, (self.get(key) ?? 0) + ms);
+    total += ms;
+  });
+  const lines = [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, ms]) => `${ms.toFixed(0).padStart(8)} ms ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  return [`CPU profile written to ${file}: ${(total / 1000).toFixed(1)} s sampled; most self time:`, ...lines].join('\n');
 }

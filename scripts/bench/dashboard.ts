@@ -4,6 +4,11 @@
 // and end (after a forced GC), DOM nodes. Prints a table against the issue's targets.
 //
 //   npm run bench:dashboard [-- --leases 50000 --rate 500 --seconds 300 --fill-rate 1000]
+//                              [--profile FILE.cpuprofile]
+//
+// --profile records the page's JavaScript CPU profile from the load of /leases to the end (open
+// the file in Chromium's DevTools, Performance panel) and prints the functions with the most self
+// time, so a long task can be traced to its code.
 //
 // The daemon runs in a network-namespace lab (as the DHCP benchmark's), perfdhcp in the lab's
 // relay namespace. Leases: perfdhcp DORA exchanges from random MACs among `clients` = 1.05 x
@@ -28,13 +33,22 @@ import { startDashboard } from '../../e2e/fixtures/dashboard.ts';
 import { ADMIN, createAdmin } from '../../e2e/fixtures/session.ts';
 import { benchLabOptions, BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS, homeplaneBenchConfig } from './dhcp-lab.ts';
 import { runPerfdhcp, type PerfdhcpReport, type PerfdhcpStep } from './dhcp-perfdhcp.ts';
-import { after, PROBE_SCRIPT, readProbe, sampleMemory, type MemorySample } from './dashboard-page.ts';
+import {
+  after,
+  PROBE_SCRIPT,
+  readProbe,
+  sampleMemory,
+  startProfile,
+  stopProfile,
+  type MemorySample,
+} from './dashboard-page.ts';
 
 interface Options {
   leases: number;
   rate: number;
   seconds: number;
   fillRate: number;
+  profile: string | null;
 }
 
 /** The bench's clients' MACs start here (perfdhcp adds its random draw to the low bytes). */
@@ -60,6 +74,7 @@ function readOptions(argv: string[]): Options {
       rate: { type: 'string', default: '500' },
       seconds: { type: 'string', default: '300' },
       'fill-rate': { type: 'string', default: '1000' },
+      profile: { type: 'string' },
     },
   });
   const whole = (name: string, text: string, min: number): number => {
@@ -73,6 +88,7 @@ function readOptions(argv: string[]): Options {
     rate: whole('rate', values.rate, 1),
     seconds: whole('seconds', values.seconds, 10),
     fillRate: whole('fill-rate', values['fill-rate'], 1),
+    profile: values.profile ?? null,
   };
 }
 
@@ -186,6 +202,8 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 30_000 });
 
+      const cdp = await context.newCDPSession(page);
+      if (opts.profile !== null) await startProfile(cdp);
       // The measured load: a fresh document of /leases.
       await page.goto(`${dashboard.url}/leases`, { waitUntil: 'load', timeout: 120_000 });
       await page.locator('[data-address]').first().waitFor({ state: 'visible', timeout: 120_000 });
@@ -193,7 +211,6 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
       console.error(`/leases loaded: first rows at ${Math.round(loaded.firstRowAt ?? -1)} ms; settling, then events`);
       const loadAt = Math.max(loaded.firstRowAt ?? loaded.now, loaded.now);
       await page.waitForTimeout(SETTLE_MS);
-      const cdp = await context.newCDPSession(page);
       const start = await sampleMemory(cdp, page);
       const revisionBefore = await api.revision();
       const eventsStarted = Date.now();
@@ -204,6 +221,7 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
       await page.waitForTimeout(DRAIN_MS);
       const end = await sampleMemory(cdp, page);
       const probe = await readProbe(page);
+      if (opts.profile !== null) console.error(await stopProfile(cdp, opts.profile));
       if (probe.firstRowAt === null) throw new Error('the probe saw no [data-address] row become visible');
       return {
         leases: { before, after: await api.leaseCount() },
@@ -284,6 +302,12 @@ function report(opts: Options, run: Run): string {
           .slice(0, 20)
           .map(([s, d]) => `${Math.round(s)}: ${Math.round(d)}`)
           .join(', ')}${run.longTasks.length > 20 ? ', ...' : ''}`
+      : '',
+    run.slowFrames.length > 0
+      ? `frames over 50 ms after load (ms since navigation: gap): ${run.slowFrames
+          .slice(0, 20)
+          .map(([s, d]) => `${Math.round(s)}: ${Math.round(d)}`)
+          .join(', ')}${run.slowFrames.length > 20 ? ', ...' : ''}`
       : '',
   ].join('\n');
 }

@@ -2,6 +2,7 @@
 // One lease: a table row from md (768 px) up, a card below it (the same cells, re-ordered by CSS,
 // so the server's HTML is right at either width). It changes colour briefly when it changed live
 // (--animate-row-changed) and fades out when the daemon deleted it.
+import { memo } from 'react';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { FADE_MS, type LeaseEntry } from '../../lib/live/lease-cache.ts';
 import { formatRelative, formatTimestamp } from '../../lib/relative-time.ts';
@@ -24,7 +25,8 @@ const NONE = <span className="text-zinc-400 dark:text-zinc-600">—</span>;
 /** Each cell: a line of the card below md, a grid cell from md. */
 const CELL = 'min-w-0 truncate md:px-3';
 
-export function LeaseRowView({
+/** Memoised: a redraw re-renders only the rows whose entry (or the clock, or the position) changed. */
+export const LeaseRowView = memo(function LeaseRowView({
   entry,
   index,
   top,
@@ -140,7 +142,7 @@ export function LeaseRowView({
       </div>
     </div>
   );
-}
+});
 
 function Vendor({ mac, vendor }: { mac: string; vendor: string }) {
   if (vendor !== '') return <span className="text-zinc-500 dark:text-zinc-400">{vendor}</span>;

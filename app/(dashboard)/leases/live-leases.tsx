@@ -1,8 +1,9 @@
 'use client';
 // The Leases page, live: the server's first screenful, filled in with the later pages after
 // hydration (use-lease-pages.ts) and kept current by the event stream. Events are folded into
-// the cache as they arrive (each O(log n): lease-order.ts) and drawn once per animation frame,
-// however many came in between. The view (search, filters, sort) lives in the URL.
+// the cache as they arrive (each O(log n): lease-order.ts) and drawn at most every REDRAW_MS, in
+// an animation frame, however many came in between. The view (search, filters, sort) lives in
+// the URL.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { LiveIndicator } from '../../components/live-indicator.tsx';
 import { FADE_MS, LeaseCache, type LeaseEntry, type LeaseListing } from '../../lib/live/lease-cache.ts';
@@ -20,6 +21,12 @@ import { formatCount, shownCount } from './wording.ts';
 /** The countdowns tick each second (only the rows in view re-render). */
 const CLOCK_MS = 1_000;
 const KINDS = ['lease', 'reservation'];
+/**
+ * Live changes are drawn at most this often: the first change after a quiet spell at the next
+ * frame, a steady flow ten times a second (a render per frame would be most of the page's time
+ * at 500 events a second, for changes too fast to read).
+ */
+const REDRAW_MS = 100;
 
 export interface LiveLeasesProps {
   listing: LeaseListing;
@@ -52,19 +59,32 @@ export function LiveLeases({
   const [version, setVersion] = useState(0);
   const [dialog, setDialog] = useState<Dialog>(null);
   const frame = useRef<number | null>(null);
+  const drawTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastDraw = useRef(0);
   const sweepTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  // Draw at most once a frame, however many changes came in since the last.
+  // Draw once for however many changes came in since the last draw.
   const redraw = useCallback(() => {
-    if (frame.current !== null) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = null;
-      setVersion((v) => v + 1);
-    });
+    if (frame.current !== null || drawTimer.current !== null) return;
+    const draw = () => {
+      frame.current = requestAnimationFrame(() => {
+        frame.current = null;
+        lastDraw.current = performance.now();
+        setVersion((v) => v + 1);
+      });
+    };
+    const wait = lastDraw.current + REDRAW_MS - performance.now();
+    if (wait <= 0) draw();
+    else
+      drawTimer.current = setTimeout(() => {
+        drawTimer.current = null;
+        draw();
+      }, wait);
   }, []);
   useEffect(
     () => () => {
       if (frame.current !== null) cancelAnimationFrame(frame.current);
+      if (drawTimer.current !== null) clearTimeout(drawTimer.current);
       if (sweepTimer.current !== null) clearTimeout(sweepTimer.current);
     },
     [],

@@ -9,8 +9,17 @@
 // its lock passes to another tab, which opens a stream from the lowest revision its consumers
 // saw. Without Web Locks (a plain-http address other than localhost is not a secure context)
 // each tab keeps its own stream, as before.
+//
+// A burst (the relay catching up, a reconnect's replay) arrives as thousands of messages in one
+// network read, which the browser dispatches in one task. The listeners only queue them; the
+// work (parsing, the pages' caches) runs in slices of at most SLICE_MS each, with the page free
+// to draw and take input between them. Messages arriving one by one are gathered for up to
+// GATHER_MS in a visible tab (a slice per event cost more than the events), and each slice's
+// messages go to the other tabs as one BroadcastChannel message, and only once another tab has
+// said it follows (a BroadcastChannel post goes through the browser process: one per event cost
+// the leader more than the events themselves).
 import { StreamCursor, type RelayedMessage } from './stream-order.ts';
-import type { LiveEvent, StreamMessage } from './types.ts';
+import { STREAM_EVENT_TYPES, type LiveEvent, type StreamMessage } from './types.ts';
 
 export type StreamStatus = 'connecting' | 'live' | 'resyncing' | 'reconnecting';
 
@@ -19,9 +28,13 @@ const NAME = 'homeplane-events';
 const REOPEN_DELAY_MS = 3_000;
 /** Needs arriving together are served by one reopen. */
 const NEED_BATCH_MS = 50;
+/** Stream work done in one task before the page gets the thread back (a frame is ~16 ms). */
+const SLICE_MS = 8;
+/** A visible tab's wait for more messages before it starts a slice (hidden tabs' timers are throttled). */
+const GATHER_MS = 16;
 
 type Wire =
-  | ({ kind: 'message' } & RelayedMessage)
+  | { kind: 'messages'; messages: RelayedMessage[] }
   | { kind: 'status'; status: StreamStatus }
   | { kind: 'need'; since: number }
   | { kind: 'leader' };
@@ -35,6 +48,11 @@ interface Consumer extends Subscriber {
   cursor: StreamCursor;
 }
 
+/** What waits in the inbox: a message as the EventSource gave it (leader), or as the leader relayed it. */
+type Inbound =
+  | { kind: 'raw'; stream: string; type: (typeof STREAM_EVENT_TYPES)[number]; data: string }
+  | { kind: 'relayed'; message: RelayedMessage };
+
 class SharedStream {
   private readonly consumers = new Set<Consumer>();
   private readonly channel: BroadcastChannel | null;
@@ -44,6 +62,16 @@ class SharedStream {
   private leading = false;
   private closed = false;
   private status: StreamStatus = 'connecting';
+  private inbox: Inbound[] = [];
+  /** The next inbox entry to handle (entries before it are done; the array is dropped when empty). */
+  private head = 0;
+  /** Messages relayed in the current slice, not yet posted to the other tabs. */
+  private outgoing: RelayedMessage[] = [];
+  /** Wakes the drain in a new task; a MessageChannel, since timers are throttled in background tabs. */
+  private readonly wake: MessageChannel | null = typeof MessageChannel === 'undefined' ? null : new MessageChannel();
+  private drainScheduled = false;
+  /** Leader: another tab has asked for the stream, so relayed messages are posted. */
+  private followed = false;
   // Leader only:
   private source: EventSource | null = null;
   private streamId = '';
@@ -56,6 +84,7 @@ class SharedStream {
   constructor(private readonly onEmpty: () => void) {
     const shared = typeof navigator !== 'undefined' && 'locks' in navigator && typeof BroadcastChannel !== 'undefined';
     this.channel = shared ? new BroadcastChannel(NAME) : null;
+    if (this.wake !== null) this.wake.port1.onmessage = () => this.drain();
     if (this.channel === null) {
       queueMicrotask(() => this.lead());
       return;
@@ -88,6 +117,9 @@ class SharedStream {
     if (this.reopen !== null) clearTimeout(this.reopen);
     this.source?.close();
     this.channel?.close();
+    this.wake?.port1.close();
+    this.inbox = [];
+    this.head = 0;
     this.releaseLock?.();
   }
 
@@ -111,45 +143,94 @@ class SharedStream {
     this.rebuilding = false;
     const source = new EventSource(`/api/events?since=${since}`);
     this.source = source;
-    const relay = (message: StreamMessage) => {
-      if (this.streamId !== id) return;
-      const after = this.position;
-      switch (message.type) {
-        case 'event':
-          if (message.event.revision > 0) this.position = Math.max(this.position, message.event.revision);
-          break;
-        case 'reset':
-          this.rebuilding = true;
-          this.setStatus('resyncing');
-          break;
-        case 'synced':
-          this.position = message.revision;
-          this.rebuilding = false;
-          this.setStatus('live');
-          break;
-        case 'bookmark':
-          this.position = Math.max(this.position, message.revision);
-          break;
-      }
-      const wire: Wire = { kind: 'message', stream: id, after, message };
-      this.post(wire);
-      this.deliver(wire);
-    };
     source.onopen = () => this.setStatus(this.rebuilding ? 'resyncing' : 'live');
-    source.addEventListener('event', (e) => relay({ type: 'event', event: JSON.parse(e.data) as LiveEvent }));
-    source.addEventListener('reset', () => relay({ type: 'reset' }));
-    source.addEventListener('synced', (e) =>
-      relay({ type: 'synced', revision: (JSON.parse(e.data) as { revision: number }).revision }),
-    );
-    source.addEventListener('bookmark', (e) =>
-      relay({ type: 'bookmark', revision: (JSON.parse(e.data) as { revision: number }).revision }),
-    );
+    for (const type of STREAM_EVENT_TYPES)
+      source.addEventListener(type, (e) => this.enqueue({ kind: 'raw', stream: id, type, data: e.data as string }));
     source.onerror = () => {
       this.setStatus('reconnecting');
       if (source.readyState !== EventSource.CLOSED) return; // the browser retries by itself
       source.close();
       this.scheduleReopen(this.position, REOPEN_DELAY_MS);
     };
+  }
+
+  /** Leader: a message of its EventSource, parsed and tagged for the consumers; null when that stream is gone. */
+  private relay(raw: Extract<Inbound, { kind: 'raw' }>): RelayedMessage | null {
+    if (this.streamId !== raw.stream) return null;
+    const after = this.position;
+    let message: StreamMessage;
+    switch (raw.type) {
+      case 'event':
+        message = { type: 'event', event: JSON.parse(raw.data) as LiveEvent };
+        if (message.event.revision > 0) this.position = Math.max(this.position, message.event.revision);
+        break;
+      case 'reset':
+        message = { type: 'reset' };
+        this.rebuilding = true;
+        this.setStatus('resyncing');
+        break;
+      case 'synced':
+        message = { type: 'synced', revision: (JSON.parse(raw.data) as { revision: number }).revision };
+        this.position = message.revision;
+        this.rebuilding = false;
+        this.setStatus('live');
+        break;
+      case 'bookmark':
+        message = { type: 'bookmark', revision: (JSON.parse(raw.data) as { revision: number }).revision };
+        this.position = Math.max(this.position, message.revision);
+        break;
+    }
+    return { stream: raw.stream, after, message };
+  }
+
+  private enqueue(item: Inbound): void {
+    this.inbox.push(item);
+    if (this.drainScheduled || this.closed) return;
+    this.drainScheduled = true;
+    if (this.wake === null || document.visibilityState === 'visible') setTimeout(() => this.drain(), GATHER_MS);
+    else this.wake.port2.postMessage(null);
+  }
+
+  /** The next slice of a backlog, in the next task. */
+  private continueDrain(): void {
+    if (this.drainScheduled || this.closed) return;
+    this.drainScheduled = true;
+    if (this.wake !== null) this.wake.port2.postMessage(null);
+    else setTimeout(() => this.drain(), 0);
+  }
+
+  /** Handles inbox entries for up to SLICE_MS, then yields; the rest waits for the next task. */
+  private drain(): void {
+    this.drainScheduled = false;
+    if (this.closed) return;
+    const until = performance.now() + SLICE_MS;
+    while (this.head < this.inbox.length) {
+      const item = this.inbox[this.head++]!;
+      switch (item.kind) {
+        case 'raw': {
+          const relayed = this.relay(item);
+          if (relayed === null) break;
+          if (this.followed) this.outgoing.push(relayed);
+          this.deliver(relayed);
+          break;
+        }
+        case 'relayed':
+          this.deliver(item.message);
+          break;
+      }
+      if (performance.now() >= until) break;
+    }
+    this.flushOutgoing();
+    if (this.head === this.inbox.length) {
+      this.inbox = [];
+      this.head = 0;
+      return;
+    }
+    if (this.head > 4096) {
+      this.inbox = this.inbox.slice(this.head);
+      this.head = 0;
+    }
+    this.continueDrain();
   }
 
   /** Leader: opens a new stream from `since` soon, unless the current one already covers it. */
@@ -175,14 +256,15 @@ class SharedStream {
 
   private receive(wire: Wire): void {
     switch (wire.kind) {
-      case 'message':
-        if (!this.leading) this.deliver(wire);
+      case 'messages':
+        if (!this.leading) for (const message of wire.messages) this.enqueue({ kind: 'relayed', message });
         return;
       case 'status':
         if (!this.leading) this.setStatus(wire.status);
         return;
       case 'need':
         if (!this.leading) return;
+        this.followed = true;
         this.post({ kind: 'status', status: this.status });
         this.catchUp(wire.since);
         return;
@@ -209,8 +291,18 @@ class SharedStream {
     for (const consumer of this.consumers) consumer.onStatus(status);
   }
 
+  /** To the other tabs; anything but messages goes after the messages relayed before it. */
   private post(wire: Wire): void {
-    this.channel?.postMessage(wire);
+    if (this.channel === null) return;
+    this.flushOutgoing();
+    this.channel.postMessage(wire);
+  }
+
+  private flushOutgoing(): void {
+    if (this.outgoing.length === 0) return;
+    const messages = this.outgoing;
+    this.outgoing = [];
+    this.channel?.postMessage({ kind: 'messages', messages } satisfies Wire);
   }
 }
 
