@@ -112,7 +112,10 @@ export async function stopProfile(cdp: CDPSession, file: string, top = 25): Prom
     // A sample's time is the gap to the next one (the last has none to count).
     const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     const frame = nodes.get(id)!.callFrame;
-    const where = frame.url === '' ? '' : `${frame.url.replace(/^https?:\/\/[^/]+/, '')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+    const where =
+      frame.url === ''
+        ? ''
+        : `${frame.url.replace(/^https?:\/\/[^/]+/, '')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
     const key = `${frame.functionName || '(anonymous)'}  ${where}`;
     self.set(key, (self.get(key) ?? 0) + ms);
     total += ms;
@@ -121,5 +124,7 @@ export async function stopProfile(cdp: CDPSession, file: string, top = 25): Prom
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([key, ms]) => `${ms.toFixed(0).padStart(8)} ms ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
-  return [`CPU profile written to ${file}: ${(total / 1000).toFixed(1)} s sampled; most self time:`, ...lines].join('\n');
+  return [`CPU profile written to ${file}: ${(total / 1000).toFixed(1)} s sampled; most self time:`, ...lines].join(
+    '\n',
+  );
 }
