@@ -28,9 +28,23 @@ export function Sparkline({
       preserveAspectRatio="none"
       className={`${className} overflow-visible text-sky-500 dark:text-sky-400`}
     >
-      <line x1="0" y1={height - 0.5} x2={width} y2={height - 0.5} className="stroke-zinc-200 dark:stroke-zinc-700" strokeWidth="1" />
+      <line
+        x1="0"
+        y1={height - 0.5}
+        x2={width}
+        y2={height - 0.5}
+        className="stroke-zinc-200 dark:stroke-zinc-700"
+        strokeWidth="1"
+      />
       {values.length > 1 ? (
-        <polyline points={points} fill="none" stroke="currentColor" strokeWidth="1.5" vectorEffect="non-scaling-stroke" strokeLinejoin="round" />
+        <polyline
+          points={points}
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+          vectorEffect="non-scaling-stroke"
+          strokeLinejoin="round"
+        />
       ) : null}
     </svg>
   );

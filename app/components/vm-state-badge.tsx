@@ -19,7 +19,8 @@ const STYLES: Record<VmStateName, { badge: string; dot: string; pulse?: boolean 
     pulse: true,
   },
   paused: {
-    badge: 'bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-400/30',
+    badge:
+      'bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-400/30',
     dot: 'bg-amber-500',
   },
   stopped: {

@@ -8,7 +8,14 @@ import { useActionState, useEffect, useRef, useState, type FormEvent, type React
 import { Modal, PRIMARY_BUTTON, SECONDARY_BUTTON } from '../../components/modal.tsx';
 import { imagesFor, optionLabels, type ImageView } from '../../lib/image-view.ts';
 import { createVm, type CreateVmState } from '../../lib/vm-actions.ts';
-import { checkVmForm, EMPTY_VM_FORM, readVmForm, type BootChoice, type VmErrors, type VmField } from '../../lib/vm-form.ts';
+import {
+  checkVmForm,
+  EMPTY_VM_FORM,
+  readVmForm,
+  type BootChoice,
+  type VmErrors,
+  type VmField,
+} from '../../lib/vm-form.ts';
 import { formatBytes } from '../../lib/vm-view.ts';
 
 const IDLE: CreateVmState = { status: 'idle' };
@@ -108,7 +115,12 @@ export function CreateVmDialog({ images, onClose }: CreateVmDialogProps) {
           </p>
         ) : null}
 
-        <Field label="Name" name="name" error={errors.name} hint="A DNS label such as web-1: its host name on the network.">
+        <Field
+          label="Name"
+          name="name"
+          error={errors.name}
+          hint="A DNS label such as web-1: its host name on the network."
+        >
           <input
             {...field('name', true)}
             defaultValue={values.name}
@@ -124,7 +136,12 @@ export function CreateVmDialog({ images, onClose }: CreateVmDialogProps) {
             <input {...field('vcpus', false)} defaultValue={values.vcpus} inputMode="numeric" autoComplete="off" />
           </Field>
           <Field label="Memory (MiB)" name="memoryMib" error={errors.memoryMib}>
-            <input {...field('memoryMib', false)} defaultValue={values.memoryMib} inputMode="numeric" autoComplete="off" />
+            <input
+              {...field('memoryMib', false)}
+              defaultValue={values.memoryMib}
+              inputMode="numeric"
+              autoComplete="off"
+            />
           </Field>
           <Field label="Disk (GiB)" name="diskGib" error={errors.diskGib}>
             <input {...field('diskGib', false)} defaultValue={values.diskGib} inputMode="numeric" autoComplete="off" />
@@ -153,7 +170,12 @@ export function CreateVmDialog({ images, onClose }: CreateVmDialogProps) {
 
         {boot === 'kernel' ? (
           <div className="space-y-4 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
-            <Field label="Kernel" name="kernelPath" error={errors.kernelPath} hint={kernels.length === 0 ? noFiles('kernel') : undefined}>
+            <Field
+              label="Kernel"
+              name="kernelPath"
+              error={errors.kernelPath}
+              hint={kernels.length === 0 ? noFiles('kernel') : undefined}
+            >
               <select {...field('kernelPath', kernels.length === 0)} defaultValue={values.kernelPath}>
                 {kernels.length === 0 ? <option value="">No kernel found</option> : null}
                 <ImageOptions images={kernels} />
@@ -165,13 +187,33 @@ export function CreateVmDialog({ images, onClose }: CreateVmDialogProps) {
                 <ImageOptions images={initrds} />
               </select>
             </Field>
-            <Field label="Command line" name="cmdline" error={errors.cmdline} hint="console=ttyS0 puts the boot messages on the console.">
-              <input {...field('cmdline', true)} defaultValue={values.cmdline} autoComplete="off" spellCheck={false} className={`${field('cmdline', true).className} font-mono`} />
+            <Field
+              label="Command line"
+              name="cmdline"
+              error={errors.cmdline}
+              hint="console=ttyS0 puts the boot messages on the console."
+            >
+              <input
+                {...field('cmdline', true)}
+                defaultValue={values.cmdline}
+                autoComplete="off"
+                spellCheck={false}
+                className={`${field('cmdline', true).className} font-mono`}
+              />
             </Field>
           </div>
         ) : boot === 'iso' ? (
           <div className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
-            <Field label="ISO image" name="isoPath" error={errors.isoPath} hint={isos.length === 0 ? noFiles('ISO image') : 'The VM boots from it as a CD-ROM; its own disk starts blank.'}>
+            <Field
+              label="ISO image"
+              name="isoPath"
+              error={errors.isoPath}
+              hint={
+                isos.length === 0
+                  ? noFiles('ISO image')
+                  : 'The VM boots from it as a CD-ROM; its own disk starts blank.'
+              }
+            >
               <select {...field('isoPath', true)} defaultValue={values.isoPath}>
                 {isos.length === 0 ? <option value="">No ISO image found</option> : null}
                 <ImageOptions images={isos} />
@@ -180,7 +222,16 @@ export function CreateVmDialog({ images, onClose }: CreateVmDialogProps) {
           </div>
         ) : (
           <div className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
-            <Field label="Base image" name="imagePath" error={errors.imagePath} hint={disks.length === 0 ? noFiles('qcow2 or raw image') : 'The VM’s disk starts as a copy-on-write layer over it; the base is never written.'}>
+            <Field
+              label="Base image"
+              name="imagePath"
+              error={errors.imagePath}
+              hint={
+                disks.length === 0
+                  ? noFiles('qcow2 or raw image')
+                  : 'The VM’s disk starts as a copy-on-write layer over it; the base is never written.'
+              }
+            >
               <select {...field('imagePath', true)} defaultValue={values.imagePath}>
                 {disks.length === 0 ? <option value="">No base image found</option> : null}
                 <ImageOptions images={disks} />
@@ -191,11 +242,21 @@ export function CreateVmDialog({ images, onClose }: CreateVmDialogProps) {
 
         <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
           <label className="inline-flex items-center gap-2">
-            <input type="checkbox" name="start" defaultChecked={values.start} className="size-4 accent-zinc-900 dark:accent-zinc-100" />
+            <input
+              type="checkbox"
+              name="start"
+              defaultChecked={values.start}
+              className="size-4 accent-zinc-900 dark:accent-zinc-100"
+            />
             Start after create
           </label>
           <label className="inline-flex items-center gap-2">
-            <input type="checkbox" name="autostart" defaultChecked={values.autostart} className="size-4 accent-zinc-900 dark:accent-zinc-100" />
+            <input
+              type="checkbox"
+              name="autostart"
+              defaultChecked={values.autostart}
+              className="size-4 accent-zinc-900 dark:accent-zinc-100"
+            />
             Autostart
           </label>
         </div>
@@ -254,7 +315,11 @@ function Field({
 
 function ErrorText({ name, text }: { name: VmField; text: string }) {
   return (
-    <p id={`vm-${name}-error`} data-testid={`field-error-${name}`} className="mt-1 text-sm break-words text-rose-700 dark:text-rose-400">
+    <p
+      id={`vm-${name}-error`}
+      data-testid={`field-error-${name}`}
+      className="mt-1 text-sm break-words text-rose-700 dark:text-rose-400"
+    >
       {text}
     </p>
   );

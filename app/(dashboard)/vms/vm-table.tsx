@@ -97,7 +97,11 @@ const VmRow = memo(function VmRow({
       <div role="cell" className={`order-2 lg:order-none ${CELL}`}>
         <VmStateBadge state={vm.state} reason={vm.stateReason} />
       </div>
-      <div role="cell" data-testid="vm-address" className={`order-3 font-mono text-zinc-700 lg:order-none dark:text-zinc-300 ${CELL}`}>
+      <div
+        role="cell"
+        data-testid="vm-address"
+        className={`order-3 font-mono text-zinc-700 lg:order-none dark:text-zinc-300 ${CELL}`}
+      >
         {vm.address === '' ? NONE : vm.address}
       </div>
       <div aria-hidden className="order-4 h-0 basis-full lg:hidden" />
@@ -135,7 +139,12 @@ const VmRow = memo(function VmRow({
         {running && usage ? (
           <>
             <span className="w-12 tabular-nums">{formatCpu(usage.latest.cpuPercent)}</span>
-            <Sparkline values={usage.cpu} floor={100} label={`CPU of ${vm.name} over the last minute`} className="h-5 w-14" />
+            <Sparkline
+              values={usage.cpu}
+              floor={100}
+              label={`CPU of ${vm.name} over the last minute`}
+              className="h-5 w-14"
+            />
           </>
         ) : (
           <span className={MUTED}>{running ? 'sampling…' : NONE}</span>
