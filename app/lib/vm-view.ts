@@ -96,6 +96,9 @@ export function vmViewFromJson(value: unknown): VmView | undefined {
   };
 }
 
+/** How many of a VM's events its page's timeline shows (the newest). */
+export const VM_TIMELINE_EVENTS = 50;
+
 /** OBJECT_TYPES.vm (keyed by id), reading the relay's proto JSON. */
 export const VM_TYPE: ObjectType<VmView> = {
   object: OBJECT_TYPES.vm.object,

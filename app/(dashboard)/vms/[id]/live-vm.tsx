@@ -26,6 +26,7 @@ import {
   formatMib,
   hasQemu,
   uptimeSeconds,
+  VM_TIMELINE_EVENTS,
   VM_TYPE,
   vmViewFromJson,
   type VmBoot,
@@ -34,7 +35,7 @@ import {
 import { useVmStats } from '../use-vm-stats.ts';
 import { VmActionButtons, VmActionDialog } from '../vm-action-dialog.tsx';
 import { ConsoleSlot } from './console-slot.tsx';
-import { TIMELINE_EVENTS, type VmDetail } from './load-vm.ts';
+import type { VmDetail } from './load-vm.ts';
 
 const KINDS = ['vm', 'lease', 'reservation'];
 const MUTED = 'text-zinc-500 dark:text-zinc-400';
@@ -63,7 +64,7 @@ export function LiveVm({ detail, renderedAt }: { detail: VmDetail; renderedAt: n
         const reserved = asReservationView(event.reservation);
         if (reserved && reserved.mac === mac) setReservation(event.kind === 'reservation.deleted' ? null : reserved);
         if (event.revision > cache.revision && vmViewFromJson(event.vm)?.id === id)
-          setTimeline((before) => [toEventEntry(event), ...before].slice(0, TIMELINE_EVENTS));
+          setTimeline((before) => [toEventEntry(event), ...before].slice(0, VM_TIMELINE_EVENTS));
       }
       if (cache.apply(message)) setVm(cache.get(id)?.row);
     },

@@ -15,12 +15,11 @@ import type { LeaseRow } from '../../../lib/live/types.ts';
 import { toReservationView } from '../../../lib/reservation-convert.ts';
 import type { ReservationView } from '../../../lib/reservation-view.ts';
 import { toVmView } from '../../../lib/vm-convert.ts';
-import { vmViewFromJson, type VmView } from '../../../lib/vm-view.ts';
+import { VM_TIMELINE_EVENTS, vmViewFromJson, type VmView } from '../../../lib/vm-view.ts';
 import { toLiveEvent } from '../../../lib/watch-frames.ts';
 import { loadHostViews } from '../load-vms.ts';
 
-/** The timeline's length, and how far back the log is read for it. */
-export const TIMELINE_EVENTS = 50;
+/** How far back the log is read for the timeline (VM_TIMELINE_EVENTS long): pages of 1000. */
 const HISTORY_PAGES = 5;
 
 export interface VmDetail {
@@ -56,7 +55,7 @@ async function loadTimeline(id: string): Promise<{ timeline: EventEntry[]; revis
   const timeline: EventEntry[] = [];
   let before = 0;
   let revision = 0;
-  for (let page = 0; page < HISTORY_PAGES && timeline.length < TIMELINE_EVENTS; page++) {
+  for (let page = 0; page < HISTORY_PAGES && timeline.length < VM_TIMELINE_EVENTS; page++) {
     const response = await call(
       (c) => c.events.listEvents.bind(c.events),
       ListEventsRequest.fromPartial({ kinds: ['vm'], pageSize: 1000, beforeRevision: before }),
@@ -69,7 +68,7 @@ async function loadTimeline(id: string): Promise<{ timeline: EventEntry[]; revis
     before = response.nextBeforeRevision;
     if (before === 0) break;
   }
-  return { timeline: timeline.slice(0, TIMELINE_EVENTS), revision };
+  return { timeline: timeline.slice(0, VM_TIMELINE_EVENTS), revision };
 }
 
 /** The VM's lease: its MAC's active one, else the newest. */
