@@ -16,7 +16,16 @@ const FILL: Record<'ok' | 'high' | 'full', string> = {
   full: 'bg-rose-500 dark:bg-rose-400',
 };
 
-export function CapacityBar({ resource, capacity }: { resource: Resource; capacity: CapacityView }) {
+export function CapacityBar({
+  resource,
+  capacity,
+  stacked = false,
+}: {
+  resource: Resource;
+  capacity: CapacityView;
+  /** The numbers under the name rather than beside it (narrow columns: the Overview's). */
+  stacked?: boolean;
+}) {
   const ratio = fillRatio(capacity);
   const words = capacityWords(resource, capacity);
   return (
@@ -25,7 +34,7 @@ export function CapacityBar({ resource, capacity }: { resource: Resource; capaci
       data-allocated={capacity.allocated}
       data-allocatable={capacity.allocatable}
     >
-      <div className="flex flex-wrap items-baseline justify-between gap-x-3 text-sm">
+      <div className={`text-sm ${stacked ? 'flex flex-col' : 'flex flex-wrap items-baseline justify-between gap-x-3'}`}>
         <span className="font-medium text-zinc-900 dark:text-zinc-100">{RESOURCE_LABELS[resource]}</span>
         <span className="text-zinc-600 tabular-nums dark:text-zinc-300">{words}</span>
       </div>

@@ -103,6 +103,7 @@ export function LiveVmOverview({ vms, hosts, revision }: { vms: VmView[]; hosts:
                     <div className="grid gap-4 md:grid-cols-3">
                       {RESOURCES.map((resource) => (
                         <CapacityBar
+                          stacked
                           key={resource}
                           resource={resource}
                           capacity={withAllocated(host.capacity![resource], allocated[resource])}

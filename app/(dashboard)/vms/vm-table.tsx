@@ -9,7 +9,7 @@ import { formatCpu, type VmUsage } from '../../lib/live/vm-stats-history.ts';
 import { formatBytes, formatDuration, formatMib, hasQemu, uptimeSeconds, type VmView } from '../../lib/vm-view.ts';
 
 export const VM_GRID =
-  'lg:grid lg:grid-cols-[minmax(120px,1.4fr)_96px_116px_52px_76px_60px_minmax(80px,1fr)_84px_112px_128px] lg:items-center';
+  'lg:grid lg:grid-cols-[minmax(120px,1.2fr)_104px_124px_64px_88px_72px_minmax(80px,0.8fr)_92px_124px_140px] lg:items-center';
 
 const HEADERS = ['Name', 'State', 'Address', 'vCPUs', 'Memory', 'Disk', 'Host', 'Uptime', 'CPU', 'Memory use'];
 const MUTED = 'text-zinc-500 dark:text-zinc-400';
@@ -32,30 +32,33 @@ export function VmTable({
       role="table"
       aria-label="Virtual machines"
       aria-rowcount={vms.length + 1}
-      className="overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <div role="rowgroup" className="hidden lg:block">
-        <div
-          role="row"
-          className={`border-b border-zinc-200 bg-zinc-50 py-2 text-xs font-medium tracking-wide text-zinc-500 uppercase dark:border-zinc-800 dark:bg-zinc-950/40 dark:text-zinc-400 ${VM_GRID}`}
-        >
-          {HEADERS.map((header) => (
-            <div key={header} role="columnheader" className="truncate px-3">
-              {header}
-            </div>
+      {/* From lg the columns need about 1010 px; a narrower window scrolls the table, not the page. */}
+      <div className="lg:min-w-[1010px]">
+        <div role="rowgroup" className="hidden lg:block">
+          <div
+            role="row"
+            className={`border-b border-zinc-200 bg-zinc-50 py-2 text-xs font-medium tracking-wide text-zinc-500 uppercase dark:border-zinc-800 dark:bg-zinc-950/40 dark:text-zinc-400 ${VM_GRID}`}
+          >
+            {HEADERS.map((header) => (
+              <div key={header} role="columnheader" className="truncate px-3">
+                {header}
+              </div>
+            ))}
+          </div>
+        </div>
+        <div role="rowgroup">
+          {vms.map((vm) => (
+            <VmRow
+              key={vm.id}
+              vm={vm}
+              usage={usage.get(vm.id)}
+              hostName={hostNames.get(vm.hostId) ?? vm.hostId}
+              uptime={uptimeText(vm, now)}
+            />
           ))}
         </div>
-      </div>
-      <div role="rowgroup">
-        {vms.map((vm) => (
-          <VmRow
-            key={vm.id}
-            vm={vm}
-            usage={usage.get(vm.id)}
-            hostName={hostNames.get(vm.hostId) ?? vm.hostId}
-            uptime={uptimeText(vm, now)}
-          />
-        ))}
       </div>
     </div>
   );
@@ -94,7 +97,7 @@ const VmRow = memo(function VmRow({
           {vm.name}
         </Link>
       </div>
-      <div role="cell" className={`order-2 lg:order-none ${CELL}`}>
+      <div role="cell" className="order-2 min-w-0 lg:order-none lg:px-3">
         <VmStateBadge state={vm.state} reason={vm.stateReason} />
       </div>
       <div
