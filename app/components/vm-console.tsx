@@ -104,7 +104,7 @@ export function VmConsole({ vmId, vmName, running }: { vmId: string; vmName: str
           fetch(`/api/vms/${encodeURIComponent(vmId)}/console`, {
             method: 'POST',
             headers: { 'Content-Type': 'application/octet-stream' },
-            body: bytes,
+            body: new Blob([new Uint8Array(bytes)]),
           }).then(outcomeOfResponse),
         onState: setInput,
       });

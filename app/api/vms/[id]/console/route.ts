@@ -53,7 +53,10 @@ export async function POST(request: NextRequest, context: { params: Promise<{ id
   if (data.length === 0) return answer(400, 'No console input: the body must hold the bytes to type.');
   if (data.length > MAX_INPUT_BYTES) return answer(413, `Console input is at most ${MAX_INPUT_BYTES} bytes a request.`);
   try {
-    await call((c) => c.vms.sendConsoleInput.bind(c.vms), SendConsoleInputRequest.fromPartial({ id, data }));
+    await call(
+      (c) => c.vms.sendConsoleInput.bind(c.vms),
+      SendConsoleInputRequest.fromPartial({ id, data: Buffer.from(data) }),
+    );
   } catch (err) {
     if (!(err instanceof BackendError)) throw err;
     return answer(statusOf(err.code), err.code === grpc.status.UNAVAILABLE ? err.message : err.details);
