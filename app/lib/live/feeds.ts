@@ -46,3 +46,20 @@ export function frameFeed(frame: FeedFrame): Feed {
       return { kind: 'vm-stats' };
   }
 }
+
+/** Every feed of `lists`, once each, in a stable order (the same set gives the same list). */
+export function unionFeeds(lists: Iterable<readonly Feed[]>): Feed[] {
+  const union = new Map<string, Feed>();
+  for (const list of lists) for (const feed of list) union.set(feedKey(feed), feed);
+  return [...union.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, feed]) => feed);
+}
+
+/** The body of POST /api/events/feeds (app/lib/feed-request.ts parses it). */
+export interface FeedRequestBody {
+  /** The event stream's id, from its hello frame. */
+  stream: string;
+  /** Exactly the feeds the stream is to carry. */
+  feeds: Feed[];
+  /** Keys of feeds already on that are to start over (a new watcher wants the recent output). */
+  restart?: string[];
+}
