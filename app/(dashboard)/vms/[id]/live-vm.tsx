@@ -34,7 +34,7 @@ import {
 } from '../../../lib/vm-view.ts';
 import { useVmStats } from '../use-vm-stats.ts';
 import { VmActionButtons, VmActionDialog } from '../vm-action-dialog.tsx';
-import { ConsoleSlot } from './console-slot.tsx';
+import { VmConsole } from '../../../components/vm-console.tsx';
 import type { VmDetail } from './load-vm.ts';
 
 const KINDS = ['vm', 'lease', 'reservation'];
@@ -246,7 +246,7 @@ export function LiveVm({ detail, renderedAt }: { detail: VmDetail; renderedAt: n
         </Panel>
 
         <div className="min-w-0 lg:col-span-3">
-          <ConsoleSlot vmId={current.id} vmName={current.name} running={running} />
+          <VmConsole vmId={current.id} vmName={current.name} running={running} />
         </div>
 
         <Panel title="Timeline" className="lg:col-span-3">
