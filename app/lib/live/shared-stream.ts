@@ -1,7 +1,8 @@
 // One /api/events stream per browser, shared by its tabs (browsers allow ~6 HTTP/1.1 connections
 // per host, so a tab each would soon stall every other request).
 //
-// The tab holding the Web Lock "homeplane-events" is the leader: it holds the EventSource and
+// The tab holding the Web Lock "homeplane-events" is the leader: it holds the stream (read with
+// fetch, sse-reader.ts: an EventSource's own dispatch of a burst is a long task) and
 // rebroadcasts each message over the BroadcastChannel of the same name, tagged with its stream
 // and that stream's revision before it (stream-order.ts); the other tabs follow. A consumer that
 // finds a gap asks for a stream from its own revision ("need"); the leader reopens from the
@@ -18,14 +19,15 @@
 // messages go to the other tabs as one BroadcastChannel message, and only once another tab has
 // said it follows (a BroadcastChannel post goes through the browser process: one per event cost
 // the leader more than the events themselves).
+import { SseReader } from './sse-reader.ts';
 import { StreamCursor, type RelayedMessage } from './stream-order.ts';
 import { STREAM_EVENT_TYPES, type LiveEvent, type StreamMessage } from './types.ts';
 
 export type StreamStatus = 'connecting' | 'live' | 'resyncing' | 'reconnecting';
 
 const NAME = 'homeplane-events';
-/** Pause before opening a new EventSource after the browser gave up on the old one. */
-const REOPEN_DELAY_MS = 3_000;
+/** Pause before opening a new stream after the old one ended or failed (the relay's own `retry`). */
+const REOPEN_DELAY_MS = 2_000;
 /** Needs arriving together are served by one reopen. */
 const NEED_BATCH_MS = 50;
 /** Stream work done in one task before the page gets the thread back (a frame is ~16 ms). */
@@ -48,7 +50,7 @@ interface Consumer extends Subscriber {
   cursor: StreamCursor;
 }
 
-/** What waits in the inbox: a message as the EventSource gave it (leader), or as the leader relayed it. */
+/** What waits in the inbox: a message as the stream gave it (leader), or as the leader relayed it. */
 type Inbound =
   | { kind: 'raw'; stream: string; type: (typeof STREAM_EVENT_TYPES)[number]; data: string }
   | { kind: 'relayed'; message: RelayedMessage };
@@ -73,7 +75,7 @@ class SharedStream {
   /** Leader: another tab has asked for the stream, so relayed messages are posted. */
   private followed = false;
   // Leader only:
-  private source: EventSource | null = null;
+  private source: SseReader | null = null;
   private streamId = '';
   private streams = 0;
   private position = 0;
@@ -141,20 +143,19 @@ class SharedStream {
     this.streamId = id;
     this.position = since;
     this.rebuilding = false;
-    const source = new EventSource(`/api/events?since=${since}`);
+    const source = new SseReader(`/api/events?since=${since}`);
     this.source = source;
     source.onopen = () => this.setStatus(this.rebuilding ? 'resyncing' : 'live');
     for (const type of STREAM_EVENT_TYPES)
-      source.addEventListener(type, (e) => this.enqueue({ kind: 'raw', stream: id, type, data: e.data as string }));
+      source.addEventListener(type, (e) => this.enqueue({ kind: 'raw', stream: id, type, data: e.data }));
     source.onerror = () => {
       this.setStatus('reconnecting');
-      if (source.readyState !== EventSource.CLOSED) return; // the browser retries by itself
       source.close();
       this.scheduleReopen(this.position, REOPEN_DELAY_MS);
     };
   }
 
-  /** Leader: a message of its EventSource, parsed and tagged for the consumers; null when that stream is gone. */
+  /** Leader: a message of its stream, parsed and tagged for the consumers; null when that stream is gone. */
   private relay(raw: Extract<Inbound, { kind: 'raw' }>): RelayedMessage | null {
     if (this.streamId !== raw.stream) return null;
     const after = this.position;
