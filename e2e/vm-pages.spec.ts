@@ -4,7 +4,9 @@
 // capacity refusal from the daemon), a VM created with "Start after create" off appearing as
 // Stopped without a reload, the Hosts page's capacity following it, its delete confirmation
 // saying what it removes and the row going, and screenshots of the pages light and dark, desktop
-// and phone (test-results/vm-pages/). The booted loop is e2e/vms.spec.ts.
+// and phone (test-results/vm-pages/). One test boots it to see the actions settle through the
+// stream, its address and usage arrive and the Leases page name it; the whole loop with the
+// console is e2e/vms.spec.ts.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -77,7 +79,7 @@ async function expectSameDocument(page: Page): Promise<void> {
 async function fillCreate(page: Page, values: { name: string; memory?: string; disk?: string; start?: boolean }) {
   const form = dialog(page);
   await form.getByLabel('Name', { exact: true }).fill(values.name);
-  await form.getByLabel('Memory (MiB)', { exact: true }).fill(values.memory ?? '64');
+  await form.getByLabel('Memory (MiB)', { exact: true }).fill(values.memory ?? '128');
   await form.getByLabel('Disk (GiB)', { exact: true }).fill(values.disk ?? '1');
   await form.getByRole('checkbox', { name: 'Start after create' }).setChecked(values.start ?? false);
 }
@@ -173,8 +175,8 @@ test('the Hosts page and the Overview show the capacity the VM holds', async ({ 
   await signIn(page, dashboard.url);
   await page.goto(`${dashboard.url}/hosts`);
   const memory = page.getByTestId('capacity-memory');
-  await expect(memory).toHaveAttribute('data-allocated', '64');
-  await expect(memory).toContainText(/64 of [\d,]+ MiB allocated/);
+  await expect(memory).toHaveAttribute('data-allocated', '128');
+  await expect(memory).toContainText(/128 of [\d,]+ MiB allocated/);
   await expect(page.getByTestId('capacity-vcpus')).toContainText(/1 of [\d,]+ vCPUs allocated/);
   await expect(page.getByTestId('capacity-disk')).toContainText(/1 of [\d,]+ GiB allocated/);
   await expect(page.getByText('7.2', { exact: false }).first()).toBeVisible();
@@ -182,7 +184,7 @@ test('the Hosts page and the Overview show the capacity the VM holds', async ({ 
   await expect(page.getByTestId('vm-count-stopped')).toHaveAttribute('data-count', '1');
   await expect(page.getByTestId('host-capacity').getByTestId('capacity-memory')).toHaveAttribute(
     'data-allocated',
-    '64',
+    '128',
   );
 });
 
@@ -224,13 +226,69 @@ async function shoot(browser: Browser, width: number, height: number, scheme: 'l
 }
 
 test('screenshots: light and dark, desktop and phone, no page wider than a phone', async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(360_000);
   const wide: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     await shoot(browser, 1280, 800, scheme, 'desktop');
     wide.push(...(await shoot(browser, 390, 844, scheme, 'phone')));
   }
   expect(wide).toEqual([]);
+});
+
+/** Opens the action's confirmation, checks it names the VM, and confirms it with the button of the same name. */
+async function act(page: Page, action: string, title: string): Promise<void> {
+  await page
+    .getByRole('group', { name: 'Actions on web-1' })
+    .getByRole('button', { name: action, exact: true })
+    .click();
+  const confirm = page.getByRole('alertdialog', { name: title });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: action, exact: true }).click();
+  await expect(confirm).toBeHidden({ timeout: 60_000 });
+}
+
+test('start, pause, resume and force stop from its page; its address, usage and lease link arrive live', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openVms(page);
+  await row(page, 'web-1').getByRole('link', { name: 'web-1' }).click();
+  const chip = page.getByRole('heading', { level: 1 }).locator('[data-state]');
+  await expect(chip).toHaveAttribute('data-state', 'stopped');
+  await expect(page.getByTestId('console-off')).toBeVisible();
+
+  await act(page, 'Start', 'Start web-1?');
+  await expect(chip).toHaveAttribute('data-state', 'running');
+  await expect(page.getByRole('region', { name: 'Console' })).toBeVisible();
+  await expect(page.getByTestId('usage-cpu')).toContainText('%', { timeout: 15_000 });
+  // The tiny guest asks Homeplane's DHCP server for its address as it boots.
+  await expect(page.getByTestId('vm-detail-address')).toHaveText(/^10\.\d+\.\d+\.\d+$/, { timeout: 120_000 });
+  const address = await page.getByTestId('vm-detail-address').innerText();
+  await expect(page.getByTestId('vm-lease')).toContainText(address);
+
+  await act(page, 'Pause', 'Pause web-1?');
+  await expect(chip).toHaveAttribute('data-state', 'paused');
+  await act(page, 'Resume', 'Resume web-1?');
+  await expect(chip).toHaveAttribute('data-state', 'running');
+
+  await page.getByRole('link', { name: 'VMs', exact: true }).first().click();
+  await expect(row(page, 'web-1').getByTestId('vm-address')).toHaveText(address);
+  await expect(row(page, 'web-1').getByTestId('vm-cpu')).toContainText('%');
+  await expect(row(page, 'web-1').getByTestId('vm-uptime')).toContainText(/\d+ (s|min)/);
+  await page.screenshot({ path: join(OUT, 'vms-running-desktop-light.png'), fullPage: true });
+
+  await page.goto(`${dashboard.url}/leases`);
+  await expect(page.locator(`[data-address="${address}"]`).getByRole('link', { name: 'web-1' })).toHaveAttribute(
+    'href',
+    /^\/vms\/[0-9a-f-]{36}$/,
+  );
+
+  await page.goto(`${dashboard.url}/vms`);
+  await row(page, 'web-1').getByRole('link', { name: 'web-1' }).click();
+  await expect(page.getByTestId('vm-timeline')).toContainText('got address');
+  await page.screenshot({ path: join(OUT, 'vm-running-desktop-light.png'), fullPage: true });
+  await act(page, 'Force stop', 'Force stop web-1?');
+  await expect(chip).toHaveAttribute('data-state', 'stopped');
 });
 
 test('delete: the confirmation names the VM and what goes with it, and the row goes', async ({ page }) => {

@@ -87,6 +87,9 @@ export function LiveVm({ detail, renderedAt }: { detail: VmDetail; renderedAt: n
     },
     [router],
   );
+  // The console shows once the VM has run while the page is open (its last output stays after a stop).
+  const [consoleShown, setConsoleShown] = useState(running);
+  if (running && !consoleShown) setConsoleShown(true);
   const uptime = uptimeSeconds(current, now);
   const memoryTop = useMemo(() => current.memoryMib * 1024 * 1024, [current.memoryMib]);
 
@@ -142,7 +145,7 @@ export function LiveVm({ detail, renderedAt }: { detail: VmDetail; renderedAt: n
 
       <div className="grid gap-4 lg:grid-cols-3">
         <Panel title="Facts" className="lg:col-span-2">
-          <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm">
             <Fact label="Address" testId="vm-detail-address">
               {current.address === '' ? NONE : <span className="font-mono">{current.address}</span>}
             </Fact>
@@ -153,7 +156,7 @@ export function LiveVm({ detail, renderedAt }: { detail: VmDetail; renderedAt: n
             <Fact label="Memory">{formatMib(current.memoryMib)}</Fact>
             <Fact label="Disk">{current.diskGib} GiB</Fact>
             <Fact label="Uptime">{uptime === null ? NONE : formatDuration(uptime)}</Fact>
-            <Fact label="Boot">
+            <Fact label="Boot" wide>
               <BootFacts boot={current.boot} />
             </Fact>
             <Fact label="Host">
@@ -179,7 +182,7 @@ export function LiveVm({ detail, renderedAt }: { detail: VmDetail; renderedAt: n
                 </time>
               )}
             </Fact>
-            <Fact label="ID">
+            <Fact label="ID" wide>
               <span className="font-mono text-xs break-all">{current.id}</span>
             </Fact>
           </dl>
@@ -246,7 +249,16 @@ export function LiveVm({ detail, renderedAt }: { detail: VmDetail; renderedAt: n
         </Panel>
 
         <div className="min-w-0 lg:col-span-3">
-          <VmConsole vmId={current.id} vmName={current.name} running={running} />
+          {consoleShown ? (
+            <VmConsole vmId={current.id} vmName={current.name} running={running} />
+          ) : (
+            <Panel title="Serial console">
+              <p className={`text-sm ${MUTED}`} data-testid="console-off">
+                The serial console shows here while {current.name} runs: its boot messages first, then what it writes as
+                it writes it, and what you type goes to it.
+              </p>
+            </Panel>
+          )}
         </div>
 
         <Panel title="Timeline" className="lg:col-span-3">
@@ -300,9 +312,20 @@ function Panel({ title, className = '', children }: { title: string; className?:
   );
 }
 
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+function Fact({
+  label,
+  children,
+  testId,
+  wide = false,
+}: {
+  label: string;
+  children: ReactNode;
+  testId?: string;
+  /** Both columns on a phone (long values). */
+  wide?: boolean;
+}) {
   return (
-    <div className="min-w-0">
+    <div className={`min-w-0 ${wide ? 'col-span-2 sm:col-span-1' : ''}`}>
       <dt className={`text-xs font-medium ${MUTED}`}>{label}</dt>
       <dd className="mt-0.5 min-w-0 text-zinc-900 dark:text-zinc-100" data-testid={testId}>
         {children}
