@@ -264,7 +264,7 @@ test('start, pause, resume and force stop from its page; its address, usage and 
   // The tiny guest asks Homeplane's DHCP server for its address as it boots.
   await expect(page.getByTestId('vm-detail-address')).toHaveText(/^10\.\d+\.\d+\.\d+$/, { timeout: 120_000 });
   const address = await page.getByTestId('vm-detail-address').innerText();
-  await expect(page.getByTestId('vm-lease')).toContainText(address);
+  await expect(page.getByTestId('vm-lease')).toContainText(address, { timeout: 30_000 });
 
   await act(page, 'Pause', 'Pause web-1?');
   await expect(chip).toHaveAttribute('data-state', 'paused');

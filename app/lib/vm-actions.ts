@@ -12,7 +12,10 @@ import {
   StartVmRequest,
   StopVmRequest,
 } from '../../proto/gen/homeplane/v1/vm.ts';
+import { ListLeasesRequest } from '../../proto/gen/homeplane/v1/lease.ts';
 import { BackendError, call } from './backend.ts';
+import { toLeaseRow } from './lease-row.ts';
+import type { LeaseRow } from './live/types.ts';
 import { requireSession } from './session.ts';
 import { toVmView } from './vm-convert.ts';
 import { createVmErrors, vmActionError, type VmRefusal } from './vm-errors.ts';
@@ -120,4 +123,27 @@ function refusalOf(err: BackendError): VmRefusal {
     field: typeof field === 'string' ? field : null,
     resource: typeof resource === 'string' ? resource : null,
   };
+}
+
+/**
+ * The lease of a MAC (its active one, else the newest), for the VM page when the VM's address
+ * changes: the page reads it again rather than relying on seeing the lease's own event. Null
+ * when it has none or the daemon cannot say.
+ */
+export async function leaseOfMac(mac: string): Promise<LeaseRow | null> {
+  await requireSession();
+  if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac)) return null;
+  try {
+    const { leases } = await call(
+      (c) => c.leases.listLeases.bind(c.leases),
+      ListLeasesRequest.fromPartial({ query: mac, pageSize: 20 }),
+    );
+    const mine = leases.map(toLeaseRow).filter((l) => l.hwAddress.toLowerCase() === mac);
+    return (
+      mine.find((l) => l.state === 'active') ?? mine.sort((a, b) => (b.startsAt ?? 0) - (a.startsAt ?? 0))[0] ?? null
+    );
+  } catch (err) {
+    if (err instanceof BackendError) return null;
+    throw err;
+  }
 }

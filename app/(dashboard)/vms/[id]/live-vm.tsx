@@ -4,7 +4,7 @@
 // usage from the "vm-stats" feed, and its serial console.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { HypervisorNotice } from '../../../components/hypervisor-notice.tsx';
 import { LiveIndicator } from '../../../components/live-indicator.tsx';
 import { Sparkline } from '../../../components/sparkline.tsx';
@@ -19,6 +19,7 @@ import { useWatchStream } from '../../../lib/live/use-watch-stream.ts';
 import { formatCpu } from '../../../lib/live/vm-stats-history.ts';
 import { formatRelative, formatTimestamp } from '../../../lib/relative-time.ts';
 import { asReservationView, type ReservationView } from '../../../lib/reservation-view.ts';
+import { leaseOfMac } from '../../../lib/vm-actions.ts';
 import type { VmAction } from '../../../lib/vm-lifecycle.ts';
 import {
   formatBytes,
@@ -71,6 +72,18 @@ export function LiveVm({ detail, renderedAt }: { detail: VmDetail; renderedAt: n
     [cache, id, mac],
   );
   const status = useWatchStream({ since: detail.revision, kinds: KINDS, onMessage });
+  // A new address is a new lease: read it, in case its own event is not among those followed.
+  const address = vm?.address ?? '';
+  useEffect(() => {
+    if (address === '') return;
+    let live = true;
+    void leaseOfMac(mac).then((found) => {
+      if (live && found !== null) setLease(found);
+    });
+    return () => {
+      live = false;
+    };
+  }, [address, mac]);
   const now = useNow(renderedAt, 1_000);
   const current = vm ?? detail.vm;
   const running = vm !== undefined && hasQemu(vm.state);
