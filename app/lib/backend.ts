@@ -217,3 +217,29 @@ export async function watchEvents(request: Partial<WatchRequest>, signal: AbortS
   call.once('close', () => signal.removeEventListener('abort', cancel));
   return { call, cancel, describe: (err) => backendError(err, conn) };
 }
+
+/** A server-streaming method of a generated client, bound to it. */
+export type ServerStreamMethod<Req, Res> = (request: Req, metadata: grpc.Metadata) => grpc.ClientReadableStream<Res>;
+
+export interface ServerStream<Res> {
+  call: grpc.ClientReadableStream<Res>;
+  /** Cancels the call (safe at any time: the same deferral as watchEvents). */
+  cancel(): void;
+  /** Translates an error the call emits. */
+  describe(err: grpc.ServiceError): BackendError;
+}
+
+/**
+ * A server-streaming call other than Watch (VmService.StreamConsole, WatchVmStats): `pick` names
+ * the method as for call(). Lives until the daemon ends it or `cancel()`; no deadline.
+ */
+export async function openServerStream<Req, Res>(
+  pick: (clients: Clients) => ServerStreamMethod<Req, Res>,
+  request: Req,
+): Promise<ServerStream<Res>> {
+  const conn = connection();
+  const metadata = await authorization(conn);
+  const call = pick(conn)(request, metadata);
+  // See watchEvents: a cancel() in the tick the call was made in would leave it open on the daemon.
+  return { call, cancel: () => void setImmediate(() => call.cancel()), describe: (err) => backendError(err, conn) };
+}

@@ -12,6 +12,9 @@
 // stream slot back there (stream-slots.ts).
 // `recheck` ends the stream once the viewer's session no longer holds (signed out, revoked,
 // expired); a daemon that cannot be asked is no reason to end it (the Watch notices that itself).
+// `side` (feed-relay.ts) writes frames of its own into the same response: it starts with the
+// response, is paused and resumed with the Watch when the reader falls behind, and closes when
+// the stream ends.
 import 'server-only';
 import * as grpc from '@grpc/grpc-js';
 import type { WatchRequest, WatchResponse } from '../../proto/gen/homeplane/v1/event.ts';
@@ -30,11 +33,23 @@ export interface SessionRecheck {
   stillValid: () => Promise<boolean>;
 }
 
+/** Another source of frames in the same response (the live feeds, feed-relay.ts). */
+export interface SideChannel {
+  /** The response is open: frames go out through `send` (ignored once the stream has ended). */
+  start(send: (frames: SseFrame[]) => void): void;
+  /** The reader is behind: hold back. */
+  pause(): void;
+  resume(): void;
+  /** The stream ended. */
+  close(): void;
+}
+
 export function watchAsSse(
   request: Partial<WatchRequest>,
   signal: AbortSignal,
   onEnd: () => void,
   recheck?: SessionRecheck,
+  side?: SideChannel,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let watch: EventWatch | null = null;
@@ -46,6 +61,7 @@ export function watchAsSse(
     ended = true;
     if (timer !== null) clearInterval(timer);
     signal.removeEventListener('abort', end);
+    side?.close();
     onEnd();
   };
   // The tab going is the end of the stream, whether or not the gRPC call has noticed yet.
@@ -58,7 +74,9 @@ export function watchAsSse(
         const send = (frames: SseFrame[]): void => {
           if (!open || frames.length === 0) return;
           controller.enqueue(encoder.encode(frames.map(encodeSseFrame).join('')));
-          if ((controller.desiredSize ?? 1) <= 0) watch?.call.pause();
+          if ((controller.desiredSize ?? 1) > 0) return;
+          watch?.call.pause();
+          side?.pause();
         };
         const finish = (why: string | null): void => {
           if (!open) return;
@@ -81,6 +99,7 @@ export function watchAsSse(
         }
         // The first bytes flush the response headers, so EventSource reports "open" at once.
         send([{ retry: RECONNECT_DELAY_MS, comment: 'homeplane watch' }]);
+        if (open) side?.start(send);
         watchEvents(request, signal).then(
           (opened) => {
             watch = opened;
@@ -97,6 +116,7 @@ export function watchAsSse(
       },
       pull() {
         watch?.call.resume();
+        side?.resume();
       },
       cancel() {
         open = false;

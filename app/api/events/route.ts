@@ -7,10 +7,13 @@
 // Without a live session the answer is 401, before a slot is taken (app/lib/session.ts). An open
 // stream asks again every SESSION_RECHECK_MS and ends once its session is signed out, revoked or
 // expired: its reconnect then gets the 401.
+// The stream also carries the live feeds its browser switches on (consoles, VM usage samples;
+// app/lib/feed-relay.ts): its first frame, `event: hello`, gives the id /api/events/feeds takes.
 import type { NextRequest } from 'next/server';
 import { BackendError } from '../../lib/backend.ts';
 import { serverEnv } from '../../lib/env.ts';
-import { currentSession, sessionOfToken, sessionToken } from '../../lib/session.ts';
+import { FeedRelay } from '../../lib/feed-relay.ts';
+import { currentSession, sessionOfToken, sessionToken, type DashboardSession } from '../../lib/session.ts';
 import { resumeRevision } from '../../lib/sse.ts';
 import { processStreamSlots, STREAM_RETRY_AFTER_S, streamLimitMessage } from '../../lib/stream-slots.ts';
 import { watchAsSse } from '../../lib/watch-relay.ts';
@@ -31,10 +34,11 @@ const SESSION_RECHECK_MS = 15_000;
 
 const PLAIN_TEXT = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
 
-/** 401 without a live session, 503 when the daemon cannot say; null when signed in. */
-async function refusal(): Promise<Response | null> {
+/** 401 without a live session, 503 when the daemon cannot say; the session when signed in. */
+async function refusal(): Promise<Response | DashboardSession> {
   try {
-    if ((await currentSession()) !== null) return null;
+    const session = await currentSession();
+    if (session !== null) return session;
   } catch (err) {
     if (!(err instanceof BackendError)) throw err;
     return new Response(`Cannot check the session: ${err.message}\n`, { status: 503, headers: PLAIN_TEXT });
@@ -46,8 +50,8 @@ async function refusal(): Promise<Response | null> {
 }
 
 export async function GET(request: NextRequest): Promise<Response> {
-  const refused = await refusal();
-  if (refused !== null) return refused;
+  const session = await refusal();
+  if (session instanceof Response) return session;
   const params = request.nextUrl.searchParams;
   const since = resumeRevision(request.headers.get('last-event-id'), params.get('since'));
   if (typeof since !== 'number') return new Response(`${since.error}\n`, { status: 400 });
@@ -72,7 +76,8 @@ export async function GET(request: NextRequest): Promise<Response> {
     everyMs: SESSION_RECHECK_MS,
     stillValid: async () => (await sessionOfToken(token)) !== null,
   };
-  return new Response(watchAsSse({ sinceRevision: since, kinds }, request.signal, release, recheck), {
+  const feeds = new FeedRelay(session.id);
+  return new Response(watchAsSse({ sinceRevision: since, kinds }, request.signal, release, recheck, feeds), {
     headers: SSE_HEADERS,
   });
 }

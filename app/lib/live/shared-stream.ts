@@ -18,6 +18,16 @@
 // messages go to the other tabs as one BroadcastChannel message, and only once another tab has
 // said it follows (a BroadcastChannel post goes through the browser process: one per event cost
 // the leader more than the events themselves).
+//
+// Live feeds (feeds.ts: consoles, VM usage samples) ride the same stream. Each tab tells the
+// leader which feeds its consumers want ("feeds", again whenever that changes, when a new leader
+// asks, and [] when the page goes); the leader posts the union of all tabs' to
+// /api/events/feeds with the id its stream's hello frame gave, after every hello and whenever
+// the union changes, one request at a time. Feed frames are relayed to every tab like events,
+// in the same slices and the same posts. A tab that starts watching a feed already on asks for
+// it to start over, since the recent output (a console's) comes only at a call's start. Tabs
+// that vanish without a word (crashed) are dropped when the leader finds their Web Lock gone.
+import { feedKey, frameFeed, unionFeeds, type Feed, type FeedFrame, type FeedRequestBody } from './feeds.ts';
 import { StreamCursor, type RelayedMessage } from './stream-order.ts';
 import { STREAM_EVENT_TYPES, type LiveEvent, type StreamMessage } from './types.ts';
 
@@ -32,12 +42,20 @@ const NEED_BATCH_MS = 50;
 const SLICE_MS = 8;
 /** A visible tab's wait for more messages before it starts a slice (hidden tabs' timers are throttled). */
 const GATHER_MS = 16;
+/** Where the leader says which feeds its stream carries. */
+const FEEDS_URL = '/api/events/feeds';
+/** Pause before posting the feeds again after the post failed (the dashboard restarting). */
+const FEEDS_RETRY_MS = 2_000;
+/** How often the leader looks for tabs that went without saying so (their Web Lock gone). */
+const TAB_CHECK_MS = 10_000;
 
 type Wire =
-  | { kind: 'messages'; messages: RelayedMessage[] }
+  | { kind: 'messages'; messages: RelayedMessage[]; frames: FeedFrame[] }
   | { kind: 'status'; status: StreamStatus }
   | { kind: 'need'; since: number }
-  | { kind: 'leader' };
+  | { kind: 'leader' }
+  /** A tab's wanted feeds; `fresh`: keys a new consumer joined since the tab last said. */
+  | { kind: 'feeds'; tab: string; feeds: Feed[]; fresh: string[] };
 
 export interface Subscriber {
   onMessage: (message: StreamMessage) => void;
@@ -48,17 +66,29 @@ interface Consumer extends Subscriber {
   cursor: StreamCursor;
 }
 
+interface FeedConsumer {
+  feed: Feed;
+  key: string;
+  onFrame: (frame: FeedFrame) => void;
+}
+
 /** What waits in the inbox: a message as the EventSource gave it (leader), or as the leader relayed it. */
 type Inbound =
   | { kind: 'raw'; stream: string; type: (typeof STREAM_EVENT_TYPES)[number]; data: string }
-  | { kind: 'relayed'; message: RelayedMessage };
+  | { kind: 'relayed'; message: RelayedMessage }
+  | { kind: 'raw-feed'; stream: string; data: string }
+  | { kind: 'relayed-feed'; frame: FeedFrame };
 
 class SharedStream {
   private readonly consumers = new Set<Consumer>();
+  private readonly feedConsumers = new Set<FeedConsumer>();
+  /** Keys of feeds a consumer of this tab joined since the tab last told the leader. */
+  private freshFeeds = new Set<string>();
   private readonly channel: BroadcastChannel | null;
   private readonly tab = Math.random().toString(36).slice(2);
   private readonly abandon = new AbortController();
   private releaseLock: (() => void) | null = null;
+  private releaseTabLock: (() => void) | null = null;
   private leading = false;
   private closed = false;
   private status: StreamStatus = 'connecting';
@@ -67,6 +97,7 @@ class SharedStream {
   private head = 0;
   /** Messages relayed in the current slice, not yet posted to the other tabs. */
   private outgoing: RelayedMessage[] = [];
+  private outgoingFrames: FeedFrame[] = [];
   /** Wakes the drain in a new task; a MessageChannel, since timers are throttled in background tabs. */
   private readonly wake: MessageChannel | null = typeof MessageChannel === 'undefined' ? null : new MessageChannel();
   private drainScheduled = false;
@@ -80,6 +111,20 @@ class SharedStream {
   private rebuilding = false;
   private reopen: ReturnType<typeof setTimeout> | null = null;
   private neededSince: number | null = null;
+  /** The id the current EventSource's hello gave: where its feeds are set. */
+  private hello: { source: string; id: string } | null = null;
+  /** What the server was last told for `hello` (the union's feed keys), and what is pending. */
+  private feedsPosted: { id: string; keys: string } | null = null;
+  private feedsPosting = false;
+  private feedsRetry: ReturnType<typeof setTimeout> | null = null;
+  private restartPending = new Set<string>();
+  /** Other tabs' wanted feeds, by tab. */
+  private readonly tabFeeds = new Map<string, Feed[]>();
+  private tabCheck: ReturnType<typeof setInterval> | null = null;
+  private readonly onPageHide = (): void => this.announceFeeds([]);
+  private readonly onPageShow = (e: PageTransitionEvent): void => {
+    if (e.persisted) this.announceFeeds();
+  };
 
   constructor(private readonly onEmpty: () => void) {
     const shared = typeof navigator !== 'undefined' && 'locks' in navigator && typeof BroadcastChannel !== 'undefined';
@@ -90,6 +135,15 @@ class SharedStream {
       return;
     }
     this.channel.onmessage = (e: MessageEvent<Wire>) => this.receive(e.data);
+    // Held while this tab lives: the leader's sign that the tab's feeds are still wanted.
+    navigator.locks
+      .request(`${NAME}:tab:${this.tab}`, { signal: this.abandon.signal }, () => {
+        if (this.closed) return undefined;
+        return new Promise<void>((resolve) => (this.releaseTabLock = resolve));
+      })
+      .catch(() => {});
+    addEventListener('pagehide', this.onPageHide);
+    addEventListener('pageshow', this.onPageShow);
     navigator.locks
       .request(NAME, { signal: this.abandon.signal }, () => {
         if (this.closed) return undefined;
@@ -106,21 +160,122 @@ class SharedStream {
     this.catchUp(since);
     return () => {
       this.consumers.delete(consumer);
-      if (this.consumers.size === 0) this.close();
+      this.closeIfUnused();
     };
   }
 
+  /** Switches `feed` on for `onFrame` while subscribed; returns the unsubscribe. */
+  addFeed(feed: Feed, onFrame: (frame: FeedFrame) => void): () => void {
+    const consumer: FeedConsumer = { feed, key: feedKey(feed), onFrame };
+    this.feedConsumers.add(consumer);
+    this.freshFeeds.add(consumer.key);
+    this.feedsChanged();
+    return () => {
+      this.feedConsumers.delete(consumer);
+      this.feedsChanged();
+      this.closeIfUnused();
+    };
+  }
+
+  private closeIfUnused(): void {
+    if (this.consumers.size === 0 && this.feedConsumers.size === 0 && !this.closed) this.close();
+  }
+
   private close(): void {
+    if (!this.leading) this.announceFeeds([]);
     this.closed = true;
     this.onEmpty();
     this.abandon.abort();
     if (this.reopen !== null) clearTimeout(this.reopen);
+    if (this.feedsRetry !== null) clearTimeout(this.feedsRetry);
+    if (this.tabCheck !== null) clearInterval(this.tabCheck);
+    if (typeof removeEventListener !== 'undefined') {
+      removeEventListener('pagehide', this.onPageHide);
+      removeEventListener('pageshow', this.onPageShow);
+    }
     this.source?.close();
     this.channel?.close();
     this.wake?.port1.close();
     this.inbox = [];
     this.head = 0;
     this.releaseLock?.();
+    this.releaseTabLock?.();
+  }
+
+  /** This tab's consumers' feeds. */
+  private ownFeeds(): Feed[] {
+    return unionFeeds([[...this.feedConsumers].map((consumer) => consumer.feed)]);
+  }
+
+  private feedsChanged(): void {
+    if (this.closed) return;
+    if (this.leading) this.syncFeeds();
+    else this.announceFeeds();
+  }
+
+  /** Follower: tells the leader what this tab wants (`feeds` [] when the page goes). */
+  private announceFeeds(feeds: Feed[] = this.ownFeeds()): void {
+    if (this.leading || this.closed || this.channel === null) return;
+    const fresh = [...this.freshFeeds];
+    this.freshFeeds.clear();
+    this.post({ kind: 'feeds', tab: this.tab, feeds, fresh });
+  }
+
+  /** Leader: posts the union of every tab's feeds to the server, unless it has it already. */
+  private syncFeeds(): void {
+    for (const key of this.freshFeeds) this.restartPending.add(key);
+    this.freshFeeds.clear();
+    if (!this.leading || this.closed || this.hello === null || this.feedsPosting || this.feedsRetry !== null) return;
+    const feeds = unionFeeds([this.ownFeeds(), ...this.tabFeeds.values()]);
+    const keys = feeds.map(feedKey).join(' ');
+    const id = this.hello.id;
+    const on = this.feedsPosted?.id === id ? this.feedsPosted.keys.split(' ') : [];
+    // A feed that is not on yet starts with its recent output anyway.
+    const restart = [...this.restartPending].filter((key) => on.includes(key) && feeds.some((f) => feedKey(f) === key));
+    this.restartPending.clear();
+    if (restart.length === 0 && (this.feedsPosted?.id === id ? this.feedsPosted.keys : '') === keys) return;
+    this.feedsPosting = true;
+    const body: FeedRequestBody = { stream: id, feeds, restart };
+    fetch(FEEDS_URL, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      .then(
+        (response) => {
+          // 404: that stream has ended; its successor's hello posts the feeds again.
+          if (response.ok || response.status === 404) this.feedsPosted = { id, keys };
+          else this.retryFeeds(restart);
+        },
+        () => this.retryFeeds(restart),
+      )
+      .finally(() => {
+        this.feedsPosting = false;
+        this.syncFeeds();
+      });
+  }
+
+  private retryFeeds(restart: string[]): void {
+    for (const key of restart) this.restartPending.add(key);
+    if (this.closed || this.feedsRetry !== null) return;
+    this.feedsRetry = setTimeout(() => {
+      this.feedsRetry = null;
+      this.syncFeeds();
+    }, FEEDS_RETRY_MS);
+  }
+
+  /** Leader: forgets the feeds of tabs whose lock is gone (closed without a word). */
+  private checkTabs(): void {
+    if (this.tabFeeds.size === 0) return;
+    navigator.locks.query().then(
+      (state) => {
+        const alive = new Set((state.held ?? []).map((lock) => lock.name));
+        let changed = false;
+        for (const tab of this.tabFeeds.keys()) {
+          if (alive.has(`${NAME}:tab:${tab}`)) continue;
+          this.tabFeeds.delete(tab);
+          changed = true;
+        }
+        if (changed) this.syncFeeds();
+      },
+      () => undefined,
+    );
   }
 
   private lowestRevision(): number {
@@ -133,12 +288,14 @@ class SharedStream {
     this.leading = true;
     this.open(this.lowestRevision());
     this.post({ kind: 'leader' });
+    if (this.channel !== null) this.tabCheck = setInterval(() => this.checkTabs(), TAB_CHECK_MS);
   }
 
   private open(since: number): void {
     this.source?.close();
     const id = `${this.tab}:${++this.streams}`;
     this.streamId = id;
+    this.hello = null;
     this.position = since;
     this.rebuilding = false;
     const source = new EventSource(`/api/events?since=${since}`);
@@ -146,6 +303,13 @@ class SharedStream {
     source.onopen = () => this.setStatus(this.rebuilding ? 'resyncing' : 'live');
     for (const type of STREAM_EVENT_TYPES)
       source.addEventListener(type, (e) => this.enqueue({ kind: 'raw', stream: id, type, data: e.data as string }));
+    source.addEventListener('feed', (e) => this.enqueue({ kind: 'raw-feed', stream: id, data: e.data as string }));
+    // Each response (the browser's own reconnects included) starts with its id: feeds go there.
+    source.addEventListener('hello', (e) => {
+      if (this.streamId !== id) return;
+      this.hello = { source: id, id: (JSON.parse(e.data as string) as { stream: string }).stream };
+      this.syncFeeds();
+    });
     source.onerror = () => {
       this.setStatus('reconnecting');
       if (source.readyState !== EventSource.CLOSED) return; // the browser retries by itself
@@ -217,6 +381,16 @@ class SharedStream {
         case 'relayed':
           this.deliver(item.message);
           break;
+        case 'raw-feed': {
+          if (this.streamId !== item.stream) break;
+          const frame = JSON.parse(item.data) as FeedFrame;
+          if (this.followed) this.outgoingFrames.push(frame);
+          this.deliverFrame(frame);
+          break;
+        }
+        case 'relayed-feed':
+          this.deliverFrame(item.frame);
+          break;
       }
       if (performance.now() >= until) break;
     }
@@ -257,7 +431,9 @@ class SharedStream {
   private receive(wire: Wire): void {
     switch (wire.kind) {
       case 'messages':
-        if (!this.leading) for (const message of wire.messages) this.enqueue({ kind: 'relayed', message });
+        if (this.leading) return;
+        for (const message of wire.messages) this.enqueue({ kind: 'relayed', message });
+        for (const frame of wire.frames) this.enqueue({ kind: 'relayed-feed', frame });
         return;
       case 'status':
         if (!this.leading) this.setStatus(wire.status);
@@ -269,7 +445,19 @@ class SharedStream {
         this.catchUp(wire.since);
         return;
       case 'leader':
-        if (!this.leading) this.post({ kind: 'need', since: this.lowestRevision() });
+        if (this.leading) return;
+        if (this.consumers.size > 0) this.post({ kind: 'need', since: this.lowestRevision() });
+        // The new leader knows nothing of this tab's feeds, and its calls start afresh anyway.
+        this.freshFeeds.clear();
+        if (this.feedConsumers.size > 0) this.announceFeeds();
+        return;
+      case 'feeds':
+        if (!this.leading) return;
+        this.followed = true;
+        if (wire.feeds.length === 0) this.tabFeeds.delete(wire.tab);
+        else this.tabFeeds.set(wire.tab, wire.feeds);
+        for (const key of wire.fresh) this.restartPending.add(key);
+        this.syncFeeds();
         return;
     }
   }
@@ -282,6 +470,11 @@ class SharedStream {
       else if (verdict === 'gap') behind = Math.min(behind ?? Number.MAX_SAFE_INTEGER, consumer.cursor.revision);
     }
     if (behind !== null) this.catchUp(behind);
+  }
+
+  private deliverFrame(frame: FeedFrame): void {
+    const key = feedKey(frameFeed(frame));
+    for (const consumer of this.feedConsumers) if (consumer.key === key) consumer.onFrame(frame);
   }
 
   private setStatus(status: StreamStatus): void {
@@ -299,22 +492,33 @@ class SharedStream {
   }
 
   private flushOutgoing(): void {
-    if (this.outgoing.length === 0) return;
+    if (this.outgoing.length === 0 && this.outgoingFrames.length === 0) return;
     const messages = this.outgoing;
+    const frames = this.outgoingFrames;
     this.outgoing = [];
-    this.channel?.postMessage({ kind: 'messages', messages } satisfies Wire);
+    this.outgoingFrames = [];
+    this.channel?.postMessage({ kind: 'messages', messages, frames } satisfies Wire);
   }
 }
 
 let shared: SharedStream | null = null;
 
-/** Follows the browser's one event stream from `since`; returns the unsubscribe. */
-export function subscribe(subscriber: Subscriber, since: number): () => void {
+function sharedStream(): SharedStream {
   if (shared === null) {
     const created: SharedStream = new SharedStream(() => {
       if (shared === created) shared = null;
     });
     shared = created;
   }
-  return shared.add(subscriber, since);
+  return shared;
+}
+
+/** Follows the browser's one event stream from `since`; returns the unsubscribe. */
+export function subscribe(subscriber: Subscriber, since: number): () => void {
+  return sharedStream().add(subscriber, since);
+}
+
+/** Switches `feed` on in the browser's one event stream, its frames to `onFrame`; returns the switch-off. */
+export function subscribeFeed(feed: Feed, onFrame: (frame: FeedFrame) => void): () => void {
+  return sharedStream().addFeed(feed, onFrame);
 }
