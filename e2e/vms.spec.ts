@@ -77,7 +77,12 @@ function consoleText(page: Page): Promise<string> {
   });
 }
 
+/**
+ * Waits until the console's rows show `pattern`. Scrolled into view first, as a person reading it
+ * would: xterm stops drawing its rows while the terminal is off screen (its buffer still fills).
+ */
 async function expectConsole(page: Page, pattern: RegExp, what: string, timeout = 30_000): Promise<void> {
+  await consoleSection(page).scrollIntoViewIfNeeded();
   await expect.poll(() => consoleText(page), { message: what, timeout }).toMatch(pattern);
 }
 
@@ -133,13 +138,13 @@ test('the form defines a VM without starting it, and shows a duplicate name and 
   // The same name again: the daemon's refusal, shown at the Name field.
   dialog = await fillCreateForm(page, { name: DEFINED, start: false });
   await createButton(dialog).click();
-  await expectFieldError(dialog, 'Name', new RegExp(`a VM named "${DEFINED}" exists already`));
+  await expectFieldError(dialog, 'Name', new RegExp(`a VM named "${DEFINED}" exists already`, 'i'));
 
   // A VM with more memory than the host: no field's error, a message naming memory and what is free.
   await dialog.getByLabel('Name', { exact: true }).fill('huge-e2e');
   await dialog.getByLabel('Memory (MiB)', { exact: true }).fill(String(4 * 1024 * 1024));
   await createButton(dialog).click();
-  await expect(dialog.getByRole('alert')).toContainText(/needs 4194304 MiB of memory but the host has \d+ free/);
+  await expect(dialog.getByRole('alert')).toContainText(/needs 4194304 MiB of memory but the host has \d+ free/i);
   await expect(dialog).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
