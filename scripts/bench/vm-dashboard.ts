@@ -64,7 +64,7 @@ const ARM_CREATE = `(name) => {
   const probe = { clickAt: null, addressAt: null };
   window.__vmCreate = probe;
   const onClick = (event) => {
-    const button = event.target.closest && event.target.closest('[role="dialog"] button');
+    const button = event.target.closest && event.target.closest('dialog button, [role="dialog"] button');
     if (button && button.textContent.trim() === 'Create') {
       probe.clickAt = performance.now();
       document.removeEventListener('click', onClick, true);
@@ -251,6 +251,8 @@ async function main(): Promise<void> {
       await page.goto(`${world.dashboard.url}/vms/${consoleVm.id}`);
       await live(page);
       const rows = page.locator('section[aria-label="Console"] .xterm-rows');
+      // In view: xterm draws no rows while the terminal is off screen.
+      await page.locator('section[aria-label="Console"]').scrollIntoViewIfNeeded();
       await page.waitForFunction(
         `(document.querySelector('section[aria-label="Console"] .xterm-rows')?.textContent || '').includes('homeplane-guest#')`,
         undefined,
