@@ -1,6 +1,6 @@
 // Overview: the lab at a glance. Leases by state and the reservations count, each subnet's pool
-// usage, lease activity over the last hour or day, the last events, and the daemon itself. The
-// cards load side by side (each in its own Suspense boundary); the events card follows the
+// usage, lease activity over the last hour or day, the last events, the daemon itself, VMs by
+// state and the hosts' capacity. The cards load side by side (each in its own Suspense boundary); the events card follows the
 // stream and has the server re-read the counts when leases change.
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
@@ -16,6 +16,7 @@ import { LeaseCounts } from './_overview/lease-counts.tsx';
 import { loadRecentEvents } from './_overview/load-overview.ts';
 import { PoolUsage } from './_overview/pool-usage.tsx';
 import { RecentEvents } from './_overview/recent-events.tsx';
+import { VmOverview } from './_overview/vm-overview.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -52,7 +53,7 @@ export default async function OverviewPage({
   const dhcpOff = dhcpOffReason(daemon);
   return (
     <>
-      <PageHeader title="Overview" description="Addresses, pools and what just happened on the lab network." />
+      <PageHeader title="Overview" description="Addresses, pools, VMs and what just happened on the lab network." />
       <div className="grid gap-4 lg:grid-cols-3">
         <Suspense fallback={<CardSkeleton title="Leases" />}>
           <LeaseCounts dhcpOff={dhcpOff} interfaces={status?.dhcp.interfaces ?? []} />
@@ -74,7 +75,16 @@ export default async function OverviewPage({
             renderedAt={renderedAt}
           />
         </Card>
-        {/* VM and host cards (issue 9) join this grid here, fed by OBJECT_TYPES.vm and .host. */}
+        <Suspense
+          fallback={
+            <>
+              <CardSkeleton title="VMs" />
+              <CardSkeleton title="Host capacity" className="lg:col-span-2" />
+            </>
+          }
+        >
+          <VmOverview />
+        </Suspense>
       </div>
     </>
   );

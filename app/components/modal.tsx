@@ -10,9 +10,15 @@ export function Modal({
   title,
   labelId,
   onClose,
+  role,
+  describedBy,
   children,
 }: {
   title: string;
+  /** "alertdialog" for a confirmation that interrupts (an action on a VM); the native dialog role otherwise. */
+  role?: 'alertdialog';
+  /** The id of the text that says what the dialog is about, read out with its title. */
+  describedBy?: string;
   /** The title's id, for tests and labels elsewhere; a generated one by default. */
   labelId?: string;
   onClose: () => void;
@@ -31,6 +37,8 @@ export function Modal({
     <dialog
       ref={ref}
       aria-labelledby={titleId}
+      role={role}
+      aria-describedby={describedBy}
       onClose={onClose}
       className="m-auto w-[calc(100%-2rem)] max-w-lg rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:backdrop:bg-black/60"
     >

@@ -1,4 +1,4 @@
-// The dashboard's sections, in header order. VMs and hosts join here.
+// The dashboard's sections, in header order.
 export interface NavItem {
   href: string;
   label: string;
@@ -9,5 +9,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/leases', label: 'Leases' },
   { href: '/reservations', label: 'Reservations' },
   { href: '/subnets', label: 'Subnets' },
+  { href: '/vms', label: 'VMs' },
+  { href: '/hosts', label: 'Hosts' },
   { href: '/events', label: 'Events' },
 ];

@@ -165,10 +165,15 @@ export type UnaryMethod<Req, Res> = (
   callback: (error: grpc.ServiceError | null, response: Res) => void,
 ) => grpc.ClientUnaryCall;
 
-async function unary<Req, Res>(conn: Connection, method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
+async function unary<Req, Res>(
+  conn: Connection,
+  method: UnaryMethod<Req, Res>,
+  request: Req,
+  deadlineMs = UNARY_DEADLINE_MS,
+): Promise<Res> {
   const metadata = await authorization(conn);
   return new Promise((resolve, reject) => {
-    method(request, metadata, { deadline: Date.now() + UNARY_DEADLINE_MS }, (error, response) => {
+    method(request, metadata, { deadline: Date.now() + deadlineMs }, (error, response) => {
       if (error) reject(backendError(error, conn));
       else resolve(response);
     });
@@ -179,10 +184,16 @@ async function unary<Req, Res>(conn: Connection, method: UnaryMethod<Req, Res>, 
  * One unary call to the daemon: `pick` names the method on the clients, e.g.
  * `call((c) => c.leases.releaseLease.bind(c.leases), ReleaseLeaseRequest.fromPartial({ address }))`.
  * Fails with a BackendError. Callers check the dashboard session first (app/lib/session.ts).
+ * `deadlineMs` is for the calls that wait on something slow by design (StopVm waits up to 30 s
+ * for the guest to power off); the default suits every other call.
  */
-export function call<Req, Res>(pick: (clients: Clients) => UnaryMethod<Req, Res>, request: Req): Promise<Res> {
+export function call<Req, Res>(
+  pick: (clients: Clients) => UnaryMethod<Req, Res>,
+  request: Req,
+  options: { deadlineMs?: number } = {},
+): Promise<Res> {
   const conn = connection();
-  return unary(conn, pick(conn), request);
+  return unary(conn, pick(conn), request, options.deadlineMs);
 }
 
 /** LeaseService.ListLeases: one page of the lease table, with the revision it reflects. */

@@ -69,7 +69,7 @@ describe('toEventEntry', () => {
       'a VM state change, from proto JSON',
       at('vm.state_changed', { vm: { id: 'a', name: 'web', state: 'VM_STATE_RUNNING' } }),
       'VM web is running',
-      null,
+      '/vms/a',
     ],
     [
       'a VM address links to its lease',
@@ -77,7 +77,7 @@ describe('toEventEntry', () => {
       'VM web got address 10.123.0.120',
       '/leases?q=10.123.0.120',
     ],
-    ['a host', at('host.updated', { host: { id: 'h', hostname: 'pve' } }), 'Host pve: facts changed', null],
+    ['a host', at('host.updated', { host: { id: 'h', hostname: 'pve' } }), 'Host pve: facts changed', '/hosts'],
     ['a kind from a newer daemon', at('backup.finished', {}), 'backup.finished', null],
   ];
   for (const [name, event, summary, href] of cases)

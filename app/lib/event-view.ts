@@ -165,11 +165,15 @@ function vmSummary(event: LiveEvent): Described {
         return `${kindLabel(event.kind)}: ${name}`;
     }
   })();
+  // An address links to its lease; the other changes to the VM's page, while it exists.
   const address = field(event.vm, 'address');
-  return { summary, link: address && event.kind !== 'vm.deleted' ? leaseLink(address) : null };
+  const id = field(event.vm, 'id');
+  if (event.kind === 'vm.deleted') return { summary, link: null };
+  if (event.kind === 'vm.address_assigned' && address) return { summary, link: leaseLink(address) };
+  return { summary, link: id ? { href: `/vms/${encodeURIComponent(id)}`, label: `VM ${name}` } : null };
 }
 
 function hostSummary(event: LiveEvent): Described {
   const name = field(event.host, 'hostname') || field(event.host, 'id') || 'the host';
-  return { summary: `Host ${name}: facts changed`, link: null };
+  return { summary: `Host ${name}: facts changed`, link: { href: '/hosts', label: 'Hosts' } };
 }

@@ -129,6 +129,8 @@ export const vms = sqliteTable(
     /** IPv4 as uint32, from the VM's lease; null before it has one. */
     address: integer('address'),
     createdAt: integer('created_at').notNull(),
+    /** Epoch ms when the guest last began to run; null while it does not run (vm.proto start_time). */
+    startedAt: integer('started_at'),
   },
   (t) => [
     uniqueIndex('vms_name_uq').on(t.name),

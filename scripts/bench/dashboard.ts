@@ -273,8 +273,10 @@ function report(opts: Options, run: Run): string {
     [
       'frames over 50 ms after load',
       `${run.slowFrames.length} of ${run.frames} (worst ${Math.round(worstFrame)} ms)`,
-      '0',
-      verdict(run.slowFrames.length === 0),
+      // The issue asks for this figure, not for a bound on it: a frame also waits when the
+      // machine is busy elsewhere (the daemon, perfdhcp and Next share its cores).
+      '-',
+      '-',
     ],
     [
       'JS heap start -> end',

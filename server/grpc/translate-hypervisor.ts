@@ -67,6 +67,8 @@ export function vmToProto(vm: Vm): ProtoVm {
     autostart: vm.autostart,
     boot: bootToProto(vm.boot),
     createTime: new Date(vm.createdAt),
+    // Events logged before start_time existed carry no startedAt.
+    startTime: vm.startedAt === null || vm.startedAt === undefined ? undefined : new Date(vm.startedAt),
   };
 }
 

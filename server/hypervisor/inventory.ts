@@ -21,6 +21,7 @@ import {
   checkVcpus,
   isActive,
   normaliseMac,
+  startedAtAfter,
   type BootSource,
   type Vm,
   type VmPatch,
@@ -168,6 +169,7 @@ export class VmInventory {
         desiredState: 'stopped',
         address: null,
         createdAt: this.deps.clock.now(),
+        startedAt: null,
       };
       this.deps.repo.create(vm);
       this.vms.set(id, vm);
@@ -312,6 +314,7 @@ export class VmInventory {
   private record(vm: Vm, change: Partial<Pick<Vm, 'state' | 'stateReason' | 'desiredState'>>): void {
     const next: Vm = { ...vm, ...change };
     if (next.state === vm.state && next.stateReason === vm.stateReason && next.desiredState === vm.desiredState) return;
+    next.startedAt = startedAtAfter(vm, next.state, this.deps.clock.now());
     this.save(next, 'vm.state_changed');
   }
 

@@ -1,7 +1,7 @@
 // Field checks for VM requests: each refusal names the proto field and says what is allowed.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkDisk, checkMemory, checkName, checkVcpus, normaliseMac } from './vm.ts';
+import { checkDisk, checkMemory, checkName, checkVcpus, normaliseMac, startedAtAfter, type ActualState } from './vm.ts';
 import { generateMac } from './mac.ts';
 import { InvalidInputError } from '../errors.ts';
 
@@ -46,4 +46,28 @@ test('generated MACs carry the 52:54:00 prefix and skip taken ones', () => {
     generateMac(() => false),
     /^52:54:00(:[0-9a-f]{2}){3}$/,
   );
+});
+
+describe('startedAtAfter (vm.proto Vm.start_time)', () => {
+  const now = 5_000;
+  const at = (state: ActualState, startedAt: number | null) => ({ state, startedAt });
+  test('set when the guest begins to run', () => {
+    assert.equal(startedAtAfter(at('starting', null), 'running', now), now);
+    assert.equal(startedAtAfter(at('stopped', null), 'running', now), now);
+    assert.equal(startedAtAfter(at('crashed', 1_000), 'running', now), now);
+  });
+  test('kept across a pause, a resume and a stop under way', () => {
+    assert.equal(startedAtAfter(at('running', 1_000), 'paused', now), 1_000);
+    assert.equal(startedAtAfter(at('paused', 1_000), 'running', now), 1_000);
+    assert.equal(startedAtAfter(at('running', 1_000), 'stopping', now), 1_000);
+    assert.equal(startedAtAfter(at('stopping', 1_000), 'running', now), 1_000);
+  });
+  test('a VM taken over running without a stored start gets now', () => {
+    assert.equal(startedAtAfter(at('running', null), 'running', now), now);
+  });
+  test('cleared once QEMU is gone or coming up again', () => {
+    assert.equal(startedAtAfter(at('running', 1_000), 'stopped', now), null);
+    assert.equal(startedAtAfter(at('stopping', 1_000), 'crashed', now), null);
+    assert.equal(startedAtAfter(at('stopped', null), 'starting', now), null);
+  });
 });

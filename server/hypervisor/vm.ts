@@ -36,6 +36,8 @@ export interface Vm {
   address: number | null;
   /** Epoch milliseconds. */
   createdAt: number;
+  /** When the guest last began to run, epoch ms; null while it is not running, paused or stopping (startedAtAfter). */
+  startedAt: number | null;
 }
 
 /** What a caller may set when creating a VM (the inventory fills in the rest). */
@@ -123,6 +125,30 @@ export function isActive(state: ActualState): boolean {
       return false;
     default: {
       const never: never = state;
+      throw new Error(`unknown VM state ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * The start time a state change leaves the VM with (vm.proto Vm.start_time): set when it begins
+ * to run (from starting, stopped or crashed), kept while it stays running, paused or stopping
+ * (a pause or a reboot is no new start; a VM taken over after a daemon restart keeps the stored
+ * one, or gets `now` when none was stored), cleared once QEMU is gone or coming up.
+ */
+export function startedAtAfter(vm: Pick<Vm, 'state' | 'startedAt'>, next: ActualState, now: number): number | null {
+  switch (next) {
+    case 'running':
+      return vm.state === 'running' || vm.state === 'paused' || vm.state === 'stopping' ? (vm.startedAt ?? now) : now;
+    case 'paused':
+    case 'stopping':
+      return vm.startedAt ?? (vm.state === 'starting' ? now : null);
+    case 'starting':
+    case 'stopped':
+    case 'crashed':
+      return null;
+    default: {
+      const never: never = next;
       throw new Error(`unknown VM state ${String(never)}`);
     }
   }

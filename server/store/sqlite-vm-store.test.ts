@@ -25,6 +25,7 @@ const vm = (over: Partial<Vm> = {}): Vm => ({
   desiredState: 'stopped',
   address: null,
   createdAt: 1_800_000_000_000,
+  startedAt: null,
   ...over,
 });
 const host: HostRecord = {
@@ -46,9 +47,13 @@ test('VMs round-trip with their events; names and MACs are unique in the databas
   let log = new SqliteEventLog(handle.raw);
   let store = new SqliteVmStore(handle.raw, log);
   store.create(vm());
-  store.save({ ...vm(), state: 'running', stateReason: 'started', desiredState: 'running' }, 'vm.state_changed');
+  const startedAt = 1_800_000_005_000;
   store.save(
-    { ...vm(), state: 'running', stateReason: 'started', desiredState: 'running', address: 0x0a7b0039 },
+    { ...vm(), state: 'running', stateReason: 'started', desiredState: 'running', startedAt },
+    'vm.state_changed',
+  );
+  store.save(
+    { ...vm(), state: 'running', stateReason: 'started', desiredState: 'running', address: 0x0a7b0039, startedAt },
     'vm.address_assigned',
   );
   assert.throws(
@@ -73,6 +78,7 @@ test('VMs round-trip with their events; names and MACs are unique in the databas
     stateReason: 'started',
     desiredState: 'running',
     address: 0x0a7b0039,
+    startedAt,
   });
   assert.deepEqual(store.loadHost('h1'), host);
   const replayed = log.readSince(0, 10);

@@ -22,6 +22,7 @@ interface VmRowRaw {
   desired_state: Vm['desiredState'];
   address: number | null;
   created_at: number;
+  started_at: number | null;
 }
 
 export class SqliteVmStore implements VmRepository {
@@ -35,14 +36,14 @@ export class SqliteVmStore implements VmRepository {
     private readonly eventLog: SqliteEventLog,
   ) {
     const columns =
-      'id, name, vcpus, memory_mib, disk_gib, mac, bridge, boot, autostart, host_id, state, state_reason, desired_state, address, created_at';
+      'id, name, vcpus, memory_mib, disk_gib, mac, bridge, boot, autostart, host_id, state, state_reason, desired_state, address, created_at, started_at';
     this.insertVm = raw.prepare(
-      `INSERT INTO vms (${columns}) VALUES (@id, @name, @vcpus, @memory_mib, @disk_gib, @mac, @bridge, @boot, @autostart, @host_id, @state, @state_reason, @desired_state, @address, @created_at)`,
+      `INSERT INTO vms (${columns}) VALUES (@id, @name, @vcpus, @memory_mib, @disk_gib, @mac, @bridge, @boot, @autostart, @host_id, @state, @state_reason, @desired_state, @address, @created_at, @started_at)`,
     );
     this.updateVm = raw.prepare(
       `UPDATE vms SET name = @name, vcpus = @vcpus, memory_mib = @memory_mib, disk_gib = @disk_gib, mac = @mac, bridge = @bridge,
          boot = @boot, autostart = @autostart, host_id = @host_id, state = @state, state_reason = @state_reason,
-         desired_state = @desired_state, address = @address WHERE id = @id`,
+         desired_state = @desired_state, address = @address, started_at = @started_at WHERE id = @id`,
     );
     this.deleteVm = raw.prepare('DELETE FROM vms WHERE id = ?');
     this.upsertHost = raw.prepare(
@@ -106,6 +107,7 @@ function vmParams(vm: Vm): Record<string, unknown> {
     desired_state: vm.desiredState,
     address: vm.address,
     created_at: vm.createdAt,
+    started_at: vm.startedAt,
   };
 }
 
@@ -126,5 +128,6 @@ function vmFromRow(r: VmRowRaw): Vm {
     desiredState: r.desired_state,
     address: r.address,
     createdAt: r.created_at,
+    startedAt: r.started_at,
   };
 }

@@ -6,6 +6,8 @@ import { memo } from 'react';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { FADE_MS, type LeaseEntry } from '../../lib/live/lease-cache.ts';
 import { formatRelative, formatTimestamp } from '../../lib/relative-time.ts';
+import Link from 'next/link';
+import type { VmLink } from './use-vm-links.ts';
 import { countdown } from './wording.ts';
 
 /** How long the highlight of a changed row lasts (app/globals.css, --animate-row-changed). */
@@ -33,6 +35,7 @@ export const LeaseRowView = memo(function LeaseRowView({
   height,
   now,
   actions,
+  vm,
 }: {
   entry: LeaseEntry;
   index: number;
@@ -40,6 +43,8 @@ export const LeaseRowView = memo(function LeaseRowView({
   height: number;
   now: number;
   actions: RowActions;
+  /** The VM whose MAC this lease has (use-vm-links.ts keeps each one's identity while it is unchanged). */
+  vm: VmLink | undefined;
 }) {
   const { row, reserved } = entry;
   const highlighted = entry.changedAt !== null && now - entry.changedAt < HIGHLIGHT_MS;
@@ -86,7 +91,22 @@ export const LeaseRowView = memo(function LeaseRowView({
         className={`order-5 max-w-[50%] text-zinc-800 md:order-none md:max-w-none dark:text-zinc-200 ${CELL}`}
         title={row.fqdn || row.hostname || undefined}
       >
-        {row.hostname || NONE}
+        {vm ? (
+          <span className="inline-flex max-w-full items-center gap-1.5" data-testid="lease-vm">
+            <span className="rounded bg-sky-50 px-1 text-[10px] font-semibold text-sky-700 ring-1 ring-sky-600/20 ring-inset dark:bg-sky-500/10 dark:text-sky-300 dark:ring-sky-400/30">
+              VM
+            </span>
+            <Link
+              href={`/vms/${vm.id}`}
+              className="truncate text-sky-700 hover:underline focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none dark:text-sky-400"
+            >
+              {vm.name}
+            </Link>
+            {row.hostname && row.hostname !== vm.name ? <span className="truncate">({row.hostname})</span> : null}
+          </span>
+        ) : (
+          row.hostname || NONE
+        )}
       </div>
       <div
         role="cell"

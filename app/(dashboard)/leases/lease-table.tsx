@@ -10,6 +10,7 @@ import type { LeaseEntry } from '../../lib/live/lease-cache.ts';
 import type { LeaseSort, SortColumn } from '../../lib/live/lease-filter.ts';
 import type { LeaseOrder } from '../../lib/live/lease-order.ts';
 import { GRID, LeaseRowView, type RowActions } from './lease-row-view.tsx';
+import type { VmLink } from './use-vm-links.ts';
 
 /** Row heights (px): the table row from md (768 px) up, the card below. */
 const ROW_HEIGHT = { wide: 56, card: 124 } as const;
@@ -39,11 +40,13 @@ export interface LeaseTableProps {
   sort: LeaseSort;
   onSort: (column: SortColumn) => void;
   actions: RowActions;
+  /** The VMs by MAC: a lease of one names it. */
+  vms: ReadonlyMap<string, VmLink>;
   /** Shown in place of rows when there are none. */
   empty: ReactNode;
 }
 
-export function LeaseTable({ order, version, now, sort, onSort, actions, empty }: LeaseTableProps) {
+export function LeaseTable({ order, version, now, sort, onSort, actions, vms, empty }: LeaseTableProps) {
   const wide = useMediaQuery(WIDE_QUERY, true);
   const rowHeight = wide ? ROW_HEIGHT.wide : ROW_HEIGHT.card;
   const body = useRef<HTMLDivElement>(null);
@@ -123,6 +126,7 @@ export function LeaseTable({ order, version, now, sort, onSort, actions, empty }
                   height={rowHeight}
                   now={now}
                   actions={actions}
+                  vm={vms.get(entry.row.hwAddress)}
                 />
               );
             })

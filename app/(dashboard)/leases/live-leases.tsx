@@ -15,6 +15,8 @@ import { ReleaseDialog, ReserveDialog } from './lease-dialogs.tsx';
 import { LeaseTable } from './lease-table.tsx';
 import { LeaseToolbar } from './lease-toolbar.tsx';
 import { useLeasePages } from './use-lease-pages.ts';
+import { useVmLinks } from './use-vm-links.ts';
+import type { VmView } from '../../lib/vm-view.ts';
 import { toggleSort, viewSearch, type LeaseViewState } from './view-state.ts';
 import { formatCount, shownCount } from './wording.ts';
 
@@ -30,6 +32,9 @@ const REDRAW_MS = 100;
 
 export interface LiveLeasesProps {
   listing: LeaseListing;
+  /** The VMs, so a VM's lease names it (followed live by use-vm-links.ts). */
+  vms: VmView[];
+  vmRevision: number;
   /** The /api/leases token for the page after the first; '' when the first was all. */
   nextPageToken: string;
   /** Leases in all when the page was rendered. */
@@ -47,6 +52,8 @@ type Dialog = { kind: 'reserve'; lease: LeaseRow } | { kind: 'release'; lease: L
 
 export function LiveLeases({
   listing,
+  vms,
+  vmRevision,
   nextPageToken,
   total,
   subnets,
@@ -108,6 +115,7 @@ export function LiveLeases({
   const since = Math.min(listing.leaseRevision, listing.reservationRevision);
   const status = useWatchStream({ since, kinds: KINDS, onMessage });
   const load = useLeasePages(cache, nextPageToken, redraw);
+  const vmLinks = useVmLinks(vms, vmRevision);
   const now = useNow(renderedAt, CLOCK_MS);
 
   // A new view: the rows placed again once, and the URL updated in place (no navigation).
@@ -175,6 +183,7 @@ export function LiveLeases({
         sort={view.sort}
         onSort={onHeader}
         actions={actions}
+        vms={vmLinks}
         empty={
           filtered && cache.size > 0 ? (
             <>

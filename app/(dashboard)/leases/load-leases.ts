@@ -5,11 +5,14 @@
 import 'server-only';
 import { ListReservationsRequest } from '../../../proto/gen/homeplane/v1/reservation.ts';
 import { ListSubnetsRequest } from '../../../proto/gen/homeplane/v1/subnet.ts';
+import { ListVmsRequest } from '../../../proto/gen/homeplane/v1/vm.ts';
 import { BackendError, call, listLeases } from '../../lib/backend.ts';
 import { toLeaseRow } from '../../lib/lease-row.ts';
 import { loadVendors } from '../../lib/oui.ts';
 import type { ReservationPin } from '../../lib/live/lease-cache.ts';
 import type { LeaseRow } from '../../lib/live/types.ts';
+import { toVmView } from '../../lib/vm-convert.ts';
+import type { VmView } from '../../lib/vm-view.ts';
 
 /** Rows rendered on the server: more than any screen shows, few enough to arrive at once. */
 export const FIRST_PAGE_SIZE = 200;
@@ -27,15 +30,19 @@ export type LeaseListing =
       reservations: ReservationPin[];
       reservationRevision: number;
       subnets: string[];
+      /** The VMs, to name the VM a lease belongs to (by MAC), and the revision to follow them from. */
+      vms: VmView[];
+      vmRevision: number;
     }
   | { ok: false; reason: string };
 
 export async function loadLeases(): Promise<LeaseListing> {
   try {
-    const [first, reservations, subnets] = await Promise.all([
+    const [first, reservations, subnets, vms] = await Promise.all([
       listLeases({ pageSize: FIRST_PAGE_SIZE }),
       loadReservations(),
       call((c) => c.subnets.listSubnets.bind(c.subnets), ListSubnetsRequest.fromPartial({})),
+      call((c) => c.vms.listVms.bind(c.vms), ListVmsRequest.fromPartial({})),
       // The vendor names come from a 5.6 MB registry read once per process: in the background,
       // while the daemon answers, and before any row or event needs it.
       loadVendors(),
@@ -49,6 +56,8 @@ export async function loadLeases(): Promise<LeaseListing> {
       reservations: reservations.pins,
       reservationRevision: reservations.revision,
       subnets: subnets.subnets.map((s) => s.subnet),
+      vms: vms.vms.map(toVmView),
+      vmRevision: vms.revision,
     };
   } catch (err) {
     if (err instanceof BackendError) return { ok: false, reason: err.message };

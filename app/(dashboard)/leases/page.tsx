@@ -39,6 +39,8 @@ export default async function LeasesPage({
               reservations: listing.reservations,
               reservationRevision: listing.reservationRevision,
             }}
+            vms={listing.vms}
+            vmRevision={listing.vmRevision}
             nextPageToken={listing.nextPageToken}
             total={listing.total}
             subnets={listing.subnets}

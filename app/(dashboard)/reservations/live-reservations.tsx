@@ -69,7 +69,7 @@ export function LiveReservations({ initial, revision, subnets, dhcpOff, initialQ
           onChange={(e) => setQuery(e.target.value)}
           placeholder="Filter by address, MAC, host name…"
           aria-label="Filter reservations"
-          className="h-9 w-full rounded-md border border-zinc-300 bg-white px-3 text-sm shadow-xs placeholder:text-zinc-400 focus:border-zinc-500 focus:ring-2 focus:ring-zinc-200 focus:outline-none sm:w-72 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-500 dark:focus:ring-zinc-700"
+          className="h-9 w-full rounded-md border border-zinc-300 bg-white px-3 text-sm shadow-xs placeholder:text-zinc-400 focus:border-zinc-500 focus:ring-2 focus:ring-zinc-200 focus:outline-none sm:w-80 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-500 dark:focus:ring-zinc-700"
         />
         <LiveIndicator status={status} revision={cache.revision} />
         <button

@@ -1,7 +1,8 @@
 // One /api/events stream per browser, shared by its tabs (browsers allow ~6 HTTP/1.1 connections
 // per host, so a tab each would soon stall every other request).
 //
-// The tab holding the Web Lock "homeplane-events" is the leader: it holds the EventSource and
+// The tab holding the Web Lock "homeplane-events" is the leader: it holds the stream (read with
+// fetch, sse-reader.ts: an EventSource's own dispatch of a burst is a long task) and
 // rebroadcasts each message over the BroadcastChannel of the same name, tagged with its stream
 // and that stream's revision before it (stream-order.ts); the other tabs follow. A consumer that
 // finds a gap asks for a stream from its own revision ("need"); the leader reopens from the
@@ -18,6 +19,7 @@
 // messages go to the other tabs as one BroadcastChannel message, and only once another tab has
 // said it follows (a BroadcastChannel post goes through the browser process: one per event cost
 // the leader more than the events themselves).
+import { SseReader } from './sse-reader.ts';
 //
 // Live feeds (feeds.ts: consoles, VM usage samples) ride the same stream. Each tab tells the
 // leader which feeds its consumers want ("feeds", again whenever that changes, when a new leader
@@ -34,8 +36,8 @@ import { STREAM_EVENT_TYPES, type LiveEvent, type StreamMessage } from './types.
 export type StreamStatus = 'connecting' | 'live' | 'resyncing' | 'reconnecting';
 
 const NAME = 'homeplane-events';
-/** Pause before opening a new EventSource after the browser gave up on the old one. */
-const REOPEN_DELAY_MS = 3_000;
+/** Pause before opening a new stream after the old one ended or failed (the relay's own `retry`). */
+const REOPEN_DELAY_MS = 2_000;
 /** Needs arriving together are served by one reopen. */
 const NEED_BATCH_MS = 50;
 /** Stream work done in one task before the page gets the thread back (a frame is ~16 ms). */
@@ -72,7 +74,7 @@ interface FeedConsumer {
   onFrame: (frame: FeedFrame) => void;
 }
 
-/** What waits in the inbox: a message as the EventSource gave it (leader), or as the leader relayed it. */
+/** What waits in the inbox: a message as the stream gave it (leader), or as the leader relayed it. */
 type Inbound =
   | { kind: 'raw'; stream: string; type: (typeof STREAM_EVENT_TYPES)[number]; data: string }
   | { kind: 'relayed'; message: RelayedMessage }
@@ -104,14 +106,14 @@ class SharedStream {
   /** Leader: another tab has asked for the stream, so relayed messages are posted. */
   private followed = false;
   // Leader only:
-  private source: EventSource | null = null;
+  private source: SseReader | null = null;
   private streamId = '';
   private streams = 0;
   private position = 0;
   private rebuilding = false;
   private reopen: ReturnType<typeof setTimeout> | null = null;
   private neededSince: number | null = null;
-  /** The id the current EventSource's hello gave: where its feeds are set. */
+  /** The id the current stream's hello gave: where its feeds are set. */
   private hello: { source: string; id: string } | null = null;
   /** What the server was last told for `hello` (the union's feed keys), and what is pending. */
   private feedsPosted: { id: string; keys: string } | null = null;
@@ -239,8 +241,9 @@ class SharedStream {
     fetch(FEEDS_URL, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
       .then(
         (response) => {
-          // 404: that stream has ended; its successor's hello posts the feeds again.
-          if (response.ok || response.status === 404) this.feedsPosted = { id, keys };
+          // 404: that stream has ended, its successor's hello posts the feeds again; 401: the
+          // session has, and so will the stream. Only the dashboard or daemon being away is retried.
+          if (response.status < 500) this.feedsPosted = { id, keys };
           else this.retryFeeds(restart);
         },
         () => this.retryFeeds(restart),
@@ -298,27 +301,26 @@ class SharedStream {
     this.hello = null;
     this.position = since;
     this.rebuilding = false;
-    const source = new EventSource(`/api/events?since=${since}`);
+    const source = new SseReader(`/api/events?since=${since}`);
     this.source = source;
     source.onopen = () => this.setStatus(this.rebuilding ? 'resyncing' : 'live');
     for (const type of STREAM_EVENT_TYPES)
-      source.addEventListener(type, (e) => this.enqueue({ kind: 'raw', stream: id, type, data: e.data as string }));
-    source.addEventListener('feed', (e) => this.enqueue({ kind: 'raw-feed', stream: id, data: e.data as string }));
-    // Each response (the browser's own reconnects included) starts with its id: feeds go there.
+      source.addEventListener(type, (e) => this.enqueue({ kind: 'raw', stream: id, type, data: e.data }));
+    source.addEventListener('feed', (e) => this.enqueue({ kind: 'raw-feed', stream: id, data: e.data }));
+    // Each response starts with its id: feeds go there.
     source.addEventListener('hello', (e) => {
       if (this.streamId !== id) return;
-      this.hello = { source: id, id: (JSON.parse(e.data as string) as { stream: string }).stream };
+      this.hello = { source: id, id: (JSON.parse(e.data) as { stream: string }).stream };
       this.syncFeeds();
     });
     source.onerror = () => {
       this.setStatus('reconnecting');
-      if (source.readyState !== EventSource.CLOSED) return; // the browser retries by itself
       source.close();
       this.scheduleReopen(this.position, REOPEN_DELAY_MS);
     };
   }
 
-  /** Leader: a message of its EventSource, parsed and tagged for the consumers; null when that stream is gone. */
+  /** Leader: a message of its stream, parsed and tagged for the consumers; null when that stream is gone. */
   private relay(raw: Extract<Inbound, { kind: 'raw' }>): RelayedMessage | null {
     if (this.streamId !== raw.stream) return null;
     const after = this.position;

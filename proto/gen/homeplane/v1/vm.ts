@@ -229,7 +229,15 @@ export interface Vm {
     { $case: "disk"; disk: DiskBoot }
     | undefined;
   /** When it was created. */
-  createTime: Date | undefined;
+  createTime:
+    | Date
+    | undefined;
+  /**
+   * When its guest last began to run (the state became running from starting, stopped or
+   * crashed); unset while it is not running, paused or stopping. Pausing and a reboot keep it:
+   * now minus start_time is the VM's uptime.
+   */
+  startTime: Date | undefined;
 }
 
 /** ListVmsRequest has no filters yet. */
@@ -713,6 +721,7 @@ function createBaseVm(): Vm {
     autostart: false,
     boot: undefined,
     createTime: undefined,
+    startTime: undefined,
   };
 }
 
@@ -770,6 +779,9 @@ export const Vm: MessageFns<Vm> = {
     }
     if (message.createTime !== undefined) {
       Timestamp.encode(toTimestamp(message.createTime), writer.uint32(138).fork()).join();
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(146).fork()).join();
     }
     return writer;
   },
@@ -923,6 +935,14 @@ export const Vm: MessageFns<Vm> = {
             message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -982,6 +1002,11 @@ export const Vm: MessageFns<Vm> = {
         : isSet(object.create_time)
         ? fromJsonTimestamp(object.create_time)
         : undefined,
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
     };
   },
 
@@ -1036,6 +1061,9 @@ export const Vm: MessageFns<Vm> = {
     if (message.createTime !== undefined) {
       obj.createTime = message.createTime.toISOString();
     }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
     return obj;
   },
 
@@ -1078,6 +1106,7 @@ export const Vm: MessageFns<Vm> = {
       }
     }
     message.createTime = object.createTime ?? undefined;
+    message.startTime = object.startTime ?? undefined;
     return message;
   },
 };
