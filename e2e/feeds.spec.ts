@@ -140,6 +140,20 @@ test('after a daemon restart the stream reconnects with a new id and its feeds a
   // The old id is gone with its response: the browser learns the new one from the next hello.
   expect((await setFeeds({ stream: first.id, feeds: [] })).status).not.toBe(200);
   await daemon.launch();
+  // The dashboard's channel reconnects within its backoff (1-5 s); until then a stream gets 503.
+  await expect
+    .poll(
+      async () =>
+        (
+          await rawRequest(dashboard.url, '/api/events/feeds', {
+            method: 'POST',
+            headers: { Cookie: cookie },
+            body: '{}',
+          })
+        ).status,
+      { timeout: 15_000 },
+    )
+    .toBe(400);
   const second = await openEvents();
   expect(second.id).not.toBe(first.id);
   expect((await setFeeds({ stream: second.id, feeds: [{ kind: 'vm-stats' }] })).status).toBe(200);

@@ -20,6 +20,7 @@ import { StreamConsoleRequest, WatchVmStatsRequest } from '../../proto/gen/homep
 import { BackendError, openServerStream, type ServerStream } from './backend.ts';
 import { consoleFrame, feedSseFrame, helloSseFrame, statsFrame } from './feed-frames.ts';
 import { admitFeeds } from './feed-request.ts';
+import { afterEnd } from './feed-retry.ts';
 import { feedKey, type Feed, type FeedFrame } from './live/feeds.ts';
 import type { SseFrame } from './sse.ts';
 import type { SideChannel } from './watch-relay.ts';
@@ -114,26 +115,19 @@ class FeedCall {
 
   private ended(status: grpc.StatusObject, stream: ServerStream<unknown>): void {
     if (this.stopped) return;
-    if (status.code === grpc.status.OK) {
-      const reason = String(status.metadata.get(CONSOLE_END_TRAILER)[0] ?? 'the daemon ended the stream');
-      this.retry(NOT_RUNNING_RETRY_MS, reason);
-      return;
-    }
-    const message = stream.describe(status as grpc.ServiceError).details;
-    switch (status.code) {
-      case grpc.status.NOT_FOUND:
-        // VM ids are never reused: a VM that is not there now never will be.
-        this.reportEnd(message);
+    const trailer = status.metadata.get(CONSOLE_END_TRAILER)[0];
+    const details = status.code === grpc.status.OK ? '' : stream.describe(status as grpc.ServiceError).details;
+    const next = afterEnd(status.code, details, trailer === undefined ? null : String(trailer));
+    switch (next.retry) {
+      case 'never':
+        if (next.report !== null) this.reportEnd(next.report);
         return;
-      case grpc.status.FAILED_PRECONDITION:
-        this.retry(NOT_RUNNING_RETRY_MS, message);
-        return;
-      case grpc.status.RESOURCE_EXHAUSTED:
-        // Fell too far behind: a new call starts over from the recent output.
-        this.retry(0, null);
-        return;
-      default:
-        this.retry(this.backoff(), `the daemon is not reachable (${message}); reconnecting`);
+      case 'when-running':
+        return this.retry(NOT_RUNNING_RETRY_MS, next.report);
+      case 'soon':
+        return this.retry(RETRY_MS.initial, next.report);
+      case 'backoff':
+        return this.retry(this.backoff(), next.report);
     }
   }
 

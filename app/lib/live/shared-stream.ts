@@ -241,8 +241,9 @@ class SharedStream {
     fetch(FEEDS_URL, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
       .then(
         (response) => {
-          // 404: that stream has ended; its successor's hello posts the feeds again.
-          if (response.ok || response.status === 404) this.feedsPosted = { id, keys };
+          // 404: that stream has ended, its successor's hello posts the feeds again; 401: the
+          // session has, and so will the stream. Only the dashboard or daemon being away is retried.
+          if (response.status < 500) this.feedsPosted = { id, keys };
           else this.retryFeeds(restart);
         },
         () => this.retryFeeds(restart),
