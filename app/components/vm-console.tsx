@@ -18,6 +18,8 @@ const FONT_SIZE = 13;
 /** Rows shown: a serial console has no window size to follow, so a fixed height; fewer on phones. */
 const ROWS = { wide: 24, narrow: 16 };
 const MIN_COLS = 20;
+/** Room for the scrollbar xterm's viewport draws over the text's right edge (as @xterm/addon-fit leaves). */
+const SCROLLBAR_PX = 15;
 
 const THEMES: Record<'light' | 'dark', ITheme> = {
   light: {
@@ -114,9 +116,11 @@ export function VmConsole({ vmId, vmName, running }: { vmId: string; vmName: str
 
       const cell = cellWidth();
       const fit = (): void => {
-        const width = element.clientWidth;
-        if (width === 0) return;
-        const cols = Math.max(MIN_COLS, Math.floor(width / cell) - 1);
+        // clientWidth counts the padding; the terminal gets the content box.
+        const style = getComputedStyle(element);
+        const width = element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        if (width <= 0) return;
+        const cols = Math.max(MIN_COLS, Math.floor((width - SCROLLBAR_PX) / cell));
         const rows = window.matchMedia('(min-width: 640px)').matches ? ROWS.wide : ROWS.narrow;
         if (cols !== term.cols || rows !== term.rows) term.resize(cols, rows);
       };
