@@ -5,7 +5,7 @@
 // only queue the data, all of it the browser's own per-message work, which no page code can
 // split; the same bytes read from a fetch() body and split here cost no task over 50 ms. So this
 // reader parses the stream itself (HTML Living Standard 9.2.6, "Interpreting an event stream")
-// and yields to the page between chunks once a task has run for SLICE_MS.
+// and yields to the page between chunks once it has parsed for SLICE_MS since it last did.
 //
 // It keeps the part of the EventSource interface the shared stream uses (listeners by event
 // type, onopen, onerror, readyState, close) but never reconnects by itself: any end, error or
@@ -103,6 +103,8 @@ export class SseReader {
   onerror: (() => void) | null = null;
   private readonly listeners = new Map<string, ((message: SseMessage) => void)[]>();
   private readonly abort = new AbortController();
+  /** Wakes the reader in a new task (unlike timers, not throttled in background tabs); made once. */
+  private wake: { channel: MessageChannel; resolve: (() => void) | null } | null = null;
 
   constructor(url: string) {
     void this.run(url);
@@ -115,6 +117,27 @@ export class SseReader {
   close(): void {
     this.readyState = SseReader.CLOSED;
     this.abort.abort();
+    this.wake?.channel.port1.close();
+  }
+
+  private nextTask(): Promise<void> {
+    if (this.wake === null) {
+      const wake: { channel: MessageChannel; resolve: (() => void) | null } = {
+        channel: new MessageChannel(),
+        resolve: null,
+      };
+      wake.channel.port1.onmessage = () => {
+        const resolve = wake.resolve;
+        wake.resolve = null;
+        resolve?.();
+      };
+      this.wake = wake;
+    }
+    const wake = this.wake;
+    return new Promise((resolve) => {
+      wake.resolve = resolve;
+      wake.channel.port2.postMessage(null);
+    });
   }
 
   private async run(url: string): Promise<void> {
@@ -137,15 +160,19 @@ export class SseReader {
           for (const listener of this.listeners.get(message.type) ?? []) listener(message);
       });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      let sliceStart = performance.now();
+      // Parsing time since the last yield: chunks already buffered resolve one after another in
+      // one task, so the reader counts its own work and lets the page run once it is a slice's
+      // worth. (Wall time would count the waits for the network and yield after nearly every chunk.)
+      let busy = 0;
       for (;;) {
         const { value, done } = await reader.read();
         if (done || this.readyState === SseReader.CLOSED) break;
+        const started = performance.now();
         parser.push(value);
-        // Chunks already buffered resolve one after another in one task: let the page run.
-        if (performance.now() - sliceStart >= SLICE_MS) {
-          await nextTask();
-          sliceStart = performance.now();
+        busy += performance.now() - started;
+        if (busy >= SLICE_MS) {
+          await this.nextTask();
+          busy = 0;
         }
       }
       this.fail();
@@ -159,16 +186,4 @@ export class SseReader {
     this.readyState = SseReader.CLOSED;
     this.onerror?.();
   }
-}
-
-/** Resolves in a new task (a MessageChannel: unlike timers, not throttled in background tabs). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
