@@ -9,7 +9,7 @@ import { formatCpu, type VmUsage } from '../../lib/live/vm-stats-history.ts';
 import { formatBytes, formatDuration, formatMib, hasQemu, uptimeSeconds, type VmView } from '../../lib/vm-view.ts';
 
 export const VM_GRID =
-  'lg:grid lg:grid-cols-[minmax(120px,1.2fr)_104px_124px_64px_88px_72px_minmax(80px,0.8fr)_92px_124px_140px] lg:items-center';
+  'lg:grid lg:grid-cols-[minmax(120px,1.2fr)_104px_140px_76px_88px_72px_minmax(80px,0.8fr)_92px_124px_156px] lg:items-center';
 
 const HEADERS = ['Name', 'State', 'Address', 'vCPUs', 'Memory', 'Disk', 'Host', 'Uptime', 'CPU', 'Memory use'];
 const MUTED = 'text-zinc-500 dark:text-zinc-400';
@@ -34,8 +34,8 @@ export function VmTable({
       aria-rowcount={vms.length + 1}
       className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
     >
-      {/* From lg the columns need about 1010 px; a narrower window scrolls the table, not the page. */}
-      <div className="lg:min-w-[1010px]">
+      {/* From lg the columns need about 1050 px; a narrower window scrolls the table, not the page. */}
+      <div className="lg:min-w-[1050px]">
         <div role="rowgroup" className="hidden lg:block">
           <div
             role="row"
@@ -141,7 +141,7 @@ const VmRow = memo(function VmRow({
       >
         {running && usage ? (
           <>
-            <span className="w-12 tabular-nums">{formatCpu(usage.latest.cpuPercent)}</span>
+            <span className="w-12 whitespace-nowrap tabular-nums">{formatCpu(usage.latest.cpuPercent)}</span>
             <Sparkline
               values={usage.cpu}
               floor={100}
@@ -160,7 +160,7 @@ const VmRow = memo(function VmRow({
       >
         {running && usage ? (
           <>
-            <span className="w-16 tabular-nums">{formatBytes(usage.latest.memoryBytes)}</span>
+            <span className="w-20 whitespace-nowrap tabular-nums">{formatBytes(usage.latest.memoryBytes)}</span>
             <Sparkline
               values={usage.memory}
               floor={vm.memoryMib * 1024 * 1024}
