@@ -103,6 +103,8 @@ class SharedStream {
   /** Wakes the drain in a new task; a MessageChannel, since timers are throttled in background tabs. */
   private readonly wake: MessageChannel | null = typeof MessageChannel === 'undefined' ? null : new MessageChannel();
   private drainScheduled = false;
+  /** The gathering wait before a drain, while one is pending (a visible tab's GATHER_MS). */
+  private gatherTimer: ReturnType<typeof setTimeout> | null = null;
   /** Leader: another tab has asked for the stream, so relayed messages are posted. */
   private followed = false;
   // Leader only:
@@ -351,10 +353,20 @@ class SharedStream {
 
   private enqueue(item: Inbound): void {
     this.inbox.push(item);
-    if (this.drainScheduled || this.closed) return;
-    this.drainScheduled = true;
-    if (this.wake === null || document.visibilityState === 'visible') setTimeout(() => this.drain(), GATHER_MS);
-    else this.wake.port2.postMessage(null);
+    if (this.closed) return;
+    // A feed frame (a console's echo) is waited on by someone typing: it is handled in the next
+    // task, not gathered, and takes what was gathered with it.
+    const urgent = item.kind === 'raw-feed' || item.kind === 'relayed-feed';
+    if (urgent && this.gatherTimer !== null) {
+      clearTimeout(this.gatherTimer);
+      this.gatherTimer = null;
+      this.drainScheduled = false;
+    }
+    if (this.drainScheduled) return;
+    if (this.wake === null || (!urgent && document.visibilityState === 'visible')) {
+      this.drainScheduled = true;
+      this.gatherTimer = setTimeout(() => this.drain(), urgent ? 0 : GATHER_MS);
+    } else this.continueDrain();
   }
 
   /** The next slice of a backlog, in the next task. */
@@ -368,6 +380,7 @@ class SharedStream {
   /** Handles inbox entries for up to SLICE_MS, then yields; the rest waits for the next task. */
   private drain(): void {
     this.drainScheduled = false;
+    this.gatherTimer = null;
     if (this.closed) return;
     const until = performance.now() + SLICE_MS;
     while (this.head < this.inbox.length) {

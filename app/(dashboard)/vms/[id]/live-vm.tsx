@@ -253,7 +253,9 @@ export function LiveVm({ detail, renderedAt }: { detail: VmDetail; renderedAt: n
               <UsageGraph
                 label="Memory"
                 value={usage ? formatBytes(usage.latest.memoryBytes) : null}
-                note={`resident, of ${formatMib(current.memoryMib)}`}
+                // QEMU's own resident memory: it runs past the guest's size (QEMU itself, its
+                // buffers), so the guest's memory is named as that, not as a limit.
+                note={`used by QEMU; the guest has ${formatMib(current.memoryMib)}`}
                 values={usage?.memory ?? []}
                 floor={memoryTop}
               />
@@ -280,7 +282,7 @@ export function LiveVm({ detail, renderedAt }: { detail: VmDetail; renderedAt: n
           ) : (
             <ol className="space-y-2 text-sm" data-testid="vm-timeline">
               {timeline.map((entry) => (
-                <li key={entry.revision} className="flex flex-wrap items-baseline gap-x-3">
+                <li key={entry.revision} className="flex flex-col gap-x-3 sm:flex-row sm:items-baseline">
                   <time
                     className={`w-28 shrink-0 text-xs tabular-nums ${MUTED}`}
                     dateTime={entry.time === null ? undefined : new Date(entry.time).toISOString()}
