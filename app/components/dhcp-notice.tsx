@@ -5,6 +5,8 @@
 // only DHCP can produce (leases, pool usage) shows `page` where its empty state would be.
 // Both carry the reason, so tests should scope by data-testid ("dhcp-banner", "dhcp-notice").
 
+import { WarningIcon } from './warning-icon.tsx';
+
 export function DhcpNotice({
   reason,
   placement = 'page',
@@ -28,18 +30,7 @@ export function DhcpNotice({
       }
     >
       <div className={banner ? 'mx-auto flex max-w-7xl gap-3 px-4 py-2.5 text-sm sm:px-6 lg:px-8' : 'flex gap-3'}>
-        <svg
-          aria-hidden
-          viewBox="0 0 20 20"
-          fill="currentColor"
-          className="mt-0.5 size-4 shrink-0 text-amber-500 dark:text-amber-400"
-        >
-          <path
-            fillRule="evenodd"
-            d="M8.5 2.9a1.7 1.7 0 0 1 3 0l6.3 11.3a1.7 1.7 0 0 1-1.5 2.5H3.7a1.7 1.7 0 0 1-1.5-2.5L8.5 2.9ZM10 7a.8.8 0 0 0-.8.8v3.4a.8.8 0 0 0 1.6 0V7.8A.8.8 0 0 0 10 7Zm0 8a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
-            clipRule="evenodd"
-          />
-        </svg>
+        <WarningIcon />
         <div className="min-w-0">
           <p className="font-medium">
             {what ? `No ${what} while DHCP is off.` : 'DHCP is off: this daemon answers no DHCP requests.'}

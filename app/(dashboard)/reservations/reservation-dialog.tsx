@@ -11,6 +11,7 @@ import {
   type ReservationFormValues,
 } from '../../lib/reservation-form.ts';
 import { Modal, PRIMARY_BUTTON, SECONDARY_BUTTON } from '../../components/modal.tsx';
+import { RadioOptions } from '../../components/radio-options.tsx';
 
 const IDLE: ReservationFormState = { status: 'idle' };
 const INPUT =
@@ -127,26 +128,15 @@ export function ReservationDialog({ initial, subnets, onClose }: ReservationDial
 
         <fieldset>
           <legend className="text-sm font-medium">Recognise the client by</legend>
-          <div className="mt-1.5 flex flex-wrap gap-x-5 gap-y-1 text-sm">
-            {(
-              [
-                ['mac', 'MAC address'],
-                ['client-id', 'Client identifier'],
-              ] as const
-            ).map(([value, label]) => (
-              <label key={value} className="inline-flex items-center gap-2">
-                <input
-                  type="radio"
-                  name="match"
-                  value={value}
-                  checked={match === value}
-                  onChange={() => setMatch(value)}
-                  className="size-4 accent-zinc-900 dark:accent-zinc-100"
-                />
-                {label}
-              </label>
-            ))}
-          </div>
+          <RadioOptions
+            name="match"
+            options={[
+              ['mac', 'MAC address'],
+              ['client-id', 'Client identifier'],
+            ]}
+            value={match}
+            onChange={setMatch}
+          />
         </fieldset>
 
         {match === 'mac' ? (

@@ -6,6 +6,7 @@
 // alert naming the resource and what is free, in the daemon's words.
 import { useActionState, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Modal, PRIMARY_BUTTON, SECONDARY_BUTTON } from '../../components/modal.tsx';
+import { RadioOptions } from '../../components/radio-options.tsx';
 import { imagesFor, optionLabels, type ImageView } from '../../lib/image-view.ts';
 import { createVm, type CreateVmState } from '../../lib/vm-actions.ts';
 import {
@@ -150,21 +151,7 @@ export function CreateVmDialog({ images, onClose }: CreateVmDialogProps) {
 
         <fieldset aria-describedby={errors.boot ? 'vm-boot-error' : undefined}>
           <legend className="text-sm font-medium">Boot from</legend>
-          <div className="mt-1.5 flex flex-wrap gap-x-5 gap-y-1 text-sm">
-            {BOOTS.map(([value, label]) => (
-              <label key={value} className="inline-flex items-center gap-2">
-                <input
-                  type="radio"
-                  name="boot"
-                  value={value}
-                  checked={boot === value}
-                  onChange={() => setBoot(value)}
-                  className="size-4 accent-zinc-900 dark:accent-zinc-100"
-                />
-                {label}
-              </label>
-            ))}
-          </div>
+          <RadioOptions name="boot" options={BOOTS} value={boot} onChange={setBoot} />
           {errors.boot ? <ErrorText name="boot" text={errors.boot} /> : null}
         </fieldset>
 
