@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseCidr, parseIPv4 } from './codec/ipv4.ts';
+import { parseIPv4 } from './codec/ipv4.ts';
+import { parseConfig } from '../config/load.ts';
 import { Bindings, type PoolUsage } from './bindings.ts';
 import { Subnet } from './subnet.ts';
 import type { Lease, LeaseStore } from './lease.ts';
@@ -23,21 +24,18 @@ const memoryStore: LeaseStore = {
 };
 
 function makeBindings(): { bindings: Bindings; subnet: Subnet } {
-  const subnet = new Subnet({
-    id: SUBNET,
-    cidr: parseCidr(SUBNET)!,
-    // Two pools; addresses .90-.99 and .120-.130 are in the subnet but in no pool.
-    pools: [
-      { start: ip('10.123.0.100'), end: ip('10.123.0.119') },
-      { start: ip('10.123.0.200'), end: ip('10.123.0.209') },
-    ],
-    routers: [],
-    dnsServers: [],
-    domainName: null,
-    ntpServers: [],
-    leaseTime: null,
-    reservations: [{ mac: '02:00:00:00:00:aa', clientId: null, ip: ip('10.123.0.95'), hostname: null }],
-  });
+  // Two pools; addresses .90-.99 and .120-.130 are in the subnet but in no pool.
+  const config = parseConfig(
+    `dhcp:
+  interfaces: [br0]
+  subnets:
+    - subnet: ${SUBNET}
+      pools: ["10.123.0.100-10.123.0.119", "10.123.0.200-10.123.0.209"]
+      reservations: [{ mac: "02:00:00:00:00:aa", ip: 10.123.0.95 }]
+`,
+    { source: null, baseDir: '/' },
+  );
+  const subnet = new Subnet(config.dhcp.subnets[0]!);
   return { bindings: new Bindings([subnet], memoryStore), subnet };
 }
 
