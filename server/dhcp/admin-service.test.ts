@@ -34,7 +34,22 @@ async function world(file: string) {
     domainName: null,
     ntpServers: [],
     leaseTime: null,
-    reservations: [{ mac: '52:54:00:aa:bb:cc', clientId: null, ip: ip('10.123.0.10'), hostname: 'nas' }],
+    options: [],
+    nextServer: null,
+    bootFile: null,
+    serverHostname: null,
+    reservations: [
+      {
+        mac: '52:54:00:aa:bb:cc',
+        clientId: null,
+        ip: ip('10.123.0.10'),
+        hostname: 'nas',
+        options: [],
+        nextServer: null,
+        bootFile: null,
+        serverHostname: null,
+      },
+    ],
   });
   const bindings = new Bindings([subnet], store);
   bindings.load(await store.loadAll());

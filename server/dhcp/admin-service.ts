@@ -306,6 +306,10 @@ export class DhcpAdminService implements DhcpAdmin {
       clientId: record.clientId,
       ip: record.ip,
       hostname: record.hostname,
+      options: [],
+      nextServer: null,
+      bootFile: null,
+      serverHostname: null,
     };
     subnet.addReservation(entry);
     this.installed.set(record.id, { record, entry, subnet });

@@ -69,6 +69,6 @@ export class Subnet {
   }
 }
 
-export function reservationMatches(r: ReservationConfig, client: ClientIdentity): boolean {
+export function reservationMatches(r: Pick<ReservationConfig, 'mac' | 'clientId'>, client: ClientIdentity): boolean {
   return (r.clientId !== null && r.clientId === client.clientId) || (r.mac !== null && r.mac === client.mac);
 }

@@ -23,7 +23,18 @@ const SUBNETS = [
     dnsServers: [SERVER_ADDRESS, ip('1.1.1.1')],
     domainName: 'lab.home',
     leaseTime: 600,
-    reservations: [{ mac: '52:54:00:00:01:01', clientId: null, ip: ip('10.123.0.5'), hostname: null }],
+    reservations: [
+      {
+        mac: '52:54:00:00:01:01',
+        clientId: null,
+        ip: ip('10.123.0.5'),
+        hostname: null,
+        options: [],
+        nextServer: null,
+        bootFile: null,
+        serverHostname: null,
+      },
+    ],
   }),
   subnetConfig('10.124.0.0/24'),
 ];

@@ -158,7 +158,18 @@ describe('Watch: the Reset path', () => {
       replayChunkEvents: 2,
       subnets: [
         subnetConfig('10.123.0.0/24', {
-          reservations: [{ mac: '52:54:00:aa:bb:cc', clientId: null, ip: 0x0a7b000a, hostname: 'nas' }],
+          reservations: [
+            {
+              mac: '52:54:00:aa:bb:cc',
+              clientId: null,
+              ip: 0x0a7b000a,
+              hostname: 'nas',
+              options: [],
+              nextServer: null,
+              bootFile: null,
+              serverHostname: null,
+            },
+          ],
         }),
       ],
     });

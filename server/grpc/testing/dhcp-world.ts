@@ -56,6 +56,10 @@ export function subnetConfig(id: string, changes: Partial<Omit<SubnetConfig, 'id
     domainName: null,
     ntpServers: [],
     leaseTime: null,
+    options: [],
+    nextServer: null,
+    bootFile: null,
+    serverHostname: null,
     reservations: [],
     ...changes,
   };
