@@ -7,6 +7,7 @@ import { parseDuration } from './duration.ts';
 import { field, integerIn, numberIn, oneOf, parseBoolean, valid, invalid, asText, type Parsed } from './field.ts';
 import { parseClientId, parseDomainName, parseHostname, parseInterfaceName, parseMac } from './names.ts';
 import { parseAddress, parseBridgeAddress, parseListen, parsePool, parseSubnet } from './network.ts';
+import { MAX_CLASSES } from '../dhcp/classes.ts';
 import { classMatchSchema, optionsField, parseBootFile, parseClassName, parseServerHostname } from './boot.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -183,6 +184,13 @@ const dhcpSchema = z.strictObject({
   /** Global options: sent on every subnet unless a more specific scope sets the same code. */
   options: optionsField(),
   classes: list(classSchema).superRefine((classes, ctx) => {
+    if (classes.length > MAX_CLASSES) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `${classes.length} classes; at most ${MAX_CLASSES} are allowed, merge some`,
+        input: classes,
+      });
+    }
     classes.forEach((entry, index) => {
       const first = classes.findIndex((other) => other.name === entry.name);
       if (first !== index) {
