@@ -12,25 +12,28 @@ export interface TftpRequest {
   options: Record<string, string>;
 }
 
+export type TftpParse = { ok: true; request: TftpRequest } | { ok: false; error: string };
+
 /** Parses an RRQ or WRQ; anything else (or a malformed request) gives a reason instead. */
-export function parseTftpRequest(bytes: Uint8Array): TftpRequest | { error: string } {
+export function parseTftpRequest(bytes: Uint8Array): TftpParse {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length < 4) return { error: `${buf.length} bytes: too short for a TFTP request` };
+  if (buf.length < 4) return { ok: false, error: `${buf.length} bytes: too short for a TFTP request` };
   const opcode = buf.readUInt16BE(0);
-  if (opcode !== 1 && opcode !== 2) return { error: `opcode ${opcode}: not a read (1) or write (2) request` };
+  if (opcode !== 1 && opcode !== 2)
+    return { ok: false, error: `opcode ${opcode}: not a read (1) or write (2) request` };
   const fields: string[] = [];
   let start = 2;
   while (start < buf.length) {
     const end = buf.indexOf(0, start);
-    if (end < 0) return { error: `field ${fields.length + 1} is not NUL-terminated` };
+    if (end < 0) return { ok: false, error: `field ${fields.length + 1} is not NUL-terminated` };
     fields.push(buf.subarray(start, end).toString('latin1'));
     start = end + 1;
   }
   const [filename, mode, ...rest] = fields;
-  if (filename === undefined || filename === '') return { error: 'no file name' };
-  if (mode === undefined) return { error: 'no transfer mode' };
-  if (rest.length % 2 !== 0) return { error: `option "${rest.at(-1)}" has no value` };
+  if (filename === undefined || filename === '') return { ok: false, error: 'no file name' };
+  if (mode === undefined) return { ok: false, error: 'no transfer mode' };
+  if (rest.length % 2 !== 0) return { ok: false, error: `option "${rest.at(-1)}" has no value` };
   const options: Record<string, string> = {};
   for (let i = 0; i < rest.length; i += 2) options[rest[i]!.toLowerCase()] = rest[i + 1]!;
-  return { kind: opcode === 1 ? 'read' : 'write', filename, mode: mode.toLowerCase(), options };
+  return { ok: true, request: { kind: opcode === 1 ? 'read' : 'write', filename, mode: mode.toLowerCase(), options } };
 }

@@ -106,22 +106,30 @@ describe('parseTftpRequest', () => {
 
   test('a read request with RFC 2347 options, as iPXE sends it', () => {
     assert.deepEqual(parseTftpRequest(rrq('undionly.kpxe', 'octet', 'blksize', '1432', 'tsize', '0')), {
-      kind: 'read',
-      filename: 'undionly.kpxe',
-      mode: 'octet',
-      options: { blksize: '1432', tsize: '0' },
+      ok: true,
+      request: { kind: 'read', filename: 'undionly.kpxe', mode: 'octet', options: { blksize: '1432', tsize: '0' } },
     });
   });
 
   test('malformed requests give a reason', () => {
     assert.deepEqual(parseTftpRequest(Buffer.from([0, 3, 0, 1])), {
+      ok: false,
       error: 'opcode 3: not a read (1) or write (2) request',
     });
-    assert.deepEqual(parseTftpRequest(Buffer.from([0, 1, 0x61])), { error: '3 bytes: too short for a TFTP request' });
-    assert.deepEqual(parseTftpRequest(Buffer.from('\0\x01file', 'latin1')), { error: 'field 1 is not NUL-terminated' });
-    assert.deepEqual(parseTftpRequest(rrq('file')), { error: 'no transfer mode' });
-    assert.deepEqual(parseTftpRequest(rrq('', 'octet')), { error: 'no file name' });
-    assert.deepEqual(parseTftpRequest(rrq('f', 'octet', 'blksize')), { error: 'option "blksize" has no value' });
+    assert.deepEqual(parseTftpRequest(Buffer.from([0, 1, 0x61])), {
+      ok: false,
+      error: '3 bytes: too short for a TFTP request',
+    });
+    assert.deepEqual(parseTftpRequest(Buffer.from('\0\x01file', 'latin1')), {
+      ok: false,
+      error: 'field 1 is not NUL-terminated',
+    });
+    assert.deepEqual(parseTftpRequest(rrq('file')), { ok: false, error: 'no transfer mode' });
+    assert.deepEqual(parseTftpRequest(rrq('', 'octet')), { ok: false, error: 'no file name' });
+    assert.deepEqual(parseTftpRequest(rrq('f', 'octet', 'blksize')), {
+      ok: false,
+      error: 'option "blksize" has no value',
+    });
   });
 });
 

@@ -72,6 +72,13 @@ function toConfig(parsed: ParsedConfig, options: ParseOptions): Config {
     grpc: { ...parsed.grpc, listen: resolveListen(parsed.grpc.listen, baseDir) },
     events: { retention: parsed.events.retention, maxRows: parsed.events.maxRows },
     dashboard: { allowedHosts: parsed.dashboard.allowedHosts, maxStreams: parsed.dashboard.maxStreams },
+    metrics:
+      parsed.metrics === undefined
+        ? null
+        : {
+            listen: parsed.metrics.listen,
+            tokenFile: parsed.metrics.tokenFile === undefined ? null : resolve(baseDir, parsed.metrics.tokenFile),
+          },
     dhcp: toDhcpConfig(
       parsed.dhcp ?? { ...dhcpSettingsSchema.parse({ enabled: false }), options: [], classes: [], subnets: [] },
     ),

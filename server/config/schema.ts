@@ -6,7 +6,14 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { field, integerIn, numberIn, oneOf, parseBoolean, valid, invalid, asText, type Parsed } from './field.ts';
 import { parseClientId, parseDomainName, parseHostname, parseInterfaceName, parseMac } from './names.ts';
-import { parseAddress, parseBridgeAddress, parseListen, parsePool, parseSubnet } from './network.ts';
+import {
+  parseAddress,
+  parseBridgeAddress,
+  parseListen,
+  parseMetricsListen,
+  parsePool,
+  parseSubnet,
+} from './network.ts';
 import { MAX_CLASSES } from '../dhcp/classes.ts';
 import { classMatchSchema, optionsField, parseBootFile, parseClassName, parseServerHostname } from './boot.ts';
 
@@ -40,6 +47,15 @@ function parseFolder(input: unknown): Parsed<string> {
   if (!text.ok) return text;
   if (text.value.trim() === '') return invalid('is empty; name a folder, e.g. ./images');
   if (text.value.includes('\0')) return invalid('contains a NUL character; name a plain folder path');
+  return valid(text.value);
+}
+
+/** A file path (relative ones resolve against the config file's folder). */
+function parseFile(input: unknown): Parsed<string> {
+  const text = asText(input, './metrics.token');
+  if (!text.ok) return text;
+  if (text.value.trim() === '') return invalid('is empty; name a file, e.g. ./metrics.token');
+  if (text.value.includes('\0')) return invalid('contains a NUL character; name a plain file path');
   return valid(text.value);
 }
 
@@ -230,6 +246,14 @@ export const configSchema = z.strictObject({
       maxRows: field(integerIn(1000, 1_000_000_000)).default(1_000_000),
     })
     .prefault({}),
+  /** Prometheus metrics over HTTP; absent means no endpoint. */
+  metrics: z
+    .strictObject({
+      listen: field(parseMetricsListen),
+      /** Scrapes must send `Authorization: Bearer <the token in this file>` (made 0600 when missing). */
+      tokenFile: field(parseFile).optional(),
+    })
+    .optional(),
   /** Absent means DHCP is off: it never answers on a network the user did not name. */
   dhcp: dhcpSchema.optional(),
   /** The dashboard (app/): read by `homeplane endpoint`, which `npm start` hands to it. */

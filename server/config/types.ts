@@ -14,6 +14,8 @@ export interface Config {
   /** retention: seconds events stay in the log before compaction; maxRows: the most it keeps. */
   events: { retention: number; maxRows: number };
   dashboard: DashboardConfig;
+  /** Null: no metrics endpoint. */
+  metrics: MetricsConfig | null;
   dhcp: DhcpConfig;
   hypervisor: HypervisorConfig;
 }
@@ -27,6 +29,13 @@ export interface GrpcConfig {
   maxStreamsPerConnection: number;
   /** Seconds a watcher may stall while catching up or taking a snapshot before it is ended. */
   watchStallTimeout: number;
+}
+
+export interface MetricsConfig {
+  /** host:port of the Prometheus endpoint (GET /metrics). */
+  listen: string;
+  /** Absolute; when set, a scrape must present this file's token as a bearer token. */
+  tokenFile: string | null;
 }
 
 export interface DashboardConfig {

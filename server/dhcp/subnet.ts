@@ -46,6 +46,11 @@ export class Subnet {
     return this.contains(address) && address !== this.config.cidr.network && address !== this.broadcast;
   }
 
+  /** Reservations installed in this subnet (each holds one address). */
+  get reservationCount(): number {
+    return this.byIp.size;
+  }
+
   addReservation(r: ReservationConfig): void {
     if (r.mac) this.byMac.set(r.mac, r);
     if (r.clientId) this.byClientId.set(r.clientId, r);
