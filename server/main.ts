@@ -111,7 +111,7 @@ async function assemble(
 ): Promise<Daemon> {
   const dhcpEnabled = dhcpOff === null;
   const leaseQueries = new SqliteLeaseQueries(sqlite.raw);
-  const subnets = config.dhcp.subnets.map((s) => new Subnet(s));
+  const subnets = config.dhcp.subnets.map((s) => new Subnet(s, config.dhcp));
   const { served: interfaces, serverIds } = dhcpEnabled
     ? resolveInterfaces(config.dhcp.interfaces, subnets)
     : { served: new Map<string, ServedInterface>(), serverIds: new Set<number>() };

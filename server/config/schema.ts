@@ -14,6 +14,7 @@ import {
   parsePool,
   parseSubnet,
 } from './network.ts';
+import { MAX_CLASSES } from '../dhcp/classes.ts';
 import { classMatchSchema, optionsField, parseBootFile, parseClassName, parseServerHostname } from './boot.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -199,6 +200,13 @@ const dhcpSchema = z.strictObject({
   /** Global options: sent on every subnet unless a more specific scope sets the same code. */
   options: optionsField(),
   classes: list(classSchema).superRefine((classes, ctx) => {
+    if (classes.length > MAX_CLASSES) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `${classes.length} classes; at most ${MAX_CLASSES} are allowed, merge some`,
+        input: classes,
+      });
+    }
     classes.forEach((entry, index) => {
       const first = classes.findIndex((other) => other.name === entry.name);
       if (first !== index) {

@@ -69,7 +69,7 @@ export interface DhcpConfig {
   cacheThreshold: number;
   /** Global options (lowest precedence: reservation > class > subnet > global). */
   options: CompiledOption[];
-  /** Client classes in config order; a client may be in several (the first in order wins). */
+  /** Client classes in config order; a client may be in several, a later class overriding an earlier one. */
   classes: ClientClassConfig[];
   subnets: SubnetConfig[];
 }

@@ -9,6 +9,7 @@ import type { Lease } from './lease.ts';
 import { NO_CHANGE, type Bindings, type Change } from './bindings.ts';
 import { reservationMatches, type ClientIdentity, type Subnet } from './subnet.ts';
 import type { DropReason, Outcome } from './outcome.ts';
+import { ClassMatcher } from './classes.ts';
 import { addConfigOptions, addLeaseTimes, destinationOf, maxMessageSizeOf, replySkeleton } from './reply.ts';
 
 /** The interface a request arrived on, with our address there (the server identifier we use). */
@@ -35,7 +36,8 @@ export type EngineSettings = Pick<
   | 'declineProbation'
   | 'offerTimeout'
   | 'cacheThreshold'
->;
+> &
+  Partial<Pick<DhcpConfig, 'classes'>>;
 
 export class DhcpEngine {
   readonly subnets: readonly Subnet[];
@@ -47,6 +49,16 @@ export class DhcpEngine {
     private readonly serverIds: ReadonlySet<number>,
   ) {
     this.subnets = bindings.subnets;
+    this.classes = new ClassMatcher(settings.classes ?? []);
+  }
+
+  private readonly classes: ClassMatcher;
+
+  /** The client's options and boot settings: its classes and reservation over the subnet's. */
+  private configure(reply: Packet, request: Packet, subnet: Subnet, client: ClientIdentity): void {
+    const reservation = subnet.reservationFor(client);
+    const effective = subnet.plan.resolve(this.classes.match(request, client.mac), reservation);
+    addConfigOptions(reply, request, subnet, effective, reservation);
   }
 
   handle(request: Packet, ctx: RequestContext): Outcome {
@@ -89,7 +101,7 @@ export class DhcpEngine {
     const reply = replySkeleton(request, MessageType.Offer, ctx.iface.address);
     reply.yiaddr = address;
     addLeaseTimes(reply.options, subnet.leaseTime(request.options.leaseTime, this.settings));
-    addConfigOptions(reply.options, request, subnet, subnet.reservationFor(client));
+    this.configure(reply, request, subnet, client);
     return this.answer(request, reply, NO_CHANGE);
   }
 
@@ -228,7 +240,7 @@ export class DhcpEngine {
     reply.ciaddr = request.ciaddr;
     reply.yiaddr = address;
     addLeaseTimes(reply.options, seconds);
-    addConfigOptions(reply.options, request, subnet, subnet.reservationFor(client));
+    this.configure(reply, request, subnet, client);
     return this.answer(request, reply, change);
   }
 
@@ -291,7 +303,7 @@ export class DhcpEngine {
     if (!subnet) return drop('no-subnet');
     const reply = replySkeleton(request, MessageType.Ack, ctx.iface.address);
     reply.ciaddr = request.ciaddr;
-    addConfigOptions(reply.options, request, subnet, subnet.reservationFor(identify(request)));
+    this.configure(reply, request, subnet, identify(request));
     return this.answer(request, reply, NO_CHANGE);
   }
 

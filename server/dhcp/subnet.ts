@@ -3,6 +3,7 @@
 import type { ReservationConfig, SubnetConfig } from '../config/types.ts';
 import { broadcastOf, cidrContains, prefixToMask } from './codec/ipv4.ts';
 import { PoolAllocator } from './allocator.ts';
+import { NO_SCOPES, OptionPlan, type OptionScopes } from './option-plan.ts';
 
 export interface ClientIdentity {
   /** "id:<hex>" when option 61 was sent, else "hw:<mac>". */
@@ -17,12 +18,19 @@ export class Subnet {
   readonly mask: number;
   readonly broadcast: number;
   readonly allocator: PoolAllocator;
+  /** Options and boot settings per class set and reservation, compiled ahead of the replies. */
+  readonly plan: OptionPlan;
   private readonly byMac = new Map<string, ReservationConfig>();
   private readonly byClientId = new Map<string, ReservationConfig>();
   private readonly byIp = new Map<number, ReservationConfig>();
 
-  constructor(readonly config: SubnetConfig) {
+  /** @param scopes the global options and client classes (dhcp.options, dhcp.classes) */
+  constructor(
+    readonly config: SubnetConfig,
+    scopes: OptionScopes = NO_SCOPES,
+  ) {
     this.id = config.id;
+    this.plan = new OptionPlan(config, scopes);
     this.mask = prefixToMask(config.cidr.prefix);
     this.broadcast = broadcastOf(config.cidr);
     this.allocator = new PoolAllocator(config.pools);
@@ -47,6 +55,7 @@ export class Subnet {
     if (r.mac) this.byMac.set(r.mac, r);
     if (r.clientId) this.byClientId.set(r.clientId, r);
     this.byIp.set(r.ip, r);
+    this.plan.prepare(r);
   }
 
   removeReservation(r: ReservationConfig): void {
