@@ -154,6 +154,79 @@ test('edit: a collision is shown at its field; a good change shows live', async 
   await expectSameDocument(page);
 });
 
+test('options: each mistake at its row and field, in words; saved options show in the row and come back to the form', async ({
+  page,
+}, info) => {
+  await openReservations(page);
+  const edit = () => page.getByRole('button', { name: `Edit reservation ${base}.21 (printer-2)` }).click();
+  await edit();
+  const form = dialog(page);
+  const option = (n: number) => form.getByRole('group', { name: `Option ${n}` });
+  const save = form.getByRole('button', { name: 'Save changes' });
+
+  // Two rows, two mistakes only the daemon can see: a misspelt name, an MTU below IPv4's minimum.
+  await form.getByRole('button', { name: 'Add option' }).click();
+  await option(1).getByRole('textbox', { name: 'Option 1', exact: true }).fill('domain-name-server');
+  await option(1).getByRole('textbox', { name: 'Value of option 1', exact: true }).fill('10.123.0.99');
+  await form.getByRole('button', { name: 'Add option' }).click();
+  await option(2).getByRole('textbox', { name: 'Option 2', exact: true }).fill('26');
+  await option(2).getByRole('textbox', { name: 'Value of option 2', exact: true }).fill('40');
+  await save.click();
+  await expect(fieldError(page, 'option-0-option')).toContainText(
+    '"domain-name-server" is not an option name known here (did you mean "domain-name-servers"?)',
+  );
+  await expect(fieldError(page, 'option-1-data')).toContainText('below 68, the smallest MTU IPv4 allows');
+  await expect(option(1).getByRole('textbox', { name: 'Option 1', exact: true })).toHaveAttribute(
+    'aria-invalid',
+    'true',
+  );
+  // What was typed is kept.
+  await expect(option(2).getByRole('textbox', { name: 'Value of option 2', exact: true })).toHaveValue('40');
+  await page.screenshot({ path: info.outputPath('reservation-options-errors.png'), fullPage: true });
+
+  // A row the browser can judge: a value with no option named.
+  await form.getByRole('button', { name: 'Add option' }).click();
+  await option(3).getByRole('textbox', { name: 'Value of option 3', exact: true }).fill('x');
+  await save.click();
+  await expect(fieldError(page, 'option-2-option')).toContainText('Name the option');
+
+  // Fixed, and an unnamed code with its type, always sent; plus a boot file for this client.
+  await option(1).getByRole('textbox', { name: 'Option 1', exact: true }).fill('domain-name-servers');
+  await option(2).getByRole('textbox', { name: 'Value of option 2', exact: true }).fill('9000');
+  await option(3).getByRole('textbox', { name: 'Option 3', exact: true }).fill('252');
+  await option(3).getByRole('combobox', { name: 'Type' }).selectOption('string');
+  await option(3).getByRole('textbox', { name: 'Value of option 3', exact: true }).fill('http://wpad.lab/wpad.dat');
+  await option(3).getByRole('checkbox', { name: 'Send even when not asked for' }).check();
+  await form.getByText('Network boot').click();
+  await form.getByRole('textbox', { name: 'Boot file' }).fill('undionly.kpxe');
+  await save.click();
+  await expect(dialog(page)).toHaveCount(0);
+  const saved = row(page, `${base}.21`).getByTestId('reservation-options');
+  await expect(saved).toContainText('domain-name-servers 10.123.0.99');
+  await expect(saved).toContainText('interface-mtu 9000');
+  await expect(saved).toContainText('option 252 http://wpad.lab/wpad.dat');
+  await expect(saved).toContainText('boot file undionly.kpxe');
+  await expectSameDocument(page);
+
+  // Stored by the daemon: after a reload the form shows them again, by name or by code and type.
+  await page.reload();
+  await edit();
+  await expect(option(1).getByRole('textbox', { name: 'Option 1', exact: true })).toHaveValue('domain-name-servers');
+  await expect(option(2).getByRole('textbox', { name: 'Option 2', exact: true })).toHaveValue('interface-mtu');
+  await expect(option(3).getByRole('textbox', { name: 'Option 3', exact: true })).toHaveValue('252');
+  await expect(option(3).getByRole('combobox', { name: 'Type' })).toHaveValue('string');
+  await expect(option(3).getByRole('checkbox', { name: 'Send even when not asked for' })).toBeChecked();
+  await expect(form.getByRole('textbox', { name: 'Boot file' })).toHaveValue('undionly.kpxe');
+
+  // Removing a row removes the option.
+  await form.getByRole('button', { name: 'Remove option 2' }).click();
+  await expect(form.getByRole('group', { name: /^Option \d$/ })).toHaveCount(2);
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await expect(dialog(page)).toHaveCount(0);
+  await expect(saved).not.toContainText('interface-mtu');
+  await expect(saved).toContainText('option 252');
+});
+
 test('delete asks first, then the row goes', async ({ page }) => {
   await openReservations(page);
   await page.getByRole('button', { name: `Delete reservation ${base}.21 (printer-2)` }).click();

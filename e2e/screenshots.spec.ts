@@ -11,7 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { CreateReservationRequest, ReservationServiceClient } from '../proto/gen/homeplane/v1/reservation.ts';
+import {
+  CreateReservationRequest,
+  ReservationServiceClient,
+  type Reservation,
+} from '../proto/gen/homeplane/v1/reservation.ts';
 import { LabDaemon, labConfig } from '../scripts/lab/daemon.ts';
 import { Lab } from '../scripts/lab/lab.ts';
 import { startDashboard, type Dashboard } from './fixtures/dashboard.ts';
@@ -59,8 +63,23 @@ test.beforeAll(async () => {
       ...labConfig(
         lab,
         dataDir,
-        {},
-        { reservations: [{ mac: '52:54:00:12:34:56', ip: `${base}.10`, hostname: 'nas' }] },
+        {
+          options: [{ name: 'domain-search', data: 'lab.test, home.arpa' }],
+          classes: [
+            { name: 'pxe-bios', match: { vendorClass: 'PXEClient:Arch:00000*' }, bootFile: 'undionly.kpxe' },
+            { name: 'ipxe', match: { userClass: 'iPXE' }, bootFile: `http://${base}.5/boot.ipxe` },
+          ],
+        },
+        {
+          reservations: [{ mac: '52:54:00:12:34:56', ip: `${base}.10`, hostname: 'nas' }],
+          nextServer: `${base}.5`,
+          bootFile: 'pxelinux.0',
+          options: [
+            { name: 'interface-mtu', data: '9000' },
+            { name: 'classless-static-route', data: `10.200.0.0/16 - ${base}.254, 10.201.0.0/16 - ${base}.254` },
+            { code: 252, type: 'string', data: 'http://wpad.lab.test/wpad.dat', always: true },
+          ],
+        },
       ),
       grpc: { listen: `unix:${join(dir, 'grpc.sock')}` },
     }),
@@ -71,7 +90,16 @@ test.beforeAll(async () => {
   ) as { grpc: string; tokenFile: string };
   dashboard = await startDashboard({ target: endpoint.grpc, tokenFile: endpoint.tokenFile });
   await createAdmin({ target: endpoint.grpc, tokenFile: endpoint.tokenFile });
-  await createReservation(endpoint, { mac: '52:54:00:ab:cd:ef', address: `${base}.20`, hostname: 'printer' });
+  await createReservation(endpoint, {
+    mac: '52:54:00:ab:cd:ef',
+    address: `${base}.20`,
+    hostname: 'printer',
+    options: [
+      { name: 'domain-name-servers', data: `${base}.53` },
+      { code: 224, type: 'string', data: 'printer-profile-a' },
+    ],
+    bootFile: 'printer.efi',
+  });
   ({ udhcpc } = await Udhcpc.lease(lab, lab.clients[0]!, dir, { hostname: 'laptop' }));
   mkdirSync(OUT, { recursive: true });
 });
@@ -122,11 +150,33 @@ async function shoot(browser: Browser, viewport: (typeof VIEWPORTS)[number], sch
         innerWidth: window.innerWidth,
       }));
       if (scrollWidth > innerWidth) overflow.push(`${path}: ${scrollWidth} px wide in a ${innerWidth} px window`);
+      if (path === '/reservations') overflow.push(...(await shootDialog(page, viewport.name, scheme)));
     }
   } finally {
     await context.close();
   }
   return overflow;
+}
+
+/** The reservation form with options rows and network boot open, as an edit of "printer" shows it. */
+async function shootDialog(page: Page, viewport: string, scheme: string): Promise<string[]> {
+  await page.getByRole('button', { name: /^Edit reservation .* \(printer\)$/ }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('group', { name: 'Option 2' })).toBeVisible();
+  const name = `reservations-dialog-${viewport}-${scheme}.png`;
+  const file = join(OUT, name);
+  await page.screenshot({ path: file });
+  await test.info().attach(name, { path: file, contentType: 'image/png' });
+  // The dialog scrolls inside itself; what must not happen is a control wider than the dialog.
+  const wide = await dialog.evaluate((d) => {
+    const box = d.getBoundingClientRect();
+    return [...d.querySelectorAll('input, select, button')]
+      .filter((el) => el.getBoundingClientRect().right > box.right + 1)
+      .map((el) => el.id || el.textContent || el.tagName);
+  });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+  return wide.map((what) => `/reservations dialog: ${what} sticks out of the dialog`);
 }
 
 for (const viewport of VIEWPORTS)
@@ -140,7 +190,7 @@ for (const viewport of VIEWPORTS)
 /** ReservationService.CreateReservation over gRPC, as the Reservations page would. */
 async function createReservation(
   endpoint: { grpc: string; tokenFile: string },
-  reservation: { mac: string; address: string; hostname: string },
+  reservation: Partial<Reservation>,
 ): Promise<void> {
   const client = new ReservationServiceClient(endpoint.grpc, grpc.credentials.createInsecure());
   const metadata = new grpc.Metadata();

@@ -1,5 +1,6 @@
 // The Subnets and Events pages against the real daemon in a lab, with a real udhcpc client:
-// pool usage follows a lease without a reload; a new reservation's event appears on the open
+// pool usage follows a lease without a reload; the effective options (with their scope), boot
+// settings and client classes of the config are shown; a new reservation's event appears on the open
 // Events page and links to the reservation; the kind filter lives in the URL. Screenshots and the
 // phone-width check of these pages are e2e/screenshots.spec.ts's (every page.tsx, light and dark).
 import { execFileSync } from 'node:child_process';
@@ -36,8 +37,28 @@ test.beforeAll(async () => {
       ...labConfig(
         lab,
         dataDir,
-        {},
-        { reservations: [{ mac: '52:54:00:00:0e:01', ip: `${base}.10`, hostname: 'nas' }] },
+        {
+          options: [{ name: 'domain-search', data: 'lab.test, home.arpa' }],
+          classes: [
+            { name: 'pxe-bios', match: { vendorClass: 'PXEClient:Arch:00000*' }, bootFile: 'undionly.kpxe' },
+            {
+              name: 'ipxe',
+              match: { userClass: 'iPXE' },
+              bootFile: `http://${base}.5/boot.ipxe`,
+              options: [{ name: 'domain-name-servers', data: `${base}.53` }],
+            },
+          ],
+        },
+        {
+          reservations: [{ mac: '52:54:00:00:0e:01', ip: `${base}.10`, hostname: 'nas' }],
+          nextServer: `${base}.5`,
+          bootFile: 'pxelinux.0',
+          options: [
+            { name: 'interface-mtu', data: '9000' },
+            { name: 'classless-static-route', data: `10.200.0.0/16 - ${base}.254` },
+            { code: 252, type: 'string', data: 'http://wpad.lab.test/wpad.dat', always: true },
+          ],
+        },
       ),
       grpc: { listen: `unix:${join(dir, 'grpc.sock')}` },
     }),
@@ -90,6 +111,44 @@ test('the subnets page shows the pools, options and usage, and follows a new lea
   await expect(card.getByRole('meter', { name: `Pool usage of ${base}.0/24` })).toHaveAttribute('aria-valuenow', '1');
   await expect(card).toContainText('1 % of the pools taken');
   await expectSameDocument(page);
+});
+
+test("the subnets page shows each subnet's effective options with their scope, its boot settings, and the classes", async ({
+  page,
+}) => {
+  await signIn(page, dashboard.url);
+  await page.goto(`${dashboard.url}/subnets`);
+  const card = page.locator(`article[data-subnet="${base}.0/24"]`);
+  const boot = card.getByRole('region', { name: `Network boot in ${base}.0/24` });
+  await expect(boot.getByTestId('boot-next-server')).toHaveText(`${base}.5`);
+  await expect(boot.getByTestId('boot-boot-file')).toHaveText('pxelinux.0');
+
+  const options = card.getByRole('table', { name: `Options of ${base}.0/24` });
+  const option = (code: number) => options.locator(`tr[data-option-code="${code}"]`);
+  // The shorthands and the subnet's own options are the subnet's; domain-search comes from the global list.
+  await expect(option(3)).toContainText('routers');
+  await expect(option(3)).toContainText(`${base}.1`);
+  await expect(option(3).getByTestId('option-scope')).toHaveText('subnet');
+  await expect(option(6)).toContainText('domain-name-servers');
+  await expect(option(6).getByTestId('option-scope')).toHaveText('subnet');
+  await expect(option(119)).toContainText('lab.test, home.arpa');
+  await expect(option(119).getByTestId('option-scope')).toHaveText('global');
+  await expect(option(26)).toContainText('9000');
+  await expect(option(121)).toContainText(`10.200.0.0/16 - ${base}.254`);
+  await expect(option(252)).toContainText('option 252');
+  await expect(option(252)).toContainText('always');
+  await expect(option(252)).toContainText('http://wpad.lab.test/wpad.dat');
+
+  const classes = page.getByTestId('client-classes');
+  const bios = classes.getByRole('listitem', { name: 'Class pxe-bios' });
+  await expect(bios).toContainText('Clients with vendor class PXEClient:Arch:00000*');
+  await expect(bios.getByTestId('boot-boot-file')).toHaveText('undionly.kpxe');
+  const ipxe = classes.getByRole('listitem', { name: 'Class ipxe' });
+  await expect(ipxe).toContainText('user class iPXE');
+  await expect(ipxe.getByTestId('boot-boot-file')).toHaveText(`http://${base}.5/boot.ipxe`);
+  const classOption = ipxe.getByRole('table', { name: 'Options of class ipxe' }).locator('tr[data-option-code="6"]');
+  await expect(classOption).toContainText('domain-name-servers');
+  await expect(classOption).toContainText(`${base}.53`);
 });
 
 test('the events page lists the history, shows a new reservation live, and links to it', async ({ page }) => {

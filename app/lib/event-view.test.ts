@@ -24,6 +24,10 @@ const reservation: ReservationView = {
   address: '10.123.0.10',
   hostname: 'nas',
   source: 'api',
+  options: [],
+  nextServer: '',
+  bootFile: '',
+  serverHostname: '',
 };
 const at = (kind: string, object: Partial<LiveEvent>): LiveEvent => ({ revision: 9, time: 1_000, kind, ...object });
 

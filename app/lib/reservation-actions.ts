@@ -13,6 +13,7 @@ import { BackendError, call } from './backend.ts';
 import { toReservationView } from './reservation-convert.ts';
 import { collidingReservationId, reservationErrors, type ReservationErrors } from './reservation-errors.ts';
 import { checkReservationForm, readReservationForm, type ReservationFormValues } from './reservation-form.ts';
+import { optionEntry, withoutBlankRows } from './reservation-options.ts';
 import type { ReservationView } from './reservation-view.ts';
 import { requireSession } from './session.ts';
 
@@ -27,20 +28,36 @@ export type ReservationFormState =
 export type DeleteState =
   { status: 'idle' } | { status: 'failed'; message: string } | { status: 'deleted'; reservation: ReservationView };
 
-/** UpdateReservation names all four fields: the form shows them all, and an emptied one is cleared. */
-const UPDATE_MASK = ['mac', 'client_id', 'address', 'hostname'];
+/** UpdateReservation names every field the form shows: an emptied one is cleared ("options" with no rows: none). */
+const UPDATE_MASK = [
+  'mac',
+  'client_id',
+  'address',
+  'hostname',
+  'options',
+  'next_server',
+  'boot_file',
+  'server_hostname',
+];
 
 export async function saveReservation(_previous: ReservationFormState, form: FormData): Promise<ReservationFormState> {
   await requireSession();
-  const values = readReservationForm(form);
-  const local = checkReservationForm(values);
-  if (Object.keys(local).length > 0) return { status: 'invalid', errors: local, values };
+  const read = readReservationForm(form);
+  const local = checkReservationForm(read);
+  if (Object.keys(local).length > 0) return { status: 'invalid', errors: local, values: read };
+  // Rows left blank are not sent; the form is drawn again from these values, so row i stays options[i].
+  const values = { ...read, options: withoutBlankRows(read.options) };
   const reservation = {
     id: values.id,
     address: values.address,
     mac: values.match === 'mac' ? values.mac : '',
     clientId: values.match === 'client-id' ? values.clientId : '',
     hostname: values.hostname,
+    // Row i is options[i]: the daemon's "reservation.options[i]..." problems come back to that row.
+    options: values.options.map(optionEntry),
+    nextServer: values.nextServer,
+    bootFile: values.bootFile,
+    serverHostname: values.serverHostname,
   };
   try {
     if (values.id === '') {

@@ -14,6 +14,10 @@ const proto: Reservation = {
   address: '10.123.0.10',
   hostname: '',
   source: ReservationSource.RESERVATION_SOURCE_API,
+  options: [],
+  nextServer: '',
+  bootFile: '',
+  serverHostname: '',
 };
 
 describe('toReservationView', () => {
@@ -26,7 +30,31 @@ describe('toReservationView', () => {
       address: '10.123.0.10',
       hostname: '',
       source: 'api',
+      options: [],
+      nextServer: '',
+      bootFile: '',
+      serverHostname: '',
     });
+  });
+
+  test("carries the options (scope dropped: all are the reservation's) and the boot settings", () => {
+    const view = toReservationView({
+      ...proto,
+      options: [
+        { name: 'domain-name-servers', code: 6, type: 'ips', data: '10.123.0.99', always: false, scope: 0 },
+        { name: '', code: 252, type: 'string', data: 'http://wpad/wpad.dat', always: true, scope: 4 },
+      ],
+      nextServer: '10.123.0.5',
+      bootFile: 'undionly.kpxe',
+      serverHostname: 'tftp',
+    });
+    assert.deepEqual(view.options, [
+      { name: 'domain-name-servers', code: 6, type: 'ips', data: '10.123.0.99', always: false },
+      { name: '', code: 252, type: 'string', data: 'http://wpad/wpad.dat', always: true },
+    ]);
+    assert.deepEqual([view.nextServer, view.bootFile, view.serverHostname], ['10.123.0.5', 'undionly.kpxe', 'tftp']);
+    assert.equal(asReservationView(JSON.parse(JSON.stringify(view))) !== undefined, true);
+    assert.equal(asReservationView({ ...view, options: [{ name: 'x' }] }), undefined);
   });
 
   test('each source by name; an unknown one is read-only "unknown"', () => {

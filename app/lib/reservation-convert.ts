@@ -26,5 +26,15 @@ export function toReservationView(reservation: Reservation): ReservationView {
     address: reservation.address,
     hostname: reservation.hostname,
     source: sourceName(reservation.source),
+    options: reservation.options.map((option) => ({
+      name: option.name,
+      code: option.code,
+      type: option.type,
+      data: option.data,
+      always: option.always,
+    })),
+    nextServer: reservation.nextServer,
+    bootFile: reservation.bootFile,
+    serverHostname: reservation.serverHostname,
   };
 }

@@ -11,6 +11,36 @@ const UNAVAILABLE = 14;
 // The daemon's own messages, as server/grpc/input.ts, config/names.ts and dhcp/admin-service.ts write them.
 const cases: { name: string; code: number; details: string; field?: string; expected: ReservationErrors }[] = [
   {
+    name: "an unknown option name goes to that row's option field, with the daemon's suggestion",
+    code: INVALID_ARGUMENT,
+    field: 'reservation.options[0].name',
+    details:
+      'reservation.options[0].name: "domain-name-server" is not an option name known here (did you mean "domain-name-servers"?)',
+    expected: {
+      'option-0-option': '"domain-name-server" is not an option name known here (did you mean "domain-name-servers"?).',
+    },
+  },
+  {
+    name: 'several option problems, one a line: each at its own row and field',
+    code: INVALID_ARGUMENT,
+    field: 'reservation.options[0].data',
+    details: [
+      'reservation.options[0].data: "10.0.0" is not an IPv4 address; write e.g. 10.0.0.1',
+      'reservation.options[2].type: option 252 has no name here, so its type is needed: one of ip, ips, string',
+    ].join('\n'),
+    expected: {
+      'option-0-data': '"10.0.0" is not an IPv4 address; write e.g. 10.0.0.1.',
+      'option-2-type': 'Option 252 has no name here, so its type is needed: one of ip, ips, string.',
+    },
+  },
+  {
+    name: 'a boot field goes to its input',
+    code: INVALID_ARGUMENT,
+    field: 'reservation.next_server',
+    details: 'reservation.next_server: "10.0.0" is not an IPv4 address',
+    expected: { nextServer: '"10.0.0" is not an IPv4 address.' },
+  },
+  {
     name: 'a malformed MAC goes to the MAC field, in the daemon words',
     code: INVALID_ARGUMENT,
     field: 'reservation.mac',
@@ -143,6 +173,10 @@ describe('reservationErrors', () => {
       address: '10.123.0.10',
       hostname: 'nas',
       source: 'config',
+      options: [],
+      nextServer: '',
+      bootFile: '',
+      serverHostname: '',
     };
     const details = 'MAC 52:54:00:aa:bb:cc is already reserved by reservation "cfg-0" (config)';
     assert.equal(collidingReservationId(details), 'cfg-0');

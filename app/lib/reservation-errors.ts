@@ -8,12 +8,22 @@
 //   `address <a> is leased to another client (<mac>) until <ISO time>`, and
 //   `reservation "<id>" comes from the config file; edit the file instead`.
 // Anything else is shown above the form, in the daemon's words.
+import { optionErrorKey, optionReason, type OptionErrorKey } from './reservation-options.ts';
 import type { ReservationView } from './reservation-view.ts';
 
-export const RESERVATION_FIELDS = ['address', 'mac', 'clientId', 'hostname', 'subnet'] as const;
+export const RESERVATION_FIELDS = [
+  'address',
+  'mac',
+  'clientId',
+  'hostname',
+  'subnet',
+  'nextServer',
+  'bootFile',
+  'serverHostname',
+] as const;
 export type ReservationField = (typeof RESERVATION_FIELDS)[number];
-/** Messages by field; `form` is about the whole request. */
-export type ReservationErrors = Partial<Record<ReservationField | 'form', string>>;
+/** Messages by field (an option row's fields by position, reservation-options.ts); `form` is about the whole request. */
+export type ReservationErrors = Partial<Record<ReservationField | OptionErrorKey | 'form', string>>;
 
 /** gRPC status codes this file tells apart (@grpc/grpc-js status, kept numeric to stay client-safe). */
 const INVALID_ARGUMENT = 3;
@@ -34,6 +44,9 @@ const PROTO_FIELDS: Readonly<Record<string, ReservationField>> = {
   address: 'address',
   hostname: 'hostname',
   subnet: 'subnet',
+  next_server: 'nextServer',
+  boot_file: 'bootFile',
+  server_hostname: 'serverHostname',
 };
 
 const LABELS: Record<ReservationField, string> = {
@@ -42,6 +55,9 @@ const LABELS: Record<ReservationField, string> = {
   clientId: 'The client identifier',
   hostname: 'The host name',
   subnet: 'The subnet',
+  nextServer: 'The next server',
+  bootFile: 'The boot file',
+  serverHostname: 'The boot server name',
 };
 
 const COLLISION = /^(MAC|client-id|address) (\S+) is already reserved by reservation "([^"]*)" \(([a-z]+)\)$/;
@@ -70,10 +86,28 @@ export function reservationErrors(refusal: DaemonRefusal, colliding?: Reservatio
   }
 }
 
+/** Several problems come one a line ("reservation.options[1].data: ..."), each shown at its own field. */
 function invalidArgument({ details, field }: DaemonRefusal): ReservationErrors {
+  const lines = details
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (lines.length <= 1) return oneProblem(details, field);
+  const errors: ReservationErrors = {};
+  for (const line of lines) {
+    for (const [key, message] of Object.entries(oneProblem(line, null)) as [keyof ReservationErrors, string][]) {
+      errors[key] = errors[key] === undefined ? message : `${errors[key]} ${message}`;
+    }
+  }
+  return errors;
+}
+
+function oneProblem(details: string, field: string | null): ReservationErrors {
   const colon = details.indexOf(': ');
   const named = field ?? (colon > 0 ? details.slice(0, colon) : '');
   const reason = colon > 0 && details.slice(0, colon) === named ? details.slice(colon + 2) : details;
+  const optionKey = optionErrorKey(named);
+  if (optionKey !== null) return { [optionKey]: optionReason(optionKey, reason) };
   const target = PROTO_FIELDS[named.replace(/^reservation\./, '')];
   if (reason.includes('exactly one of mac or client_id')) {
     return reason.includes('not both')

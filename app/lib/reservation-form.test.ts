@@ -67,7 +67,17 @@ test('readReservationForm trims and defaults', () => {
 });
 
 test('formValuesOf picks the way the reservation matches its client', () => {
-  const base = { id: '7', subnet: '10.123.0.0/24', address: '10.123.0.10', hostname: '', source: 'api' as const };
+  const base = {
+    id: '7',
+    subnet: '10.123.0.0/24',
+    address: '10.123.0.10',
+    hostname: '',
+    source: 'api' as const,
+    options: [],
+    nextServer: '',
+    bootFile: '',
+    serverHostname: '',
+  };
   assert.equal(formValuesOf({ ...base, mac: '52:54:00:aa:bb:cc', clientId: '' }).match, 'mac');
   assert.equal(formValuesOf({ ...base, mac: '', clientId: '0102' }).match, 'client-id');
 });
@@ -79,4 +89,43 @@ test('parseIPv4 and inSubnet', () => {
   assert.equal(inSubnet(parseIPv4('10.123.1.0')!, '10.123.0.0/24'), false);
   assert.equal(inSubnet(parseIPv4('10.123.1.0')!, '10.123.0.0/16'), true);
   assert.equal(inSubnet(1, 'nonsense'), null);
+});
+
+test('options and boot settings: stored ones become rows and fields; the browser checks what it can', () => {
+  const values = formValuesOf({
+    id: '7',
+    subnet: '10.123.0.0/24',
+    mac: '52:54:00:aa:bb:cc',
+    clientId: '',
+    address: '10.123.0.10',
+    hostname: 'nas',
+    source: 'api',
+    options: [
+      { name: 'domain-name-servers', code: 6, type: 'ips', data: '10.123.0.53', always: false },
+      { name: '', code: 252, type: 'string', data: 'http://wpad/wpad.dat', always: true },
+    ],
+    nextServer: '10.123.0.5',
+    bootFile: 'undionly.kpxe',
+    serverHostname: '',
+  });
+  assert.deepEqual(values.options, [
+    { option: 'domain-name-servers', type: '', data: '10.123.0.53', always: false },
+    { option: '252', type: 'string', data: 'http://wpad/wpad.dat', always: true },
+  ]);
+  assert.equal(values.nextServer, '10.123.0.5');
+  assert.equal(values.bootFile, 'undionly.kpxe');
+  assert.deepEqual(checkReservationForm(values), {});
+  assert.deepEqual(
+    checkReservationForm({
+      ...values,
+      nextServer: '10.123.0',
+      bootFile: 'boot file',
+      options: [{ option: 'interface-mtu', type: '', data: '', always: false }],
+    }),
+    {
+      nextServer: `"10.123.0" is not an IPv4 address; write the TFTP server's address like 10.123.0.5.`,
+      bootFile: 'A boot file name has no spaces; write it like pxelinux.0 or http://10.123.0.5/boot.ipxe.',
+      'option-0-data': 'Give the value to hand out, e.g. 10.0.0.53.',
+    },
+  );
 });

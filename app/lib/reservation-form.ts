@@ -3,6 +3,7 @@
 // chosen subnet), worded like the daemon's (server/config/names.ts, server/grpc/input.ts). The
 // daemon checks again and decides collisions; reservation-errors.ts maps its answers.
 import type { ReservationErrors } from './reservation-errors.ts';
+import { checkOptionRows, optionRowOf, readOptionRows, type OptionRow } from './reservation-options.ts';
 import type { ReservationView } from './reservation-view.ts';
 
 /** How the reservation recognises its client (reservation.proto: exactly one of mac, client_id). */
@@ -18,6 +19,12 @@ export interface ReservationFormValues {
   hostname: string;
   /** '' to let the daemon take the address's subnet. */
   subnet: string;
+  /** DHCP options for this client alone (rows left blank are not kept). */
+  options: OptionRow[];
+  /** Network boot for this client alone; '' leaves it to the client's class or subnet. */
+  nextServer: string;
+  bootFile: string;
+  serverHostname: string;
 }
 
 export const EMPTY_FORM: ReservationFormValues = {
@@ -28,6 +35,10 @@ export const EMPTY_FORM: ReservationFormValues = {
   clientId: '',
   hostname: '',
   subnet: '',
+  options: [],
+  nextServer: '',
+  bootFile: '',
+  serverHostname: '',
 };
 
 export function formValuesOf(reservation: ReservationView): ReservationFormValues {
@@ -39,6 +50,10 @@ export function formValuesOf(reservation: ReservationView): ReservationFormValue
     clientId: reservation.clientId,
     hostname: reservation.hostname,
     subnet: reservation.subnet,
+    options: reservation.options.map(optionRowOf),
+    nextServer: reservation.nextServer,
+    bootFile: reservation.bootFile,
+    serverHostname: reservation.serverHostname,
   };
 }
 
@@ -56,6 +71,10 @@ export function readReservationForm(form: FormData): ReservationFormValues {
     clientId: text('clientId'),
     hostname: text('hostname'),
     subnet: text('subnet'),
+    options: readOptionRows(form),
+    nextServer: text('nextServer'),
+    bootFile: text('bootFile'),
+    serverHostname: text('serverHostname'),
   };
 }
 
@@ -123,5 +142,9 @@ export function checkReservationForm(values: ReservationFormValues): Reservation
     const fault = hostnameFault(values.hostname);
     if (fault !== null) errors.hostname = `"${values.hostname}" is not a valid host name: ${fault}.`;
   }
-  return errors;
+  if (values.nextServer !== '' && parseIPv4(values.nextServer) === null)
+    errors.nextServer = `"${values.nextServer}" is not an IPv4 address; write the TFTP server's address like 10.123.0.5.`;
+  if (/\s/.test(values.bootFile))
+    errors.bootFile = 'A boot file name has no spaces; write it like pxelinux.0 or http://10.123.0.5/boot.ipxe.';
+  return { ...errors, ...checkOptionRows(values.options) };
 }

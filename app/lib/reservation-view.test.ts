@@ -18,6 +18,10 @@ const r = (address: string, extra: Partial<ReservationView> = {}): ReservationVi
   address,
   hostname: 'NAS',
   source: 'api',
+  options: [],
+  nextServer: '',
+  bootFile: '',
+  serverHostname: '',
   ...extra,
 });
 

@@ -7,6 +7,16 @@ import { OBJECT_TYPES, type ObjectType } from './live/object-cache.ts';
 /** Where a reservation was defined, and so who may change it (reservation.proto ReservationSource). */
 export type ReservationSourceName = 'config' | 'api' | 'vm' | 'unknown';
 
+/** One DHCP option of a reservation, as the daemon stored it (canonical data, by code). */
+export interface ReservationOptionView {
+  /** Kea name; '' for a code without one. */
+  name: string;
+  code: number;
+  type: string;
+  data: string;
+  always: boolean;
+}
+
 export interface ReservationView {
   id: string;
   subnet: string;
@@ -17,6 +27,12 @@ export interface ReservationView {
   address: string;
   hostname: string;
   source: ReservationSourceName;
+  /** Options for this client alone, by code; they win over its classes', subnet's and global ones. */
+  options: ReservationOptionView[];
+  /** Boot settings for this client alone ('' for none: the class's or subnet's apply). */
+  nextServer: string;
+  bootFile: string;
+  serverHostname: string;
 }
 
 /** Only reservations made through the API may be edited or deleted there. */
@@ -51,10 +67,38 @@ const SOURCES: readonly ReservationSourceName[] = ['config', 'api', 'vm', 'unkno
 export function asReservationView(value: unknown): ReservationView | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  const strings = ['id', 'subnet', 'mac', 'clientId', 'address', 'hostname'] as const;
+  const strings = [
+    'id',
+    'subnet',
+    'mac',
+    'clientId',
+    'address',
+    'hostname',
+    'nextServer',
+    'bootFile',
+    'serverHostname',
+  ] as const;
   if (!strings.every((key) => typeof v[key] === 'string')) return undefined;
   if (!SOURCES.includes(v.source as ReservationSourceName)) return undefined;
+  if (!Array.isArray(v.options) || !v.options.every(isOptionView)) return undefined;
   return v as unknown as ReservationView;
+}
+
+function isOptionView(value: unknown): value is ReservationOptionView {
+  if (typeof value !== 'object' || value === null) return false;
+  const o = value as Record<string, unknown>;
+  return (
+    typeof o.name === 'string' &&
+    typeof o.code === 'number' &&
+    typeof o.type === 'string' &&
+    typeof o.data === 'string' &&
+    typeof o.always === 'boolean'
+  );
+}
+
+/** "domain-name-servers", or "option 252" for a code without a name. */
+export function optionLabel(option: Pick<ReservationOptionView, 'name' | 'code'>): string {
+  return option.name !== '' ? option.name : `option ${option.code}`;
 }
 
 /** OBJECT_TYPES.reservation (keyed by id), reading the relay's plain view. */

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toSubnetView } from './subnet-convert.ts';
-import { countAddresses, formatLeaseTime, poolUsage } from './subnet-view.ts';
+import { OptionScope, type ClientClass } from '../../proto/gen/homeplane/v1/dhcp_option.ts';
+import { toClientClassView, toSubnetView } from './subnet-convert.ts';
+import { architectureWords, countAddresses, formatLeaseTime, hasBoot, poolUsage } from './subnet-view.ts';
 
 test('pool usage: what is not free is taken', () => {
   assert.deepEqual(poolUsage({ poolSize: 100, free: 100 }), { taken: 0, percent: 0, level: 'ok' });
@@ -40,6 +41,10 @@ test('toSubnetView takes the counts and sizes each pool', () => {
     declined: 1,
     free: 96,
     reservations: 2,
+    options: [],
+    nextServer: '',
+    bootFile: '',
+    serverHostname: '',
   });
   assert.deepEqual(
     view.pools.map((p) => p.size),
@@ -48,4 +53,75 @@ test('toSubnetView takes the counts and sizes each pool', () => {
   assert.equal(view.inUse, 3);
   assert.equal(view.free, 96);
   assert.equal(view.reservations, 2);
+});
+
+test('effective options keep their scope; boot settings come along', () => {
+  const view = toSubnetView({
+    subnet: '10.123.0.0/24',
+    pools: [],
+    routers: [],
+    dnsServers: [],
+    domainName: '',
+    leaseSeconds: 3600,
+    poolSize: 0,
+    addressesInUse: 0,
+    declined: 0,
+    free: 0,
+    reservations: 0,
+    options: [
+      {
+        name: 'domain-name-servers',
+        code: 6,
+        type: 'ips',
+        data: '10.123.0.53',
+        always: false,
+        scope: OptionScope.OPTION_SCOPE_GLOBAL,
+      },
+      {
+        name: 'interface-mtu',
+        code: 26,
+        type: 'uint16',
+        data: '9000',
+        always: false,
+        scope: OptionScope.OPTION_SCOPE_SUBNET,
+      },
+      { name: '', code: 252, type: 'string', data: 'http://wpad/wpad.dat', always: true, scope: 99 as OptionScope },
+    ],
+    nextServer: '10.123.0.5',
+    bootFile: 'pxelinux.0',
+    serverHostname: '',
+  });
+  assert.deepEqual(
+    view.options.map((o) => [o.code, o.scope]),
+    [
+      [6, 'global'],
+      [26, 'subnet'],
+      [252, 'unknown'],
+    ],
+  );
+  assert.deepEqual(view.boot, { nextServer: '10.123.0.5', bootFile: 'pxelinux.0', serverHostname: '' });
+  assert.equal(hasBoot(view.boot), true);
+  assert.equal(hasBoot({ nextServer: '', bootFile: '', serverHostname: '' }), false);
+});
+
+test('a class reads as what puts a client in it, and what it gets', () => {
+  const cls: ClientClass = {
+    name: 'pxe-bios',
+    vendorClass: 'PXEClient:Arch:00000*',
+    userClass: '',
+    clientArch: 0,
+    mac: 'b8:27:eb:*',
+    hostname: '',
+    options: [{ name: 'tftp-server-name', code: 66, type: 'string', data: 'tftp', always: false, scope: 0 }],
+    nextServer: '',
+    bootFile: 'undionly.kpxe',
+    serverHostname: '',
+  };
+  const view = toClientClassView(cls);
+  assert.deepEqual(view.match, ['vendor class PXEClient:Arch:00000*', 'architecture 0 (x86 BIOS)', 'MAC b8:27:eb:*']);
+  assert.equal(view.options[0]?.scope, 'class');
+  assert.equal(view.boot.bootFile, 'undionly.kpxe');
+  const ipxe = { ...cls, vendorClass: '', userClass: 'iPXE', clientArch: undefined, mac: '' };
+  assert.deepEqual(toClientClassView(ipxe).match, ['user class iPXE']);
+  assert.equal(architectureWords(42), 'architecture 42');
 });

@@ -8,6 +8,38 @@ export interface PoolView {
   size: number;
 }
 
+/** Where an option or boot setting is set (dhcp_option.proto OptionScope); most specific wins. */
+export type OptionScopeName = 'global' | 'subnet' | 'class' | 'reservation' | 'unknown';
+
+/** One option as a client would get it, with the scope it comes from. */
+export interface EffectiveOptionView {
+  /** Kea name; '' for a code without one. */
+  name: string;
+  code: number;
+  type: string;
+  /** Canonical text, as the config writes it. */
+  data: string;
+  /** Sent even when the client does not ask for it. */
+  always: boolean;
+  scope: OptionScopeName;
+}
+
+/** siaddr, file and sname as set for a subnet or class; '' for unset. */
+export interface BootView {
+  nextServer: string;
+  bootFile: string;
+  serverHostname: string;
+}
+
+/** One client class (dhcp.classes): what puts a client in it, and what it gets then. */
+export interface ClientClassView {
+  name: string;
+  /** The match keys as phrases ("user class iPXE", "architecture 0 (x86 BIOS)"); all must hold. */
+  match: string[];
+  options: EffectiveOptionView[];
+  boot: BootView;
+}
+
 export interface SubnetView {
   subnet: string;
   pools: PoolView[];
@@ -22,6 +54,9 @@ export interface SubnetView {
   /** Pool addresses a new client could get now. */
   free: number;
   reservations: number;
+  /** What every client of the subnet gets: the subnet's options over the global ones, by code. */
+  options: EffectiveOptionView[];
+  boot: BootView;
 }
 
 export interface PoolUsage {
@@ -59,4 +94,40 @@ export function formatLeaseTime(seconds: number): string {
 /** "1 address", "254 addresses". */
 export function countAddresses(count: number): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? 'address' : 'addresses'}`;
+}
+
+/** "domain-name-servers (6)", or "option 252" for a code without a name. */
+export function optionTitle(option: Pick<EffectiveOptionView, 'name' | 'code'>): string {
+  return option.name === '' ? `option ${option.code}` : option.name;
+}
+
+export const SCOPE_LABELS: Record<OptionScopeName, string> = {
+  global: 'global',
+  subnet: 'subnet',
+  class: 'class',
+  reservation: 'reservation',
+  unknown: 'other',
+};
+
+/** Whether any boot setting is set. */
+export function hasBoot(boot: BootView): boolean {
+  return boot.nextServer !== '' || boot.bootFile !== '' || boot.serverHostname !== '';
+}
+
+/** Client architectures of option 93 (IANA "Processor Architecture Types", RFC 4578 section 2.1). */
+const ARCHITECTURES: Readonly<Record<number, string>> = {
+  0: 'x86 BIOS',
+  6: 'x86 UEFI',
+  7: 'x64 UEFI',
+  9: 'EBC',
+  10: 'ARM 32-bit UEFI',
+  11: 'ARM 64-bit UEFI',
+  16: 'x64 UEFI HTTP',
+  19: 'ARM 64-bit UEFI HTTP',
+};
+
+/** "architecture 7 (x64 UEFI)". */
+export function architectureWords(arch: number): string {
+  const name = ARCHITECTURES[arch];
+  return name === undefined ? `architecture ${arch}` : `architecture ${arch} (${name})`;
 }

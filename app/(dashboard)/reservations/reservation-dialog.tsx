@@ -12,6 +12,7 @@ import {
 } from '../../lib/reservation-form.ts';
 import { Modal, PRIMARY_BUTTON, SECONDARY_BUTTON } from '../../components/modal.tsx';
 import { RadioOptions } from '../../components/radio-options.tsx';
+import { OptionRows } from './option-rows.tsx';
 
 const IDLE: ReservationFormState = { status: 'idle' };
 const INPUT =
@@ -34,6 +35,9 @@ export function ReservationDialog({ initial, subnets, onClose }: ReservationDial
   const [match, setMatch] = useState<ClientMatch>(initial.match);
   const errors: ReservationErrors = localErrors ?? (state.status === 'invalid' ? state.errors : {});
   const creating = initial.id === '';
+  const bootOpen =
+    [values.nextServer, values.bootFile, values.serverHostname].some((v) => v !== '') ||
+    !!(errors.nextServer || errors.bootFile || errors.serverHostname);
 
   const form = useRef<HTMLFormElement>(null);
 
@@ -188,6 +192,82 @@ export function ReservationDialog({ initial, subnets, onClose }: ReservationDial
           />
           <FieldMessage name="hostname" error={errors.hostname} hint="Handed to the client (DHCP option 12)." />
         </div>
+
+        <OptionRows
+          initial={values.options}
+          errors={errors}
+          input={(invalid) => `${INPUT} ${invalid ? INPUT_BAD : INPUT_OK}`}
+        />
+
+        <details
+          open={bootOpen}
+          className="rounded-md border border-zinc-200 px-3 py-2 dark:border-zinc-800"
+          data-testid="reservation-boot"
+        >
+          <summary className="cursor-pointer text-sm font-medium">
+            Network boot <span className="font-normal text-zinc-500 dark:text-zinc-400">(optional)</span>
+          </summary>
+          <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+            For this client instead of its class’s or subnet’s; leave empty to keep theirs.
+          </p>
+          <div className="mt-3 space-y-3 pb-1">
+            <div>
+              <label htmlFor="reservation-nextServer" className="text-sm font-medium">
+                Next server
+              </label>
+              <input
+                {...field('nextServer')}
+                defaultValue={values.nextServer}
+                inputMode="decimal"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="10.123.0.5"
+                className={`${field('nextServer').className} font-mono`}
+              />
+              <FieldMessage
+                name="nextServer"
+                error={errors.nextServer}
+                hint="The TFTP server the client boots from (siaddr)."
+              />
+            </div>
+            <div>
+              <label htmlFor="reservation-bootFile" className="text-sm font-medium">
+                Boot file
+              </label>
+              <input
+                {...field('bootFile')}
+                defaultValue={values.bootFile}
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="undionly.kpxe"
+                className={`${field('bootFile').className} font-mono`}
+              />
+              <FieldMessage
+                name="bootFile"
+                error={errors.bootFile}
+                hint="A file on the next server, or a URL for iPXE (option 67)."
+              />
+            </div>
+            <div>
+              <label htmlFor="reservation-serverHostname" className="text-sm font-medium">
+                Boot server name
+              </label>
+              <input
+                {...field('serverHostname')}
+                defaultValue={values.serverHostname}
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="tftp.lab"
+                className={`${field('serverHostname').className} font-mono`}
+              />
+              <FieldMessage
+                name="serverHostname"
+                error={errors.serverHostname}
+                hint="Rarely needed: the boot server’s host name (sname)."
+              />
+            </div>
+          </div>
+        </details>
 
         <div className="flex justify-end gap-3 pt-2">
           <button type="button" className={SECONDARY_BUTTON} onClick={onClose}>

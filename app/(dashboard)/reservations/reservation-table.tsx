@@ -3,7 +3,7 @@
 // is the reservation's, so /reservations#<id> (the Events page's links) scrolls to it and
 // highlights it.
 import type { Cached } from '../../lib/live/object-cache.ts';
-import { clientOf, readOnlyReason, type ReservationView } from '../../lib/reservation-view.ts';
+import { clientOf, optionLabel, readOnlyReason, type ReservationView } from '../../lib/reservation-view.ts';
 
 const HEAD = 'px-4 py-2.5 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400';
 const CELL = 'flex gap-2 px-4 py-1 md:table-cell md:py-2.5 md:whitespace-nowrap';
@@ -36,6 +36,9 @@ export function ReservationTable({ rows, onEdit, onDelete }: ReservationTablePro
             </th>
             <th scope="col" className={HEAD}>
               Subnet
+            </th>
+            <th scope="col" className={HEAD}>
+              Options
             </th>
             <th scope="col" className={HEAD}>
               Source
@@ -104,6 +107,10 @@ function ReservationRow({
         <span className={PHONE_LABEL}>Subnet</span>
         {reservation.subnet}
       </td>
+      <td className={`${CELL} min-w-0 md:whitespace-normal`}>
+        <span className={PHONE_LABEL}>Options</span>
+        <ClientSettings reservation={reservation} />
+      </td>
       <td className={CELL}>
         <span className={PHONE_LABEL}>Source</span>
         <SourceBadge reservation={reservation} />
@@ -133,6 +140,25 @@ function ReservationRow({
         )}
       </td>
     </tr>
+  );
+}
+
+/** What this client gets beyond its subnet: its own options and boot settings, one a line. */
+function ClientSettings({ reservation }: { reservation: ReservationView }) {
+  const lines: [string, string][] = reservation.options.map((o) => [optionLabel(o), o.data]);
+  if (reservation.nextServer !== '') lines.push(['next server', reservation.nextServer]);
+  if (reservation.bootFile !== '') lines.push(['boot file', reservation.bootFile]);
+  if (reservation.serverHostname !== '') lines.push(['boot server', reservation.serverHostname]);
+  if (lines.length === 0) return <span className="text-zinc-400 dark:text-zinc-500">—</span>;
+  return (
+    <ul data-testid="reservation-options" className="min-w-0 space-y-0.5 text-xs md:max-w-xs">
+      {lines.map(([label, value]) => (
+        <li key={label} className="break-words">
+          <span className="text-zinc-500 dark:text-zinc-400">{label}</span>{' '}
+          <span className="font-mono text-zinc-800 dark:text-zinc-200">{value}</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -4,10 +4,12 @@ import 'server-only';
 import { ListReservationsRequest } from '../../../proto/gen/homeplane/v1/reservation.ts';
 import { ListSubnetsRequest } from '../../../proto/gen/homeplane/v1/subnet.ts';
 import { BackendError, call } from '../../lib/backend.ts';
-import { toSubnetView } from '../../lib/subnet-convert.ts';
-import type { SubnetView } from '../../lib/subnet-view.ts';
+import { toClientClassView, toSubnetView } from '../../lib/subnet-convert.ts';
+import type { ClientClassView, SubnetView } from '../../lib/subnet-view.ts';
 
-export type SubnetListing = { ok: true; subnets: SubnetView[]; revision: number } | { ok: false; reason: string };
+export type SubnetListing =
+  | { ok: true; subnets: SubnetView[]; classes: ClientClassView[]; revision: number }
+  | { ok: false; reason: string };
 
 export async function loadSubnets(): Promise<SubnetListing> {
   try {
@@ -17,8 +19,11 @@ export async function loadSubnets(): Promise<SubnetListing> {
       (c) => c.reservations.listReservations.bind(c.reservations),
       ListReservationsRequest.fromPartial({ pageSize: 1 }),
     );
-    const { subnets } = await call((c) => c.subnets.listSubnets.bind(c.subnets), ListSubnetsRequest.fromPartial({}));
-    return { ok: true, subnets: subnets.map(toSubnetView), revision };
+    const { subnets, classes } = await call(
+      (c) => c.subnets.listSubnets.bind(c.subnets),
+      ListSubnetsRequest.fromPartial({}),
+    );
+    return { ok: true, subnets: subnets.map(toSubnetView), classes: classes.map(toClientClassView), revision };
   } catch (err) {
     if (err instanceof BackendError) return { ok: false, reason: err.message };
     throw err;

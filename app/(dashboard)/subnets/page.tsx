@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { dhcpOffReason, getDaemonStatus } from '../../lib/daemon-status.ts';
 import { requireSession } from '../../lib/session.ts';
 import { loadSubnets } from './load-subnets.ts';
+import { ClassList } from './class-list.tsx';
 import { SubnetCard } from './subnet-card.tsx';
 import { SubnetUsageRefresh } from './subnet-usage-refresh.tsx';
 
@@ -19,7 +20,10 @@ export default async function SubnetsPage() {
   const dhcpOff = dhcpOffReason(daemon);
   return (
     <>
-      <PageHeader title="Subnets" description="The networks this daemon hands out addresses in, and how full they are.">
+      <PageHeader
+        title="Subnets"
+        description="The networks this daemon hands out addresses in, how full they are, and what their clients get."
+      >
         {listing.ok ? <SubnetUsageRefresh revision={listing.revision} /> : null}
       </PageHeader>
       {!listing.ok ? (
@@ -46,6 +50,7 @@ export default async function SubnetsPage() {
           {listing.subnets.map((subnet) => (
             <SubnetCard key={subnet.subnet} subnet={subnet} />
           ))}
+          <ClassList classes={listing.classes} />
         </section>
       )}
     </>

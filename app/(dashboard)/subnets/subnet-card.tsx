@@ -1,6 +1,15 @@
-// One subnet: usage bar and counts, its pools, and the options its clients get.
+// One subnet: usage bar and counts, its pools, its network boot settings, and the options its
+// clients get (the subnet's over the global ones, each with where it is set).
 import Link from 'next/link';
-import { countAddresses, formatLeaseTime, poolUsage, type SubnetView } from '../../lib/subnet-view.ts';
+import {
+  countAddresses,
+  formatLeaseTime,
+  hasBoot,
+  poolUsage,
+  type BootView,
+  type SubnetView,
+} from '../../lib/subnet-view.ts';
+import { OptionList } from './option-list.tsx';
 
 const BAR: Record<'ok' | 'high' | 'full', string> = {
   ok: 'bg-emerald-500 dark:bg-emerald-400',
@@ -90,18 +99,25 @@ export function SubnetCard({ subnet }: { subnet: SubnetView }) {
             </ul>
           )}
         </section>
-        <section aria-label={`Options of ${subnet.subnet}`}>
-          <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
-            Handed to clients
-          </h3>
-          <dl className="mt-1.5 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            <Option label="Routers" values={subnet.routers} />
-            <Option label="DNS servers" values={subnet.dnsServers} />
-            <Option label="Domain" values={subnet.domainName ? [subnet.domainName] : []} />
-            <Option label="Lease time" values={[formatLeaseTime(subnet.leaseSeconds)]} plain />
-          </dl>
+        <section aria-label={`Network boot in ${subnet.subnet}`}>
+          <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Network boot</h3>
+          <BootSettings
+            boot={subnet.boot}
+            none="None set for the subnet: only a class or a reservation can give a boot file."
+          />
         </section>
       </div>
+
+      <section aria-label={`Options of ${subnet.subnet}`} className="mt-5">
+        <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+          Handed to clients
+        </h3>
+        <p className="mt-1.5 text-sm text-zinc-700 dark:text-zinc-300">
+          Leases of {formatLeaseTime(subnet.leaseSeconds)}. A client gets an option when it asks for it (or when it is
+          marked always); its classes and its reservation may set their own.
+        </p>
+        <OptionList options={subnet.options} label={`Options of ${subnet.subnet}`} />
+      </section>
 
       <div className="mt-5 flex flex-wrap gap-4 text-sm">
         <Link
@@ -121,17 +137,26 @@ export function SubnetCard({ subnet }: { subnet: SubnetView }) {
   );
 }
 
-function Option({ label, values, plain = false }: { label: string; values: string[]; plain?: boolean }) {
+/** siaddr, file and sname as a short list; `none` when nothing is set. */
+export function BootSettings({ boot, none }: { boot: BootView; none: string }) {
+  if (!hasBoot(boot)) return <p className="mt-1.5 text-sm text-zinc-500 dark:text-zinc-400">{none}</p>;
+  const rows: [string, string, string][] = [
+    ['Next server', boot.nextServer, 'next-server'],
+    ['Boot file', boot.bootFile, 'boot-file'],
+    ['Boot server name', boot.serverHostname, 'server-hostname'],
+  ];
   return (
-    <>
-      <dt className="text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className={`min-w-0 break-words text-zinc-900 dark:text-zinc-100 ${plain ? '' : 'font-mono'}`}>
-        {values.length === 0 ? (
-          <span className="font-sans text-zinc-400 dark:text-zinc-500">none</span>
-        ) : (
-          values.join(', ')
-        )}
-      </dd>
-    </>
+    <dl className="mt-1.5 grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
+      {rows
+        .filter(([, value]) => value !== '')
+        .map(([label, value, id]) => (
+          <div key={id} className="contents">
+            <dt className="text-zinc-500 dark:text-zinc-400">{label}</dt>
+            <dd data-testid={`boot-${id}`} className="font-mono break-all text-zinc-900 dark:text-zinc-100">
+              {value}
+            </dd>
+          </div>
+        ))}
+    </dl>
   );
 }
