@@ -2,6 +2,7 @@
 // second (a process that ends between samples keeps its last reading), grouped by what its command
 // line says it is. Used by the dashboard benchmark to tell a long task the page computed from one
 // whose thread waited for a core while the daemon, perfdhcp, Next and Chromium shared the machine.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux (sysconf(_SC_CLK_TCK)), fixed at 100 on x86_64
@@ -105,4 +106,46 @@ export function cpuTable(result: { seconds: number; byKind: Map<string, number> 
     ),
     `  ${'all of the above'.padEnd(width)}  ${total.toFixed(1).padStart(7)} s  ${((total / result.seconds) * 100).toFixed(0).padStart(4)}%`,
   ].join('\n');
+}
+
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** `root` and every process below it, each with its command line. */
+export function processTree(root: number): { pid: number; cmdline: string }[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const parent = parentOf(pid);
+    if (parent === null) continue;
+    const list = children.get(parent);
+    if (list === undefined) children.set(parent, [pid]);
+    else list.push(pid);
+  }
+  const tree: { pid: number; cmdline: string }[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    const cmdline = cmdlineOf(pid);
+    if (cmdline !== null) tree.push({ pid, cmdline });
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** Moves each process (all of its threads) to `cpus` (taskset's list: "0", "0-2"); later children inherit it. */
+export function pinProcesses(pids: readonly number[], cpus: string): void {
+  for (const pid of pids) {
+    const result = spawnSync('taskset', ['-a', '-c', '-p', cpus, String(pid)], { encoding: 'utf8' });
+    // A process may end between the listing and the call; anything else is a real failure.
+    if (result.status !== 0 && cmdlineOf(pid) !== null)
+      throw new Error(`taskset -a -c -p ${cpus} ${pid} failed: ${result.stderr.trim() || result.error?.message}`);
+  }
 }

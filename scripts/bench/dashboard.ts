@@ -4,13 +4,15 @@
 // and end (after a forced GC), DOM nodes. Prints a table against the issue's targets.
 //
 //   npm run bench:dashboard [-- --leases 50000 --rate 500 --seconds 300 --fill-rate 1000]
-//                              [--profile FILE.cpuprofile] [--trace FILE.json]
+//                              [--profile FILE.cpuprofile] [--trace FILE.json] [--no-pin]
 //
 // --profile records the page's JavaScript CPU profile from the load of /leases to the end (open
 // the file in Chromium's DevTools, Performance panel) and prints the functions with the most self
 // time, so a long task can be traced to its code. --trace records a Chromium timeline trace over
 // the same span and prints, for every main-thread task over 50 ms, its time by kind of work
 // (script, style, layout, paint, parsing, GC): the long tasks whose time is the browser's own.
+// Chromium runs on a core of its own, as on the user's own machine, the daemon, Next and perfdhcp
+// on the others (--no-pin: all share every core); the table of CPU per process kind shows why.
 //
 // The daemon runs in a network-namespace lab (as the DHCP benchmark's), perfdhcp in the lab's
 // relay namespace. Leases: perfdhcp DORA exchanges from random MACs among `clients` = 1.05 x
@@ -45,8 +47,8 @@ import {
   type MemorySample,
 } from './dashboard-page.ts';
 import { startTrace, stopTrace } from './dashboard-trace.ts';
-import { CpuSampler, cpuTable, type Classifier } from './cpu-share.ts';
-import { availableParallelism } from 'node:os';
+import { CpuSampler, cpuTable, pinProcesses, processTree, type Classifier } from './cpu-share.ts';
+import { cpus } from 'node:os';
 
 interface Options {
   leases: number;
@@ -55,6 +57,8 @@ interface Options {
   fillRate: number;
   profile: string | null;
   trace: string | null;
+  /** Chromium on a core of its own (--no-pin: everything shares every core). */
+  pin: boolean;
 }
 
 /** The bench's clients' MACs start here (perfdhcp adds its random draw to the low bytes). */
@@ -82,6 +86,7 @@ function readOptions(argv: string[]): Options {
       'fill-rate': { type: 'string', default: '1000' },
       profile: { type: 'string' },
       trace: { type: 'string' },
+      'no-pin': { type: 'boolean', default: false },
     },
   });
   const whole = (name: string, text: string, min: number): number => {
@@ -97,6 +102,7 @@ function readOptions(argv: string[]): Options {
     fillRate: whole('fill-rate', values['fill-rate'], 1),
     profile: values.profile ?? null,
     trace: values.trace ?? null,
+    pin: values['no-pin'] !== true,
   };
 }
 
@@ -228,12 +234,34 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
   try {
     const clients = Math.ceil(opts.leases * 1.05);
     const before = await fill(lab, api, opts, clients);
+    // The browser stands for the user's own machine: it gets the last core to itself, while the
+    // daemon, the dashboard's server and perfdhcp (this script's children, now and later) share
+    // the others. Without it, a long task mostly measures the page's thread waiting for a core.
+    // The machine's cores (not this process's affinity, which the pinning narrows).
+    const cores = cpus().length;
+    const pinned = opts.pin && cores >= 2;
+    const browserCpu = String(cores - 1);
+    const serverCpus = cores > 2 ? `0-${cores - 2}` : '0';
+    if (pinned) {
+      pinProcesses(
+        processTree(process.pid).map((p) => p.pid),
+        serverCpus,
+      );
+      console.error(`pinned: the daemon, Next and perfdhcp on CPU ${serverCpus}, Chromium on CPU ${browserCpu}`);
+    }
     await createAdmin({ target, tokenFile });
     const dashboard = await startDashboard({ target, tokenFile });
     const browser = await chromium.launch({
       executablePath: process.env.HOMEPLANE_CHROMIUM ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
     });
+    if (pinned)
+      pinProcesses(
+        processTree(process.pid)
+          .filter((p) => p.cmdline.startsWith('/usr/lib/chromium/'))
+          .map((p) => p.pid),
+        browserCpu,
+      );
     try {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       await context.addInitScript(PROBE_SCRIPT);
@@ -365,7 +393,7 @@ function report(opts: Options, run: Run): string {
           .join(', ')}${run.longTasks.length > 20 ? ', ...' : ''}`
       : '',
     '',
-    cpuTable(run.cpu, availableParallelism()),
+    cpuTable(run.cpu, cpus().length),
     run.slowFrames.length > 0
       ? `frames over 50 ms after load (ms since navigation: gap): ${run.slowFrames
           .slice(0, 20)
