@@ -4,13 +4,16 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { CDPSession } from 'playwright-core';
 
-const CATEGORIES = [
+/** Enough for every task's wall and thread time (RunTask): about 20 MB a minute here. */
+const LEAN = ['disabled-by-default-devtools.timeline'];
+/** Adds the work inside each task (script, style, layout, paint, GC): about 100 MB a minute. */
+const DETAIL = [
+  ...LEAN,
   'devtools.timeline',
-  'disabled-by-default-devtools.timeline',
   'disabled-by-default-devtools.timeline.frame',
   'disabled-by-default-v8.gc',
   'blink',
-].join(',');
+];
 
 /** One complete (`X`) trace event; B/E pairs are folded into this form. */
 interface TraceEvent {
@@ -25,8 +28,9 @@ interface TraceEvent {
   args?: { name?: string; data?: { functionName?: string; url?: string } };
 }
 
-export async function startTrace(cdp: CDPSession): Promise<void> {
-  await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReturnAsStream' });
+export async function startTrace(cdp: CDPSession, detail: boolean): Promise<void> {
+  const categories = (detail ? DETAIL : LEAN).join(',');
+  await cdp.send('Tracing.start', { categories, transferMode: 'ReturnAsStream' });
 }
 
 /** Ends the trace, writes it to `file` (loadable in DevTools' Performance panel), returns the summary. */

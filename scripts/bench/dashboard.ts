@@ -4,13 +4,14 @@
 // and end (after a forced GC), DOM nodes. Prints a table against the issue's targets.
 //
 //   npm run bench:dashboard [-- --leases 50000 --rate 500 --seconds 300 --fill-rate 1000]
-//                              [--profile FILE.cpuprofile] [--trace FILE.json] [--no-pin]
+//                              [--profile FILE.cpuprofile] [--trace FILE.json [--trace-detail]] [--no-pin]
 //
 // --profile records the page's JavaScript CPU profile from the load of /leases to the end (open
 // the file in Chromium's DevTools, Performance panel) and prints the functions with the most self
 // time, so a long task can be traced to its code. --trace records a Chromium timeline trace over
-// the same span and prints, for every main-thread task over 50 ms, its time by kind of work
-// (script, style, layout, paint, parsing, GC): the long tasks whose time is the browser's own.
+// the same span and prints, for every main-thread task over 50 ms, its wall time and the time its
+// thread was on a core (the rest it waited for one), and with --trace-detail its work by kind
+// (script, style, layout, paint, parsing, GC).
 // Chromium runs on a core of its own, as on the user's own machine, the daemon, Next and perfdhcp
 // on the others (--no-pin: all share every core); the table of CPU per process kind shows why.
 //
@@ -59,6 +60,8 @@ interface Options {
   trace: string | null;
   /** Chromium on a core of its own (--no-pin: everything shares every core). */
   pin: boolean;
+  /** With --trace: also what each long task did (five times the trace). */
+  traceDetail: boolean;
 }
 
 /** The bench's clients' MACs start here (perfdhcp adds its random draw to the low bytes). */
@@ -87,6 +90,7 @@ function readOptions(argv: string[]): Options {
       profile: { type: 'string' },
       trace: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
+      'trace-detail': { type: 'boolean', default: false },
     },
   });
   const whole = (name: string, text: string, min: number): number => {
@@ -103,6 +107,7 @@ function readOptions(argv: string[]): Options {
     profile: values.profile ?? null,
     trace: values.trace ?? null,
     pin: values['no-pin'] !== true,
+    traceDetail: values['trace-detail'] === true,
   };
 }
 
@@ -274,7 +279,7 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
 
       const cdp = await context.newCDPSession(page);
       if (opts.profile !== null) await startProfile(cdp);
-      if (opts.trace !== null) await startTrace(cdp);
+      if (opts.trace !== null) await startTrace(cdp, opts.traceDetail);
       // The measured load: a fresh document of /leases.
       await page.goto(`${dashboard.url}/leases`, { waitUntil: 'load', timeout: 120_000 });
       await page.locator('[data-address]').first().waitFor({ state: 'visible', timeout: 120_000 });
