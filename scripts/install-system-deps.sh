@@ -11,7 +11,9 @@ PACKAGES=(
   tshark python3-scapy             # captures and crafted packets while debugging
   chromium                         # Playwright's browser for e2e/ (never `npx playwright install`)
   qemu-system-x86 qemu-utils       # VMs: qemu-system-x86_64 (TCG here) and qemu-img
+  ipxe-qemu                        # QEMU's NIC boot ROMs (iPXE): the network-boot test's -boot n
   busybox-static cpio              # the tiny test guest's initramfs (scripts/guest/)
+  prometheus                       # scrapes the daemon's /metrics in tests; promtool lints the text
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -2,7 +2,7 @@
 // and handed to the domain. Everything else receives its ports.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './config/types.ts';
+import type { Config, MetricsConfig } from './config/types.ts';
 import { formatIPv4 } from './dhcp/codec/ipv4.ts';
 import { DhcpEngine, type ServedInterface } from './dhcp/engine.ts';
 import { Bindings, type StoreHealth } from './dhcp/bindings.ts';
@@ -12,7 +12,7 @@ import { systemClock, type Clock, type Logger } from './ports.ts';
 import { UdpTransport } from './dhcp/transport/udp-transport.ts';
 import { interfaceAddresses, interfaceExists } from './dhcp/transport/interfaces.ts';
 import { openSqlite } from './store/sqlite.ts';
-import { SqliteLeaseStore } from './store/sqlite-lease-store.ts';
+import { SqliteLeaseStore, type CommitObserver } from './store/sqlite-lease-store.ts';
 import { SqliteEventLog } from './store/sqlite-event-log.ts';
 import { SqliteLeaseQueries } from './store/sqlite-lease-queries.ts';
 import { SqliteReservationStore } from './store/sqlite-reservation-store.ts';
@@ -30,6 +30,8 @@ import { ensureBridge } from './hypervisor/bridge.ts';
 import { canManageNetwork, canServeDhcp } from './privileges.ts';
 import { preparePrivateDir } from './data-dir.ts';
 import { composeHypervisor, probeHost, type HostProbe, type Hypervisor } from './compose-hypervisor.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { isLoopbackHost, splitHostPort, startMetricsServer } from './metrics/http.ts';
 
 /** A problem that stops the daemon from starting; every line says what to fix. */
 export class StartupError extends Error {
@@ -74,12 +76,14 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
 
   const sqlite = openSqlite({ file: join(config.dataDir, 'homeplane.db'), durability: config.dhcp.durability });
   const events = new SqliteEventLog(sqlite.raw, clock);
-  const store = new SqliteLeaseStore(sqlite, events);
+  // The metrics exist once the parts they read do (assemble); commits before that are not timed.
+  const commits: { observer: CommitObserver | null } = { observer: null };
+  const store = new SqliteLeaseStore(sqlite, events, (commit) => commits.observer?.(commit));
   // Undone in reverse order if start-up fails half-way, so a failed start exits instead of
   // lingering with its API up and DHCP down (Incus's revert pattern).
   const undo: (() => unknown)[] = [() => store.close()];
   try {
-    return await assemble(config, logger, { sqlite, events, store, dhcpOff, clock, undo, hostProbe, about });
+    return await assemble(config, logger, { sqlite, events, store, commits, dhcpOff, clock, undo, hostProbe, about });
   } catch (err) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => undefined);
     throw err;
@@ -91,6 +95,8 @@ interface Parts {
   sqlite: ReturnType<typeof openSqlite>;
   events: SqliteEventLog;
   store: SqliteLeaseStore;
+  /** Where the store reports its commits: set once the metrics exist. */
+  commits: { observer: CommitObserver | null };
   /** Null when DHCP is to serve; else why not, as logged (and reported by StatusService). */
   dhcpOff: string | null;
   clock: Clock;
@@ -101,11 +107,11 @@ interface Parts {
 async function assemble(
   config: Config,
   logger: Logger,
-  { sqlite, events, store, dhcpOff, clock, undo, hostProbe, about }: Parts,
+  { sqlite, events, store, commits, dhcpOff, clock, undo, hostProbe, about }: Parts,
 ): Promise<Daemon> {
   const dhcpEnabled = dhcpOff === null;
   const leaseQueries = new SqliteLeaseQueries(sqlite.raw);
-  const subnets = config.dhcp.subnets.map((s) => new Subnet(s));
+  const subnets = config.dhcp.subnets.map((s) => new Subnet(s, config.dhcp));
   const { served: interfaces, serverIds } = dhcpEnabled
     ? resolveInterfaces(config.dhcp.interfaces, subnets)
     : { served: new Map<string, ServedInterface>(), serverIds: new Set<number>() };
@@ -146,6 +152,12 @@ async function assemble(
     clock,
   });
   undo.push(() => hypervisor.close());
+  // Every gauge reads what is in memory when scraped (metrics/metrics.ts); the API's watchers
+  // are counted once it exists.
+  const api: { openWatches: () => number } = { openWatches: () => 0 };
+  const metrics =
+    config.metrics === null ? null : metricsOf(bindings, server, store, events, hypervisor, () => api.openWatches());
+  if (metrics !== null) commits.observer = metrics.commit;
   const accounts = new Accounts({ store: new SqliteAuthStore(sqlite.raw), clock });
   await applyEnvAdmin(accounts, process.env, logger).catch((err: unknown) => {
     throw err instanceof InvalidInputError ? new StartupError([err.message]) : err;
@@ -181,13 +193,19 @@ async function assemble(
     maxWatchersPerPeer: config.grpc.maxWatchersPerPeer,
     maxStreamsPerConnection: config.grpc.maxStreamsPerConnection,
     watchStallTimeoutMs: config.grpc.watchStallTimeout * 1000,
+    observer: metrics?.grpc,
   });
   undo.push(() => grpc.shutdown(0));
+  api.openWatches = () => grpc.openWatches;
   storeHealth.report = (health, error) => {
     logStoreHealth(logger, health, error);
     grpc.setServing(!health.behind);
   };
   logger.info({ address: grpc.address, tokenFile: tokenFileOf(config) }, 'grpc serving');
+
+  const metricsServer =
+    config.metrics === null || metrics === null ? null : await serveMetrics(config.metrics, metrics, logger);
+  if (metricsServer !== null) undo.push(() => metricsServer.close());
 
   const compact = (): void => {
     let removed: number;
@@ -252,6 +270,7 @@ async function assemble(
       await grpc.shutdown(GRPC_SHUTDOWN_DEADLINE_MS);
       // VMs keep running: the next daemon re-attaches to them.
       await hypervisor.close();
+      await metricsServer?.close();
       if (dhcpEnabled) logStats();
       const behind = bindings.close();
       if (behind > 0)
@@ -259,6 +278,73 @@ async function assemble(
       await store.close();
     },
   };
+}
+
+function metricsOf(
+  bindings: Bindings,
+  server: DhcpServer,
+  store: SqliteLeaseStore,
+  events: SqliteEventLog,
+  hypervisor: Hypervisor,
+  openWatches: () => number,
+): Metrics {
+  const { inventory } = hypervisor;
+  return createMetrics({
+    dhcpCounters: () => server.counters.snapshot(),
+    pools: () => bindings.poolUsage(),
+    store: () => {
+      const health = bindings.health();
+      return { ...health, batchesFailed: store.counters.batchesFailed };
+    },
+    eventLog: () => {
+      const newestRevision = events.lastRevision();
+      return { newestRevision, rows: Math.max(0, newestRevision - events.firstRetainedRevision() + 1) };
+    },
+    watchStreams: openWatches,
+    hypervisor: {
+      vms: () => inventory.list(),
+      usage: async () => {
+        const samples = await Promise.all(
+          inventory.running().map(async ({ vm, pid, tap }) => {
+            // A VM stopping between the listing and the reading has no sample: left out.
+            const sample = await hypervisor.ports.usage(pid, tap).catch(() => null);
+            return sample === null ? null : { id: vm.id, name: vm.name, ...sample };
+          }),
+        );
+        return samples.filter((s) => s !== null);
+      },
+      capacity: () => inventory.capacity(),
+    },
+  });
+}
+
+/** The metrics endpoint; its token, if any, is read (or made) here and never logged. */
+async function serveMetrics(
+  { listen, tokenFile }: MetricsConfig,
+  metrics: Metrics,
+  logger: Logger,
+): Promise<{ close(): Promise<void> }> {
+  let token: string | null = null;
+  if (tokenFile !== null) {
+    try {
+      token = await ensureToken(tokenFile, 'the metrics token file');
+    } catch (err) {
+      throw new StartupError([`metrics.tokenFile: ${(err as Error).message}`]);
+    }
+  }
+  let server;
+  try {
+    server = await startMetricsServer({ listen, registry: metrics.registry, token, logger });
+  } catch (err) {
+    throw new StartupError([`metrics.listen: ${(err as Error).message}; pick a free port or another address`]);
+  }
+  if (token === null && !isLoopbackHost(splitHostPort(listen).host))
+    logger.warn(
+      { listen: server.address },
+      'metrics are served without a token on an address other than loopback: anyone who reaches it can read them; set metrics.tokenFile',
+    );
+  logger.info({ address: server.address, tokenRequired: tokenFile !== null }, 'metrics serving');
+  return server;
 }
 
 /** Falling behind is an error (DHCP replies are withheld meanwhile); catching up is news. */

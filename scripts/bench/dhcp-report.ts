@@ -2,7 +2,7 @@
 // per server, the highest offered rate it kept up with (at most 1% of exchanges lost), its delays
 // there, and Homeplane's ratio to Kea measured in the same run.
 import type { ExchangeStats, PerfdhcpReport } from './dhcp-perfdhcp.ts';
-import type { ServerName } from './dhcp-servers.ts';
+import type { ScrapeSummary, ServerName } from './dhcp-servers.ts';
 
 /** A step counts as kept up with when at most this share of DORA exchanges did not complete. */
 export const MAX_LOSS_PERCENT = 1;
@@ -17,6 +17,8 @@ export interface StepResult {
   cpuSeconds: number;
   /** Homeplane: lease rows written and transactions committed during the step. */
   store: { rows: number; commits: number } | null;
+  /** homeplane-scraped: the scrapes during the step (warm-up included). */
+  scrapes?: ScrapeSummary | null;
 }
 
 export interface StepFigures {

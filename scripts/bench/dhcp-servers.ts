@@ -3,16 +3,17 @@
 // in both durability modes.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { stopChild, type Lab } from '../lab/lab.ts';
 import { LabDaemon } from '../lab/daemon.ts';
 import { runCommand } from '../lab/command.ts';
 import { BENCH_SERVER_ADDRESS, homeplaneBenchConfig, keaBenchConfig, type Durability } from './dhcp-lab.ts';
 
-export type ServerName = 'kea' | 'kea-mt' | 'homeplane-process' | 'homeplane-power';
+export type ServerName = 'kea' | 'kea-mt' | 'homeplane-process' | 'homeplane-power' | 'homeplane-scraped';
 /** Measured by default; kea-mt (Kea with its multi-threading on) on request. */
 export const DEFAULT_SERVERS: readonly ServerName[] = ['kea', 'homeplane-process', 'homeplane-power'];
-export const SERVER_NAMES: readonly ServerName[] = [...DEFAULT_SERVERS, 'kea-mt'];
+export const SERVER_NAMES: readonly ServerName[] = [...DEFAULT_SERVERS, 'kea-mt', 'homeplane-scraped'];
 
 export interface RunningServer {
   readonly name: ServerName;
@@ -20,14 +21,27 @@ export interface RunningServer {
   readonly pid: number | null;
   /** Homeplane's data folder (its grpc.token is there); null for Kea. */
   readonly dataDir: string | null;
+  /** Where Homeplane serves /metrics (host:port in the server namespace); null when it does not. */
+  readonly metricsAddress: string | null;
   /** CPU seconds (user + system) used so far by the processes in the server namespace. */
   cpuSeconds(): Promise<number>;
   /** With cpuProfileDir: starts the profiler, or stops it and writes the profile (SIGUSR2). */
   toggleProfiler(): void;
   /** Homeplane's lease store counters now (its SIGUSR1 stats line); null for Kea. */
   storeCounters(): Promise<StoreCounters | null>;
+  /** homeplane-scraped: ends the scraping and says what it did; null for the others. */
+  endScraping(): Promise<ScrapeSummary | null>;
   /** Stops the server and removes its lease database and config. */
   stop(): Promise<void>;
+}
+
+/** What dhcp-scraper.mjs printed. */
+export interface ScrapeSummary {
+  scrapes: number;
+  failures: number;
+  /** Size of the last scrape's body. */
+  bytes: number;
+  medianMs: number | null;
 }
 
 /** The part of Homeplane's "dhcp stats" log line the benchmark reports. */
@@ -43,28 +57,87 @@ export interface StartOptions {
   cpuProfileDir?: string;
   /** Homeplane only: where its gRPC API listens ("unix:/path" reaches it from outside the lab). */
   grpcListen?: string;
+  /** Homeplane only: serve metrics there (host:port in the server namespace). */
+  metricsListen?: string;
 }
 
 const READY_TIMEOUT_MS = 10_000;
 
 export function startServer(lab: Lab, name: ServerName, opts: StartOptions): Promise<RunningServer> {
   if (name === 'kea' || name === 'kea-mt') return startKea(lab, name, opts.dir);
+  if (name === 'homeplane-scraped') return startScrapedHomeplane(lab, opts);
   return startHomeplane(lab, name === 'homeplane-power' ? 'power' : 'process', opts);
+}
+
+const SCRAPER = fileURLToPath(new URL('./dhcp-scraper.mjs', import.meta.url));
+/** As often as Prometheus is ever set to scrape. */
+const SCRAPE_INTERVAL_MS = 1_000;
+
+/** Runs dhcp-scraper.mjs in the server namespace against `address` (host:port of /metrics). */
+export function startScraper(lab: Lab, address: string, mode: '--every' | '--burst', n: number) {
+  const child = lab.spawn(lab.serverNamespace, process.execPath, [
+    SCRAPER,
+    `http://${address}/metrics`,
+    mode,
+    String(n),
+  ]);
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const done = new Promise<ScrapeSummary>((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as ScrapeSummary) : reject(new Error(`the scraper exited with ${code}`)),
+    ),
+  );
+  return { child, done };
+}
+
+/**
+ * Homeplane (durability process) with its metrics endpoint scraped every second while it serves.
+ * Its CPU is the daemon's own (not the scraper's), so it compares with homeplane-process.
+ */
+async function startScrapedHomeplane(lab: Lab, opts: StartOptions): Promise<RunningServer> {
+  const server = await startHomeplane(lab, 'process', { ...opts, metricsListen: '127.0.0.1:0' });
+  const pid = server.pid;
+  if (pid === null) throw new Error('no pid for the daemon');
+  const scraper = startScraper(lab, server.metricsAddress!, '--every', SCRAPE_INTERVAL_MS);
+  let summary: Promise<ScrapeSummary> | null = null;
+  const endScraping = (): Promise<ScrapeSummary> => {
+    summary ??= (scraper.child.kill('SIGTERM'), scraper.done);
+    return summary;
+  };
+  return {
+    ...server,
+    name: 'homeplane-scraped',
+    cpuSeconds: () => Promise.resolve(processCpuSeconds(pid) ?? 0),
+    endScraping,
+    async stop() {
+      await endScraping().catch(() => undefined);
+      await server.stop();
+    },
+  };
 }
 
 async function startHomeplane(lab: Lab, durability: Durability, opts: StartOptions): Promise<RunningServer> {
   mkdirSync(opts.dir, { recursive: true });
   const iface = lab.subnets[0]!.serverInterface;
   const daemon = await withProfiler(opts.cpuProfileDir, () =>
-    LabDaemon.start(lab, (dataDir) => homeplaneBenchConfig(iface, dataDir, durability, opts.grpcListen), {
-      dir: opts.dir,
-    }),
+    LabDaemon.start(
+      lab,
+      (dataDir) => ({
+        ...homeplaneBenchConfig(iface, dataDir, durability, opts.grpcListen),
+        ...(opts.metricsListen === undefined ? {} : { metrics: { listen: opts.metricsListen } }),
+      }),
+      { dir: opts.dir },
+    ),
   );
+  const metricsLine = daemon.logs.find((l) => l.msg === 'metrics serving');
   const pid = Number(daemon.logs.find((l) => typeof l.pid === 'number')?.pid);
   return {
     name: durability === 'power' ? 'homeplane-power' : 'homeplane-process',
     pid: Number.isInteger(pid) ? pid : null,
     dataDir: daemon.dataDir,
+    metricsAddress: typeof metricsLine?.address === 'string' ? metricsLine.address : null,
+    endScraping: () => Promise.resolve(null),
     cpuSeconds: () => namespaceCpuSeconds(lab),
     toggleProfiler() {
       if (opts.cpuProfileDir === undefined || !Number.isInteger(pid))
@@ -145,7 +218,9 @@ function keaHandle(lab: Lab, name: 'kea' | 'kea-mt', child: ChildProcess, dir: s
     toggleProfiler() {
       throw new Error('the benchmark profiles only Homeplane');
     },
+    metricsAddress: null,
     storeCounters: () => Promise.resolve(null),
+    endScraping: () => Promise.resolve(null),
     async stop() {
       await stopChild(child, 5_000);
       rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
 //
 //   npm run bench [-- --duration 10] [--rates 1000,2000] [--servers kea,homeplane-process]
 //                 [--repeat 2] [--quick] [--profile] [--profile-rate 8000] [--profile-dir DIR]
+//                 [--scrape]
 //
 // --servers: any of kea, homeplane-process, homeplane-power (the default) and kea-mt (Kea with
 // its multi-threading on, a stronger baseline on a machine with cores to spare).
@@ -15,6 +16,9 @@
 // --profile: afterwards, run Homeplane (process) once more with V8's CPU profiler on during the
 // step, at --profile-rate (default: the first step it lost more than 1% at, else the top step),
 // and print where its CPU time went. --profile-dir keeps the .cpuprofile (Chrome DevTools opens it).
+// --scrape: also run homeplane-scraped (Homeplane, durability process, its /metrics scraped every
+// second during each step) beside homeplane-process, then measure the daemon's CPU per scrape
+// and print what scraping every second costs against the highest rate Homeplane kept up with.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +27,14 @@ import { withLab, type Lab } from '../lab/lab.ts';
 import { onProcessEnd } from '../lab/exit-cleanup.ts';
 import { benchLabOptions, newClientsStep } from './dhcp-lab.ts';
 import { runPerfdhcp } from './dhcp-perfdhcp.ts';
-import { DEFAULT_SERVERS, SERVER_NAMES, startServer, type ServerName } from './dhcp-servers.ts';
+import {
+  DEFAULT_SERVERS,
+  processCpuSeconds,
+  SERVER_NAMES,
+  startScraper,
+  startServer,
+  type ServerName,
+} from './dhcp-servers.ts';
 import { figures, formatSteps, formatVerdicts, MAX_LOSS_PERCENT, verdicts, type StepResult } from './dhcp-report.ts';
 import { formatProfile, readCpuProfile, summariseProfile } from './dhcp-profile.ts';
 
@@ -35,6 +46,7 @@ interface BenchOptions {
   profile: boolean;
   profileRate: number | null;
   profileDir: string | null;
+  scrape: boolean;
 }
 
 const DEFAULT_RATES = [1000, 2000, 4000, 6000, 8000, 10000, 12000];
@@ -54,11 +66,18 @@ function readOptions(argv: string[]): BenchOptions {
       profile: { type: 'boolean', default: false },
       'profile-rate': { type: 'string' },
       'profile-dir': { type: 'string' },
+      scrape: { type: 'boolean', default: false },
     },
   });
   const rates = values.rates?.split(',').map(Number) ?? (values.quick ? QUICK_RATES : DEFAULT_RATES);
   const seconds = Number(values.duration ?? (values.quick ? 3 : 10));
-  const servers = (values.servers?.split(',') ?? DEFAULT_SERVERS) as ServerName[];
+  const servers = (values.servers?.split(',') ?? [...DEFAULT_SERVERS]) as ServerName[];
+  if (values.scrape) {
+    // Side by side with the same daemon unscraped, alternating like every other server.
+    if (!servers.includes('homeplane-process')) servers.push('homeplane-process');
+    if (!servers.includes('homeplane-scraped'))
+      servers.splice(servers.indexOf('homeplane-process') + 1, 0, 'homeplane-scraped');
+  }
   if (rates.some((r) => !Number.isInteger(r) || r <= 0))
     throw new Error(`--rates: "${values.rates}" is not a list of whole rates per second, like 1000,2000`);
   if (!Number.isInteger(seconds) || seconds <= 0)
@@ -78,6 +97,7 @@ function readOptions(argv: string[]): BenchOptions {
     profile: values.profile,
     profileRate,
     profileDir: values['profile-dir'] ?? null,
+    scrape: values.scrape,
   };
 }
 
@@ -100,6 +120,7 @@ async function runStep(
     if (cpuProfileDir !== undefined) running.toggleProfiler();
     const cpuSeconds = (await running.cpuSeconds()) - cpuBefore;
     const storeAfter = await running.storeCounters();
+    const scrapes = await running.endScraping();
     const store =
       storeBefore === null || storeAfter === null
         ? null
@@ -107,7 +128,7 @@ async function runStep(
             rows: storeAfter.rowsWritten - storeBefore.rowsWritten,
             commits: storeAfter.batchesCommitted - storeBefore.batchesCommitted,
           };
-    return { server, rate, seconds, report, cpuSeconds, store };
+    return { server, rate, seconds, report, cpuSeconds, store, ...(scrapes === null ? {} : { scrapes }) };
   } finally {
     await running.stop();
   }
@@ -117,7 +138,10 @@ function describe(result: StepResult): string {
   const f = figures(result);
   return (
     `${String(result.rate).padStart(6)}/s  ${result.server.padEnd(18)} ${Math.round(f.completedPerSecond).toString().padStart(6)} done/s, ` +
-    `${f.lossPercent.toFixed(2)}% lost, RA avg ${result.report.requestAck.avgDelayMs ?? '-'} ms`
+    `${f.lossPercent.toFixed(2)}% lost, RA avg ${result.report.requestAck.avgDelayMs ?? '-'} ms` +
+    (result.scrapes
+      ? `, ${result.scrapes.scrapes} scrapes (${result.scrapes.failures} failed, median ${result.scrapes.medianMs?.toFixed(1)} ms)`
+      : '')
   );
 }
 
@@ -166,6 +190,61 @@ async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: stri
   }
 }
 
+/** Scrapes back to back against an idle daemon that holds the warm-up's leases: its CPU per scrape. */
+const COST_SCRAPES = 200;
+
+/**
+ * What scraping every second costs: the daemon's CPU per scrape (measured on its own, since a
+ * step's CPU varies by more than that from run to run), over the CPU the daemon used per second
+ * at the highest rate it kept up with; beside it, both servers' figures at that rate.
+ */
+async function scrapeCost(lab: Lab, results: StepResult[], scratch: string): Promise<void> {
+  const running = await startServer(lab, 'homeplane-process', {
+    dir: join(scratch, 'run-scrape-cost'),
+    metricsListen: '127.0.0.1:0',
+  });
+  // The daemon's own CPU: the scraper runs in the same namespace.
+  const cpu = (): number => processCpuSeconds(running.pid!) ?? 0;
+  let perScrape: number;
+  let summary;
+  try {
+    await runPerfdhcp(lab, newClientsStep(WARMUP.rate, WARMUP.seconds, WARMUP.baseMac));
+    const idleFrom = cpu();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const idlePerSecond = cpu() - idleFrom;
+    const before = cpu();
+    const started = performance.now();
+    summary = await startScraper(lab, running.metricsAddress!, '--burst', COST_SCRAPES).done;
+    const elapsed = (performance.now() - started) / 1000;
+    // Less what the idle daemon spends anyway over the same time (its timers).
+    perScrape = Math.max(0, cpu() - before - idlePerSecond * elapsed) / COST_SCRAPES;
+  } finally {
+    await running.stop();
+  }
+  const [plain, scraped] = verdicts(results, ['homeplane-process', 'homeplane-scraped']);
+  console.log(
+    `\nScraping /metrics: ${summary.bytes} bytes a scrape, median ${summary.medianMs?.toFixed(2)} ms; daemon CPU ${(perScrape * 1000).toFixed(2)} ms a scrape (${COST_SCRAPES} back to back, idle daemon)`,
+  );
+  if (plain?.best == null) {
+    console.log('homeplane-process kept up with no step: no clean rate to weigh the scrape against');
+    return;
+  }
+  const top = plain.best;
+  const cpuPerSecond = top.cpuSeconds / top.seconds;
+  console.log(
+    `highest clean rate of homeplane-process: ${top.rate}/s, daemon CPU ${cpuPerSecond.toFixed(2)} s/s there; ` +
+      `a scrape every second costs ${((100 * perScrape) / cpuPerSecond).toFixed(3)}% of that`,
+  );
+  const same = results.filter((r) => r.rate === top.rate && r.server === 'homeplane-scraped');
+  const scrapedAtTop = same.find((r) => figures(r).lossPercent <= MAX_LOSS_PERCENT) ?? same[0];
+  const micros = (r: StepResult | undefined) =>
+    r === undefined ? '-' : (figures(r).cpuMicrosPerDora?.toFixed(1) ?? '-');
+  console.log(
+    `side by side at ${top.rate}/s: CPU per DORA ${micros(top)} µs unscraped, ${micros(scrapedAtTop)} µs scraped every second ` +
+      `(one step each: run-to-run noise can exceed the cost of the scrapes); highest clean rate scraped: ${scraped?.best?.rate ?? 'none'}/s`,
+  );
+}
+
 async function main(): Promise<void> {
   const opts = readOptions(process.argv.slice(2));
   const scratch = mkdtempSync(join(tmpdir(), 'homeplane-bench-'));
@@ -181,6 +260,7 @@ async function main(): Promise<void> {
       console.log(formatSteps(results));
       console.log(`\nHighest offered rate kept up with (at most ${MAX_LOSS_PERCENT}% loss), with its delays:`);
       console.log(formatVerdicts(verdicts(results, opts.servers), opts.rates[opts.rates.length - 1]!));
+      if (opts.scrape) await scrapeCost(lab, results, scratch);
       if (opts.profile) await profile(lab, opts, profileRate(opts, results), scratch);
     });
   } finally {

@@ -129,6 +129,10 @@ hypervisor:
         clientId: null,
         ip: ip('10.123.0.10'),
         hostname: 'nas',
+        options: [],
+        nextServer: null,
+        bootFile: null,
+        serverHostname: null,
       },
       'hypervisor.bridge': 'br0',
     },
@@ -210,6 +214,10 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
         clientId: '01525400aabbdd',
         ip: ip('10.0.0.31'),
         hostname: 'printer.lab.home',
+        options: [],
+        nextServer: null,
+        bootFile: null,
+        serverHostname: null,
       },
       'dhcp.subnets[0].reservations[2].clientId': '01525400aabbee',
     },
@@ -765,6 +773,147 @@ hypervisor: { bridge: br-lab, bridgeAddress: 10.0.0.1/24, accel: tcg }`,
       ['dhcp.subnets[1].subnet', 'overlaps dhcp.subnets[0].subnet'],
       ['hypervisor.accel', 'not one of'],
     ],
+  },
+
+  // --- DHCP options, client classes, network boot (issue 10)
+  {
+    name: 'the issue example: global, class, subnet and reservation options, boot settings',
+    yaml: `
+dhcp:
+  interfaces: [br0]
+  options:
+    - { name: domain-name-servers, data: "10.96.0.53" }
+  classes:
+    - name: pxe-bios
+      match: { vendorClass: "PXEClient:Arch:00000*" }
+      bootFile: undionly.kpxe
+    - name: ipxe
+      match: { userClass: iPXE }
+      bootFile: "http://10.96.0.5/boot.ipxe"
+    - name: pi
+      match: { mac: "B8-27-EB-*", clientArch: 11, hostname: "pi-*" }
+      options: [{ name: ntp-servers, data: "10.96.0.1" }]
+  subnets:
+    - subnet: 10.96.0.0/12
+      nextServer: 10.96.0.5
+      bootFile: pxelinux.0
+      serverHostname: boot.lab.test
+      options:
+        - { name: domain-search, data: "lab.test, home.arpa" }
+        - { name: classless-static-route, data: "10.200.0.0/16 - 10.96.0.254" }
+        - { name: interface-mtu, data: "9000" }
+        - { code: 252, type: string, data: "http://wpad.lab.test/wpad.dat", always: true }
+      reservations:
+        - { mac: "02:00:00:00:00:42", ip: 10.96.0.42, hostname: nas, bootFile: nas.efi,
+            options: [ { name: domain-name-servers, data: "10.96.0.99" } ] }`,
+    values: {
+      'dhcp.options[0].code': 6,
+      'dhcp.options[0].data': '10.96.0.53',
+      'dhcp.classes[0].name': 'pxe-bios',
+      'dhcp.classes[0].match': {
+        vendorClass: 'PXEClient:Arch:00000*',
+        userClass: null,
+        clientArch: null,
+        mac: null,
+        hostname: null,
+      },
+      'dhcp.classes[0].bootFile': 'undionly.kpxe',
+      'dhcp.classes[0].nextServer': null,
+      'dhcp.classes[0].options': [],
+      'dhcp.classes[1].match.userClass': 'iPXE',
+      'dhcp.classes[1].bootFile': 'http://10.96.0.5/boot.ipxe',
+      'dhcp.classes[2].match': {
+        vendorClass: null,
+        userClass: null,
+        clientArch: 11,
+        mac: 'b8:27:eb:*',
+        hostname: 'pi-*',
+      },
+      'dhcp.classes[2].options[0].code': 42,
+      'dhcp.subnets[0].nextServer': ip('10.96.0.5'),
+      'dhcp.subnets[0].bootFile': 'pxelinux.0',
+      'dhcp.subnets[0].serverHostname': 'boot.lab.test',
+      'dhcp.subnets[0].options[0].name': 'interface-mtu',
+      'dhcp.subnets[0].options[1].data': 'lab.test, home.arpa',
+      'dhcp.subnets[0].options[2].data': '10.200.0.0/16 - 10.96.0.254',
+      'dhcp.subnets[0].options[3].code': 252,
+      'dhcp.subnets[0].options[3].always': true,
+      'dhcp.subnets[0].reservations[0].options[0].data': '10.96.0.99',
+      'dhcp.subnets[0].reservations[0].bootFile': 'nas.efi',
+      'dhcp.subnets[0].reservations[0].nextServer': null,
+    },
+  },
+  {
+    name: 'options, classes and boot settings default to empty',
+    yaml: lab(),
+    values: {
+      'dhcp.options': [],
+      'dhcp.classes': [],
+      'dhcp.subnets[0].options': [],
+      'dhcp.subnets[0].nextServer': null,
+      'dhcp.subnets[0].bootFile': null,
+      'dhcp.subnets[0].serverHostname': null,
+    },
+  },
+  {
+    name: 'option problems are placed at the entry and its key, at every scope',
+    yaml: lab(
+      [
+        'options:',
+        '  - { name: interface-mtu, data: "jumbo" }',
+        'reservations:',
+        '  - { mac: "02:00:00:00:00:01", ip: 10.0.0.9, options: [{ name: dns-server, data: "10.0.0.1" }] }',
+      ].join('\n'),
+      [
+        'options:',
+        '  - { code: 252, data: "http://x" }',
+        'classes:',
+        '  - { name: a, match: { userClass: iPXE }, options: [{ name: routers, dat: "10.0.0.1" }] }',
+      ].join('\n'),
+    ),
+    problems: [
+      ['dhcp.options[0].type', 'its type is needed'],
+      ['dhcp.classes[0].options[0].dat', 'did you mean "data"'],
+      ['dhcp.classes[0].options[0]', 'has no data'],
+      ['dhcp.subnets[0].options[0].data', 'is not a whole number'],
+      ['dhcp.subnets[0].reservations[0].options[0].name', 'did you mean "domain-name-servers"'],
+    ],
+  },
+  {
+    name: 'a shorthand and an option for the same code in one subnet',
+    yaml: lab(['routers: [10.0.0.1]', 'options: [{ name: routers, data: "10.0.0.2" }]'].join('\n')),
+    problems: [['dhcp.subnets[0].options[0]', 'routers already sets option 3 (routers)']],
+  },
+  {
+    name: 'class problems: empty match, unknown match key, bad MAC pattern, duplicate name, bad boot values',
+    yaml: lab(
+      'bootFile: "has space"\nnextServer: 10.0.0\nserverHostname: ""',
+      [
+        'classes:',
+        '  - { name: a, match: {} }',
+        '  - { name: b, match: { vendorclass: "PXE*" } }',
+        '  - { name: c, match: { mac: "zz:*" } }',
+        '  - { name: a, match: { clientArch: 70000 } }',
+        '  - { name: "bad name", match: { hostname: "x" }, bootFile: "' + 'x'.repeat(256) + '" }',
+      ].join('\n'),
+    ),
+    problems: [
+      ['dhcp.classes[0].match', 'give at least one of vendorClass'],
+      ['dhcp.classes[1].match.vendorclass', 'did you mean "vendorClass"'],
+      ['dhcp.classes[1].match', 'give at least one of vendorClass'],
+      ['dhcp.classes[2].match.mac', 'not a MAC pattern'],
+      ['dhcp.classes[3].match.clientArch', 'outside 0-65535'],
+      ['dhcp.classes[4].name', 'not a class name'],
+      ['dhcp.classes[4].bootFile', 'at most 255'],
+      ['dhcp.subnets[0].bootFile', 'printable ASCII'],
+      ['dhcp.subnets[0].nextServer', 'not an IPv4 address'],
+      ['dhcp.subnets[0].serverHostname', 'is empty'],
+    ],
+  },
+  {
+    name: 'two classes with one name',
+    yaml: lab('', 'classes:\n  - { name: a, match: { userClass: x } }\n  - { name: a, match: { userClass: y } }'),
+    problems: [['dhcp.classes[1].name', 'already the name of dhcp.classes[0]']],
   },
 ];
 

@@ -10,6 +10,8 @@ log:
   level: info
 grpc:
   listen: 127.0.0.1:50051
+metrics:
+  listen: 127.0.0.1:9478
 dhcp:
   enabled: true
   interfaces: [homeplane0]

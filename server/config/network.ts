@@ -106,6 +106,20 @@ export function parseListen(input: unknown): Parsed<string> {
     if (written.length === 'unix:'.length) return invalid(`"${written}" names no socket path; ${hint}`);
     return valid(written);
   }
+  return hostPort(written, hint);
+}
+
+/** metrics.listen: host:port only (Prometheus scrapes over TCP). */
+export function parseMetricsListen(input: unknown): Parsed<string> {
+  const text = asText(input, '127.0.0.1:9478');
+  if (!text.ok) return text;
+  const written = text.value.trim();
+  const hint = 'write host:port such as 127.0.0.1:9478 or [::1]:9478';
+  if (written.startsWith('unix:')) return invalid(`"${written}" is a unix socket; Prometheus scrapes TCP: ${hint}`);
+  return hostPort(written, hint);
+}
+
+function hostPort(written: string, hint: string): Parsed<string> {
   const colon = written.lastIndexOf(':');
   if (colon <= 0) return invalid(`"${written}" has no port; ${hint}`);
   const host = written.slice(0, colon);

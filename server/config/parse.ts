@@ -13,10 +13,9 @@ import {
   dhcpSettingsSchema,
   salvagedSubnetSchema,
   type ParsedConfig,
-  type ParsedDhcpSettings,
   type ParsedSubnet,
 } from './schema.ts';
-import type { Config, DhcpConfig, SubnetConfig } from './types.ts';
+import type { BootSettings, Config, DhcpConfig, SubnetConfig } from './types.ts';
 
 export interface ParseOptions {
   /** Absolute path of the file the text came from; null for built-in text. */
@@ -73,7 +72,16 @@ function toConfig(parsed: ParsedConfig, options: ParseOptions): Config {
     grpc: { ...parsed.grpc, listen: resolveListen(parsed.grpc.listen, baseDir) },
     events: { retention: parsed.events.retention, maxRows: parsed.events.maxRows },
     dashboard: { allowedHosts: parsed.dashboard.allowedHosts, maxStreams: parsed.dashboard.maxStreams },
-    dhcp: toDhcpConfig(parsed.dhcp ?? { ...dhcpSettingsSchema.parse({ enabled: false }), subnets: [] }),
+    metrics:
+      parsed.metrics === undefined
+        ? null
+        : {
+            listen: parsed.metrics.listen,
+            tokenFile: parsed.metrics.tokenFile === undefined ? null : resolve(baseDir, parsed.metrics.tokenFile),
+          },
+    dhcp: toDhcpConfig(
+      parsed.dhcp ?? { ...dhcpSettingsSchema.parse({ enabled: false }), options: [], classes: [], subnets: [] },
+    ),
     hypervisor: {
       ...parsed.hypervisor,
       imageDirs: (parsed.hypervisor.imageDirs ?? [join(resolve(baseDir, parsed.dataDir), 'images')]).map((dir) =>
@@ -83,7 +91,7 @@ function toConfig(parsed: ParsedConfig, options: ParseOptions): Config {
   };
 }
 
-function toDhcpConfig(dhcp: ParsedDhcpSettings & { subnets: ParsedSubnet[] }): DhcpConfig {
+function toDhcpConfig(dhcp: NonNullable<ParsedConfig['dhcp']>): DhcpConfig {
   return {
     enabled: dhcp.enabled,
     interfaces: dhcp.interfaces,
@@ -97,7 +105,28 @@ function toDhcpConfig(dhcp: ParsedDhcpSettings & { subnets: ParsedSubnet[] }): D
     reclaimInterval: dhcp.reclaimInterval,
     durability: dhcp.durability,
     cacheThreshold: dhcp.cacheThreshold,
+    options: dhcp.options,
+    classes: dhcp.classes.map((entry) => ({
+      name: entry.name,
+      match: {
+        vendorClass: entry.match.vendorClass ?? null,
+        userClass: entry.match.userClass ?? null,
+        clientArch: entry.match.clientArch ?? null,
+        mac: entry.match.mac ?? null,
+        hostname: entry.match.hostname ?? null,
+      },
+      options: entry.options,
+      ...bootSettings(entry),
+    })),
     subnets: dhcp.subnets.map(toSubnetConfig),
+  };
+}
+
+function bootSettings(scope: { nextServer?: number; bootFile?: string; serverHostname?: string }): BootSettings {
+  return {
+    nextServer: scope.nextServer ?? null,
+    bootFile: scope.bootFile ?? null,
+    serverHostname: scope.serverHostname ?? null,
   };
 }
 
@@ -111,11 +140,15 @@ function toSubnetConfig(subnet: ParsedSubnet): SubnetConfig {
     domainName: subnet.domainName ?? null,
     ntpServers: subnet.ntpServers,
     leaseTime: subnet.leaseTime ?? null,
+    options: subnet.options,
+    ...bootSettings(subnet),
     reservations: subnet.reservations.map((reservation) => ({
       mac: reservation.mac ?? null,
       clientId: reservation.clientId ?? null,
       ip: reservation.ip,
       hostname: reservation.hostname ?? null,
+      options: reservation.options,
+      ...bootSettings(reservation),
     })),
   };
 }

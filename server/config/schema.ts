@@ -6,7 +6,16 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { field, integerIn, numberIn, oneOf, parseBoolean, valid, invalid, asText, type Parsed } from './field.ts';
 import { parseClientId, parseDomainName, parseHostname, parseInterfaceName, parseMac } from './names.ts';
-import { parseAddress, parseBridgeAddress, parseListen, parsePool, parseSubnet } from './network.ts';
+import {
+  parseAddress,
+  parseBridgeAddress,
+  parseListen,
+  parseMetricsListen,
+  parsePool,
+  parseSubnet,
+} from './network.ts';
+import { MAX_CLASSES } from '../dhcp/classes.ts';
+import { classMatchSchema, optionsField, parseBootFile, parseClassName, parseServerHostname } from './boot.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export const DURABILITY_MODES = ['process', 'power'] as const;
@@ -41,6 +50,15 @@ function parseFolder(input: unknown): Parsed<string> {
   return valid(text.value);
 }
 
+/** A file path (relative ones resolve against the config file's folder). */
+function parseFile(input: unknown): Parsed<string> {
+  const text = asText(input, './metrics.token');
+  if (!text.ok) return text;
+  if (text.value.trim() === '') return invalid('is empty; name a file, e.g. ./metrics.token');
+  if (text.value.includes('\0')) return invalid('contains a NUL character; name a plain file path');
+  return valid(text.value);
+}
+
 /** A Unix user name (useradd's rule); its existence is checked when VMs start. */
 function parseUserName(input: unknown): Parsed<string> {
   const text = asText(input, 'nobody');
@@ -49,27 +67,78 @@ function parseUserName(input: unknown): Parsed<string> {
   return valid(text.value);
 }
 
+/** Network boot: siaddr, the file field (or option 67), the sname field (or option 66). */
+const bootFields = {
+  nextServer: field(parseAddress).optional(),
+  bootFile: field(parseBootFile).optional(),
+  serverHostname: field(parseServerHostname).optional(),
+};
+
 const reservationFields = {
   mac: field(parseMac).optional(),
   clientId: field(parseClientId).optional(),
   ip: field(parseAddress),
   hostname: field(parseHostname).optional(),
+  options: optionsField(),
+  ...bootFields,
 };
+
+/** What the cross-field checks read of a reservation (its options are checked on their own). */
+const salvagedReservationFields = {
+  mac: reservationFields.mac,
+  clientId: reservationFields.clientId,
+  ip: reservationFields.ip,
+  hostname: reservationFields.hostname,
+};
+
+/** A client class: who is in it (every match key given must hold), and what its members get. */
+export const classSchema = z.strictObject({
+  name: field(parseClassName),
+  match: classMatchSchema,
+  options: optionsField(),
+  ...bootFields,
+});
 
 function list<T extends z.ZodType>(item: T) {
   return z.array(item).default([]);
 }
 
-export const subnetSchema = z.strictObject({
-  subnet: field(parseSubnet),
-  pools: list(field(parsePool)),
-  routers: list(field(parseAddress)),
-  dnsServers: list(field(parseAddress)),
-  ntpServers: list(field(parseAddress)),
-  domainName: field(parseDomainName).optional(),
-  leaseTime: field(parseDuration).optional(),
-  reservations: list(z.strictObject(reservationFields)),
-});
+/** The shorthand keys and the option each one is. */
+export const SHORTHAND_OPTIONS = [
+  ['routers', 3],
+  ['dnsServers', 6],
+  ['domainName', 15],
+  ['ntpServers', 42],
+] as const;
+
+export const subnetSchema = z
+  .strictObject({
+    subnet: field(parseSubnet),
+    pools: list(field(parsePool)),
+    routers: list(field(parseAddress)),
+    dnsServers: list(field(parseAddress)),
+    ntpServers: list(field(parseAddress)),
+    domainName: field(parseDomainName).optional(),
+    leaseTime: field(parseDuration).optional(),
+    options: optionsField(),
+    ...bootFields,
+    reservations: list(z.strictObject(reservationFields)),
+  })
+  .superRefine((subnet, ctx) => {
+    for (const [key, code] of SHORTHAND_OPTIONS) {
+      const written = key === 'domainName' ? subnet.domainName !== undefined : subnet[key].length > 0;
+      const index = subnet.options.findIndex((option) => option.code === code);
+      if (written && index >= 0) {
+        const option = subnet.options[index]!;
+        ctx.issues.push({
+          code: 'custom',
+          message: `${key} already sets option ${code} (${option.name}); keep either ${key} or this entry`,
+          input: option.data,
+          path: ['options', index],
+        });
+      }
+    }
+  });
 
 /** Keeps a list's positions (so problems name the right index) while dropping broken entries. */
 function salvagedList<T extends z.ZodType>(item: T) {
@@ -87,7 +156,7 @@ export const salvagedSubnetSchema = z.object({
   dnsServers: salvagedList(field(parseAddress)),
   ntpServers: salvagedList(field(parseAddress)),
   leaseTime: field(parseDuration).optional().catch(undefined),
-  reservations: salvagedList(z.object(reservationFields)),
+  reservations: salvagedList(z.object(salvagedReservationFields)),
 });
 
 /** Everything under dhcp except subnets. */
@@ -128,6 +197,28 @@ export const dhcpLeaseTimesSchema = z.object({
 
 const dhcpSchema = z.strictObject({
   ...dhcpSettingsShape,
+  /** Global options: sent on every subnet unless a more specific scope sets the same code. */
+  options: optionsField(),
+  classes: list(classSchema).superRefine((classes, ctx) => {
+    if (classes.length > MAX_CLASSES) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `${classes.length} classes; at most ${MAX_CLASSES} are allowed, merge some`,
+        input: classes,
+      });
+    }
+    classes.forEach((entry, index) => {
+      const first = classes.findIndex((other) => other.name === entry.name);
+      if (first !== index) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `"${entry.name}" is already the name of dhcp.classes[${first}]; give each class its own name`,
+          input: entry.name,
+          path: [index, 'name'],
+        });
+      }
+    });
+  }),
   subnets: z.array(subnetSchema).default([]),
 });
 
@@ -155,6 +246,14 @@ export const configSchema = z.strictObject({
       maxRows: field(integerIn(1000, 1_000_000_000)).default(1_000_000),
     })
     .prefault({}),
+  /** Prometheus metrics over HTTP; absent means no endpoint. */
+  metrics: z
+    .strictObject({
+      listen: field(parseMetricsListen),
+      /** Scrapes must send `Authorization: Bearer <the token in this file>` (made 0600 when missing). */
+      tokenFile: field(parseFile).optional(),
+    })
+    .optional(),
   /** Absent means DHCP is off: it never answers on a network the user did not name. */
   dhcp: dhcpSchema.optional(),
   /** The dashboard (app/): read by `homeplane endpoint`, which `npm start` hands to it. */

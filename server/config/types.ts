@@ -2,6 +2,7 @@
 // defined by the zod schema in schema.ts; load.ts turns it into this form (addresses as numbers,
 // durations in seconds, paths absolute) after the cross-field checks pass.
 import type { Cidr } from '../dhcp/codec/ipv4.ts';
+import type { CompiledOption } from '../dhcp/options/index.ts';
 
 export interface Config {
   /** Absolute path of the file this came from; null for the built-in default. */
@@ -13,6 +14,8 @@ export interface Config {
   /** retention: seconds events stay in the log before compaction; maxRows: the most it keeps. */
   events: { retention: number; maxRows: number };
   dashboard: DashboardConfig;
+  /** Null: no metrics endpoint. */
+  metrics: MetricsConfig | null;
   dhcp: DhcpConfig;
   hypervisor: HypervisorConfig;
 }
@@ -26,6 +29,13 @@ export interface GrpcConfig {
   maxStreamsPerConnection: number;
   /** Seconds a watcher may stall while catching up or taking a snapshot before it is ended. */
   watchStallTimeout: number;
+}
+
+export interface MetricsConfig {
+  /** host:port of the Prometheus endpoint (GET /metrics). */
+  listen: string;
+  /** Absolute; when set, a scrape must present this file's token as a bearer token. */
+  tokenFile: string | null;
 }
 
 export interface DashboardConfig {
@@ -57,7 +67,42 @@ export interface DhcpConfig {
   durability: 'process' | 'power';
   /** Fraction of the lease time within which a renewal is answered from the stored lease (0: never). */
   cacheThreshold: number;
+  /** Global options (lowest precedence: reservation > class > subnet > global). */
+  options: CompiledOption[];
+  /** Client classes in config order; a client may be in several, a later class overriding an earlier one. */
+  classes: ClientClassConfig[];
   subnets: SubnetConfig[];
+}
+
+/**
+ * Network-boot settings of one scope; null means "not set here" (a less specific scope's
+ * value, if any, applies). nextServer goes in siaddr, bootFile in the file field (option 67 when
+ * longer than the field), serverHostname in sname (option 66 when longer).
+ */
+export interface BootSettings {
+  nextServer: number | null;
+  bootFile: string | null;
+  serverHostname: string | null;
+}
+
+/** What a client must send to be in a class; every key given must match (null: not tested). */
+export interface ClassMatch {
+  /** Glob (`*`, `?`) over option 60 as text, e.g. "PXEClient:Arch:00000*". */
+  vendorClass: string | null;
+  /** Glob over option 77: its whole text, or any one RFC 3004 user class in it. */
+  userClass: string | null;
+  /** One of the architecture types in option 93 (RFC 4578: 0 BIOS, 7 x64 UEFI, ...). */
+  clientArch: number | null;
+  /** Glob over the MAC "aa:bb:cc:dd:ee:ff", e.g. "b8:27:eb:*". */
+  mac: string | null;
+  /** Glob over the host name the client sends (option 12), case-insensitive. */
+  hostname: string | null;
+}
+
+export interface ClientClassConfig extends BootSettings {
+  name: string;
+  match: ClassMatch;
+  options: CompiledOption[];
 }
 
 export interface PoolConfig {
@@ -73,9 +118,14 @@ export interface ReservationConfig {
   clientId: string | null;
   ip: number;
   hostname: string | null;
+  /** Options for this client only (highest precedence). */
+  options: CompiledOption[];
+  nextServer: number | null;
+  bootFile: string | null;
+  serverHostname: string | null;
 }
 
-export interface SubnetConfig {
+export interface SubnetConfig extends BootSettings {
   /** Text form as written ("10.123.0.0/24"); used as the subnet's identity. */
   id: string;
   cidr: Cidr;
@@ -86,6 +136,12 @@ export interface SubnetConfig {
   ntpServers: number[];
   /** Seconds; overrides dhcp.leaseTime for this subnet when set. */
   leaseTime: number | null;
+  /**
+   * The subnet's `options` list, sorted by code. The shorthands above (routers, dnsServers,
+   * domainName, ntpServers) are options 3, 6, 15, 42 of the same scope; the schema refuses a
+   * code set both ways.
+   */
+  options: CompiledOption[];
   reservations: ReservationConfig[];
 }
 

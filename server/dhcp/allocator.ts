@@ -26,12 +26,11 @@ export class PoolAllocator {
 
   constructor(private readonly pools: readonly PoolConfig[]) {
     this.next = pools[0]?.start ?? 0;
+    this.capacity = pools.reduce((sum, p) => sum + (p.end - p.start + 1), 0);
   }
 
   /** Total number of addresses in the pools. */
-  get capacity(): number {
-    return this.pools.reduce((sum, p) => sum + (p.end - p.start + 1), 0);
-  }
+  readonly capacity: number;
 
   contains(address: number): boolean {
     for (const pool of this.pools) if (address >= pool.start && address <= pool.end) return true;

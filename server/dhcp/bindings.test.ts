@@ -27,6 +27,10 @@ function world(options: { onStoreHealth?: (h: StoreHealth, e: unknown) => void }
     domainName: null,
     ntpServers: [],
     leaseTime: null,
+    options: [],
+    nextServer: null,
+    bootFile: null,
+    serverHostname: null,
     reservations: [],
   });
   const disk = failingDisk(`${scratch.path}/bindings-${++files}.db`, { now: () => T0 });

@@ -36,6 +36,21 @@ export interface StoreHealth {
   retries: number;
 }
 
+/** A subnet's pool as it stands, from counts kept as leases change (no walk over the table). */
+export interface PoolUsage {
+  subnet: string;
+  /** Addresses in the subnet's pools. */
+  size: number;
+  /** Active leases (until the reclaimer marks the expired ones). */
+  leased: number;
+  /** Reservations of the subnet (config, API and VMs), inside the pools or not. */
+  reserved: number;
+  /** Declined addresses in probation. */
+  declined: number;
+  /** Pool addresses not held by an active or declined lease. */
+  free: number;
+}
+
 export interface BindingsOptions {
   /** Called when the store falls behind (with the error) and when it has caught up (error null). */
   onStoreHealth?: (health: StoreHealth, error: unknown) => void;
@@ -61,7 +76,7 @@ interface Dirty {
 export const NO_CHANGE: Change = Object.freeze({ writes: [], durable: Promise.resolve(true) });
 
 export class Bindings {
-  private readonly table = new LeaseTable();
+  private readonly table: LeaseTable;
   private readonly offers = new OfferBook();
   private readonly subnetsById: ReadonlyMap<string, Subnet>;
   private readonly dirty = new Map<number, Dirty>();
@@ -81,6 +96,9 @@ export class Bindings {
     private readonly options: BindingsOptions = {},
   ) {
     this.subnetsById = new Map(subnets.map((s) => [s.id, s]));
+    this.table = new LeaseTable(
+      (subnetId, address) => this.subnetsById.get(subnetId)?.allocator.contains(address) ?? false,
+    );
     this.firstRetryDelay = options.retryDelayMs ?? 100;
     this.maxRetryDelay = options.maxRetryDelayMs ?? 5_000;
     this.retryDelay = this.firstRetryDelay;
@@ -110,6 +128,22 @@ export class Bindings {
 
   offerHeldByOther(address: number, clientKey: string | undefined, now: number): boolean {
     return this.offers.heldByOther(address, clientKey, now);
+  }
+
+  /** Per subnet, in config order: cheap enough for every metrics scrape. */
+  poolUsage(): PoolUsage[] {
+    return this.subnets.map((subnet) => {
+      const counts = this.table.countsOf(subnet.id);
+      const size = subnet.allocator.capacity;
+      return {
+        subnet: subnet.id,
+        size,
+        leased: counts.active,
+        reserved: subnet.reservationCount,
+        declined: counts.declined,
+        free: Math.max(0, size - counts.busyInPool),
+      };
+    });
   }
 
   health(): StoreHealth {

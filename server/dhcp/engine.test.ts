@@ -26,6 +26,10 @@ function subnetConfig(over: Partial<SubnetConfig> & { id: string }): SubnetConfi
     domainName: null,
     ntpServers: [],
     leaseTime: null,
+    options: [],
+    nextServer: null,
+    bootFile: null,
+    serverHostname: null,
     reservations: [],
     ...over,
   };
@@ -49,7 +53,18 @@ function lab(opts: { authoritative?: boolean; pool?: [string, string]; cacheThre
       routers: [SERVER],
       dnsServers: [SERVER],
       domainName: 'lab.home',
-      reservations: [{ mac: '52:54:00:aa:bb:cc', clientId: null, ip: ip('10.123.0.10'), hostname: 'nas' }],
+      reservations: [
+        {
+          mac: '52:54:00:aa:bb:cc',
+          clientId: null,
+          ip: ip('10.123.0.10'),
+          hostname: 'nas',
+          options: [],
+          nextServer: null,
+          bootFile: null,
+          serverHostname: null,
+        },
+      ],
     }),
   );
   const remote = new Subnet(
@@ -329,7 +344,16 @@ describe('REQUEST', () => {
   test('a reservation added later moves the client at its next renewal (NAK)', () => {
     const l = lab();
     const a = dora(l, { mac: '02:00:00:00:00:07' });
-    l.local.addReservation({ mac: '02:00:00:00:00:07', clientId: null, ip: ip('10.123.0.11'), hostname: null });
+    l.local.addReservation({
+      mac: '02:00:00:00:00:07',
+      clientId: null,
+      ip: ip('10.123.0.11'),
+      hostname: null,
+      options: [],
+      nextServer: null,
+      bootFile: null,
+      serverHostname: null,
+    });
     const o = reply(
       l.engine.handle(req({ type: MessageType.Request, mac: '02:00:00:00:00:07', ciaddr: fmt(a) }), l.ctx()),
     );
@@ -530,7 +554,16 @@ describe('event kinds', () => {
       renew.change.writes.map((w) => (w.op === 'put' ? w.kind : 'delete')),
       ['lease.renewed'],
     );
-    l.local.addReservation({ mac: '02:00:00:00:00:01', clientId: null, ip: ip('10.123.0.12'), hostname: null });
+    l.local.addReservation({
+      mac: '02:00:00:00:00:01',
+      clientId: null,
+      ip: ip('10.123.0.12'),
+      hostname: null,
+      options: [],
+      nextServer: null,
+      bootFile: null,
+      serverHostname: null,
+    });
     const moved = reply(
       l.engine.handle(
         req({ type: MessageType.Request, serverId: '10.123.0.1', requested: '10.123.0.12' }),

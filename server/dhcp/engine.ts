@@ -4,11 +4,12 @@
 // clock or disk: `now` comes in with each request.
 import { MessageType, type Packet } from './codec/types.ts';
 import { bytesToHex, macToString } from './codec/index.ts';
-import type { DhcpConfig } from '../config/types.ts';
+import type { ClientClassConfig, DhcpConfig } from '../config/types.ts';
 import type { Lease } from './lease.ts';
 import { NO_CHANGE, type Bindings, type Change } from './bindings.ts';
 import { reservationMatches, type ClientIdentity, type Subnet } from './subnet.ts';
 import type { DropReason, Outcome } from './outcome.ts';
+import { ClassMatcher } from './classes.ts';
 import { addConfigOptions, addLeaseTimes, destinationOf, maxMessageSizeOf, replySkeleton } from './reply.ts';
 
 /** The interface a request arrived on, with our address there (the server identifier we use). */
@@ -35,7 +36,7 @@ export type EngineSettings = Pick<
   | 'declineProbation'
   | 'offerTimeout'
   | 'cacheThreshold'
->;
+> & { classes?: readonly ClientClassConfig[] };
 
 export class DhcpEngine {
   readonly subnets: readonly Subnet[];
@@ -47,6 +48,16 @@ export class DhcpEngine {
     private readonly serverIds: ReadonlySet<number>,
   ) {
     this.subnets = bindings.subnets;
+    this.classes = new ClassMatcher(settings.classes ?? []);
+  }
+
+  private readonly classes: ClassMatcher;
+
+  /** The client's options and boot settings: its classes and reservation over the subnet's. */
+  private configure(reply: Packet, request: Packet, subnet: Subnet, client: ClientIdentity): void {
+    const reservation = subnet.reservationFor(client);
+    const effective = subnet.plan.resolve(this.classes.match(request, client.mac), reservation);
+    addConfigOptions(reply, request, subnet, effective, reservation);
   }
 
   handle(request: Packet, ctx: RequestContext): Outcome {
@@ -89,7 +100,7 @@ export class DhcpEngine {
     const reply = replySkeleton(request, MessageType.Offer, ctx.iface.address);
     reply.yiaddr = address;
     addLeaseTimes(reply.options, subnet.leaseTime(request.options.leaseTime, this.settings));
-    addConfigOptions(reply.options, request, subnet, subnet.reservationFor(client));
+    this.configure(reply, request, subnet, client);
     return this.answer(request, reply, NO_CHANGE);
   }
 
@@ -228,7 +239,7 @@ export class DhcpEngine {
     reply.ciaddr = request.ciaddr;
     reply.yiaddr = address;
     addLeaseTimes(reply.options, seconds);
-    addConfigOptions(reply.options, request, subnet, subnet.reservationFor(client));
+    this.configure(reply, request, subnet, client);
     return this.answer(request, reply, change);
   }
 
@@ -291,7 +302,7 @@ export class DhcpEngine {
     if (!subnet) return drop('no-subnet');
     const reply = replySkeleton(request, MessageType.Ack, ctx.iface.address);
     reply.ciaddr = request.ciaddr;
-    addConfigOptions(reply.options, request, subnet, subnet.reservationFor(identify(request)));
+    this.configure(reply, request, subnet, identify(request));
     return this.answer(request, reply, NO_CHANGE);
   }
 

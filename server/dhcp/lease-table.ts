@@ -6,12 +6,29 @@ export function clientIndexKey(subnetId: string, clientKey: string): string {
   return `${subnetId}\u0000${clientKey}`;
 }
 
+/** A subnet's leases by state, kept as the table changes (reading it costs nothing per lease). */
+export interface SubnetLeaseCounts {
+  active: number;
+  declined: number;
+  /** Active or declined leases on addresses of the subnet's pools: what the pools cannot hand out. */
+  busyInPool: number;
+}
+
 export class LeaseTable {
   private readonly byAddress = new Map<number, Lease>();
   private readonly byClient = new Map<string, Lease>();
+  private readonly counts = new Map<string, SubnetLeaseCounts>();
+
+  /** `inPool`: whether an address is in the pools of the subnet (for SubnetLeaseCounts.busyInPool). */
+  constructor(private readonly inPool: (subnetId: string, address: number) => boolean = () => false) {}
 
   get size(): number {
     return this.byAddress.size;
+  }
+
+  /** The subnet's counts now; zero for a subnet without leases. */
+  countsOf(subnetId: string): Readonly<SubnetLeaseCounts> {
+    return this.counts.get(subnetId) ?? { active: 0, declined: 0, busyInPool: 0 };
   }
 
   byAddr(address: number): Lease | undefined {
@@ -29,6 +46,7 @@ export class LeaseTable {
    */
   set(lease: Lease): number | null {
     const displaced = this.byAddress.get(lease.address);
+    if (displaced) this.tally(displaced, -1);
     if (displaced && displaced.clientKey !== '') {
       const key = clientIndexKey(displaced.subnetId, displaced.clientKey);
       if (this.byClient.get(key) === displaced) this.byClient.delete(key);
@@ -39,11 +57,13 @@ export class LeaseTable {
       const previous = this.byClient.get(key);
       if (previous && previous.address !== lease.address) {
         this.byAddress.delete(previous.address);
+        this.tally(previous, -1);
         moved = previous.address;
       }
       this.byClient.set(key, lease);
     }
     this.byAddress.set(lease.address, lease);
+    this.tally(lease, 1);
     return moved;
   }
 
@@ -51,6 +71,7 @@ export class LeaseTable {
     const lease = this.byAddress.get(address);
     if (!lease) return undefined;
     this.byAddress.delete(address);
+    this.tally(lease, -1);
     if (lease.clientKey !== '') {
       const key = clientIndexKey(lease.subnetId, lease.clientKey);
       if (this.byClient.get(key) === lease) this.byClient.delete(key);
@@ -60,5 +81,16 @@ export class LeaseTable {
 
   values(): IterableIterator<Lease> {
     return this.byAddress.values();
+  }
+
+  private tally(lease: Lease, sign: 1 | -1): void {
+    if (lease.state !== 'active' && lease.state !== 'declined') return;
+    let counts = this.counts.get(lease.subnetId);
+    if (counts === undefined) {
+      counts = { active: 0, declined: 0, busyInPool: 0 };
+      this.counts.set(lease.subnetId, counts);
+    }
+    counts[lease.state] += sign;
+    if (this.inPool(lease.subnetId, lease.address)) counts.busyInPool += sign;
   }
 }

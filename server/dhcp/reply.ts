@@ -6,6 +6,7 @@ import { emptyOptions } from './codec/index.ts';
 import type { Destination } from './outcome.ts';
 import type { Subnet } from './subnet.ts';
 import type { ReservationConfig } from '../config/types.ts';
+import type { EffectiveOptions } from './option-plan.ts';
 
 const LIMITED_BROADCAST = 0xffffffff;
 /** RFC 2131 2: every client must accept 576-byte IP datagrams; minus 20 IP + 8 UDP bytes. */
@@ -36,23 +37,48 @@ export function replySkeleton(request: Packet, type: MessageType, serverId: numb
   };
 }
 
-/** Puts the subnet's configuration options on a reply, honouring the parameter request list. */
+/**
+ * Puts the client's options on a reply: the subnet mask always, and each option of the merged
+ * scopes (see option-plan.ts) the client asks for in its parameter request list, or marked
+ * `always`; everything when it sends no list. Then the boot settings: siaddr, file and sname
+ * (options 67 and 66 instead when the text is longer than the field).
+ */
 export function addConfigOptions(
-  options: DhcpOptions,
+  reply: Packet,
   request: Packet,
   subnet: Subnet,
+  effective: EffectiveOptions,
   reservation: ReservationConfig | undefined,
 ): void {
+  const options = reply.options;
   const prl = request.options.parameterRequestList;
-  const wants = (code: number): boolean => prl === undefined || prl.includes(code);
-  const cfg = subnet.config;
   options.subnetMask = subnet.mask; // always: clients need it to use the address at all
-  if (cfg.routers.length > 0 && wants(3)) options.routers = cfg.routers;
-  if (cfg.dnsServers.length > 0 && wants(6)) options.dnsServers = cfg.dnsServers;
-  if (cfg.domainName !== null && wants(15)) options.domainName = cfg.domainName;
-  if (cfg.ntpServers.length > 0 && wants(42)) options.ntpServers = cfg.ntpServers;
-  if (wants(28)) options.broadcastAddress = subnet.broadcast;
-  if (reservation?.hostname && prl?.includes(12)) options.hostName = reservation.hostname;
+  for (const planned of effective.options) {
+    if (prl === undefined || planned.option.always || prl.includes(planned.option.code)) planned.apply(options);
+  }
+  if (reservation?.hostname && prl?.includes(12) && options.hostName === undefined) {
+    options.hostName = reservation.hostname;
+  }
+  if (effective.nextServer !== null) reply.siaddr = effective.nextServer;
+  if (effective.bootFile !== null) {
+    if (effective.bootFile.length <= FILE_FIELD) reply.file = effective.bootFile;
+    else if (!options.other.has(OPTION_BOOT_FILE)) options.other.set(OPTION_BOOT_FILE, ascii(effective.bootFile));
+  }
+  if (effective.serverHostname !== null) {
+    if (effective.serverHostname.length <= SNAME_FIELD) reply.sname = effective.serverHostname;
+    else if (!options.other.has(OPTION_SERVER_NAME))
+      options.other.set(OPTION_SERVER_NAME, ascii(effective.serverHostname));
+  }
+}
+
+const FILE_FIELD = 128;
+const SNAME_FIELD = 64;
+const OPTION_SERVER_NAME = 66;
+const OPTION_BOOT_FILE = 67;
+
+/** Boot texts are printable ASCII (config/boot.ts); their bytes, made once per reply that needs them. */
+function ascii(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => char.charCodeAt(0));
 }
 
 /** Lease time with T1 = 50% and T2 = 87.5% (RFC 2131 4.4.5 defaults). */

@@ -49,6 +49,10 @@ function setup(failures: number) {
     domainName: null,
     ntpServers: [],
     leaseTime: null,
+    options: [],
+    nextServer: null,
+    bootFile: null,
+    serverHostname: null,
     reservations: [],
   });
   const disk = failingDisk(`${scratch.path}/server-${++files}.db`);

@@ -149,7 +149,7 @@ export class DhcpServer {
   private send(outcome: Extract<Outcome, { action: 'reply' }>, iface: ServedInterface): void {
     let bytes: Uint8Array;
     try {
-      bytes = encode(outcome.reply, { maxMessageSize: outcome.maxMessageSize });
+      bytes = encode(outcome.reply, { maxMessageSize: outcome.maxMessageSize, fileAsOption67: true });
     } catch (err) {
       this.counters.countDrop('send-error');
       this.warnSometimes('encode', { err: String(err) }, 'could not encode reply');

@@ -3,6 +3,7 @@
 import type { ReservationConfig, SubnetConfig } from '../config/types.ts';
 import { broadcastOf, cidrContains, prefixToMask } from './codec/ipv4.ts';
 import { PoolAllocator } from './allocator.ts';
+import { NO_SCOPES, OptionPlan, type OptionScopes } from './option-plan.ts';
 
 export interface ClientIdentity {
   /** "id:<hex>" when option 61 was sent, else "hw:<mac>". */
@@ -17,12 +18,19 @@ export class Subnet {
   readonly mask: number;
   readonly broadcast: number;
   readonly allocator: PoolAllocator;
+  /** Options and boot settings per class set and reservation, compiled ahead of the replies. */
+  readonly plan: OptionPlan;
   private readonly byMac = new Map<string, ReservationConfig>();
   private readonly byClientId = new Map<string, ReservationConfig>();
   private readonly byIp = new Map<number, ReservationConfig>();
 
-  constructor(readonly config: SubnetConfig) {
+  /** @param scopes the global options and client classes (dhcp.options, dhcp.classes) */
+  constructor(
+    readonly config: SubnetConfig,
+    scopes: OptionScopes = NO_SCOPES,
+  ) {
     this.id = config.id;
+    this.plan = new OptionPlan(config, scopes);
     this.mask = prefixToMask(config.cidr.prefix);
     this.broadcast = broadcastOf(config.cidr);
     this.allocator = new PoolAllocator(config.pools);
@@ -38,10 +46,16 @@ export class Subnet {
     return this.contains(address) && address !== this.config.cidr.network && address !== this.broadcast;
   }
 
+  /** Reservations installed in this subnet (each holds one address). */
+  get reservationCount(): number {
+    return this.byIp.size;
+  }
+
   addReservation(r: ReservationConfig): void {
     if (r.mac) this.byMac.set(r.mac, r);
     if (r.clientId) this.byClientId.set(r.clientId, r);
     this.byIp.set(r.ip, r);
+    this.plan.prepare(r);
   }
 
   removeReservation(r: ReservationConfig): void {
@@ -69,6 +83,6 @@ export class Subnet {
   }
 }
 
-export function reservationMatches(r: ReservationConfig, client: ClientIdentity): boolean {
+export function reservationMatches(r: Pick<ReservationConfig, 'mac' | 'clientId'>, client: ClientIdentity): boolean {
   return (r.clientId !== null && r.clientId === client.clientId) || (r.mac !== null && r.mac === client.mac);
 }

@@ -43,6 +43,7 @@ import { imageService } from './image-service.ts';
 import { OpenStreams } from './open-streams.ts';
 import { vmService, vmServiceDefinition } from './vm-service.ts';
 import type { Snapshot } from './watcher.ts';
+import { callObserverInterceptor, type GrpcObserver } from './call-observer.ts';
 
 export interface GrpcServerOptions {
   /** "host:port" (port 0: any free port) or "unix:/path/to/socket". */
@@ -81,6 +82,8 @@ export interface GrpcServerOptions {
   hypervisor?: HypervisorPorts;
   /** The dashboard's users and sessions: with them the server also serves AuthService. */
   auth?: Accounts;
+  /** Told how every call ended and of every dropped watcher (the metrics). */
+  observer?: GrpcObserver;
 }
 
 export interface GrpcServer {
@@ -125,7 +128,11 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const { admin, log, feed, logger } = options;
   const server = new grpc.Server({
     ...serverOptions(options.maxStreamsPerConnection ?? DEFAULTS.maxStreamsPerConnection),
-    interceptors: [bearerTokenInterceptor(options.token)],
+    // The observer first, so it also sees the calls the token check refuses.
+    interceptors: [
+      ...(options.observer ? [callObserverInterceptor(options.observer)] : []),
+      bearerTokenInterceptor(options.token),
+    ],
   });
   const hub = new WatchHub(
     {
@@ -138,6 +145,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       replayChunk: options.replayChunkEvents ?? DEFAULTS.replayChunkEvents,
       overflowGraceMs: options.overflowGraceMs ?? DEFAULTS.overflowGraceMs,
       stallTimeoutMs: options.watchStallTimeoutMs ?? DEFAULTS.watchStallTimeoutMs,
+      onDropped: options.observer ? (reason) => options.observer!.watchDropped(reason) : undefined,
     },
     {
       maxWatchers: options.maxWatchers ?? DEFAULTS.maxWatchers,

@@ -26,8 +26,8 @@ export class TokenFileError extends Error {
  * Refuses a symbolic link (another user could point it at a file of their choosing) and a file
  * owned by another user (who could read or replace the token).
  */
-export async function ensureToken(file: string): Promise<string> {
-  const existing = await readToken(file);
+export async function ensureToken(file: string, what = 'the gRPC token file'): Promise<string> {
+  const existing = await readToken(file, what);
   if (existing !== null) return existing;
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
@@ -36,7 +36,7 @@ export async function ensureToken(file: string): Promise<string> {
 }
 
 /** The token in `file`, or null when there is no such file. */
-async function readToken(file: string): Promise<string | null> {
+async function readToken(file: string, what: string): Promise<string | null> {
   let handle;
   try {
     // O_NOFOLLOW: opening a symbolic link fails with ELOOP instead of reading its target.
@@ -46,7 +46,7 @@ async function readToken(file: string): Promise<string | null> {
     if (code === 'ENOENT') return null;
     if (code === 'ELOOP') {
       throw new TokenFileError(
-        `${file}: the gRPC token file is a symbolic link; Homeplane does not follow it. Replace it with the file itself (or delete it to make a new token)`,
+        `${file}: ${what} is a symbolic link; Homeplane does not follow it. Replace it with the file itself (or delete it to make a new token)`,
       );
     }
     throw err;
@@ -56,20 +56,20 @@ async function readToken(file: string): Promise<string | null> {
     const me = process.getuid?.();
     if (me !== undefined && uid !== me) {
       throw new TokenFileError(
-        `${file}: the gRPC token file belongs to uid ${uid}, not to the user running homeplane (uid ${me}); ` +
+        `${file}: ${what} belongs to uid ${uid}, not to the user running homeplane (uid ${me}); ` +
           `"chown ${me} ${file}" if it is yours, or delete it to make a new token`,
       );
     }
     if ((mode & GROUP_OR_OTHER) !== 0) {
       const octal = (mode & 0o777).toString(8).padStart(4, '0');
       throw new TokenFileError(
-        `${file}: the gRPC token file is accessible to group or others (mode ${octal}); ` +
+        `${file}: ${what} is accessible to group or others (mode ${octal}); ` +
           `restrict it with "chmod 600 ${file}" (or delete it to make a new token)`,
       );
     }
     const token = (await handle.readFile('utf8')).trim();
     if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
-      throw new TokenFileError(`${file}: the gRPC token file does not hold a token; delete it to make a new one`);
+      throw new TokenFileError(`${file}: ${what} does not hold a token; delete it to make a new one`);
     }
     return token;
   } finally {

@@ -17,7 +17,12 @@ function isContiguous(revisions: number[]): boolean {
 
 describe('Watch: a slow consumer', () => {
   test('a client that does not read is dropped with RESOURCE_EXHAUSTED; the subscriber goes, others are unaffected', async () => {
-    const h = await startHarness({ watcherQueueBytes: 64 * 1024, overflowGraceMs: 200 });
+    const drops: string[] = [];
+    const h = await startHarness({
+      watcherQueueBytes: 64 * 1024,
+      overflowGraceMs: 200,
+      observer: { callEnded: () => undefined, watchDropped: (reason) => drops.push(reason) },
+    });
     try {
       const since = h.log.lastRevision();
       const healthy = new WatchRecorder(h.separateEventClient(), { sinceRevision: since });
@@ -48,6 +53,7 @@ describe('Watch: a slow consumer', () => {
         h.logLines.some((l) => l.level === 'warn' && /watcher dropped/.test(l.msg)),
         'the drop is logged',
       );
+      assert.deepEqual(drops, ['slow-reader'], 'and told to the metrics');
 
       await healthy.until((w) => w.revisions.length === committed, 'the healthy watcher to get every event', 10_000);
       assert.ok(isContiguous(healthy.revisions));

@@ -158,7 +158,18 @@ describe('Watch: the Reset path', () => {
       replayChunkEvents: 2,
       subnets: [
         subnetConfig('10.123.0.0/24', {
-          reservations: [{ mac: '52:54:00:aa:bb:cc', clientId: null, ip: 0x0a7b000a, hostname: 'nas' }],
+          reservations: [
+            {
+              mac: '52:54:00:aa:bb:cc',
+              clientId: null,
+              ip: 0x0a7b000a,
+              hostname: 'nas',
+              options: [],
+              nextServer: null,
+              bootFile: null,
+              serverHostname: null,
+            },
+          ],
         }),
       ],
     });
@@ -297,6 +308,10 @@ describe('Watch: kinds, bookmarks, errors', () => {
       ip: 0x0a7b0014,
       hostname: null,
       source: 'api' as const,
+      options: [],
+      nextServer: null,
+      bootFile: null,
+      serverHostname: null,
     };
     h.world.commit([{ object: 'reservation', kind: 'reservation.created', reservation }]);
     const released = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['lease.released'] });

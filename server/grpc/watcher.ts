@@ -44,7 +44,12 @@ export interface WatcherDeps {
   overflowGraceMs: number;
   /** How long catching up or a snapshot waits for room in the queue before the watcher is dropped. */
   stallTimeoutMs: number;
+  /** Told when a watcher is dropped (the metrics count it). */
+  onDropped?: (reason: WatchDropReason) => void;
 }
+
+/** Why a watcher was ended with RESOURCE_EXHAUSTED: it fell too far behind live, or stopped reading while catching up or taking a snapshot. */
+export type WatchDropReason = 'slow-reader' | 'stalled';
 
 type WatchCall = grpc.ServerWritableStream<unknown, Buffer>;
 
@@ -191,6 +196,7 @@ export class Watcher {
 
   private overflow(): void {
     this.drop(
+      'slow-reader',
       { pendingBytes: this.outbox.pendingBytes, limitBytes: this.deps.queueBytes },
       'watcher dropped: it reads events more slowly than they come',
       `this watcher fell more than ${this.deps.queueBytes} bytes behind and was dropped; call Watch again from your last revision`,
@@ -206,6 +212,7 @@ export class Watcher {
         ? 'call Watch again with the same since_revision (the snapshot was not complete; it starts over)'
         : 'call Watch again from your last revision';
     this.drop(
+      'stalled',
       { during, pendingBytes: this.outbox.pendingBytes, stallTimeoutMs: this.deps.stallTimeoutMs },
       `watcher dropped: it stopped reading while ${what}`,
       `this watcher read too little for ${seconds} s while ${what} (grpc.watchStallTimeout) and was dropped; read the stream steadily and ${resume}`,
@@ -213,9 +220,10 @@ export class Watcher {
   }
 
   /** Ends the stream with RESOURCE_EXHAUSTED, and resets it if that status cannot get out in time. */
-  private drop(logFields: object, logMessage: string, details: string): void {
+  private drop(reason: WatchDropReason, logFields: object, logMessage: string, details: string): void {
     if (this.ended) return;
     this.stop();
+    this.deps.onDropped?.(reason);
     this.deps.logger.warn({ peer: this.call.getPeer(), ...logFields }, logMessage);
     this.endWith(grpc.status.RESOURCE_EXHAUSTED, details);
     // The status queues behind unsent data; a client that reads nothing would never see it.

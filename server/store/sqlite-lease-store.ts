@@ -24,6 +24,14 @@ export interface LeaseStoreCounters {
   lastBatchSize: number;
 }
 
+/** Told of every committed batch (the metrics' histograms); called on the commit path, so it must be cheap. */
+export type CommitObserver = (commit: {
+  /** From the batch's first write being queued to its commit: what a reply waiting for it waits. */
+  latencySeconds: number;
+  /** Rows written, after coalescing. */
+  rows: number;
+}) => void;
+
 export class LeaseStoreClosedError extends Error {
   constructor() {
     super('the lease store is closed; writes after close() are not stored');
@@ -61,6 +69,8 @@ interface PendingBatch {
   reject: (error: unknown) => void;
   /** Cancels the scheduled flush (flushNow commits at once instead). */
   cancelFlush: () => void;
+  /** performance.now() when the batch's first write was queued. */
+  openedAt: number;
 }
 
 export class SqliteLeaseStore implements LeaseStore {
@@ -84,6 +94,7 @@ export class SqliteLeaseStore implements LeaseStore {
     handle: SqliteHandle,
     /** Where lease events go, in the same transaction as the lease rows; none in store-only tests. */
     private readonly eventLog: SqliteEventLog | null = null,
+    private readonly onCommit: CommitObserver | null = null,
   ) {
     this.handle = handle;
     // Raw prepared statements on the hot path: drizzle's builder builds and prepares SQL per call.
@@ -182,7 +193,15 @@ export class SqliteLeaseStore implements LeaseStore {
       const immediate = setImmediate(() => this.flush());
       cancelFlush = () => clearImmediate(immediate);
     }
-    const batch: PendingBatch = { writes: new Map(), events: [], committed, resolve, reject, cancelFlush };
+    const batch: PendingBatch = {
+      writes: new Map(),
+      events: [],
+      committed,
+      resolve,
+      reject,
+      cancelFlush,
+      openedAt: performance.now(),
+    };
     this.pending = batch;
     return batch;
   }
@@ -215,6 +234,7 @@ export class SqliteLeaseStore implements LeaseStore {
     this.stats.rowsWritten += batch.writes.size;
     this.stats.lastBatchSize = batch.writes.size;
     this.lastFlushEnd = performance.now();
+    this.onCommit?.({ latencySeconds: (this.lastFlushEnd - batch.openedAt) / 1000, rows: batch.writes.size });
     batch.resolve();
   }
 

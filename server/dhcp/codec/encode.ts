@@ -31,7 +31,9 @@ import { ByteWriter, isLatin1 } from './writer.ts';
  * Options go out as 53, 54, then ascending codes (raw ones merged in), then 82 (RFC 3046 2.1),
  * then END; values over 255 bytes as consecutive instances (RFC 3396). The message is padded with
  * zeros to 300 bytes (BOOTP minimum, as Kea and ISC do) unless the limit is lower. When the options
- * exceed `limits.maxMessageSize` (default 548), see overload.ts for what moves or is dropped.
+ * exceed `limits.maxMessageSize` (default 548), see overload.ts for what moves or is dropped;
+ * with `limits.fileAsOption67`, a boot file name yields its field to the options (as option 67)
+ * when they would not all fit otherwise.
  *
  * Returns a Buffer (a Uint8Array) that views Node's shared allocation pool: use its bytes, not
  * its `.buffer`.
@@ -43,7 +45,10 @@ export function encode(packet: Packet, limits: EncodeLimits = {}): Uint8Array {
   const writer = new ByteWriter(Math.max(MIN_PADDED_LENGTH, Math.min(maxSize, TYPICAL_CAPACITY)));
   writeHeader(writer, packet);
   writeOptions(writer, packet.options);
-  if (writer.position + 1 > maxSize) relayOut(writer, packet, maxSize);
+  if (writer.position + 1 > maxSize && relayOut(writer, packet, maxSize) && limits.fileAsOption67 === true) {
+    const moved = withFileAsOption67(packet);
+    if (moved !== null) return encode(moved, { ...limits, fileAsOption67: false });
+  }
   writer.u8(OPTION_END);
   writer.zeros(Math.max(0, Math.min(MIN_PADDED_LENGTH, maxSize) - writer.position));
   return writer.view();
@@ -82,14 +87,29 @@ function writeText(writer: ByteWriter, text: string, field: string, offset: numb
 /**
  * Slow path, for options past the limit: takes the options back out and lays them out again
  * across the options, file and sname fields (overload.ts), each of the latter closed by END.
+ * Returns true when some options were left out.
  */
-function relayOut(writer: ByteWriter, packet: Packet, maxSize: number): void {
+function relayOut(writer: ByteWriter, packet: Packet, maxSize: number): boolean {
   const stream = writer.copy(OPTIONS_OFFSET, writer.position);
   const fields = placeOptions(stream, maxSize - OPTIONS_OFFSET, packet.file === '', packet.sname === '');
   if (fields.file !== null) writer.overwrite(FILE_OFFSET, withEnd(fields.file));
   if (fields.sname !== null) writer.overwrite(SNAME_OFFSET, withEnd(fields.sname));
   writer.truncate(OPTIONS_OFFSET);
   writer.bytes(fields.options);
+  return fields.dropped;
+}
+
+const OPTION_BOOT_FILE = 67;
+
+/** The packet with its file text moved into option 67, or null when there is nothing to move. */
+function withFileAsOption67(packet: Packet): Packet | null {
+  if (packet.file === '' || packet.options.other.has(OPTION_BOOT_FILE)) return null;
+  const other = new Map(packet.options.other);
+  other.set(
+    OPTION_BOOT_FILE,
+    Uint8Array.from(packet.file, (char) => char.charCodeAt(0)),
+  );
+  return { ...packet, file: '', options: { ...packet.options, other } };
 }
 
 function withEnd(options: Uint8Array): Uint8Array {

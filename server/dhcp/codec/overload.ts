@@ -20,6 +20,8 @@ export interface OptionFields {
   /** Set only when the field carries options (overload), else the field holds its text. */
   file: Uint8Array | null;
   sname: Uint8Array | null;
+  /** True when some options had to be left out to fit. */
+  dropped: boolean;
 }
 
 /** Room for the file and sname fields when they carry options: each needs its own END. */
@@ -45,12 +47,13 @@ export function placeOptions(
   fileFree: boolean,
   snameFree: boolean,
 ): OptionFields {
-  let kept = instancesOf(stream);
+  const all = instancesOf(stream);
+  let kept = all;
   while (true) {
     const placed = place(stream, kept, optionsRoom, fileFree, snameFree);
-    if (placed !== null) return placed;
+    if (placed !== null) return { ...placed, dropped: kept.length < all.length };
     const victim = lastDroppableCode(kept);
-    if (victim === undefined) return { options: gather(stream, kept), file: null, sname: null };
+    if (victim === undefined) return { options: gather(stream, kept), file: null, sname: null, dropped: true };
     kept = kept.filter((instance) => instance.code !== victim);
   }
 }
@@ -73,7 +76,7 @@ function place(
   optionsRoom: number,
   fileFree: boolean,
   snameFree: boolean,
-): OptionFields | null {
+): Omit<OptionFields, 'dropped'> | null {
   const total = kept.reduce((sum, instance) => sum + instance.end - instance.start, 0);
   if (total + 1 <= optionsRoom) return { options: gather(stream, kept), file: null, sname: null };
   if (!fileFree && !snameFree) return null;

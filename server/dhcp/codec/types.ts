@@ -85,4 +85,9 @@ export interface EncodeLimits {
    * the client's option 57 minus 28 for IP+UDP, else 576 - 28 (RFC 2131 2 / RFC 2132 9.10).
    */
   maxMessageSize?: number;
+  /**
+   * When the options need the file field as well (overload) but it holds the boot file name,
+   * send that name as option 67 instead and give the field to the options (RFC 2132 9.5).
+   */
+  fileAsOption67?: boolean;
 }

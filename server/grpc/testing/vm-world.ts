@@ -130,6 +130,10 @@ export async function startVmWorld(options: VmWorldOptions = {}): Promise<VmWorl
     domainName: null,
     ntpServers: [],
     leaseTime: null,
+    options: [],
+    nextServer: null,
+    bootFile: null,
+    serverHostname: null,
     reservations: [],
   });
   const bindings = new Bindings([subnet], leaseStore);
