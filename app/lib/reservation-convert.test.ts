@@ -14,6 +14,10 @@ const proto: Reservation = {
   address: '10.123.0.10',
   hostname: '',
   source: ReservationSource.RESERVATION_SOURCE_API,
+  options: [],
+  nextServer: '',
+  bootFile: '',
+  serverHostname: '',
 };
 
 describe('toReservationView', () => {

@@ -40,6 +40,10 @@ test('toSubnetView takes the counts and sizes each pool', () => {
     declined: 1,
     free: 96,
     reservations: 2,
+    options: [],
+    nextServer: '',
+    bootFile: '',
+    serverHostname: '',
   });
   assert.deepEqual(
     view.pools.map((p) => p.size),

@@ -118,3 +118,26 @@ export async function bootFromNetwork(lab: Pick<Lab, 'spawn'>, o: NetbootOptions
       })()),
   };
 }
+
+/**
+ * Sends one ICMPv6 Router Advertisement to all nodes on `iface` (RFC 4861 4.2: M and O clear,
+ * router lifetime 0: "no default router here, nothing to configure"). iPXE's ifconf runs DHCPv4
+ * and IPv6 router discovery side by side and boots only when both are done; in a lab nobody
+ * answers its Router Solicitations, so without this it waits ~13 s for them to time out. With
+ * it, iPXE goes on once its DHCP is done. Python's socket module, because node has no raw
+ * sockets; the kernel fills in the checksum (IPV6_CHECKSUM is on for ICMPv6, RFC 3542 3.1) and
+ * the bridge's link-local source address. Send it after iPXE has started (its first DHCP
+ * message): an advertisement before that is forgotten. Losing it only costs time.
+ */
+export async function advertiseNoRouter(lab: Pick<Lab, 'exec'>, namespace: string, iface: string): Promise<void> {
+  const script = [
+    'import socket, sys',
+    's = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)',
+    's.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)  # RFC 4861 6.1.2: hop limit 255',
+    '# type 134, code 0, checksum, cur hop limit 0, flags 0, router lifetime 0, reachable 0, retrans 0',
+    'ra = bytes([134, 0, 0, 0, 0, 0, 0, 0]) + bytes(8)',
+    "s.sendto(ra, ('ff02::1', 0, 0, socket.if_nametoindex(sys.argv[1])))",
+  ].join('\n');
+  const result = await lab.exec(namespace, 'python3', ['-c', script, iface]);
+  if (result.code !== 0) throw new Error(`router advertisement on ${iface} failed: ${result.stderr.trim()}`);
+}
