@@ -57,6 +57,7 @@ test('a token file is made 0600, asked of every scrape, never logged; gRPC calls
     1,
   );
   assert.equal(valueOf(families, 'homeplane_watch_streams'), 0);
+  assert.equal(valueOf(families, 'homeplane_dhcp_serving'), 0, 'no dhcp section: DHCP off');
   assert.ok(families.has('homeplane_vms'), 'the VM side is there');
   assert.ok(families.has('homeplane_host_vcpus'));
   for (const line of lines) assert.ok(!JSON.stringify(line).includes(token), `the token is logged: ${line.msg}`);

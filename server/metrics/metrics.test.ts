@@ -74,6 +74,8 @@ describe('metrics endpoint', () => {
     sources.counts.ack = 9;
     const families = parseExposition(await (await scrape(server, auth)).text());
     const at = (name: string, labels: Record<string, string> = {}) => valueOf(families, name, labels);
+    assert.equal(at('homeplane_build_info', { version: '1.2.3-test' }), 1);
+    assert.equal(at('homeplane_dhcp_serving'), 1);
     assert.equal(at('homeplane_dhcp_packets_received_total', { type: 'discover' }), 10);
     assert.equal(at('homeplane_dhcp_packets_received_total', { type: 'inform' }), 0, 'known types start at 0');
     assert.equal(at('homeplane_dhcp_packets_received_total', { type: 'unknown' }), 1);

@@ -16,6 +16,8 @@ import * as grpc from '@grpc/grpc-js';
 
 /** What the metrics read when scraped: each a cheap read of memory (or of /proc for the VMs). */
 export interface MetricsSources {
+  /** The daemon's version, and whether DHCP serves (false: off by config or for lack of privileges). */
+  about: { version: string; dhcpServing: boolean };
   dhcpCounters: () => CounterSnapshot;
   pools: () => PoolUsage[];
   store: () => { dirty: number; behind: boolean; failedWrites: number; batchesFailed: number };
@@ -84,6 +86,19 @@ export function createMetrics(sources: MetricsSources): Metrics {
   const registry = new client.Registry();
   const registers = [registry];
   client.collectDefaultMetrics({ register: registry });
+
+  const info = new client.Gauge({
+    name: 'homeplane_build_info',
+    help: 'Always 1; the version label says which Homeplane runs.',
+    labelNames: ['version'],
+    registers,
+  });
+  info.set({ version: sources.about.version }, 1);
+  new client.Gauge({
+    name: 'homeplane_dhcp_serving',
+    help: 'Whether the DHCP server answers (1) or is off (0: by config, or the built-in default without root).',
+    registers,
+  }).set(sources.about.dhcpServing ? 1 : 0);
 
   // --- DHCP: the server's own counters, copied in when scraped.
   new client.Counter({

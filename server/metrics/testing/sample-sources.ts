@@ -7,6 +7,7 @@ export function sampleSources(): MetricsSources & { counts: { discover: number; 
   const counts = { discover: 3, ack: 2 };
   return {
     counts,
+    about: { version: '1.2.3-test', dhcpServing: true },
     dhcpCounters: () => ({
       received: { discover: counts.discover, request: 2, unknown: 1 },
       sent: { offer: 3, ack: counts.ack },
