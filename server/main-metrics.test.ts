@@ -13,6 +13,7 @@ import { parseConfig } from './config/parse.ts';
 import { startDaemon, StartupError, tokenFileOf } from './main.ts';
 import { bearer, recordingLogger, type LogLine } from './grpc/testing/harness.ts';
 import { parseExposition, valueOf } from './metrics/testing/exposition.ts';
+import { promtoolProblems } from './metrics/testing/promtool.ts';
 
 function scratch(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'homeplane-metrics-'));
@@ -51,7 +52,9 @@ test('a token file is made 0600, asked of every scrape, never logged; gRPC calls
 
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(response.status, 200);
-  const families = parseExposition(await response.text());
+  const text = await response.text();
+  assert.deepEqual(promtoolProblems(text), [], "Prometheus' promtool parses and lints it clean");
+  const families = parseExposition(text);
   assert.equal(
     valueOf(families, 'homeplane_grpc_server_handled_total', { grpc_method: 'GetStatus', grpc_code: 'OK' }),
     1,
