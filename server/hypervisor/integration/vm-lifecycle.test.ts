@@ -179,6 +179,11 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
     assert.ok(cpu !== undefined && cpu > 0, `CPU seconds ${cpu}`);
     const rss = at('homeplane_vm_memory_resident_bytes', { vm: vm.id, name: 'tiny' });
     assert.ok(rss !== undefined && rss > 16 * 2 ** 20, `resident bytes ${rss}`);
+    // The guest sent its DHCP DISCOVER and REQUEST, and got the OFFER and ACK.
+    const sent = at('homeplane_vm_network_transmit_bytes_total', { vm: vm.id });
+    const received = at('homeplane_vm_network_receive_bytes_total', { vm: vm.id });
+    assert.ok(sent !== undefined && sent >= 2 * 300, `transmitted ${sent}`);
+    assert.ok(received !== undefined && received >= 2 * 300, `received ${received}`);
     assert.equal(at('homeplane_host_vcpus', { kind: 'allocated' }), 1);
     assert.equal(at('homeplane_host_memory_bytes', { kind: 'allocated' }), 128 * 2 ** 20);
     assert.equal(at('homeplane_dhcp_leased_addresses', { subnet: '10.123.0.0/24' }), 1, "the guest's lease");

@@ -24,7 +24,10 @@ export function sampleSources(): MetricsSources & { counts: { discover: number; 
         { id: 'vm-1', name: 'web', state: 'running' },
         { id: 'vm-2', name: 'db', state: 'stopped' },
       ],
-      usage: () => Promise.resolve([{ id: 'vm-1', name: 'web', cpuSeconds: 12.5, rssBytes: 300 * 2 ** 20 }]),
+      usage: () =>
+        Promise.resolve([
+          { id: 'vm-1', name: 'web', cpuSeconds: 12.5, rssBytes: 300 * 2 ** 20, rxBytes: 1000, txBytes: 5000 },
+        ]),
       capacity: () =>
         Promise.resolve(
           capacityOf(
