@@ -13,6 +13,7 @@ import { parseConfig } from './config/parse.ts';
 import { startDaemon, StartupError, tokenFileOf } from './main.ts';
 import { bearer, recordingLogger, type LogLine } from './grpc/testing/harness.ts';
 import { parseExposition, valueOf } from './metrics/testing/exposition.ts';
+import { promtoolProblems } from './metrics/testing/promtool.ts';
 
 function scratch(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'homeplane-metrics-'));
@@ -51,12 +52,15 @@ test('a token file is made 0600, asked of every scrape, never logged; gRPC calls
 
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(response.status, 200);
-  const families = parseExposition(await response.text());
+  const text = await response.text();
+  assert.deepEqual(promtoolProblems(text), [], "Prometheus' promtool parses and lints it clean");
+  const families = parseExposition(text);
   assert.equal(
     valueOf(families, 'homeplane_grpc_server_handled_total', { grpc_method: 'GetStatus', grpc_code: 'OK' }),
     1,
   );
   assert.equal(valueOf(families, 'homeplane_watch_streams'), 0);
+  assert.equal(valueOf(families, 'homeplane_dhcp_serving'), 0, 'no dhcp section: DHCP off');
   assert.ok(families.has('homeplane_vms'), 'the VM side is there');
   assert.ok(families.has('homeplane_host_vcpus'));
   for (const line of lines) assert.ok(!JSON.stringify(line).includes(token), `the token is logged: ${line.msg}`);
