@@ -4,7 +4,14 @@ import type { Cidr } from '../dhcp/codec/ipv4.ts';
 import { broadcastOf, cidrContains, formatCidr, formatIPv4 } from '../dhcp/codec/ipv4.ts';
 import { formatDuration } from './duration.ts';
 import type { ConfigProblem } from './problems.ts';
-import type { DhcpLeaseTimes, DhcpServing, SalvagedReservation, SalvagedSubnet } from './schema.ts';
+import {
+  SHORTHAND_OPTIONS,
+  type DhcpLeaseTimes,
+  type DhcpServing,
+  type SalvagedReservation,
+  type SalvagedSubnet,
+} from './schema.ts';
+import { definitionByCode, definitionByName } from '../dhcp/options/index.ts';
 
 /** The DHCP section as far as it parsed; each part is null when it had problems of its own. */
 export interface DhcpView {
@@ -31,7 +38,12 @@ export function crossFieldProblems(view: DhcpView): ConfigProblem[] {
   for (const { index, subnet } of view.subnets) {
     const at = `dhcp.subnets[${index}]`;
     if (view.leaseTimes !== null) problems.push(...subnetLeaseProblems(view.leaseTimes, subnet, at));
-    problems.push(...poolProblems(subnet, at), ...serverProblems(subnet, at), ...reservationProblems(subnet, at));
+    problems.push(
+      ...poolProblems(subnet, at),
+      ...serverProblems(subnet, at),
+      ...reservationProblems(subnet, at),
+      ...shorthandProblems(subnet, at),
+    );
   }
   problems.push(...subnetOverlaps(view.subnets), ...poolOverlaps(view.subnets), ...duplicateReservations(view.subnets));
   return problems;
@@ -180,6 +192,34 @@ function reservationProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[
     }
   });
   return problems;
+}
+
+/** A shorthand key (routers, dnsServers, domainName, ntpServers) and an options entry for its code. */
+function shorthandProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
+  if (!Array.isArray(subnet.options)) return [];
+  const problems: ConfigProblem[] = [];
+  const written = (key: (typeof SHORTHAND_OPTIONS)[number][0]): boolean =>
+    key === 'domainName' ? subnet.domainName !== undefined : subnet[key].length > 0;
+  (subnet.options as unknown[]).forEach((entry, index) => {
+    const code = entryCode(entry);
+    const shorthand = SHORTHAND_OPTIONS.find(([key, c]) => c === code && written(key));
+    if (shorthand === undefined) return;
+    const [key] = shorthand;
+    problems.push({
+      path: `${at}.options[${index}]`,
+      reason: `${key} already sets option ${code} (${definitionByCode(code!)?.name}); keep either ${key} or this entry`,
+    });
+  });
+  return problems;
+}
+
+/** The code an options entry names (by code, else by name), or null. */
+function entryCode(entry: unknown): number | null {
+  if (typeof entry !== 'object' || entry === null) return null;
+  const { code, name } = entry as { code?: unknown; name?: unknown };
+  if (typeof code === 'number') return code;
+  if (typeof name === 'string') return definitionByName(name.trim().toLowerCase())?.code ?? null;
+  return null;
 }
 
 function specialAddress(cidr: Cidr, address: number): 'network' | 'broadcast' | null {
