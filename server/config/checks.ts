@@ -11,7 +11,7 @@ import {
   type SalvagedReservation,
   type SalvagedSubnet,
 } from './schema.ts';
-import { definitionByCode, definitionByName } from '../dhcp/options/index.ts';
+import { compileOptionEntries, definitionByCode, definitionByName } from '../dhcp/options/index.ts';
 
 /** The DHCP section as far as it parsed; each part is null when it had problems of its own. */
 export interface DhcpView {
@@ -43,6 +43,7 @@ export function crossFieldProblems(view: DhcpView): ConfigProblem[] {
       ...serverProblems(subnet, at),
       ...reservationProblems(subnet, at),
       ...shorthandProblems(subnet, at),
+      ...routerOptionProblems(subnet, at),
     );
   }
   problems.push(...subnetOverlaps(view.subnets), ...poolOverlaps(view.subnets), ...duplicateReservations(view.subnets));
@@ -209,6 +210,28 @@ function shorthandProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] 
       path: `${at}.options[${index}]`,
       reason: `${key} already sets option ${code} (${definitionByCode(code!)?.name}); keep either ${key} or this entry`,
     });
+  });
+  return problems;
+}
+
+/** A routers option of the subnet follows the routers key's rule: each address on the subnet. */
+function routerOptionProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
+  if (!Array.isArray(subnet.options)) return [];
+  const problems: ConfigProblem[] = [];
+  const cidr = formatCidr(subnet.subnet);
+  (subnet.options as unknown[]).forEach((entry, index) => {
+    if (entryCode(entry) !== 3) return;
+    const compiled = compileOptionEntries([entry], 'entry'); // its own faults are reported by the schema
+    if (!compiled.ok) return;
+    const bytes = compiled.options[0]!.bytes;
+    for (let i = 0; i + 4 <= bytes.length; i += 4) {
+      const address = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
+      if (cidrContains(subnet.subnet, address) && specialAddress(subnet.subnet, address) === null) continue;
+      problems.push({
+        path: `${at}.options[${index}].data`,
+        reason: `router ${formatIPv4(address)} is not a host address of subnet ${cidr}; clients can only use a router on their own subnet`,
+      });
+    }
   });
   return problems;
 }

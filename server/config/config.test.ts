@@ -885,6 +885,14 @@ dhcp:
     problems: [['dhcp.subnets[0].options[0]', 'routers already sets option 3 (routers)']],
   },
   {
+    name: 'a routers option follows the routers rule: a host address on the subnet',
+    yaml: lab('options: [{ name: routers, data: "10.0.0.1, 10.9.0.1, 10.0.0.255" }]'),
+    problems: [
+      ['dhcp.subnets[0].options[0].data', 'router 10.9.0.1 is not a host address of subnet 10.0.0.0/24'],
+      ['dhcp.subnets[0].options[0].data', 'router 10.0.0.255 is not a host address'],
+    ],
+  },
+  {
     name: 'a shorthand conflict is reported beside the other problems of the subnet',
     yaml: lab(
       [
