@@ -86,6 +86,12 @@ export const reservations = sqliteTable(
     ip: integer('ip').notNull(),
     hostname: text('hostname'),
     source: text('source', { enum: reservationSources }).notNull(),
+    /** The reservation's DHCP options as JSON: [{ code, name, type, data, always }], data canonical. */
+    options: text('options').notNull().default('[]'),
+    /** siaddr for the client (uint32); null for none. */
+    nextServer: integer('next_server'),
+    bootFile: text('boot_file'),
+    serverHostname: text('server_hostname'),
   },
   (t) => [
     // One reservation per address and per client identity within a subnet, as Kea enforces by

@@ -4,11 +4,16 @@
 // and end (after a forced GC), DOM nodes. Prints a table against the issue's targets.
 //
 //   npm run bench:dashboard [-- --leases 50000 --rate 500 --seconds 300 --fill-rate 1000]
-//                              [--profile FILE.cpuprofile]
+//                              [--profile FILE.cpuprofile] [--trace FILE.json [--trace-detail]] [--no-pin]
 //
 // --profile records the page's JavaScript CPU profile from the load of /leases to the end (open
 // the file in Chromium's DevTools, Performance panel) and prints the functions with the most self
-// time, so a long task can be traced to its code.
+// time, so a long task can be traced to its code. --trace records a Chromium timeline trace over
+// the same span and prints, for every main-thread task over 50 ms, its wall time and the time its
+// thread was on a core (the rest it waited for one), and with --trace-detail its work by kind
+// (script, style, layout, paint, parsing, GC).
+// Chromium runs on a core of its own, as on the user's own machine, the daemon, Next and perfdhcp
+// on the others (--no-pin: all share every core); the table of CPU per process kind shows why.
 //
 // The daemon runs in a network-namespace lab (as the DHCP benchmark's), perfdhcp in the lab's
 // relay namespace. Leases: perfdhcp DORA exchanges from random MACs among `clients` = 1.05 x
@@ -17,7 +22,7 @@
 // clients already holding a lease, so each is a renewal (lease.renewed; the daemon's renewal
 // cache is off, so every one is written and sent to watchers), a few new grants. The page only
 // depends on rows carrying `data-address` at /leases. Not part of `npm test`.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +47,9 @@ import {
   stopProfile,
   type MemorySample,
 } from './dashboard-page.ts';
+import { startTrace, stopTrace } from './dashboard-trace.ts';
+import { CpuSampler, cpuTable, pinProcesses, processTree, type Classifier } from './cpu-share.ts';
+import { cpus } from 'node:os';
 
 interface Options {
   leases: number;
@@ -49,6 +57,11 @@ interface Options {
   seconds: number;
   fillRate: number;
   profile: string | null;
+  trace: string | null;
+  /** Chromium on a core of its own (--no-pin: everything shares every core). */
+  pin: boolean;
+  /** With --trace: also what each long task did (five times the trace). */
+  traceDetail: boolean;
 }
 
 /** The bench's clients' MACs start here (perfdhcp adds its random draw to the low bytes). */
@@ -75,6 +88,9 @@ function readOptions(argv: string[]): Options {
       seconds: { type: 'string', default: '300' },
       'fill-rate': { type: 'string', default: '1000' },
       profile: { type: 'string' },
+      trace: { type: 'string' },
+      'no-pin': { type: 'boolean', default: false },
+      'trace-detail': { type: 'boolean', default: false },
     },
   });
   const whole = (name: string, text: string, min: number): number => {
@@ -89,6 +105,9 @@ function readOptions(argv: string[]): Options {
     seconds: whole('seconds', values.seconds, 10),
     fillRate: whole('fill-rate', values['fill-rate'], 1),
     profile: values.profile ?? null,
+    trace: values.trace ?? null,
+    pin: values['no-pin'] !== true,
+    traceDetail: values['trace-detail'] === true,
   };
 }
 
@@ -167,6 +186,40 @@ interface Run {
   events: number;
   eventSeconds: number;
   perfdhcp: PerfdhcpReport;
+  cpu: { seconds: number; byKind: Map<string, number> };
+}
+
+/** What each process on the machine is, for the CPU table; the rest counts as the machine's other load. */
+function classifier(scratch: string): Classifier {
+  return (cmdline, pid) => {
+    if (pid === process.pid) return 'bench script';
+    if (cmdline.includes('homeplane.mjs') && cmdline.includes(scratch)) return 'daemon';
+    if (cmdline.includes('perfdhcp')) return 'perfdhcp';
+    if (/\bnext(-server)?\b/.test(cmdline) && cmdline.includes('start')) return 'Next server';
+    if (cmdline.includes('next-server')) return 'Next server';
+    if (cmdline.startsWith('/usr/lib/chromium/')) {
+      const type = /--type=([a-z-]+)/.exec(cmdline)?.[1] ?? 'browser';
+      return `Chromium ${type}`;
+    }
+    return 'rest of the machine';
+  };
+}
+
+/** Every renderer's main thread (its tid is its pid), to show the page's own thread apart. */
+function rendererMainThreads(): { label: string; pid: number; tid: number }[] {
+  const threads: { label: string; pid: number; tid: number }[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmdline.startsWith('/usr/lib/chromium/') && cmdline.includes('--type=renderer'))
+        threads.push({ label: '  of which renderer main threads', pid, tid: pid });
+    } catch {
+      // gone
+    }
+  }
+  return threads;
 }
 
 async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
@@ -186,12 +239,34 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
   try {
     const clients = Math.ceil(opts.leases * 1.05);
     const before = await fill(lab, api, opts, clients);
+    // The browser stands for the user's own machine: it gets the last core to itself, while the
+    // daemon, the dashboard's server and perfdhcp (this script's children, now and later) share
+    // the others. Without it, a long task mostly measures the page's thread waiting for a core.
+    // The machine's cores (not this process's affinity, which the pinning narrows).
+    const cores = cpus().length;
+    const pinned = opts.pin && cores >= 2;
+    const browserCpu = String(cores - 1);
+    const serverCpus = cores > 2 ? `0-${cores - 2}` : '0';
+    if (pinned) {
+      pinProcesses(
+        processTree(process.pid).map((p) => p.pid),
+        serverCpus,
+      );
+      console.error(`pinned: the daemon, Next and perfdhcp on CPU ${serverCpus}, Chromium on CPU ${browserCpu}`);
+    }
     await createAdmin({ target, tokenFile });
     const dashboard = await startDashboard({ target, tokenFile });
     const browser = await chromium.launch({
       executablePath: process.env.HOMEPLANE_CHROMIUM ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
     });
+    if (pinned)
+      pinProcesses(
+        processTree(process.pid)
+          .filter((p) => p.cmdline.startsWith('/usr/lib/chromium/'))
+          .map((p) => p.pid),
+        browserCpu,
+      );
     try {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       await context.addInitScript(PROBE_SCRIPT);
@@ -204,24 +279,40 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
 
       const cdp = await context.newCDPSession(page);
       if (opts.profile !== null) await startProfile(cdp);
+      if (opts.trace !== null) await startTrace(cdp, opts.traceDetail);
       // The measured load: a fresh document of /leases.
       await page.goto(`${dashboard.url}/leases`, { waitUntil: 'load', timeout: 120_000 });
       await page.locator('[data-address]').first().waitFor({ state: 'visible', timeout: 120_000 });
       const loaded = await readProbe(page);
-      console.error(`/leases loaded: first rows at ${Math.round(loaded.firstRowAt ?? -1)} ms; settling, then events`);
+      const timing = (await page.evaluate(
+        '(() => { const n = performance.getEntriesByType("navigation")[0]; return n && [n.responseStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd]; })()',
+      )) as number[] | undefined;
+      console.error(
+        `/leases loaded: first rows at ${Math.round(loaded.firstRowAt ?? -1)} ms` +
+          (timing === undefined
+            ? ''
+            : ` (first byte ${Math.round(timing[0]!)} ms, last byte ${Math.round(timing[1]!)} ms, ` +
+              `interactive ${Math.round(timing[2]!)} ms, DOMContentLoaded ${Math.round(timing[3]!)} ms)`) +
+          '; settling, then events',
+      );
       const loadAt = Math.max(loaded.firstRowAt ?? loaded.now, loaded.now);
       await page.waitForTimeout(SETTLE_MS);
       const start = await sampleMemory(cdp, page);
       const revisionBefore = await api.revision();
       const eventsStarted = Date.now();
+      const renderers = rendererMainThreads();
+      const cpu = new CpuSampler(classifier(scratch), () => renderers);
+      cpu.start();
       console.error(`${opts.rate} lease events/s for ${opts.seconds} s ...`);
       const perfdhcp = await runPerfdhcp(lab, step(opts.rate, opts.seconds, clients));
       const eventSeconds = (Date.now() - eventsStarted) / 1000;
+      const cpuUse = cpu.stop();
       const events = (await api.revision()) - revisionBefore;
       await page.waitForTimeout(DRAIN_MS);
       const end = await sampleMemory(cdp, page);
       const probe = await readProbe(page);
       if (opts.profile !== null) console.error(await stopProfile(cdp, opts.profile));
+      if (opts.trace !== null) console.error(await stopTrace(cdp, opts.trace));
       if (probe.firstRowAt === null) throw new Error('the probe saw no [data-address] row become visible');
       return {
         leases: { before, after: await api.leaseCount() },
@@ -236,6 +327,7 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
         events,
         eventSeconds,
         perfdhcp,
+        cpu: cpuUse,
       };
     } finally {
       await browser.close();
@@ -305,6 +397,8 @@ function report(opts: Options, run: Run): string {
           .map(([s, d]) => `${Math.round(s)}: ${Math.round(d)}`)
           .join(', ')}${run.longTasks.length > 20 ? ', ...' : ''}`
       : '',
+    '',
+    cpuTable(run.cpu, cpus().length),
     run.slowFrames.length > 0
       ? `frames over 50 ms after load (ms since navigation: gap): ${run.slowFrames
           .slice(0, 20)

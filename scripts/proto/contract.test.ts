@@ -44,6 +44,10 @@ const reservation: Reservation = {
   address: '10.123.0.10',
   hostname: 'printer',
   source: ReservationSource.RESERVATION_SOURCE_API,
+  options: [],
+  nextServer: '',
+  bootFile: '',
+  serverHostname: '',
 };
 
 function event(revision: number, kind: string, object: Event['object']): Event {

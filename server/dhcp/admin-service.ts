@@ -12,6 +12,7 @@ import type { Clock } from '../ports.ts';
 import type { DhcpCounters } from './counters.ts';
 import { reservationMatches, type Subnet } from './subnet.ts';
 import { formatIPv4 } from './codec/ipv4.ts';
+import { compilePlainOptions, plainOption } from './options/index.ts';
 import { ConflictError, InvalidInputError, NotFoundError, ReadOnlyError, StoreBehindError } from '../errors.ts';
 
 /** Port: committed leases (synchronous reads). */
@@ -55,7 +56,19 @@ export class DhcpAdminService implements DhcpAdmin {
     let n = 0;
     for (const subnet of deps.bindings.subnets) {
       for (const entry of subnet.config.reservations) {
-        const record: ReservationRecord = { id: `cfg-${++n}`, subnetId: subnet.id, ...entry, source: 'config' };
+        const record: ReservationRecord = {
+          id: `cfg-${++n}`,
+          subnetId: subnet.id,
+          mac: entry.mac,
+          clientId: entry.clientId,
+          ip: entry.ip,
+          hostname: entry.hostname,
+          source: 'config',
+          options: entry.options.map(plainOption),
+          nextServer: entry.nextServer,
+          bootFile: entry.bootFile,
+          serverHostname: entry.serverHostname,
+        };
         this.installed.set(record.id, { record, entry, subnet });
       }
     }
@@ -127,6 +140,10 @@ export class DhcpAdminService implements DhcpAdmin {
       ip: input.ip,
       hostname: input.hostname,
       source: 'api',
+      options: (input.options ?? []).map(plainOption),
+      nextServer: input.nextServer ?? null,
+      bootFile: input.bootFile ?? null,
+      serverHostname: input.serverHostname ?? null,
     });
     this.install(record, subnet);
     return record;
@@ -144,10 +161,25 @@ export class DhcpAdminService implements DhcpAdmin {
       clientId: patch.clientId !== undefined ? patch.clientId : current.record.clientId,
       ip: patch.ip ?? current.record.ip,
       hostname: patch.hostname !== undefined ? patch.hostname : current.record.hostname,
+      options: (patch.options ?? current.record.options).map(plainOption),
+      nextServer: patch.nextServer !== undefined ? patch.nextServer : current.record.nextServer,
+      bootFile: patch.bootFile !== undefined ? patch.bootFile : current.record.bootFile,
+      serverHostname: patch.serverHostname !== undefined ? patch.serverHostname : current.record.serverHostname,
     };
     const subnet = this.subnetFor(next);
     this.checkCollisions(next, id);
-    const record = this.deps.reservations.update({ ...current.record, ...next, subnetId: subnet.id });
+    const record = this.deps.reservations.update({
+      ...current.record,
+      mac: next.mac,
+      clientId: next.clientId,
+      ip: next.ip,
+      hostname: next.hostname,
+      options: next.options ?? [],
+      nextServer: next.nextServer ?? null,
+      bootFile: next.bootFile ?? null,
+      serverHostname: next.serverHostname ?? null,
+      subnetId: subnet.id,
+    });
     this.uninstall(id);
     this.install(record, subnet);
     return record;
@@ -194,6 +226,10 @@ export class DhcpAdminService implements DhcpAdmin {
       ip,
       hostname,
       source: 'vm',
+      options: [],
+      nextServer: null,
+      bootFile: null,
+      serverHostname: null,
     });
     this.install(record, subnet);
     return record;
@@ -258,7 +294,15 @@ export class DhcpAdminService implements DhcpAdmin {
       }
       const poolSize = subnet.allocator.capacity;
       const reservations = [...this.installed.values()].filter((i) => i.subnet === subnet).length;
-      return { id: subnet.id, poolSize, inUse, declined, free: Math.max(0, poolSize - inPoolBusy), reservations };
+      return {
+        id: subnet.id,
+        poolSize,
+        inUse,
+        declined,
+        free: Math.max(0, poolSize - inPoolBusy),
+        reservations,
+        effective: subnet.plan.resolve(0, undefined),
+      };
     });
   }
 
@@ -306,10 +350,11 @@ export class DhcpAdminService implements DhcpAdmin {
       clientId: record.clientId,
       ip: record.ip,
       hostname: record.hostname,
-      options: [],
-      nextServer: null,
-      bootFile: null,
-      serverHostname: null,
+      // Compiled again from the stored text whenever the reservation is installed (start, change).
+      options: compilePlainOptions(record.options, `reservation ${record.id}.options`),
+      nextServer: record.nextServer,
+      bootFile: record.bootFile,
+      serverHostname: record.serverHostname,
     };
     subnet.addReservation(entry);
     this.installed.set(record.id, { record, entry, subnet });

@@ -1,6 +1,8 @@
 // What operators (the gRPC API) may ask of the DHCP side, as a port: the grpc/ layer depends on
 // this interface, server/main.ts wires the implementation. Errors are the named classes in
 // errors.ts; grpc/ translates them to status codes in one place.
+import type { EffectiveOptions } from './option-plan.ts';
+import type { PlainOption } from './options/index.ts';
 import type { Lease, LeaseState } from './lease.ts';
 import type { ReservationRecord } from './reservations.ts';
 import type { CounterSnapshot } from './counters.ts';
@@ -29,6 +31,11 @@ export interface ReservationInput {
   clientId: string | null;
   ip: number;
   hostname: string | null;
+  /** Checked already (compileOptionEntries); none when absent. */
+  options?: PlainOption[];
+  nextServer?: number | null;
+  bootFile?: string | null;
+  serverHostname?: string | null;
 }
 
 export interface SubnetSummary {
@@ -38,6 +45,8 @@ export interface SubnetSummary {
   declined: number;
   free: number;
   reservations: number;
+  /** What every client of the subnet gets before classes and reservations: subnet over global. */
+  effective: EffectiveOptions;
 }
 
 export interface DhcpAdmin {

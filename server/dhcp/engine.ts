@@ -4,7 +4,7 @@
 // clock or disk: `now` comes in with each request.
 import { MessageType, type Packet } from './codec/types.ts';
 import { bytesToHex, macToString } from './codec/index.ts';
-import type { DhcpConfig } from '../config/types.ts';
+import type { ClientClassConfig, DhcpConfig } from '../config/types.ts';
 import type { Lease } from './lease.ts';
 import { NO_CHANGE, type Bindings, type Change } from './bindings.ts';
 import { reservationMatches, type ClientIdentity, type Subnet } from './subnet.ts';
@@ -36,8 +36,7 @@ export type EngineSettings = Pick<
   | 'declineProbation'
   | 'offerTimeout'
   | 'cacheThreshold'
-> &
-  Partial<Pick<DhcpConfig, 'classes'>>;
+> & { classes?: readonly ClientClassConfig[] };
 
 export class DhcpEngine {
   readonly subnets: readonly Subnet[];

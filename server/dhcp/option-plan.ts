@@ -8,11 +8,15 @@ import type { DhcpOptions } from './codec/types.ts';
 import { broadcastOf, formatIPv4 } from './codec/ipv4.ts';
 import { compileOptionEntries, type CompiledOption } from './options/index.ts';
 
+export type OptionScopeName = 'reservation' | 'class' | 'subnet' | 'global';
+
 /** One option ready to go on a reply. */
 export interface PlannedOption {
   readonly option: CompiledOption;
   /** Puts the value on a reply's options (typed field or raw bytes); the value is shared, never changed. */
   readonly apply: (options: DhcpOptions) => void;
+  /** The scope it came from. */
+  readonly scope: OptionScopeName;
 }
 
 /** The merged result for one combination of scopes. */
@@ -30,6 +34,7 @@ export interface OptionScopes {
 export const NO_SCOPES: OptionScopes = { options: [], classes: [] };
 
 interface Layer extends BootSettings {
+  scope: OptionScopeName;
   options: readonly CompiledOption[];
 }
 
@@ -45,9 +50,9 @@ export class OptionPlan {
   private readonly byReservation = new WeakMap<ReservationConfig, Map<number, EffectiveOptions>>();
 
   constructor(subnet: SubnetConfig, scopes: OptionScopes = NO_SCOPES) {
-    this.subnetLayer = { ...bootOf(subnet), options: subnetOptions(subnet) };
-    this.globalLayer = { ...NO_BOOT, options: scopes.options };
-    this.classLayers = scopes.classes.map((entry) => ({ ...bootOf(entry), options: entry.options }));
+    this.subnetLayer = { ...bootOf(subnet), scope: 'subnet', options: subnetOptions(subnet) };
+    this.globalLayer = { ...NO_BOOT, scope: 'global', options: scopes.options };
+    this.classLayers = scopes.classes.map((entry) => ({ ...bootOf(entry), scope: 'class', options: entry.options }));
     this.byMask.set(0, merge([this.subnetLayer, this.globalLayer]));
   }
 
@@ -56,13 +61,9 @@ export class OptionPlan {
     if (reservation !== undefined && hasOwnSettings(reservation)) {
       let cached = this.byReservation.get(reservation);
       if (cached === undefined) this.byReservation.set(reservation, (cached = new Map()));
-      let found = cached.get(mask);
-      if (found === undefined) cached.set(mask, (found = merge(this.layers(mask, reservation))));
-      return found;
+      return cachedMerge(cached, mask, () => this.layers(mask, reservation));
     }
-    let found = this.byMask.get(mask);
-    if (found === undefined) this.byMask.set(mask, (found = merge(this.layers(mask, undefined))));
-    return found;
+    return cachedMerge(this.byMask, mask, () => this.layers(mask, undefined));
   }
 
   /** Compiles a reservation's merge ahead of its first client (called when it is added). */
@@ -72,7 +73,9 @@ export class OptionPlan {
 
   private layers(mask: number, reservation: ReservationConfig | undefined): Layer[] {
     const layers: Layer[] = [];
-    if (reservation !== undefined) layers.push({ ...bootOf(reservation), options: reservation.options });
+    if (reservation !== undefined) {
+      layers.push({ ...bootOf(reservation), scope: 'reservation', options: reservation.options });
+    }
     // Classes apply in config order, so a later class overrides an earlier one: the most
     // specific class goes last (ipxe after pxe-bios, as iPXE also sends PXEClient:...).
     for (let index = this.classLayers.length - 1; index >= 0; index--) {
@@ -81,6 +84,20 @@ export class OptionPlan {
     layers.push(this.subnetLayer, this.globalLayer);
     return layers;
   }
+}
+
+/**
+ * Class combinations a cache keeps. Clients choose what they send, so with many classes they
+ * could make many masks; past this a merge is made per request and not kept.
+ */
+const MAX_CACHED_MASKS = 1024;
+
+function cachedMerge(cache: Map<number, EffectiveOptions>, mask: number, layers: () => Layer[]): EffectiveOptions {
+  const found = cache.get(mask);
+  if (found !== undefined) return found;
+  const merged = merge(layers());
+  if (cache.size < MAX_CACHED_MASKS) cache.set(mask, merged);
+  return merged;
 }
 
 function bootOf(scope: BootSettings): BootSettings {
@@ -101,7 +118,9 @@ function merge(layers: readonly Layer[]): EffectiveOptions {
   const byCode = new Map<number, PlannedOption>();
   const boot: { -readonly [K in keyof BootSettings]: BootSettings[K] } = { ...NO_BOOT };
   for (const layer of layers) {
-    for (const option of layer.options) if (!byCode.has(option.code)) byCode.set(option.code, planned(option));
+    for (const option of layer.options) {
+      if (!byCode.has(option.code)) byCode.set(option.code, { ...planned(option), scope: layer.scope });
+    }
     boot.nextServer ??= layer.nextServer;
     boot.bootFile ??= layer.bootFile;
     boot.serverHostname ??= layer.serverHostname;
@@ -110,13 +129,15 @@ function merge(layers: readonly Layer[]): EffectiveOptions {
   return { ...boot, options };
 }
 
-const plannedCache = new WeakMap<CompiledOption, PlannedOption>();
+type Applied = Omit<PlannedOption, 'scope'>;
+
+const plannedCache = new WeakMap<CompiledOption, Applied>();
 
 /**
  * How an option goes on a reply: codes the codec types (routers, DNS servers, MTU, ...) as their
  * typed value, decoded once here from the compiled bytes; every other code as its bytes.
  */
-function planned(option: CompiledOption): PlannedOption {
+function planned(option: CompiledOption): Applied {
   const known = plannedCache.get(option);
   if (known !== undefined) return known;
   const spec = optionSpec(option.code);

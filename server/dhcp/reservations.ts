@@ -1,5 +1,7 @@
 // Reservations as the API sees them: those from the YAML config (read-only) and those made
 // through the API (stored in the database, surviving restarts). VM reservations join later.
+import type { PlainOption } from './options/index.ts';
+
 export type ReservationSource = 'config' | 'api' | 'vm';
 
 export type ReservationEventKind = 'reservation.created' | 'reservation.updated' | 'reservation.deleted';
@@ -15,4 +17,10 @@ export interface ReservationRecord {
   ip: number;
   hostname: string | null;
   source: ReservationSource;
+  /** Options for this client only (reservation > class > subnet > global), by code. */
+  options: PlainOption[];
+  /** siaddr for the client; null for none. */
+  nextServer: number | null;
+  bootFile: string | null;
+  serverHostname: string | null;
 }

@@ -29,6 +29,10 @@ const reservationEvent = (id: string): EventDraft => ({
     ip: 0x0a7b0014,
     hostname: null,
     source: 'api',
+    options: [],
+    nextServer: null,
+    bootFile: null,
+    serverHostname: null,
   },
 });
 

@@ -5,6 +5,9 @@ import { parseCidr, parseIPv4 } from '../dhcp/codec/ipv4.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Parsed } from '../config/field.ts';
 import { parseClientId, parseHostname, parseMac } from '../config/names.ts';
+import { parseBootFile, parseServerHostname } from '../config/boot.ts';
+import { compileOptionEntries, type CompiledOption } from '../dhcp/options/index.ts';
+import type { DhcpOption } from '../../proto/gen/homeplane/v1/dhcp_option.ts';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -57,4 +60,39 @@ export function pageSize(field: string, requested: number): number {
   }
   if (requested === 0) return DEFAULT_PAGE_SIZE;
   return Math.min(requested, MAX_PAGE_SIZE);
+}
+
+/** '' -> null (none); else a dotted quad. */
+export function optionalAddress(field: string, text: string): number | null {
+  return text === '' ? null : requireAddress(field, text);
+}
+
+/** '' -> null (none); else a boot file name or URL as the config takes it. */
+export function optionalBootFile(field: string, text: string): string | null {
+  return text === '' ? null : accept(field, parseBootFile(text));
+}
+
+/** '' -> null (none); else a boot server name as the config takes it. */
+export function optionalServerHostname(field: string, text: string): string | null {
+  return text === '' ? null : accept(field, parseServerHostname(text));
+}
+
+/**
+ * Options as the config file's lists are checked (the same function): name, or code (and type
+ * for an unnamed code); 0 and '' mean "not given". Every problem is reported, one a line, the
+ * first one's field named in the error.
+ */
+export function requireOptions(field: string, options: readonly DhcpOption[]): CompiledOption[] {
+  const entries = options.map((option) => ({
+    ...(option.name === '' ? {} : { name: option.name }),
+    ...(option.code === 0 ? {} : { code: option.code }),
+    ...(option.type === '' ? {} : { type: option.type }),
+    data: option.data,
+    always: option.always,
+  }));
+  const result = compileOptionEntries(entries, field);
+  if (result.ok) return result.options;
+  const [first, ...rest] = result.errors;
+  const more = rest.map((problem) => `\n${problem.path}: ${problem.reason}`).join('');
+  throw new InvalidInputError(first!.path, `${first!.reason}${more}`);
 }

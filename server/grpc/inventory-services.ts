@@ -7,7 +7,7 @@ import type { Clock, Logger } from '../ports.ts';
 import type { SubnetServiceServer } from '../../proto/gen/homeplane/v1/subnet.ts';
 import type { StatsServiceServer } from '../../proto/gen/homeplane/v1/stats.ts';
 import { unary } from './status.ts';
-import { countersToProto, subnetToProto, type SubnetSettings } from './translate.ts';
+import { classToProto, countersToProto, subnetToProto, type SubnetSettings } from './translate.ts';
 
 export function subnetService(
   admin: DhcpAdmin,
@@ -17,6 +17,7 @@ export function subnetService(
   return {
     listSubnets: unary('ListSubnets', logger, () => ({
       subnets: admin.subnets().map((summary) => subnetToProto(summary, settings)),
+      classes: (settings?.classes ?? []).map(classToProto),
     })),
   };
 }

@@ -13,11 +13,31 @@ import type {
 } from '../../proto/gen/homeplane/v1/reservation.ts';
 import { unary } from './status.ts';
 import { reservationSourceFilter, reservationToProto } from './translate.ts';
-import { optionalClientId, optionalHostname, optionalMac, pageSize, requireAddress, subnetFilter } from './input.ts';
+import {
+  optionalAddress,
+  optionalBootFile,
+  optionalClientId,
+  optionalHostname,
+  optionalMac,
+  optionalServerHostname,
+  pageSize,
+  requireAddress,
+  requireOptions,
+  subnetFilter,
+} from './input.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
 
 /** The fields UpdateReservation may change (reservation.proto UpdateReservationRequest.update_mask). */
-const UPDATABLE = ['mac', 'client_id', 'address', 'hostname'] as const;
+const UPDATABLE = [
+  'mac',
+  'client_id',
+  'address',
+  'hostname',
+  'options',
+  'next_server',
+  'boot_file',
+  'server_hostname',
+] as const;
 type Updatable = (typeof UPDATABLE)[number];
 
 const NOT_UPDATABLE_REASON: Readonly<Record<string, string>> = {
@@ -43,6 +63,10 @@ function creationInput(reservation: Reservation): ReservationInput {
     mac: optionalMac('reservation.mac', reservation.mac),
     clientId: optionalClientId('reservation.client_id', reservation.clientId),
     hostname: optionalHostname('reservation.hostname', reservation.hostname),
+    options: requireOptions('reservation.options', reservation.options),
+    nextServer: optionalAddress('reservation.next_server', reservation.nextServer),
+    bootFile: optionalBootFile('reservation.boot_file', reservation.bootFile),
+    serverHostname: optionalServerHostname('reservation.server_hostname', reservation.serverHostname),
   };
   // As the daemon's rule (admin-service.ts) and the config file's: one client, known one way.
   if (input.mac === null && input.clientId === null) {
@@ -67,6 +91,10 @@ function updatedFields(reservation: Reservation, mask: readonly string[]): Set<U
       client_id: reservation.clientId,
       address: reservation.address,
       hostname: reservation.hostname,
+      options: reservation.options.length === 0 ? '' : 'given',
+      next_server: reservation.nextServer,
+      boot_file: reservation.bootFile,
+      server_hostname: reservation.serverHostname,
     };
     return new Set(UPDATABLE.filter((name) => given[name] !== ''));
   }
@@ -90,6 +118,12 @@ function updatePatch(request: UpdateReservationRequest): { id: string; patch: Pa
     if (field === 'client_id') patch.clientId = optionalClientId('reservation.client_id', reservation.clientId);
     if (field === 'hostname') patch.hostname = optionalHostname('reservation.hostname', reservation.hostname);
     if (field === 'address') patch.ip = requireAddress('reservation.address', reservation.address);
+    if (field === 'options') patch.options = requireOptions('reservation.options', reservation.options);
+    if (field === 'next_server') patch.nextServer = optionalAddress('reservation.next_server', reservation.nextServer);
+    if (field === 'boot_file') patch.bootFile = optionalBootFile('reservation.boot_file', reservation.bootFile);
+    if (field === 'server_hostname') {
+      patch.serverHostname = optionalServerHostname('reservation.server_hostname', reservation.serverHostname);
+    }
   }
   return { id, patch };
 }

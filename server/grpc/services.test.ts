@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { LeaseState } from '../../proto/gen/homeplane/v1/lease.ts';
 import { ReservationSource, type Reservation } from '../../proto/gen/homeplane/v1/reservation.ts';
+import { OptionScope } from '../../proto/gen/homeplane/v1/dhcp_option.ts';
 import { parseIPv4 } from '../dhcp/codec/ipv4.ts';
 import { emptyOptions } from '../dhcp/codec/index.ts';
 import { MessageType, type Packet } from '../dhcp/codec/types.ts';
@@ -70,6 +71,10 @@ const apiReservation = (changes: Partial<Reservation> = {}): Reservation => ({
   address: '10.123.0.20',
   hostname: 'printer',
   source: ReservationSource.RESERVATION_SOURCE_UNSPECIFIED,
+  options: [],
+  nextServer: '',
+  bootFile: '',
+  serverHostname: '',
   ...changes,
 });
 
@@ -220,6 +225,10 @@ describe('services', () => {
             address: '10.123.0.20',
             hostname: 'printer',
             source: ReservationSource.RESERVATION_SOURCE_API,
+            options: [],
+            nextServer: '',
+            bootFile: '',
+            serverHostname: '',
           },
           {
             id: 'x',
@@ -229,6 +238,10 @@ describe('services', () => {
             address: '10.123.0.21',
             hostname: 'printer',
             source: ReservationSource.RESERVATION_SOURCE_API,
+            options: [],
+            nextServer: '',
+            bootFile: '',
+            serverHostname: '',
           },
         ],
       );
@@ -463,6 +476,10 @@ describe('services', () => {
           address: '10.123.0.50',
           hostname: 'laptop',
           source: ReservationSource.RESERVATION_SOURCE_API,
+          options: [],
+          nextServer: '',
+          bootFile: '',
+          serverHostname: '',
         },
       );
       const byMac = await call<object, { reservation: Reservation }>(reservation('createReservationFromLease'), {
@@ -688,6 +705,7 @@ describe('services', () => {
 
   describe('SubnetService and StatsService', () => {
     test('ListSubnets joins the usage with the config settings, in config order', async () => {
+      const SUBNET = OptionScope.OPTION_SCOPE_SUBNET;
       const declined = testLease('10.123.0.101');
       await h.world.grant(testLease('10.123.0.100'), declined);
       assert.ok(await h.world.bindings.decline(declined, h.world.clock.now(), h.world.clock.now() + 3600_000).durable);
@@ -708,6 +726,23 @@ describe('services', () => {
           declined: 1,
           free: 98,
           reservations: 1,
+          // The shorthands as options, and the broadcast address from the prefix, all the subnet's.
+          options: [
+            { name: 'routers', code: 3, type: 'ips', data: '10.123.0.1', always: false, scope: SUBNET },
+            {
+              name: 'domain-name-servers',
+              code: 6,
+              type: 'ips',
+              data: '10.123.0.1, 1.1.1.1',
+              always: false,
+              scope: SUBNET,
+            },
+            { name: 'domain-name', code: 15, type: 'string', data: 'lab.home', always: false, scope: SUBNET },
+            { name: 'broadcast-address', code: 28, type: 'ip', data: '10.123.0.255', always: false, scope: SUBNET },
+          ],
+          nextServer: '',
+          bootFile: '',
+          serverHostname: '',
         },
         {
           subnet: '10.124.0.0/24',
@@ -721,6 +756,12 @@ describe('services', () => {
           declined: 0,
           free: 0,
           reservations: 0,
+          options: [
+            { name: 'broadcast-address', code: 28, type: 'ip', data: '10.124.0.255', always: false, scope: SUBNET },
+          ],
+          nextServer: '',
+          bootFile: '',
+          serverHostname: '',
         },
       ]);
     });

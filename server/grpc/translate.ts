@@ -5,7 +5,14 @@ import type { Lease, LeaseState } from '../dhcp/lease.ts';
 import type { ReservationRecord, ReservationSource } from '../dhcp/reservations.ts';
 import type { SubnetSummary } from '../dhcp/admin.ts';
 import type { CounterSnapshot } from '../dhcp/counters.ts';
-import type { DhcpConfig, SubnetConfig } from '../config/types.ts';
+import type { ClientClassConfig, DhcpConfig, SubnetConfig } from '../config/types.ts';
+import type { PlainOption } from '../dhcp/options/index.ts';
+import type { OptionScopeName } from '../dhcp/option-plan.ts';
+import {
+  OptionScope as ProtoOptionScope,
+  type ClientClass as ProtoClientClass,
+  type DhcpOption as ProtoDhcpOption,
+} from '../../proto/gen/homeplane/v1/dhcp_option.ts';
 import type { EventDraft, StoredEvent } from '../events/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { LeaseState as ProtoLeaseState, type Lease as ProtoLease } from '../../proto/gen/homeplane/v1/lease.ts';
@@ -70,6 +77,44 @@ export function reservationToProto(reservation: ReservationRecord): ProtoReserva
     address: formatIPv4(reservation.ip),
     hostname: reservation.hostname ?? '',
     source: RESERVATION_SOURCE_TO_PROTO[reservation.source],
+    // Events logged before options existed have none of these fields.
+    options: (reservation.options ?? []).map((option) => optionToProto(option)),
+    nextServer: reservation.nextServer == null ? '' : formatIPv4(reservation.nextServer),
+    bootFile: reservation.bootFile ?? '',
+    serverHostname: reservation.serverHostname ?? '',
+  };
+}
+
+const SCOPE_TO_PROTO: Readonly<Record<OptionScopeName, ProtoOptionScope>> = {
+  global: ProtoOptionScope.OPTION_SCOPE_GLOBAL,
+  subnet: ProtoOptionScope.OPTION_SCOPE_SUBNET,
+  class: ProtoOptionScope.OPTION_SCOPE_CLASS,
+  reservation: ProtoOptionScope.OPTION_SCOPE_RESERVATION,
+};
+
+export function optionToProto(option: PlainOption, scope?: OptionScopeName): ProtoDhcpOption {
+  return {
+    name: option.name ?? '',
+    code: option.code,
+    type: option.type,
+    data: option.data,
+    always: option.always,
+    scope: scope === undefined ? ProtoOptionScope.OPTION_SCOPE_UNSPECIFIED : SCOPE_TO_PROTO[scope],
+  };
+}
+
+export function classToProto(entry: ClientClassConfig): ProtoClientClass {
+  return {
+    name: entry.name,
+    vendorClass: entry.match.vendorClass ?? '',
+    userClass: entry.match.userClass ?? '',
+    ...(entry.match.clientArch === null ? {} : { clientArch: entry.match.clientArch }),
+    mac: entry.match.mac ?? '',
+    hostname: entry.match.hostname ?? '',
+    options: entry.options.map((option) => optionToProto(option)),
+    nextServer: entry.nextServer === null ? '' : formatIPv4(entry.nextServer),
+    bootFile: entry.bootFile ?? '',
+    serverHostname: entry.serverHostname ?? '',
   };
 }
 
@@ -113,7 +158,10 @@ export function snapshotEventToProto(draft: EventDraft, takenAt: number): ProtoE
 }
 
 /** The config's part of a subnet, when the server was given the DHCP config. */
-export type SubnetSettings = Pick<DhcpConfig, 'leaseTime'> & { subnets: readonly SubnetConfig[] };
+export type SubnetSettings = Pick<DhcpConfig, 'leaseTime'> & {
+  subnets: readonly SubnetConfig[];
+  classes?: readonly ClientClassConfig[];
+};
 
 export function subnetToProto(summary: SubnetSummary, settings: SubnetSettings | undefined): ProtoSubnet {
   const config = settings?.subnets.find((s) => s.id === summary.id);
@@ -129,6 +177,10 @@ export function subnetToProto(summary: SubnetSummary, settings: SubnetSettings |
     declined: summary.declined,
     free: summary.free,
     reservations: summary.reservations,
+    options: summary.effective.options.map((planned) => optionToProto(planned.option, planned.scope)),
+    nextServer: summary.effective.nextServer === null ? '' : formatIPv4(summary.effective.nextServer),
+    bootFile: summary.effective.bootFile ?? '',
+    serverHostname: summary.effective.serverHostname ?? '',
   };
 }
 

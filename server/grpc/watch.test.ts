@@ -308,6 +308,10 @@ describe('Watch: kinds, bookmarks, errors', () => {
       ip: 0x0a7b0014,
       hostname: null,
       source: 'api' as const,
+      options: [],
+      nextServer: null,
+      bootFile: null,
+      serverHostname: null,
     };
     h.world.commit([{ object: 'reservation', kind: 'reservation.created', reservation }]);
     const released = new WatchRecorder(h.events, { sinceRevision: since, kinds: ['lease.released'] });

@@ -119,6 +119,10 @@ test('reservation changes commit with their event and are published at once', as
     ip: labBase + 10,
     hostname: 'nas',
     source: 'api',
+    options: [],
+    nextServer: null,
+    bootFile: null,
+    serverHostname: null,
   });
   db.reservations.update({ ...r, hostname: 'nas2' });
   assert.throws(
@@ -130,6 +134,10 @@ test('reservation changes commit with their event and are published at once', as
         ip: labBase + 10,
         hostname: null,
         source: 'api',
+        options: [],
+        nextServer: null,
+        bootFile: null,
+        serverHostname: null,
       }),
     /UNIQUE/,
   );

@@ -13,6 +13,10 @@ interface ReservationRowRaw {
   ip: number;
   hostname: string | null;
   source: ReservationRecord['source'];
+  options: string;
+  next_server: number | null;
+  boot_file: string | null;
+  server_hostname: string | null;
 }
 
 export type ReservationFields = Omit<ReservationRecord, 'id'>;
@@ -31,8 +35,22 @@ export class SqliteReservationStore {
   create(fields: ReservationFields): ReservationRecord {
     return this.commit('reservation.created', () => {
       const result = this.raw
-        .prepare('INSERT INTO reservations (subnet_id, mac, client_id, ip, hostname, source) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(fields.subnetId, fields.mac, fields.clientId, fields.ip, fields.hostname, fields.source);
+        .prepare(
+          `INSERT INTO reservations (subnet_id, mac, client_id, ip, hostname, source, options, next_server, boot_file, server_hostname)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          fields.subnetId,
+          fields.mac,
+          fields.clientId,
+          fields.ip,
+          fields.hostname,
+          fields.source,
+          JSON.stringify(fields.options),
+          fields.nextServer,
+          fields.bootFile,
+          fields.serverHostname,
+        );
       return { ...fields, id: String(result.lastInsertRowid) };
     });
   }
@@ -40,8 +58,22 @@ export class SqliteReservationStore {
   update(record: ReservationRecord): ReservationRecord {
     return this.commit('reservation.updated', () => {
       this.raw
-        .prepare('UPDATE reservations SET subnet_id = ?, mac = ?, client_id = ?, ip = ?, hostname = ? WHERE id = ?')
-        .run(record.subnetId, record.mac, record.clientId, record.ip, record.hostname, Number(record.id));
+        .prepare(
+          `UPDATE reservations SET subnet_id = ?, mac = ?, client_id = ?, ip = ?, hostname = ?,
+             options = ?, next_server = ?, boot_file = ?, server_hostname = ? WHERE id = ?`,
+        )
+        .run(
+          record.subnetId,
+          record.mac,
+          record.clientId,
+          record.ip,
+          record.hostname,
+          JSON.stringify(record.options),
+          record.nextServer,
+          record.bootFile,
+          record.serverHostname,
+          Number(record.id),
+        );
       return record;
     });
   }
@@ -71,5 +103,9 @@ function recordFromRaw(r: ReservationRowRaw): ReservationRecord {
     ip: r.ip,
     hostname: r.hostname,
     source: r.source,
+    options: JSON.parse(r.options) as ReservationRecord['options'],
+    nextServer: r.next_server,
+    bootFile: r.boot_file,
+    serverHostname: r.server_hostname,
   };
 }

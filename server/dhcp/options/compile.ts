@@ -4,7 +4,14 @@ import { closestKey } from '../../config/suggest.ts';
 import { dnsNameFault } from '../../config/names.ts';
 import { definitionByCode, definitionByName, managedReason, NAME_ALIASES, OPTION_NAMES } from './catalogue.ts';
 import { decodeOptionData, example, parseOptionData } from './data.ts';
-import { OPTION_TYPES, type CompileResult, type CompiledOption, type OptionProblem, type OptionType } from './types.ts';
+import {
+  OPTION_TYPES,
+  type CompileResult,
+  type CompiledOption,
+  type OptionProblem,
+  type OptionType,
+  type PlainOption,
+} from './types.ts';
 
 /** Keys of one entry; the hyphenated ones are Kea's spellings, accepted so entries paste as they are. */
 const ENTRY_KEYS = [
@@ -220,4 +227,24 @@ function describe(input: unknown): string {
   if (typeof input === 'number' || typeof input === 'boolean') return `${typeof input} ${String(input)}`;
   if (Array.isArray(input)) return 'a list';
   return 'a mapping';
+}
+
+export function plainOption(option: PlainOption): PlainOption {
+  return { code: option.code, name: option.name, type: option.type, data: option.data, always: option.always };
+}
+
+/**
+ * Options stored or sent in their plain form, compiled again (a stored reservation at start, or
+ * one just changed). They were checked when written, so a problem here is a fault in the store.
+ */
+export function compilePlainOptions(options: readonly PlainOption[], path: string): CompiledOption[] {
+  const result = compileOptionEntries(
+    options.map((o) => ({ code: o.code, type: o.type, data: o.data, always: o.always })),
+    path,
+  );
+  if (!result.ok)
+    throw new Error(
+      `${path}: stored options do not compile: ${result.errors.map((e) => `${e.path}: ${e.reason}`).join('; ')}`,
+    );
+  return result.options;
 }

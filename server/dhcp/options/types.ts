@@ -33,6 +33,9 @@ export interface CompiledOption {
   bytes: Uint8Array;
 }
 
+/** A compiled option without its bytes: what is stored and shown; compiles back to the same bytes. */
+export type PlainOption = Omit<CompiledOption, 'bytes'>;
+
 export interface OptionProblem {
   path: string;
   reason: string;

@@ -153,5 +153,18 @@ export class DaemonApi {
 }
 
 function emptyReservation(fields: Partial<Reservation>): Reservation {
-  return { id: '', subnet: '', mac: '', clientId: '', address: '', hostname: '', source: 0, ...fields };
+  return {
+    id: '',
+    subnet: '',
+    mac: '',
+    clientId: '',
+    address: '',
+    hostname: '',
+    source: 0,
+    options: [],
+    nextServer: '',
+    bootFile: '',
+    serverHostname: '',
+    ...fields,
+  };
 }

@@ -7,6 +7,7 @@
 // until the commit (and its lease.* event) is durable. `commit` appends events through the log's
 // own transaction without a table change behind them, for Watch tests that only need a stream
 // of revisions; such events show in the log, not in ListLeases or a snapshot.
+import { NO_SCOPES, type OptionScopes } from '../../dhcp/option-plan.ts';
 import type { SubnetConfig } from '../../config/types.ts';
 import { DhcpAdminService } from '../../dhcp/admin-service.ts';
 import { Bindings } from '../../dhcp/bindings.ts';
@@ -107,6 +108,8 @@ export class TestClock {
 export interface DhcpWorldOptions {
   /** The config's subnets (default DEFAULT_SUBNETS), reservations included. */
   subnets?: readonly SubnetConfig[];
+  /** Global options and client classes (dhcp.options, dhcp.classes); none by default. */
+  scopes?: OptionScopes;
 }
 
 export interface DhcpWorld {
@@ -137,10 +140,11 @@ export async function openDhcpWorld(options: DhcpWorldOptions = {}): Promise<Dhc
   const log = new SqliteEventLog(handle.raw, clock);
   const store = new SqliteLeaseStore(handle, log);
   const configs = options.subnets ?? DEFAULT_SUBNETS;
-  const subnets = configs.map((config) => new Subnet(config));
+  const scopes = options.scopes ?? NO_SCOPES;
+  const subnets = configs.map((config) => new Subnet(config, scopes));
   const bindings = new Bindings(subnets, store);
   bindings.load(await store.loadAll());
-  const engine = new DhcpEngine(ENGINE_SETTINGS, bindings, new Set([SERVER_ADDRESS]));
+  const engine = new DhcpEngine({ ...ENGINE_SETTINGS, classes: scopes.classes }, bindings, new Set([SERVER_ADDRESS]));
   const counters = new DhcpCounters();
   const leaseQueries = new SqliteLeaseQueries(handle.raw);
   const admin = new DhcpAdminService({
@@ -161,7 +165,7 @@ export async function openDhcpWorld(options: DhcpWorldOptions = {}): Promise<Dhc
     engine,
     counters,
     admin,
-    subnetSettings: { leaseTime: ENGINE_SETTINGS.leaseTime, subnets: configs },
+    subnetSettings: { leaseTime: ENGINE_SETTINGS.leaseTime, subnets: configs, classes: scopes.classes },
     async grant(...leases) {
       const stored = await Promise.all(leases.map((lease) => bindings.bind(lease, 'lease.granted').durable));
       if (!stored.every(Boolean)) throw new Error('the lease store failed to commit a granted lease');

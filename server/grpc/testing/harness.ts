@@ -68,8 +68,11 @@ export type HarnessOptions = Partial<Omit<GrpcServerOptions, 'admin' | 'log' | '
   DhcpWorldOptions;
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const { subnets, ...serverOptions } = options;
-  const world = await openDhcpWorld(subnets === undefined ? {} : { subnets });
+  const { subnets, scopes, ...serverOptions } = options;
+  const world = await openDhcpWorld({
+    ...(subnets === undefined ? {} : { subnets }),
+    ...(scopes === undefined ? {} : { scopes }),
+  });
   const faults = new InjectedFailureAdmin(world.admin);
   const logLines: LogLine[] = [];
   let server: GrpcServer;

@@ -19,6 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { FieldMask } from "../../google/protobuf/field_mask.ts";
+import { DhcpOption } from "./dhcp_option.ts";
 
 export const protobufPackage = "homeplane.v1";
 
@@ -119,6 +120,20 @@ export interface Reservation {
   hostname: string;
   /** Where the reservation was defined; set by the server, ignored on create and update. */
   source: ReservationSource;
+  /**
+   * Options for this client only; they win over its classes', its subnet's and the global ones
+   * (reservation > class > subnet > global). Each code once; returned by code, canonical.
+   */
+  options: DhcpOption[];
+  /** siaddr for this client (the TFTP server), dotted quad; empty for none (the class's or subnet's). */
+  nextServer: string;
+  /**
+   * The boot file for this client: printable ASCII, at most 255 characters (the file field,
+   * or option 67 when longer than 128); empty for none.
+   */
+  bootFile: string;
+  /** The boot server name for this client (sname, or option 66 when longer than 64); empty for none. */
+  serverHostname: string;
 }
 
 /** ListReservationsRequest filters and pages the reservations. Filters combine with AND. */
@@ -193,9 +208,10 @@ export interface UpdateReservationRequest {
     | Reservation
     | undefined;
   /**
-   * The fields to change, among "mac", "client_id", "address" and "hostname" (the subnet follows
-   * the address); a named field given empty is cleared. Empty mask: every one of the four that
-   * is given non-empty is changed, the others are kept (AIP-134).
+   * The fields to change, among "mac", "client_id", "address", "hostname", "options",
+   * "next_server", "boot_file" and "server_hostname" (the subnet follows the address); a named
+   * field given empty is cleared ("options" given no entries removes them all). Empty mask:
+   * every one that is given non-empty is changed, the others are kept (AIP-134).
    */
   updateMask: string[] | undefined;
 }
@@ -239,7 +255,19 @@ export interface CreateReservationFromLeaseResponse {
 }
 
 function createBaseReservation(): Reservation {
-  return { id: "", subnet: "", mac: "", clientId: "", address: "", hostname: "", source: 0 };
+  return {
+    id: "",
+    subnet: "",
+    mac: "",
+    clientId: "",
+    address: "",
+    hostname: "",
+    source: 0,
+    options: [],
+    nextServer: "",
+    bootFile: "",
+    serverHostname: "",
+  };
 }
 
 export const Reservation: MessageFns<Reservation> = {
@@ -264,6 +292,18 @@ export const Reservation: MessageFns<Reservation> = {
     }
     if (message.source !== 0) {
       writer.uint32(56).int32(message.source);
+    }
+    for (const v of message.options) {
+      DhcpOption.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.nextServer !== "") {
+      writer.uint32(74).string(message.nextServer);
+    }
+    if (message.bootFile !== "") {
+      writer.uint32(82).string(message.bootFile);
+    }
+    if (message.serverHostname !== "") {
+      writer.uint32(90).string(message.serverHostname);
     }
     return writer;
   },
@@ -337,6 +377,38 @@ export const Reservation: MessageFns<Reservation> = {
             message.source = reader.int32() as any;
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.options.push(DhcpOption.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.nextServer = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.bootFile = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.serverHostname = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -362,6 +434,22 @@ export const Reservation: MessageFns<Reservation> = {
       address: isSet(object.address) ? globalThis.String(object.address) : "",
       hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "",
       source: isSet(object.source) ? reservationSourceFromJSON(object.source) : 0,
+      options: globalThis.Array.isArray(object?.options) ? object.options.map((e: any) => DhcpOption.fromJSON(e)) : [],
+      nextServer: isSet(object.nextServer)
+        ? globalThis.String(object.nextServer)
+        : isSet(object.next_server)
+        ? globalThis.String(object.next_server)
+        : "",
+      bootFile: isSet(object.bootFile)
+        ? globalThis.String(object.bootFile)
+        : isSet(object.boot_file)
+        ? globalThis.String(object.boot_file)
+        : "",
+      serverHostname: isSet(object.serverHostname)
+        ? globalThis.String(object.serverHostname)
+        : isSet(object.server_hostname)
+        ? globalThis.String(object.server_hostname)
+        : "",
     };
   },
 
@@ -388,6 +476,18 @@ export const Reservation: MessageFns<Reservation> = {
     if (message.source !== 0) {
       obj.source = reservationSourceToJSON(message.source);
     }
+    if (message.options?.length) {
+      obj.options = message.options.map((e) => DhcpOption.toJSON(e));
+    }
+    if (message.nextServer !== "") {
+      obj.nextServer = message.nextServer;
+    }
+    if (message.bootFile !== "") {
+      obj.bootFile = message.bootFile;
+    }
+    if (message.serverHostname !== "") {
+      obj.serverHostname = message.serverHostname;
+    }
     return obj;
   },
 
@@ -403,6 +503,10 @@ export const Reservation: MessageFns<Reservation> = {
     message.address = object.address ?? "";
     message.hostname = object.hostname ?? "";
     message.source = object.source ?? 0;
+    message.options = object.options?.map((e) => DhcpOption.fromPartial(e)) || [];
+    message.nextServer = object.nextServer ?? "";
+    message.bootFile = object.bootFile ?? "";
+    message.serverHostname = object.serverHostname ?? "";
     return message;
   },
 };
@@ -1450,8 +1554,9 @@ export const ReservationServiceService = {
    * "reservation.created" event.
    * Errors: INVALID_ARGUMENT naming the field and the reason (neither or both of mac and
    * client_id, a malformed value, an address that is not a host address of a configured subnet,
-   * a subnet that is not the address's); FAILED_PRECONDITION on a collision (see the service
-   * comment).
+   * a subnet that is not the address's, an option the config file would refuse: details list
+   * every problem as "reservation.options[i].key: reason", one a line, and the metadata names
+   * the first field); FAILED_PRECONDITION on a collision (see the service comment).
    */
   createReservation: {
     path: "/homeplane.v1.ReservationService/CreateReservation" as const,
@@ -1542,8 +1647,9 @@ export interface ReservationServiceServer extends UntypedServiceImplementation {
    * "reservation.created" event.
    * Errors: INVALID_ARGUMENT naming the field and the reason (neither or both of mac and
    * client_id, a malformed value, an address that is not a host address of a configured subnet,
-   * a subnet that is not the address's); FAILED_PRECONDITION on a collision (see the service
-   * comment).
+   * a subnet that is not the address's, an option the config file would refuse: details list
+   * every problem as "reservation.options[i].key: reason", one a line, and the metadata names
+   * the first field); FAILED_PRECONDITION on a collision (see the service comment).
    */
   createReservation: handleUnaryCall<CreateReservationRequest, CreateReservationResponse>;
   /**
@@ -1620,8 +1726,9 @@ export interface ReservationServiceClient extends Client {
    * "reservation.created" event.
    * Errors: INVALID_ARGUMENT naming the field and the reason (neither or both of mac and
    * client_id, a malformed value, an address that is not a host address of a configured subnet,
-   * a subnet that is not the address's); FAILED_PRECONDITION on a collision (see the service
-   * comment).
+   * a subnet that is not the address's, an option the config file would refuse: details list
+   * every problem as "reservation.options[i].key: reason", one a line, and the metadata names
+   * the first field); FAILED_PRECONDITION on a collision (see the service comment).
    */
   createReservation(
     request: CreateReservationRequest,

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { ClientClass, DhcpOption } from "./dhcp_option.ts";
 
 export const protobufPackage = "homeplane.v1";
 
@@ -67,6 +68,18 @@ export interface Subnet {
   free: number;
   /** How many reservations lie in this subnet, from every source. */
   reservations: number;
+  /**
+   * The options every client of the subnet gets (when it asks, or when marked always): the
+   * subnet's own (shorthands included) over the global ones, each with its scope, by code.
+   * A client's classes and reservation may override them (see ListSubnetsResponse.classes).
+   */
+  options: DhcpOption[];
+  /** siaddr for the subnet's clients, dotted quad; empty for none. */
+  nextServer: string;
+  /** The subnet's boot file; empty for none. */
+  bootFile: string;
+  /** The subnet's boot server name (sname); empty for none. */
+  serverHostname: string;
 }
 
 /** ListSubnetsRequest takes no arguments. */
@@ -77,6 +90,8 @@ export interface ListSubnetsRequest {
 export interface ListSubnetsResponse {
   /** The subnets, in config order. */
   subnets: Subnet[];
+  /** The client classes, in config order (a later class overrides an earlier one). */
+  classes: ClientClass[];
 }
 
 function createBasePool(): Pool {
@@ -177,6 +192,10 @@ function createBaseSubnet(): Subnet {
     declined: 0,
     free: 0,
     reservations: 0,
+    options: [],
+    nextServer: "",
+    bootFile: "",
+    serverHostname: "",
   };
 }
 
@@ -214,6 +233,18 @@ export const Subnet: MessageFns<Subnet> = {
     }
     if (message.reservations !== 0) {
       writer.uint32(88).uint64(message.reservations);
+    }
+    for (const v of message.options) {
+      DhcpOption.encode(v!, writer.uint32(98).fork()).join();
+    }
+    if (message.nextServer !== "") {
+      writer.uint32(106).string(message.nextServer);
+    }
+    if (message.bootFile !== "") {
+      writer.uint32(114).string(message.bootFile);
+    }
+    if (message.serverHostname !== "") {
+      writer.uint32(122).string(message.serverHostname);
     }
     return writer;
   },
@@ -319,6 +350,38 @@ export const Subnet: MessageFns<Subnet> = {
             message.reservations = longToNumber(reader.uint64());
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.options.push(DhcpOption.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.nextServer = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.bootFile = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.serverHostname = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -364,6 +427,24 @@ export const Subnet: MessageFns<Subnet> = {
       declined: isSet(object.declined) ? globalThis.Number(object.declined) : 0,
       free: isSet(object.free) ? globalThis.Number(object.free) : 0,
       reservations: isSet(object.reservations) ? globalThis.Number(object.reservations) : 0,
+      options: globalThis.Array.isArray(object?.options)
+        ? object.options.map((e: any) => DhcpOption.fromJSON(e))
+        : [],
+      nextServer: isSet(object.nextServer)
+        ? globalThis.String(object.nextServer)
+        : isSet(object.next_server)
+        ? globalThis.String(object.next_server)
+        : "",
+      bootFile: isSet(object.bootFile)
+        ? globalThis.String(object.bootFile)
+        : isSet(object.boot_file)
+        ? globalThis.String(object.boot_file)
+        : "",
+      serverHostname: isSet(object.serverHostname)
+        ? globalThis.String(object.serverHostname)
+        : isSet(object.server_hostname)
+        ? globalThis.String(object.server_hostname)
+        : "",
     };
   },
 
@@ -402,6 +483,18 @@ export const Subnet: MessageFns<Subnet> = {
     if (message.reservations !== 0) {
       obj.reservations = Math.round(message.reservations);
     }
+    if (message.options?.length) {
+      obj.options = message.options.map((e) => DhcpOption.toJSON(e));
+    }
+    if (message.nextServer !== "") {
+      obj.nextServer = message.nextServer;
+    }
+    if (message.bootFile !== "") {
+      obj.bootFile = message.bootFile;
+    }
+    if (message.serverHostname !== "") {
+      obj.serverHostname = message.serverHostname;
+    }
     return obj;
   },
 
@@ -421,6 +514,10 @@ export const Subnet: MessageFns<Subnet> = {
     message.declined = object.declined ?? 0;
     message.free = object.free ?? 0;
     message.reservations = object.reservations ?? 0;
+    message.options = object.options?.map((e) => DhcpOption.fromPartial(e)) || [];
+    message.nextServer = object.nextServer ?? "";
+    message.bootFile = object.bootFile ?? "";
+    message.serverHostname = object.serverHostname ?? "";
     return message;
   },
 };
@@ -478,13 +575,16 @@ export const ListSubnetsRequest: MessageFns<ListSubnetsRequest> = {
 };
 
 function createBaseListSubnetsResponse(): ListSubnetsResponse {
-  return { subnets: [] };
+  return { subnets: [], classes: [] };
 }
 
 export const ListSubnetsResponse: MessageFns<ListSubnetsResponse> = {
   encode(message: ListSubnetsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.subnets) {
       Subnet.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.classes) {
+      ClientClass.encode(v!, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -510,6 +610,14 @@ export const ListSubnetsResponse: MessageFns<ListSubnetsResponse> = {
             message.subnets.push(Subnet.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.classes.push(ClientClass.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -525,6 +633,7 @@ export const ListSubnetsResponse: MessageFns<ListSubnetsResponse> = {
   fromJSON(object: any): ListSubnetsResponse {
     return {
       subnets: globalThis.Array.isArray(object?.subnets) ? object.subnets.map((e: any) => Subnet.fromJSON(e)) : [],
+      classes: globalThis.Array.isArray(object?.classes) ? object.classes.map((e: any) => ClientClass.fromJSON(e)) : [],
     };
   },
 
@@ -532,6 +641,9 @@ export const ListSubnetsResponse: MessageFns<ListSubnetsResponse> = {
     const obj: any = {};
     if (message.subnets?.length) {
       obj.subnets = message.subnets.map((e) => Subnet.toJSON(e));
+    }
+    if (message.classes?.length) {
+      obj.classes = message.classes.map((e) => ClientClass.toJSON(e));
     }
     return obj;
   },
@@ -542,12 +654,14 @@ export const ListSubnetsResponse: MessageFns<ListSubnetsResponse> = {
   fromPartial(object: DeepPartial<ListSubnetsResponse>): ListSubnetsResponse {
     const message = createBaseListSubnetsResponse();
     message.subnets = object.subnets?.map((e) => Subnet.fromPartial(e)) || [];
+    message.classes = object.classes?.map((e) => ClientClass.fromPartial(e)) || [];
     return message;
   },
 };
 
 /**
- * SubnetService reports the configured subnets and how full their pools are.
+ * SubnetService reports the configured subnets, how full their pools are, and the options and
+ * boot settings their clients get.
  *
  * Every call needs the metadata `authorization: Bearer <token>` (the token file is
  * <dataDir>/grpc.token); a missing or wrong token fails with UNAUTHENTICATED.
