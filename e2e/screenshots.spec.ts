@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { DhcpOption } from '../proto/gen/homeplane/v1/dhcp_option.ts';
 import {
   CreateReservationRequest,
   ReservationServiceClient,
@@ -95,8 +96,8 @@ test.beforeAll(async () => {
     address: `${base}.20`,
     hostname: 'printer',
     options: [
-      { name: 'domain-name-servers', data: `${base}.53` },
-      { code: 224, type: 'string', data: 'printer-profile-a' },
+      DhcpOption.fromPartial({ name: 'domain-name-servers', data: `${base}.53` }),
+      DhcpOption.fromPartial({ code: 224, type: 'string', data: 'printer-profile-a' }),
     ],
     bootFile: 'printer.efi',
   });
@@ -162,7 +163,9 @@ async function shoot(browser: Browser, viewport: (typeof VIEWPORTS)[number], sch
 async function shootDialog(page: Page, viewport: string, scheme: string): Promise<string[]> {
   await page.getByRole('button', { name: /^Edit reservation .* \(printer\)$/ }).click();
   const dialog = page.getByRole('dialog');
-  await expect(dialog.getByRole('group', { name: 'Option 2' })).toBeVisible();
+  // The options rows, where the form is new: the dialog scrolls inside itself.
+  await dialog.getByRole('group', { name: 'Option 2' }).scrollIntoViewIfNeeded();
+  await expect(dialog.getByRole('group', { name: 'Option 2' })).toBeInViewport();
   const name = `reservations-dialog-${viewport}-${scheme}.png`;
   const file = join(OUT, name);
   await page.screenshot({ path: file });

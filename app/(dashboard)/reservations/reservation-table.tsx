@@ -5,7 +5,8 @@
 import type { Cached } from '../../lib/live/object-cache.ts';
 import { clientOf, optionLabel, readOnlyReason, type ReservationView } from '../../lib/reservation-view.ts';
 
-const HEAD = 'px-4 py-2.5 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400';
+const HEAD =
+  'px-4 py-2.5 whitespace-nowrap text-left text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400';
 const CELL = 'flex gap-2 px-4 py-1 md:table-cell md:py-2.5 md:whitespace-nowrap';
 /** The field's name, shown beside the value only where the table header is hidden (phone). */
 const PHONE_LABEL = 'w-24 shrink-0 font-sans font-normal text-xs text-zinc-500 md:hidden dark:text-zinc-400';
@@ -136,7 +137,9 @@ function ReservationRow({
             </button>
           </span>
         ) : (
-          <span className="text-xs text-zinc-500 dark:text-zinc-400">{readOnly}</span>
+          <span className="text-xs text-zinc-500 md:inline-block md:max-w-48 md:whitespace-normal dark:text-zinc-400">
+            {readOnly}
+          </span>
         )}
       </td>
     </tr>

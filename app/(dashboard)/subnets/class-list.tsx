@@ -34,7 +34,7 @@ export function ClassList({ classes }: { classes: ClientClassView[] }) {
               {cls.match.map((phrase, i) => (
                 <span key={phrase}>
                   {i > 0 ? <span className="text-zinc-500 dark:text-zinc-400"> and </span> : null}
-                  <span className="font-mono break-all">{phrase}</span>
+                  <span className="font-mono break-words">{phrase}</span>
                 </span>
               ))}
             </p>

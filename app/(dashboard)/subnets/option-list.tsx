@@ -58,23 +58,38 @@ export function OptionList({
                   always
                 </span>
               ) : null}
+              {showScope ? <ScopeBadge scope={option.scope} className="ml-2 md:hidden" /> : null}
             </td>
-            <td className="block min-w-0 pr-4 font-mono break-all text-zinc-700 md:table-cell md:py-1.5 md:align-top dark:text-zinc-300">
+            <td className="block min-w-0 pr-4 font-mono break-words text-zinc-700 md:table-cell md:py-1.5 md:align-top dark:text-zinc-300">
               {option.data}
             </td>
             {showScope ? (
-              <td className="block md:table-cell md:py-1.5 md:align-top">
-                <span
-                  data-testid="option-scope"
-                  className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${SCOPE_STYLE[option.scope]}`}
-                >
-                  {SCOPE_LABELS[option.scope]}
-                </span>
+              <td className="hidden md:table-cell md:py-1.5 md:align-top">
+                <ScopeBadge scope={option.scope} testId="option-scope" />
               </td>
             ) : null}
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+function ScopeBadge({
+  scope,
+  className = '',
+  testId,
+}: {
+  scope: OptionScopeName;
+  className?: string;
+  testId?: string;
+}) {
+  return (
+    <span
+      data-testid={testId}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 align-middle font-sans text-xs font-medium ring-1 ring-inset ${SCOPE_STYLE[scope]} ${className}`}
+    >
+      {SCOPE_LABELS[scope]}
+    </span>
   );
 }

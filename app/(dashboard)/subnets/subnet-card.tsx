@@ -113,8 +113,8 @@ export function SubnetCard({ subnet }: { subnet: SubnetView }) {
           Handed to clients
         </h3>
         <p className="mt-1.5 text-sm text-zinc-700 dark:text-zinc-300">
-          Leases of {formatLeaseTime(subnet.leaseSeconds)}. A client gets an option when it asks for it (or when it is
-          marked always); its classes and its reservation may set their own.
+          A client gets an option when it asks for it (or when it is marked always); its classes and its reservation may
+          set their own.
         </p>
         <OptionList options={subnet.options} label={`Options of ${subnet.subnet}`} />
       </section>
@@ -152,7 +152,7 @@ export function BootSettings({ boot, none }: { boot: BootView; none: string }) {
         .map(([label, value, id]) => (
           <div key={id} className="contents">
             <dt className="text-zinc-500 dark:text-zinc-400">{label}</dt>
-            <dd data-testid={`boot-${id}`} className="font-mono break-all text-zinc-900 dark:text-zinc-100">
+            <dd data-testid={`boot-${id}`} className="font-mono break-words text-zinc-900 dark:text-zinc-100">
               {value}
             </dd>
           </div>
