@@ -30,7 +30,7 @@ import { ensureBridge } from './hypervisor/bridge.ts';
 import { canManageNetwork, canServeDhcp } from './privileges.ts';
 import { preparePrivateDir } from './data-dir.ts';
 import { composeHypervisor, probeHost, type HostProbe, type Hypervisor } from './compose-hypervisor.ts';
-import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createMetrics, type Metrics, type MetricsSources } from './metrics/metrics.ts';
 import { isLoopbackHost, splitHostPort, startMetricsServer } from './metrics/http.ts';
 
 /** A problem that stops the daemon from starting; every line says what to fix. */
@@ -156,7 +156,17 @@ async function assemble(
   // are counted once it exists.
   const api: { openWatches: () => number } = { openWatches: () => 0 };
   const metrics =
-    config.metrics === null ? null : metricsOf(bindings, server, store, events, hypervisor, () => api.openWatches());
+    config.metrics === null
+      ? null
+      : metricsOf(
+          { version: about.version, dhcpServing: dhcpEnabled },
+          bindings,
+          server,
+          store,
+          events,
+          hypervisor,
+          () => api.openWatches(),
+        );
   if (metrics !== null) commits.observer = metrics.commit;
   const accounts = new Accounts({ store: new SqliteAuthStore(sqlite.raw), clock });
   await applyEnvAdmin(accounts, process.env, logger).catch((err: unknown) => {
@@ -281,6 +291,7 @@ async function assemble(
 }
 
 function metricsOf(
+  about: MetricsSources['about'],
   bindings: Bindings,
   server: DhcpServer,
   store: SqliteLeaseStore,
@@ -290,6 +301,7 @@ function metricsOf(
 ): Metrics {
   const { inventory } = hypervisor;
   return createMetrics({
+    about,
     dhcpCounters: () => server.counters.snapshot(),
     pools: () => bindings.poolUsage(),
     store: () => {

@@ -49,6 +49,7 @@ export function homeplaneBenchConfig(
   dataDir: string,
   durability: Durability,
   grpcListen?: string,
+  withOptions = false,
 ): Record<string, unknown> {
   return {
     dataDir,
@@ -68,11 +69,43 @@ export function homeplaneBenchConfig(
           routers: [BENCH_SERVER_ADDRESS],
           dnsServers: [BENCH_SERVER_ADDRESS],
           domainName: 'lab.home',
+          ...(withOptions ? { options: BENCH_OPTIONS, nextServer: BENCH_SERVER_ADDRESS, bootFile: 'pxelinux.0' } : {}),
         },
       ],
+      ...(withOptions ? { classes: BENCH_CLASSES } : {}),
     },
   };
 }
+
+/**
+ * `npm run bench -- --options`: ten options on the subnet, all sent to every client (always:
+ * true, so each reply carries them whatever perfdhcp asks for), and three classes, the last
+ * matching every perfdhcp MAC (00:0c:...), so each request is classified and answered from a
+ * class's merged set.
+ */
+export const BENCH_OPTIONS = [
+  { name: 'time-offset', data: '3600', always: true },
+  { name: 'log-servers', data: '10.64.0.7', always: true },
+  { name: 'interface-mtu', data: '9000', always: true },
+  { name: 'ntp-servers', data: '10.64.0.1, 10.64.0.2', always: true },
+  { name: 'vendor-encapsulated-options', data: '01:04:0a:40:00:05', always: true },
+  { name: 'netbios-name-servers', data: '10.64.0.8', always: true },
+  { name: 'tftp-server-name', data: 'tftp.lab.home', always: true },
+  { name: 'domain-search', data: 'lab.home, home.arpa', always: true },
+  { name: 'classless-static-route', data: '10.200.0.0/16 - 10.64.0.254, 0.0.0.0/0 - 10.64.0.1', always: true },
+  { code: 252, type: 'string', data: 'http://wpad.lab.home/wpad.dat', always: true },
+];
+
+export const BENCH_CLASSES = [
+  { name: 'pxe-bios', match: { vendorClass: 'PXEClient:Arch:00000*' }, bootFile: 'undionly.kpxe' },
+  { name: 'ipxe', match: { userClass: 'iPXE' }, bootFile: 'http://10.64.0.1/boot.ipxe' },
+  {
+    name: 'perfdhcp',
+    match: { mac: '00:0c:*' },
+    bootFile: 'perf.efi',
+    options: [{ name: 'ntp-servers', data: '10.64.0.3', always: true }],
+  },
+];
 
 /**
  * Kea's equivalent: memfile backend writing every lease to a CSV file (Kea's default durability,

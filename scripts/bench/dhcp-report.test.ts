@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { figures, formatVerdicts, peakRatioToKea, ratioToKea, verdicts, type StepResult } from './dhcp-report.ts';
+import {
+  compareOptions,
+  figures,
+  formatOptionsComparison,
+  formatVerdicts,
+  peakRatioToKea,
+  ratioToKea,
+  verdicts,
+  type StepResult,
+} from './dhcp-report.ts';
 import type { ServerName } from './dhcp-servers.ts';
 
 /** A step where `acked` of rate x 10 s exchanges completed. */
@@ -49,4 +58,29 @@ test('verdicts: highest rate with at most 1% loss, even above a failed one; peak
 test('verdicts: of repeated runs at one rate, the one with least loss counts', () => {
   const [kea] = verdicts([step('kea', 1000, 9_950), step('kea', 1000, 10_000)], ['kea']);
   assert.equal(figures(kea!.best!).lossPercent, 0);
+});
+
+test('compareOptions: the rates each kept up with, CPU per DORA where both served almost fully, the median ratio', () => {
+  const withCpu = (s: StepResult, cpuSeconds: number): StepResult => ({ ...s, cpuSeconds });
+  const results = [
+    withCpu(step('homeplane-process', 1000, 10_000), 1), // 100 µs
+    withCpu(step('homeplane-options', 1000, 10_000), 1.03), // 103 µs
+    withCpu(step('homeplane-process', 2000, 20_000), 2), // 100 µs
+    withCpu(step('homeplane-options', 2000, 20_000), 2.1), // 105 µs
+    withCpu(step('homeplane-process', 4000, 40_000), 4),
+    withCpu(step('homeplane-options', 4000, 30_000), 4), // lost 25%: not comparable
+  ];
+  const c = compareOptions(results);
+  assert.equal(c.plainRate, 4000);
+  assert.equal(c.optionsRate, 2000);
+  assert.equal(c.rateRatio, 0.5);
+  assert.deepEqual(
+    c.steps.map((s) => [s.rate, Math.round(s.ratio * 1000) / 1000]),
+    [
+      [1000, 1.03],
+      [2000, 1.05],
+    ],
+  );
+  assert.ok(Math.abs(c.medianCpuRatio! - 1.04) < 1e-9);
+  assert.match(formatOptionsComparison(c), /median CPU ratio options\/plain: 1\.040 \(4\.0%\)/);
 });

@@ -158,3 +158,73 @@ export function table(header: string[], rows: string[][]): string {
     cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/**
+ * `--options`: Homeplane with ten options and three classes against the plain config, from the
+ * same run. The rates kept up with are coarse (the steps), so CPU per DORA at each rate both
+ * served almost fully (at most COMPARABLE_LOSS_PERCENT lost: on a shared machine even a low step
+ * can lose a few percent) is the finer figure; its median ratio is the cost of the options.
+ */
+export const COMPARABLE_LOSS_PERCENT = 10;
+
+export interface OptionsComparison {
+  /** Highest rate each kept up with, and options/plain (null when either kept up with none). */
+  plainRate: number | null;
+  optionsRate: number | null;
+  rateRatio: number | null;
+  /** Per rate both served almost fully: CPU µs per DORA of each (best run of each) and options/plain. */
+  steps: { rate: number; plainMicros: number; optionsMicros: number; ratio: number }[];
+  /** Median of the per-step ratios; null without a common clean step. */
+  medianCpuRatio: number | null;
+}
+
+export function compareOptions(results: readonly StepResult[]): OptionsComparison {
+  const [plain, options] = verdicts(results, ['homeplane-process', 'homeplane-options']);
+  const plainRate = plain?.best?.rate ?? null;
+  const optionsRate = options?.best?.rate ?? null;
+  const comparableMicros = (server: ServerName, rate: number): number | null => {
+    const clean = results
+      .filter((r) => r.server === server && r.rate === rate && figures(r).lossPercent <= COMPARABLE_LOSS_PERCENT)
+      .map((r) => figures(r).cpuMicrosPerDora)
+      .filter((m): m is number => m !== null);
+    return clean.length === 0 ? null : Math.min(...clean);
+  };
+  const rates = [...new Set(results.map((r) => r.rate))].sort((a, b) => a - b);
+  const steps = rates.flatMap((rate) => {
+    const plainMicros = comparableMicros('homeplane-process', rate);
+    const optionsMicros = comparableMicros('homeplane-options', rate);
+    if (plainMicros === null || optionsMicros === null) return [];
+    return [{ rate, plainMicros, optionsMicros, ratio: optionsMicros / plainMicros }];
+  });
+  const sorted = steps.map((s) => s.ratio).sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const medianCpuRatio =
+    sorted.length === 0
+      ? null
+      : sorted.length % 2 === 1
+        ? sorted[Math.floor(middle)]!
+        : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return {
+    plainRate,
+    optionsRate,
+    rateRatio: plainRate === null || optionsRate === null ? null : optionsRate / plainRate,
+    steps,
+    medianCpuRatio,
+  };
+}
+
+export function formatOptionsComparison(c: OptionsComparison): string {
+  const rate = (r: number | null) => (r === null ? 'none' : `${r}/s`);
+  const lines = [
+    `highest clean rate: plain ${rate(c.plainRate)}, with 10 options + 3 classes ${rate(c.optionsRate)}` +
+      (c.rateRatio === null ? '' : ` (ratio ${c.rateRatio.toFixed(2)})`),
+    ...c.steps.map(
+      (s) =>
+        `  at ${s.rate}/s: CPU per DORA ${s.plainMicros.toFixed(1)} µs plain, ${s.optionsMicros.toFixed(1)} µs with options (ratio ${s.ratio.toFixed(3)})`,
+    ),
+    c.medianCpuRatio === null
+      ? `no rate both served with at most ${COMPARABLE_LOSS_PERCENT}% lost: no CPU ratio`
+      : `median CPU ratio options/plain: ${c.medianCpuRatio.toFixed(3)} (${((c.medianCpuRatio - 1) * 100).toFixed(1)}%)`,
+  ];
+  return lines.join('\n');
+}

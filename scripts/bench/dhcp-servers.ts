@@ -10,10 +10,16 @@ import { LabDaemon } from '../lab/daemon.ts';
 import { runCommand } from '../lab/command.ts';
 import { BENCH_SERVER_ADDRESS, homeplaneBenchConfig, keaBenchConfig, type Durability } from './dhcp-lab.ts';
 
-export type ServerName = 'kea' | 'kea-mt' | 'homeplane-process' | 'homeplane-power' | 'homeplane-scraped';
+export type ServerName =
+  'kea' | 'kea-mt' | 'homeplane-process' | 'homeplane-power' | 'homeplane-scraped' | 'homeplane-options';
 /** Measured by default; kea-mt (Kea with its multi-threading on) on request. */
 export const DEFAULT_SERVERS: readonly ServerName[] = ['kea', 'homeplane-process', 'homeplane-power'];
-export const SERVER_NAMES: readonly ServerName[] = [...DEFAULT_SERVERS, 'kea-mt', 'homeplane-scraped'];
+export const SERVER_NAMES: readonly ServerName[] = [
+  ...DEFAULT_SERVERS,
+  'kea-mt',
+  'homeplane-scraped',
+  'homeplane-options',
+];
 
 export interface RunningServer {
   readonly name: ServerName;
@@ -66,6 +72,7 @@ const READY_TIMEOUT_MS = 10_000;
 export function startServer(lab: Lab, name: ServerName, opts: StartOptions): Promise<RunningServer> {
   if (name === 'kea' || name === 'kea-mt') return startKea(lab, name, opts.dir);
   if (name === 'homeplane-scraped') return startScrapedHomeplane(lab, opts);
+  if (name === 'homeplane-options') return startHomeplane(lab, 'process', opts, true);
   return startHomeplane(lab, name === 'homeplane-power' ? 'power' : 'process', opts);
 }
 
@@ -117,14 +124,20 @@ async function startScrapedHomeplane(lab: Lab, opts: StartOptions): Promise<Runn
   };
 }
 
-async function startHomeplane(lab: Lab, durability: Durability, opts: StartOptions): Promise<RunningServer> {
+/** `withOptions`: homeplane-options, the process daemon with ten options and three classes (dhcp-lab.ts). */
+async function startHomeplane(
+  lab: Lab,
+  durability: Durability,
+  opts: StartOptions,
+  withOptions = false,
+): Promise<RunningServer> {
   mkdirSync(opts.dir, { recursive: true });
   const iface = lab.subnets[0]!.serverInterface;
   const daemon = await withProfiler(opts.cpuProfileDir, () =>
     LabDaemon.start(
       lab,
       (dataDir) => ({
-        ...homeplaneBenchConfig(iface, dataDir, durability, opts.grpcListen),
+        ...homeplaneBenchConfig(iface, dataDir, durability, opts.grpcListen, withOptions),
         ...(opts.metricsListen === undefined ? {} : { metrics: { listen: opts.metricsListen } }),
       }),
       { dir: opts.dir },
@@ -133,7 +146,7 @@ async function startHomeplane(lab: Lab, durability: Durability, opts: StartOptio
   const metricsLine = daemon.logs.find((l) => l.msg === 'metrics serving');
   const pid = Number(daemon.logs.find((l) => typeof l.pid === 'number')?.pid);
   return {
-    name: durability === 'power' ? 'homeplane-power' : 'homeplane-process',
+    name: withOptions ? 'homeplane-options' : durability === 'power' ? 'homeplane-power' : 'homeplane-process',
     pid: Number.isInteger(pid) ? pid : null,
     dataDir: daemon.dataDir,
     metricsAddress: typeof metricsLine?.address === 'string' ? metricsLine.address : null,

@@ -6,7 +6,7 @@
 //
 //   npm run bench [-- --duration 10] [--rates 1000,2000] [--servers kea,homeplane-process]
 //                 [--repeat 2] [--quick] [--profile] [--profile-rate 8000] [--profile-dir DIR]
-//                 [--scrape]
+//                 [--scrape] [--options]
 //
 // --servers: any of kea, homeplane-process, homeplane-power (the default) and kea-mt (Kea with
 // its multi-threading on, a stronger baseline on a machine with cores to spare).
@@ -16,6 +16,11 @@
 // --profile: afterwards, run Homeplane (process) once more with V8's CPU profiler on during the
 // step, at --profile-rate (default: the first step it lost more than 1% at, else the top step),
 // and print where its CPU time went. --profile-dir keeps the .cpuprofile (Chrome DevTools opens it).
+// --options: also run homeplane-options (the process daemon with 10 options per subnet, all
+// always sent, and 3 classes, one matching every perfdhcp client) beside homeplane-process, and
+// print both rates, the CPU per DORA at the rates both served almost fully and its median ratio,
+// then the extra time per reply measured in-process (dhcp-options-cost.ts), where the machine's
+// noise does not swamp a few percent.
 // --scrape: also run homeplane-scraped (Homeplane, durability process, its /metrics scraped every
 // second during each step) beside homeplane-process, then measure the daemon's CPU per scrape
 // and print what scraping every second costs against the highest rate Homeplane kept up with.
@@ -35,8 +40,18 @@ import {
   startServer,
   type ServerName,
 } from './dhcp-servers.ts';
-import { figures, formatSteps, formatVerdicts, MAX_LOSS_PERCENT, verdicts, type StepResult } from './dhcp-report.ts';
+import {
+  compareOptions,
+  figures,
+  formatOptionsComparison,
+  formatSteps,
+  formatVerdicts,
+  MAX_LOSS_PERCENT,
+  verdicts,
+  type StepResult,
+} from './dhcp-report.ts';
 import { formatProfile, readCpuProfile, summariseProfile } from './dhcp-profile.ts';
+import { formatReplyCost, measureReplyCost } from './dhcp-options-cost.ts';
 
 interface BenchOptions {
   rates: number[];
@@ -47,6 +62,7 @@ interface BenchOptions {
   profileRate: number | null;
   profileDir: string | null;
   scrape: boolean;
+  options: boolean;
 }
 
 const DEFAULT_RATES = [1000, 2000, 4000, 6000, 8000, 10000, 12000];
@@ -67,11 +83,18 @@ function readOptions(argv: string[]): BenchOptions {
       'profile-rate': { type: 'string' },
       'profile-dir': { type: 'string' },
       scrape: { type: 'boolean', default: false },
+      options: { type: 'boolean', default: false },
     },
   });
   const rates = values.rates?.split(',').map(Number) ?? (values.quick ? QUICK_RATES : DEFAULT_RATES);
   const seconds = Number(values.duration ?? (values.quick ? 3 : 10));
   const servers = (values.servers?.split(',') ?? [...DEFAULT_SERVERS]) as ServerName[];
+  if (values.options) {
+    // The plain daemon and the one with options, side by side in the same alternation.
+    if (!servers.includes('homeplane-process')) servers.push('homeplane-process');
+    if (!servers.includes('homeplane-options'))
+      servers.splice(servers.indexOf('homeplane-process') + 1, 0, 'homeplane-options');
+  }
   if (values.scrape) {
     // Side by side with the same daemon unscraped, alternating like every other server.
     if (!servers.includes('homeplane-process')) servers.push('homeplane-process');
@@ -98,6 +121,7 @@ function readOptions(argv: string[]): BenchOptions {
     profileRate,
     profileDir: values['profile-dir'] ?? null,
     scrape: values.scrape,
+    options: values.options,
   };
 }
 
@@ -261,6 +285,15 @@ async function main(): Promise<void> {
       console.log(`\nHighest offered rate kept up with (at most ${MAX_LOSS_PERCENT}% loss), with its delays:`);
       console.log(formatVerdicts(verdicts(results, opts.servers), opts.rates[opts.rates.length - 1]!));
       if (opts.scrape) await scrapeCost(lab, results, scratch);
+      if (opts.options) {
+        console.log(
+          '\nOptions (homeplane-options: 10 options per subnet, all always sent, and 3 classes, one matching every client):',
+        );
+        console.log(formatOptionsComparison(compareOptions(results)));
+        const [plain] = verdicts(results, ['homeplane-process']);
+        const plainMicros = plain?.best == null ? null : figures(plain.best).cpuMicrosPerDora;
+        console.log(formatReplyCost(await measureReplyCost(), plainMicros));
+      }
       if (opts.profile) await profile(lab, opts, profileRate(opts, results), scratch);
     });
   } finally {

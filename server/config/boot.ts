@@ -82,21 +82,24 @@ export function parseClassName(input: unknown): Parsed<string> {
   return valid(text.value);
 }
 
-export const classMatchSchema = z
-  .strictObject({
+/** A match with no key at all is refused before the keys are read (a misspelt key is its own problem). */
+export const classMatchSchema = z.preprocess(
+  (raw, ctx) => {
+    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0) {
+      ctx.issues.push({
+        code: 'custom',
+        message:
+          'matches nothing in particular; give at least one of vendorClass, userClass, clientArch, mac, hostname',
+        input: raw,
+      });
+    }
+    return raw;
+  },
+  z.strictObject({
     vendorClass: field(parseGlob).optional(),
     userClass: field(parseGlob).optional(),
     clientArch: field(integerIn(0, 65535)).optional(),
     mac: field(parseMacPattern).optional(),
     hostname: field(parseGlob).optional(),
-  })
-  .superRefine((match, ctx) => {
-    if (Object.values(match).every((value) => value === undefined)) {
-      ctx.issues.push({
-        code: 'custom',
-        message:
-          'matches nothing in particular; give at least one of vendorClass, userClass, clientArch, mac, hostname',
-        input: match,
-      });
-    }
-  });
+  }),
+);

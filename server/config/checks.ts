@@ -4,7 +4,14 @@ import type { Cidr } from '../dhcp/codec/ipv4.ts';
 import { broadcastOf, cidrContains, formatCidr, formatIPv4 } from '../dhcp/codec/ipv4.ts';
 import { formatDuration } from './duration.ts';
 import type { ConfigProblem } from './problems.ts';
-import type { DhcpLeaseTimes, DhcpServing, SalvagedReservation, SalvagedSubnet } from './schema.ts';
+import {
+  SHORTHAND_OPTIONS,
+  type DhcpLeaseTimes,
+  type DhcpServing,
+  type SalvagedReservation,
+  type SalvagedSubnet,
+} from './schema.ts';
+import { compileOptionEntries, definitionByCode, definitionByName } from '../dhcp/options/index.ts';
 
 /** The DHCP section as far as it parsed; each part is null when it had problems of its own. */
 export interface DhcpView {
@@ -31,7 +38,13 @@ export function crossFieldProblems(view: DhcpView): ConfigProblem[] {
   for (const { index, subnet } of view.subnets) {
     const at = `dhcp.subnets[${index}]`;
     if (view.leaseTimes !== null) problems.push(...subnetLeaseProblems(view.leaseTimes, subnet, at));
-    problems.push(...poolProblems(subnet, at), ...serverProblems(subnet, at), ...reservationProblems(subnet, at));
+    problems.push(
+      ...poolProblems(subnet, at),
+      ...serverProblems(subnet, at),
+      ...reservationProblems(subnet, at),
+      ...shorthandProblems(subnet, at),
+      ...routerOptionProblems(subnet, at),
+    );
   }
   problems.push(...subnetOverlaps(view.subnets), ...poolOverlaps(view.subnets), ...duplicateReservations(view.subnets));
   return problems;
@@ -180,6 +193,56 @@ function reservationProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[
     }
   });
   return problems;
+}
+
+/** A shorthand key (routers, dnsServers, domainName, ntpServers) and an options entry for its code. */
+function shorthandProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
+  if (!Array.isArray(subnet.options)) return [];
+  const problems: ConfigProblem[] = [];
+  const written = (key: (typeof SHORTHAND_OPTIONS)[number][0]): boolean =>
+    key === 'domainName' ? subnet.domainName !== undefined : subnet[key].length > 0;
+  (subnet.options as unknown[]).forEach((entry, index) => {
+    const code = entryCode(entry);
+    const shorthand = SHORTHAND_OPTIONS.find(([key, c]) => c === code && written(key));
+    if (shorthand === undefined) return;
+    const [key] = shorthand;
+    problems.push({
+      path: `${at}.options[${index}]`,
+      reason: `${key} already sets option ${code} (${definitionByCode(code!)?.name}); keep either ${key} or this entry`,
+    });
+  });
+  return problems;
+}
+
+/** A routers option of the subnet follows the routers key's rule: each address on the subnet. */
+function routerOptionProblems(subnet: SalvagedSubnet, at: string): ConfigProblem[] {
+  if (!Array.isArray(subnet.options)) return [];
+  const problems: ConfigProblem[] = [];
+  const cidr = formatCidr(subnet.subnet);
+  (subnet.options as unknown[]).forEach((entry, index) => {
+    if (entryCode(entry) !== 3) return;
+    const compiled = compileOptionEntries([entry], 'entry'); // its own faults are reported by the schema
+    if (!compiled.ok) return;
+    const bytes = compiled.options[0]!.bytes;
+    for (let i = 0; i + 4 <= bytes.length; i += 4) {
+      const address = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
+      if (cidrContains(subnet.subnet, address) && specialAddress(subnet.subnet, address) === null) continue;
+      problems.push({
+        path: `${at}.options[${index}].data`,
+        reason: `router ${formatIPv4(address)} is not a host address of subnet ${cidr}; clients can only use a router on their own subnet`,
+      });
+    }
+  });
+  return problems;
+}
+
+/** The code an options entry names (by code, else by name), or null. */
+function entryCode(entry: unknown): number | null {
+  if (typeof entry !== 'object' || entry === null) return null;
+  const { code, name } = entry as { code?: unknown; name?: unknown };
+  if (typeof code === 'number') return code;
+  if (typeof name === 'string') return definitionByName(name.trim().toLowerCase())?.code ?? null;
+  return null;
 }
 
 function specialAddress(cidr: Cidr, address: number): 'network' | 'broadcast' | null {

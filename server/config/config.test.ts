@@ -885,6 +885,29 @@ dhcp:
     problems: [['dhcp.subnets[0].options[0]', 'routers already sets option 3 (routers)']],
   },
   {
+    name: 'a routers option follows the routers rule: a host address on the subnet',
+    yaml: lab('options: [{ name: routers, data: "10.0.0.1, 10.9.0.1, 10.0.0.255" }]'),
+    problems: [
+      ['dhcp.subnets[0].options[0].data', 'router 10.9.0.1 is not a host address of subnet 10.0.0.0/24'],
+      ['dhcp.subnets[0].options[0].data', 'router 10.0.0.255 is not a host address'],
+    ],
+  },
+  {
+    name: 'a shorthand conflict is reported beside the other problems of the subnet',
+    yaml: lab(
+      [
+        'dnsServers: [10.0.0.1]',
+        'options:',
+        '  - { code: 6, data: "10.0.0.2" }',
+        '  - { name: interface-mtu, data: "jumbo" }',
+      ].join('\n'),
+    ),
+    problems: [
+      ['dhcp.subnets[0].options[0]', 'dnsServers already sets option 6 (domain-name-servers)'],
+      ['dhcp.subnets[0].options[1].data', 'is not a whole number'],
+    ],
+  },
+  {
     name: 'class problems: empty match, unknown match key, bad MAC pattern, duplicate name, bad boot values',
     yaml: lab(
       'bootFile: "has space"\nnextServer: 10.0.0\nserverHostname: ""',
@@ -900,7 +923,6 @@ dhcp:
     problems: [
       ['dhcp.classes[0].match', 'give at least one of vendorClass'],
       ['dhcp.classes[1].match.vendorclass', 'did you mean "vendorClass"'],
-      ['dhcp.classes[1].match', 'give at least one of vendorClass'],
       ['dhcp.classes[2].match.mac', 'not a MAC pattern'],
       ['dhcp.classes[3].match.clientArch', 'outside 0-65535'],
       ['dhcp.classes[4].name', 'not a class name'],

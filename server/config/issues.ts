@@ -57,9 +57,11 @@ function unwrap(schema: z.ZodType): z.ZodType {
     current instanceof z.ZodOptional ||
     current instanceof z.ZodDefault ||
     current instanceof z.ZodPrefault ||
-    current instanceof z.ZodNullable
+    current instanceof z.ZodNullable ||
+    current instanceof z.ZodPipe
   ) {
-    current = current.unwrap() as z.ZodType;
+    // A pipe (z.preprocess) checks its input first and then parses it with its output schema.
+    current = (current instanceof z.ZodPipe ? current.out : current.unwrap()) as z.ZodType;
   }
   return current;
 }

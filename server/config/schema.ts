@@ -111,34 +111,18 @@ export const SHORTHAND_OPTIONS = [
   ['ntpServers', 42],
 ] as const;
 
-export const subnetSchema = z
-  .strictObject({
-    subnet: field(parseSubnet),
-    pools: list(field(parsePool)),
-    routers: list(field(parseAddress)),
-    dnsServers: list(field(parseAddress)),
-    ntpServers: list(field(parseAddress)),
-    domainName: field(parseDomainName).optional(),
-    leaseTime: field(parseDuration).optional(),
-    options: optionsField(),
-    ...bootFields,
-    reservations: list(z.strictObject(reservationFields)),
-  })
-  .superRefine((subnet, ctx) => {
-    for (const [key, code] of SHORTHAND_OPTIONS) {
-      const written = key === 'domainName' ? subnet.domainName !== undefined : subnet[key].length > 0;
-      const index = subnet.options.findIndex((option) => option.code === code);
-      if (written && index >= 0) {
-        const option = subnet.options[index]!;
-        ctx.issues.push({
-          code: 'custom',
-          message: `${key} already sets option ${code} (${option.name}); keep either ${key} or this entry`,
-          input: option.data,
-          path: ['options', index],
-        });
-      }
-    }
-  });
+export const subnetSchema = z.strictObject({
+  subnet: field(parseSubnet),
+  pools: list(field(parsePool)),
+  routers: list(field(parseAddress)),
+  dnsServers: list(field(parseAddress)),
+  ntpServers: list(field(parseAddress)),
+  domainName: field(parseDomainName).optional(),
+  leaseTime: field(parseDuration).optional(),
+  options: optionsField(),
+  ...bootFields,
+  reservations: list(z.strictObject(reservationFields)),
+});
 
 /** Keeps a list's positions (so problems name the right index) while dropping broken entries. */
 function salvagedList<T extends z.ZodType>(item: T) {
@@ -156,6 +140,10 @@ export const salvagedSubnetSchema = z.object({
   dnsServers: salvagedList(field(parseAddress)),
   ntpServers: salvagedList(field(parseAddress)),
   leaseTime: field(parseDuration).optional().catch(undefined),
+  /** Written at all: whether the shorthand sets option 15 (checked against the options list). */
+  domainName: z.unknown().optional(),
+  /** As written: the cross-field checks read only which codes its entries name. */
+  options: z.unknown().optional(),
   reservations: salvagedList(z.object(salvagedReservationFields)),
 });
 

@@ -61,13 +61,9 @@ export class OptionPlan {
     if (reservation !== undefined && hasOwnSettings(reservation)) {
       let cached = this.byReservation.get(reservation);
       if (cached === undefined) this.byReservation.set(reservation, (cached = new Map()));
-      let found = cached.get(mask);
-      if (found === undefined) cached.set(mask, (found = merge(this.layers(mask, reservation))));
-      return found;
+      return cachedMerge(cached, mask, () => this.layers(mask, reservation));
     }
-    let found = this.byMask.get(mask);
-    if (found === undefined) this.byMask.set(mask, (found = merge(this.layers(mask, undefined))));
-    return found;
+    return cachedMerge(this.byMask, mask, () => this.layers(mask, undefined));
   }
 
   /** Compiles a reservation's merge ahead of its first client (called when it is added). */
@@ -88,6 +84,20 @@ export class OptionPlan {
     layers.push(this.subnetLayer, this.globalLayer);
     return layers;
   }
+}
+
+/**
+ * Class combinations a cache keeps. Clients choose what they send, so with many classes they
+ * could make many masks; past this a merge is made per request and not kept.
+ */
+const MAX_CACHED_MASKS = 1024;
+
+function cachedMerge(cache: Map<number, EffectiveOptions>, mask: number, layers: () => Layer[]): EffectiveOptions {
+  const found = cache.get(mask);
+  if (found !== undefined) return found;
+  const merged = merge(layers());
+  if (cache.size < MAX_CACHED_MASKS) cache.set(mask, merged);
+  return merged;
 }
 
 function bootOf(scope: BootSettings): BootSettings {

@@ -74,6 +74,8 @@ describe('metrics endpoint', () => {
     sources.counts.ack = 9;
     const families = parseExposition(await (await scrape(server, auth)).text());
     const at = (name: string, labels: Record<string, string> = {}) => valueOf(families, name, labels);
+    assert.equal(at('homeplane_build_info', { version: '1.2.3-test' }), 1);
+    assert.equal(at('homeplane_dhcp_serving'), 1);
     assert.equal(at('homeplane_dhcp_packets_received_total', { type: 'discover' }), 10);
     assert.equal(at('homeplane_dhcp_packets_received_total', { type: 'inform' }), 0, 'known types start at 0');
     assert.equal(at('homeplane_dhcp_packets_received_total', { type: 'unknown' }), 1);
@@ -94,6 +96,12 @@ describe('metrics endpoint', () => {
     assert.equal(at('homeplane_vms', { state: 'crashed' }), 0);
     assert.equal(at('homeplane_vm_cpu_seconds_total', { vm: 'vm-1', name: 'web' }), 12.5);
     assert.equal(at('homeplane_vm_memory_resident_bytes', { vm: 'vm-1' }), 300 * 2 ** 20);
+    assert.equal(
+      at('homeplane_vm_network_receive_bytes_total', { vm: 'vm-1' }),
+      5000,
+      "the tap's tx is the VM's receive",
+    );
+    assert.equal(at('homeplane_vm_network_transmit_bytes_total', { vm: 'vm-1' }), 1000);
     assert.equal(at('homeplane_host_vcpus', { kind: 'allocatable' }), 16);
     assert.equal(at('homeplane_host_memory_bytes', { kind: 'allocated' }), 512 * 2 ** 20);
     assert.equal(at('homeplane_host_memory_bytes', { kind: 'free' }), (8192 - 1024 - 512) * 2 ** 20);

@@ -16,6 +16,8 @@ import * as grpc from '@grpc/grpc-js';
 
 /** What the metrics read when scraped: each a cheap read of memory (or of /proc for the VMs). */
 export interface MetricsSources {
+  /** The daemon's version, and whether DHCP serves (false: off by config or for lack of privileges). */
+  about: { version: string; dhcpServing: boolean };
   dhcpCounters: () => CounterSnapshot;
   pools: () => PoolUsage[];
   store: () => { dirty: number; behind: boolean; failedWrites: number; batchesFailed: number };
@@ -27,9 +29,20 @@ export interface MetricsSources {
 
 export interface HypervisorSource {
   vms: () => { id: string; name: string; state: ActualState }[];
-  /** CPU time and resident memory of each running VM's QEMU (read from /proc). */
-  usage: () => Promise<{ id: string; name: string; cpuSeconds: number; rssBytes: number }[]>;
+  /** Each running VM's QEMU's CPU time and resident memory (/proc), its tap's byte counts (sysfs). */
+  usage: () => Promise<VmUsage[]>;
   capacity: () => Promise<HostCapacity>;
+}
+
+export interface VmUsage {
+  id: string;
+  name: string;
+  cpuSeconds: number;
+  rssBytes: number;
+  /** Bytes the host received on the VM's tap: what the guest sent. */
+  rxBytes: number;
+  /** Bytes the host sent into the tap: what the guest received. */
+  txBytes: number;
 }
 
 export interface Metrics {
@@ -84,6 +97,19 @@ export function createMetrics(sources: MetricsSources): Metrics {
   const registry = new client.Registry();
   const registers = [registry];
   client.collectDefaultMetrics({ register: registry });
+
+  const info = new client.Gauge({
+    name: 'homeplane_build_info',
+    help: 'Always 1; the version label says which Homeplane runs.',
+    labelNames: ['version'],
+    registers,
+  });
+  info.set({ version: sources.about.version }, 1);
+  new client.Gauge({
+    name: 'homeplane_dhcp_serving',
+    help: 'Whether the DHCP server answers (1) or is off (0: by config, or the built-in default without root).',
+    registers,
+  }).set(sources.about.dhcpServing ? 1 : 0);
 
   // --- DHCP: the server's own counters, copied in when scraped.
   new client.Counter({
@@ -260,10 +286,10 @@ export function createMetrics(sources: MetricsSources): Metrics {
         for (const [state, n] of counts) this.set({ state }, n);
       },
     });
-    // One /proc read per running VM per scrape: a scrape collects every metric at once, so both
-    // metrics below share the reading in flight.
-    let reading: Promise<Awaited<ReturnType<HypervisorSource['usage']>>> | null = null;
-    const usage = (): Promise<Awaited<ReturnType<HypervisorSource['usage']>>> => {
+    // One /proc and sysfs read per running VM per scrape: a scrape collects every metric at once,
+    // so the per-VM metrics below share the reading in flight.
+    let reading: Promise<VmUsage[]> | null = null;
+    const usage = (): Promise<VmUsage[]> => {
       reading ??= hypervisor.usage().finally(() => (reading = null));
       return reading;
     };
@@ -289,6 +315,29 @@ export function createMetrics(sources: MetricsSources): Metrics {
         for (const s of samples) this.set({ vm: s.id, name: s.name }, s.rssBytes);
       },
     });
+    const network = (name: string, help: string, pick: (u: VmUsage) => number): void => {
+      new client.Counter({
+        name,
+        help,
+        labelNames: ['vm', 'name'],
+        registers,
+        async collect() {
+          const samples = await usage();
+          this.reset();
+          for (const s of samples) this.inc({ vm: s.id, name: s.name }, pick(s));
+        },
+      });
+    };
+    network(
+      'homeplane_vm_network_receive_bytes_total',
+      'Bytes the running VM received on its network interface (sent into its tap since the tap was made).',
+      (u) => u.txBytes,
+    );
+    network(
+      'homeplane_vm_network_transmit_bytes_total',
+      'Bytes the running VM sent from its network interface (received on its tap since the tap was made).',
+      (u) => u.rxBytes,
+    );
     let capacity: Promise<HostCapacity> | null = null;
     const readCapacity = (): Promise<HostCapacity> => {
       capacity ??= hypervisor.capacity().finally(() => (capacity = null));

@@ -16,6 +16,7 @@ export class Dhclient extends RealClient {
     const lines = ['request subnet-mask, broadcast-address, routers, domain-name, domain-name-servers, host-name;'];
     if (opts.leaseSeconds !== undefined) lines.push(`send dhcp-lease-time ${opts.leaseSeconds};`);
     if (opts.requestAddress !== undefined) lines.push(`send dhcp-requested-address ${opts.requestAddress};`);
+    lines.push(...(opts.extra ?? [])); // a later "request" statement replaces the one above
     writeFileSync(this.configFile, `${lines.join('\n')}\n`);
     writeFileSync(this.leaseFile, '', { flag: 'a' }); // dhclient refuses a lease file that does not exist
     return ['dhclient', ['-d', '-v', ...this.files(), this.host.interface]];

@@ -17,6 +17,8 @@ export interface ClientEvent {
   domainName: string | null;
   hostname: string | null;
   leaseSeconds: number | null;
+  /** Every recorded variable the client set (non-empty), by its own name. */
+  vars: Record<string, string>;
 }
 
 /**
@@ -40,6 +42,21 @@ const RECORDED = [
   'new_domain_name',
   'new_host_name',
   'new_dhcp_lease_time',
+  // Options and boot fields (issue 10): udhcpc's names, then dhclient's.
+  'search',
+  'staticroutes',
+  'mtu',
+  'wpad',
+  'siaddr',
+  'sname',
+  'boot_file',
+  'new_domain_search',
+  'new_rfc3442_classless_static_routes',
+  'new_interface_mtu',
+  'new_wpad',
+  'new_next_server',
+  'new_filename',
+  'new_server_name',
 ] as const;
 
 /**
@@ -100,5 +117,6 @@ function parseEventLine(line: string): ClientEvent {
     domainName: pick('domain', 'new_domain_name'),
     hostname: pick('hostname', 'new_host_name'),
     leaseSeconds: lease === null ? null : Number(lease),
+    vars: Object.fromEntries([...vars].filter(([name, value]) => name !== 'event' && name !== 'at' && value !== '')),
   };
 }

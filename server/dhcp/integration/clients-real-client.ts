@@ -17,6 +17,8 @@ export interface ClientStart {
   leaseSeconds?: number;
   /** udhcpc only: release on exit (-R). */
   releaseOnExit?: boolean;
+  /** More of the client's own settings: udhcpc arguments (-O mtu, -V ...), dhclient.conf lines. */
+  extra?: string[];
 }
 
 const EXIT_WAIT_MS = 5_000;

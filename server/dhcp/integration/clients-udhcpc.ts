@@ -27,6 +27,7 @@ export class Udhcpc extends RealClient {
     if (opts.requestAddress !== undefined) args.push('-r', opts.requestAddress);
     if (opts.leaseSeconds !== undefined) args.push('-x', `lease:${opts.leaseSeconds}`);
     if (this.releasesOnExit) args.push('-R');
+    args.push(...(opts.extra ?? []));
     return ['udhcpc', args];
   }
 

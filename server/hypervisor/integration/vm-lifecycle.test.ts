@@ -17,6 +17,8 @@ import { ensureTinyGuest, type TinyGuest } from '../../../scripts/guest/tiny.ts'
 import { DaemonApi, grpcListenIn } from '../../grpc/integration/daemon-api.ts';
 import { VmServiceClient, VmState, type CreateVmRequest, type Vm } from '../../../proto/gen/homeplane/v1/vm.ts';
 import { tapNameFor } from '../tap.ts';
+import { fetchInLab } from '../../metrics/testing/scrape-in-lab.ts';
+import { parseExposition, valueOf } from '../../metrics/testing/exposition.ts';
 
 type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;
 function call<T>(start: (cb: Callback<T>) => unknown): Promise<T> {
@@ -79,6 +81,7 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
       return {
         ...labConfig(lab, dataDir),
         grpc: { listen: grpcListenIn(dataDir) },
+        metrics: { listen: '127.0.0.1:0' },
         hypervisor: { bridge: lab.subnets[0]!.serverInterface, accel: 'tcg', imageDirs: [images] },
       };
     });
@@ -163,6 +166,27 @@ describe('a VM created through the API boots, leases from Homeplane, survives a 
       grpc.status.ALREADY_EXISTS,
       /a VM named "tiny" exists already/,
     );
+  });
+
+  test("the metrics show the VM running, its QEMU's CPU time and memory, the host allocation", async () => {
+    const serving = daemon.logs.findLast((l) => l.msg === 'metrics serving')!;
+    const text = await fetchInLab(lab, lab.serverNamespace, `http://${serving.address as string}/metrics`);
+    const families = parseExposition(text);
+    const at = (name: string, labels: Record<string, string> = {}) => valueOf(families, name, labels);
+    assert.equal(at('homeplane_vms', { state: 'running' }), 1);
+    assert.equal(at('homeplane_vms', { state: 'stopped' }), 0);
+    const cpu = at('homeplane_vm_cpu_seconds_total', { vm: vm.id, name: 'tiny' });
+    assert.ok(cpu !== undefined && cpu > 0, `CPU seconds ${cpu}`);
+    const rss = at('homeplane_vm_memory_resident_bytes', { vm: vm.id, name: 'tiny' });
+    assert.ok(rss !== undefined && rss > 16 * 2 ** 20, `resident bytes ${rss}`);
+    // The guest sent its DHCP DISCOVER and REQUEST, and got the OFFER and ACK.
+    const sent = at('homeplane_vm_network_transmit_bytes_total', { vm: vm.id });
+    const received = at('homeplane_vm_network_receive_bytes_total', { vm: vm.id });
+    assert.ok(sent !== undefined && sent >= 2 * 300, `transmitted ${sent}`);
+    assert.ok(received !== undefined && received >= 2 * 300, `received ${received}`);
+    assert.equal(at('homeplane_host_vcpus', { kind: 'allocated' }), 1);
+    assert.equal(at('homeplane_host_memory_bytes', { kind: 'allocated' }), 128 * 2 ** 20);
+    assert.equal(at('homeplane_dhcp_leased_addresses', { subnet: '10.123.0.0/24' }), 1, "the guest's lease");
   });
 
   test('the console shows the boot and echoes input', async () => {

@@ -14,6 +14,7 @@ import { createLab, type Lab } from '../../../scripts/lab/lab.ts';
 import { LabDaemon, labConfig } from '../../../scripts/lab/daemon.ts';
 import { Udhcpc } from '../../dhcp/integration/clients-udhcpc.ts';
 import { committedLeases, daemonCounters } from '../../dhcp/integration/clients-daemon-view.ts';
+import { fetchInLab } from '../testing/scrape-in-lab.ts';
 
 const CLIENTS = 2;
 const SUBNET = '10.123.0.0/24';
@@ -73,10 +74,8 @@ describe('Prometheus scraping the daemon while clients lease', { concurrency: 1 
 
   /** Prometheus' HTTP API, asked from inside the namespace (its loopback is not ours). */
   async function api(path: string): Promise<unknown> {
-    const script = `fetch(${JSON.stringify(`http://${PROMETHEUS}${path}`)}).then((r) => r.text()).then((t) => process.stdout.write(t), (e) => { process.stderr.write(String(e)); process.exit(1); })`;
-    const run = await lab.exec(lab.serverNamespace, process.execPath, ['-e', script], { timeoutMs: 10_000 });
-    if (run.code !== 0) throw new Error(`asking Prometheus ${path}: ${run.stderr}`);
-    const body = JSON.parse(run.stdout) as { status: string; data: unknown; error?: string };
+    const text = await fetchInLab(lab, lab.serverNamespace, `http://${PROMETHEUS}${path}`);
+    const body = JSON.parse(text) as { status: string; data: unknown; error?: string };
     if (body.status !== 'success') throw new Error(`Prometheus ${path}: ${body.error}`);
     return body.data;
   }

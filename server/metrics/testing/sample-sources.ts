@@ -7,6 +7,7 @@ export function sampleSources(): MetricsSources & { counts: { discover: number; 
   const counts = { discover: 3, ack: 2 };
   return {
     counts,
+    about: { version: '1.2.3-test', dhcpServing: true },
     dhcpCounters: () => ({
       received: { discover: counts.discover, request: 2, unknown: 1 },
       sent: { offer: 3, ack: counts.ack },
@@ -23,7 +24,10 @@ export function sampleSources(): MetricsSources & { counts: { discover: number; 
         { id: 'vm-1', name: 'web', state: 'running' },
         { id: 'vm-2', name: 'db', state: 'stopped' },
       ],
-      usage: () => Promise.resolve([{ id: 'vm-1', name: 'web', cpuSeconds: 12.5, rssBytes: 300 * 2 ** 20 }]),
+      usage: () =>
+        Promise.resolve([
+          { id: 'vm-1', name: 'web', cpuSeconds: 12.5, rssBytes: 300 * 2 ** 20, rxBytes: 1000, txBytes: 5000 },
+        ]),
       capacity: () =>
         Promise.resolve(
           capacityOf(
