@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { LeaseServiceClient } from '../../proto/gen/homeplane/v1/lease.ts';
 import { StatsServiceClient } from '../../proto/gen/homeplane/v1/stats.ts';
 import { withLab, type Lab } from '../lab/lab.ts';
@@ -41,6 +41,7 @@ import { runPerfdhcp, type PerfdhcpReport, type PerfdhcpStep } from './dhcp-perf
 import {
   after,
   PROBE_SCRIPT,
+  type PageProbe,
   readProbe,
   sampleMemory,
   startProfile,
@@ -176,6 +177,8 @@ async function fill(lab: Lab, api: DaemonApi, opts: Options, clients: number): P
 interface Run {
   leases: { before: number; after: number };
   firstRowsMs: number;
+  /** The same on the first visit of /leases after the dashboard's server started. */
+  coldFirstRowsMs: number;
   loadAt: number;
   start: MemorySample;
   end: MemorySample;
@@ -220,6 +223,22 @@ function rendererMainThreads(): { label: string; pid: number; tid: number }[] {
     }
   }
   return threads;
+}
+
+/** Opens `url` as a new document and waits for its first lease row; prints where the time went. */
+async function loadLeasesPage(page: Page, url: string, what: string): Promise<PageProbe> {
+  await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
+  await page.locator('[data-address]').first().waitFor({ state: 'visible', timeout: 120_000 });
+  const loaded = await readProbe(page);
+  const timing = (await page.evaluate(
+    '(() => { const n = performance.getEntriesByType("navigation")[0]; return n && [n.responseStart, n.responseEnd, n.domInteractive]; })()',
+  )) as [number, number, number] | undefined;
+  const [firstByte, lastByte, interactive] = (timing ?? [NaN, NaN, NaN]).map(Math.round);
+  console.error(
+    `/leases, ${what}: first rows at ${Math.round(loaded.firstRowAt ?? -1)} ms ` +
+      `(first byte ${firstByte} ms, last byte ${lastByte} ms, interactive ${interactive} ms)`,
+  );
+  return loaded;
 }
 
 async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
@@ -280,21 +299,11 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
       const cdp = await context.newCDPSession(page);
       if (opts.profile !== null) await startProfile(cdp);
       if (opts.trace !== null) await startTrace(cdp, opts.traceDetail);
-      // The measured load: a fresh document of /leases.
-      await page.goto(`${dashboard.url}/leases`, { waitUntil: 'load', timeout: 120_000 });
-      await page.locator('[data-address]').first().waitFor({ state: 'visible', timeout: 120_000 });
-      const loaded = await readProbe(page);
-      const timing = (await page.evaluate(
-        '(() => { const n = performance.getEntriesByType("navigation")[0]; return n && [n.responseStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd]; })()',
-      )) as number[] | undefined;
-      console.error(
-        `/leases loaded: first rows at ${Math.round(loaded.firstRowAt ?? -1)} ms` +
-          (timing === undefined
-            ? ''
-            : ` (first byte ${Math.round(timing[0]!)} ms, last byte ${Math.round(timing[1]!)} ms, ` +
-              `interactive ${Math.round(timing[2]!)} ms, DOMContentLoaded ${Math.round(timing[3]!)} ms)`) +
-          '; settling, then events',
-      );
+      // The measured loads: a fresh document of /leases, twice: the first visit since the
+      // dashboard's server started (it loads the page's code then), and the one after it, whose
+      // document then stays open for the events.
+      const coldLoad = await loadLeasesPage(page, `${dashboard.url}/leases`, 'first visit');
+      const loaded = await loadLeasesPage(page, `${dashboard.url}/leases`, 'second visit');
       const loadAt = Math.max(loaded.firstRowAt ?? loaded.now, loaded.now);
       await page.waitForTimeout(SETTLE_MS);
       const start = await sampleMemory(cdp, page);
@@ -317,6 +326,7 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
       return {
         leases: { before, after: await api.leaseCount() },
         firstRowsMs: probe.firstRowAt,
+        coldFirstRowsMs: coldLoad.firstRowAt ?? Number.NaN,
         loadAt,
         start,
         end,
@@ -350,7 +360,13 @@ function report(opts: Options, run: Run): string {
   const acked = run.perfdhcp.requestAck.received;
   const rows: [string, string, string, string][] = [
     [
-      'time to first rows',
+      'time to first rows, first visit',
+      `${Math.round(run.coldFirstRowsMs)} ms`,
+      `<= ${TARGET.firstRowsMs} ms`,
+      verdict(run.coldFirstRowsMs <= TARGET.firstRowsMs),
+    ],
+    [
+      'time to first rows, next visit',
       `${Math.round(run.firstRowsMs)} ms`,
       `<= ${TARGET.firstRowsMs} ms`,
       verdict(run.firstRowsMs <= TARGET.firstRowsMs),

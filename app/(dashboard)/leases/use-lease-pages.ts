@@ -1,6 +1,6 @@
 'use client';
 // After hydration, the leases past the server-rendered first page: /api/leases one answer (up to
-// 4000 rows) at a time, each folded into the cache where it is newer than what the cache holds
+// 2000 rows) at a time, each folded into the cache where it is newer than what the cache holds
 // (the stream may already have brought a newer version; lease-cache.ts). Sorting an answer on
 // its own and merging it in one pass keeps each fold to a few milliseconds, so the page stays
 // responsive while it fills.

@@ -1,6 +1,7 @@
-// GET /api/leases?pageToken=<token>: the next rows of the lease table as LeaseRows (up to four
+// GET /api/leases?pageToken=<token>: the next rows of the lease table as LeaseRows (up to two
 // ListLeases pages of 1000: fewer round trips while the Leases page fills in after its
-// server-rendered first screenful, still small enough to fold in one short task). The answer
+// server-rendered first screenful, still small enough to parse and fold in ~10 ms; four took
+// 20-30 ms, which a busy machine stretched past 50 ms, bench:dashboard). The answer
 // carries the revision of the first ListLeases page in it: the page folds rows in only where
 // that is newer than what it holds (app/lib/live/lease-cache.ts), and a later ListLeases page
 // is never older. Signed-in only: no session, 401.
@@ -17,7 +18,7 @@ export const runtime = 'nodejs';
 
 /** ListLeases' largest page, and how many of them one answer holds. */
 const PAGE_SIZE = 1000;
-const PAGES_PER_ANSWER = 4;
+const PAGES_PER_ANSWER = 2;
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 export async function GET(request: NextRequest): Promise<Response> {
