@@ -8,8 +8,7 @@ import { toClientClassView, toSubnetView } from '../../lib/subnet-convert.ts';
 import type { ClientClassView, SubnetView } from '../../lib/subnet-view.ts';
 
 export type SubnetListing =
-  | { ok: true; subnets: SubnetView[]; classes: ClientClassView[]; revision: number }
-  | { ok: false; reason: string };
+  { ok: true; subnets: SubnetView[]; classes: ClientClassView[]; revision: number } | { ok: false; reason: string };
 
 export async function loadSubnets(): Promise<SubnetListing> {
   try {
