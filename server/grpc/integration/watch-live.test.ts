@@ -225,6 +225,11 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
         address: RESERVED_ADDRESS,
         hostname: 'pinned',
         source: ReservationSource.RESERVATION_SOURCE_API,
+        // Created without options or boot settings: none of its own (issue 10's fields).
+        options: [],
+        nextServer: '',
+        bootFile: '',
+        serverHostname: '',
       },
     );
 
