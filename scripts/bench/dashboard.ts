@@ -163,7 +163,7 @@ async function fill(lab: Lab, api: DaemonApi, opts: Options, clients: number): P
     const exchanges = 1.05 * clients * Math.log((clients - count) / (clients - opts.leases));
     const seconds = Math.max(1, Math.ceil(exchanges / opts.fillRate));
     const started = Date.now();
-    const { requestAck } = await runPerfdhcp(lab, step(opts.fillRate, seconds, clients));
+    const { requestAck } = (await runPerfdhcp(lab, step(opts.fillRate, seconds, clients))).report;
     count = await api.leaseCount();
     console.error(
       `fill round ${round}: ${seconds} s at ${opts.fillRate}/s, ${requestAck.received} of ${requestAck.sent} ` +
@@ -313,7 +313,7 @@ async function measure(lab: Lab, opts: Options, scratch: string): Promise<Run> {
       const cpu = new CpuSampler(classifier(scratch), () => renderers);
       cpu.start();
       console.error(`${opts.rate} lease events/s for ${opts.seconds} s ...`);
-      const perfdhcp = await runPerfdhcp(lab, step(opts.rate, opts.seconds, clients));
+      const perfdhcp = (await runPerfdhcp(lab, step(opts.rate, opts.seconds, clients))).report;
       const eventSeconds = (Date.now() - eventsStarted) / 1000;
       const cpuUse = cpu.stop();
       const events = (await api.revision()) - revisionBefore;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePerfdhcp, perfdhcpArgs, PerfdhcpError } from './dhcp-perfdhcp.ts';
+import { parsePerfdhcp, parseTimes, perfdhcpArgs, PerfdhcpError } from './dhcp-perfdhcp.ts';
 
 /** perfdhcp 2.2's final report for a step Kea answered (trimmed of the rate lines). */
 const ANSWERED = `Running: perfdhcp -r 1000 -p 3 -R 1000000 -l 10.64.0.2 10.64.0.1
@@ -102,4 +102,10 @@ test('perfdhcpArgs: rate, period, clients, relay address and server; base MAC on
     'mac=00:0c:02:00:00:00',
     '10.64.0.1',
   ]);
+});
+
+test("parseTimes: the children's user + system time from the shell's `times`, minutes included", () => {
+  assert.equal(parseTimes('0m0.001000s 0m0.002000s\n0m5.230000s 0m1.250000s\n'), 6.48);
+  assert.equal(parseTimes('0m0.00s 0m0.00s\n1m2.5s 0m0.5s'), 63);
+  assert.throws(() => parseTimes('sh: times: not found'), PerfdhcpError);
 });

@@ -97,12 +97,37 @@ function delay(block: string, label: string): number | null {
   return match === null ? null : Number(match[1]);
 }
 
-/** Runs one step in the lab's relay namespace and returns its report. */
-export async function runPerfdhcp(lab: Lab, step: PerfdhcpStep): Promise<PerfdhcpReport> {
+/** Where perfdhcp runs and what it cost. */
+export interface PerfdhcpRun {
+  report: PerfdhcpReport;
+  /** perfdhcp's own CPU (user + system) over the whole run, from the shell's `times`. */
+  cpuSeconds: number;
+}
+
+/**
+ * The CPU its children used, as a POSIX shell's `times` prints it: two lines, the shell's own
+ * user and system time, then its children's ("0m1.230000s 0m0.450000s").
+ */
+export function parseTimes(output: string): number {
+  const lines = output.trim().split('\n');
+  const children = lines[lines.length - 1] ?? '';
+  const match = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(children.trim());
+  if (match === null) throw new PerfdhcpError(`no children's times in "${output.trim()}"`);
+  return Number(match[1]) * 60 + Number(match[2]) + Number(match[3]) * 60 + Number(match[4]);
+}
+
+/**
+ * Runs one step in the lab's relay namespace and returns its report and perfdhcp's CPU. With
+ * `cpus` (taskset's list), perfdhcp runs on those CPUs only.
+ */
+export async function runPerfdhcp(lab: Lab, step: PerfdhcpStep, cpus?: string): Promise<PerfdhcpRun> {
   const relay = lab.relay;
   if (relay === null) throw new PerfdhcpError('the benchmark lab has no relay namespace for perfdhcp');
+  const command = cpus === undefined ? ['perfdhcp'] : ['taskset', '-c', cpus, 'perfdhcp'];
+  // A shell around it reports the CPU perfdhcp used on stderr, then exits with perfdhcp's code.
+  const script = '"$@"; code=$?; times >&2; exit $code';
   // perfdhcp waits up to its drop time (1 s) for the last answers after the period ends.
-  const result = await lab.exec(relay.namespace, 'perfdhcp', perfdhcpArgs(step), {
+  const result = await lab.exec(relay.namespace, 'sh', ['-c', script, 'sh', ...command, ...perfdhcpArgs(step)], {
     timeoutMs: (step.seconds + 30) * 1000,
   });
   if (result.timedOut) throw new PerfdhcpError(`perfdhcp did not finish within ${step.seconds + 30} s`);
@@ -112,5 +137,5 @@ export async function runPerfdhcp(lab: Lab, step: PerfdhcpStep): Promise<Perfdhc
       `perfdhcp exited with ${result.code ?? result.signal}: ${result.stderr.trim() || result.stdout.slice(-2000)}`,
     );
   }
-  return parsePerfdhcp(result.stdout);
+  return { report: parsePerfdhcp(result.stdout), cpuSeconds: parseTimes(result.stderr) };
 }

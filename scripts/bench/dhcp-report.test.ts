@@ -31,7 +31,10 @@ test('figures: completed exchanges per second, loss against DISCOVERs sent, CPU 
     completedPerSecond: 990,
     lossPercent: 1,
     cpuMicrosPerDora: 1e6 / 9_900,
+    generatorCores: null,
+    serverCores: 0.1,
   });
+  assert.equal(figures({ ...step('kea', 1000, 9_900), generatorCpuSeconds: 7.5 }).generatorCores, 0.75);
 });
 
 test('verdicts: highest rate with at most 1% loss, even above a failed one; peak of all steps', () => {

@@ -15,6 +15,8 @@ export interface StepResult {
   report: PerfdhcpReport;
   /** CPU seconds the server's processes used during the step. */
   cpuSeconds: number;
+  /** CPU seconds perfdhcp used during the step (its drop-time wait included), when measured. */
+  generatorCpuSeconds?: number;
   /** Homeplane: lease rows written and transactions committed during the step. */
   store: { rows: number; commits: number } | null;
   /** homeplane-scraped: the scrapes during the step (warm-up included). */
@@ -28,6 +30,10 @@ export interface StepFigures {
   lossPercent: number;
   /** Server CPU per completed exchange, microseconds. */
   cpuMicrosPerDora: number | null;
+  /** perfdhcp's CPU over the step's seconds: the share of one core the load generator kept busy. */
+  generatorCores: number | null;
+  /** The server's CPU over the step's seconds, in cores. */
+  serverCores: number;
 }
 
 export function figures(step: StepResult): StepFigures {
@@ -37,6 +43,8 @@ export function figures(step: StepResult): StepFigures {
     completedPerSecond: completed / step.seconds,
     lossPercent: started === 0 ? 100 : (100 * (started - completed)) / started,
     cpuMicrosPerDora: completed === 0 ? null : (step.cpuSeconds * 1e6) / completed,
+    generatorCores: step.generatorCpuSeconds === undefined ? null : step.generatorCpuSeconds / step.seconds,
+    serverCores: step.cpuSeconds / step.seconds,
   };
 }
 
@@ -84,6 +92,8 @@ export function formatSteps(results: readonly StepResult[]): string {
     'RA avg ms',
     'RA max ms',
     'cpu us/DORA',
+    'server cores',
+    'perfdhcp cores',
     'rows/commit',
   ];
   const rows = results.map((r) => {
@@ -96,6 +106,8 @@ export function formatSteps(results: readonly StepResult[]): string {
       ...delays(r.report.discoverOffer),
       ...delays(r.report.requestAck),
       f.cpuMicrosPerDora === null ? '-' : whole(f.cpuMicrosPerDora),
+      f.serverCores.toFixed(2),
+      f.generatorCores === null ? '-' : f.generatorCores.toFixed(2),
       r.store === null || r.store.commits === 0 ? '-' : (r.store.rows / r.store.commits).toFixed(1),
     ];
   });
@@ -173,7 +185,15 @@ export interface OptionsComparison {
   optionsRate: number | null;
   rateRatio: number | null;
   /** Per rate both served almost fully: CPU µs per DORA of each (best run of each) and options/plain. */
-  steps: { rate: number; plainMicros: number; optionsMicros: number; ratio: number }[];
+  steps: {
+    rate: number;
+    plainMicros: number;
+    optionsMicros: number;
+    ratio: number;
+    /** perfdhcp's CPU in cores during those runs, when measured. */
+    plainGeneratorCores: number | null;
+    optionsGeneratorCores: number | null;
+  }[];
   /** Median of the per-step ratios; null without a common clean step. */
   medianCpuRatio: number | null;
 }
@@ -182,19 +202,31 @@ export function compareOptions(results: readonly StepResult[]): OptionsCompariso
   const [plain, options] = verdicts(results, ['homeplane-process', 'homeplane-options']);
   const plainRate = plain?.best?.rate ?? null;
   const optionsRate = options?.best?.rate ?? null;
-  const comparableMicros = (server: ServerName, rate: number): number | null => {
+  /** The run at `rate` with the least CPU per DORA among those that served almost fully. */
+  const comparable = (server: ServerName, rate: number): { micros: number; generatorCores: number | null } | null => {
     const clean = results
       .filter((r) => r.server === server && r.rate === rate && figures(r).lossPercent <= COMPARABLE_LOSS_PERCENT)
-      .map((r) => figures(r).cpuMicrosPerDora)
-      .filter((m): m is number => m !== null);
-    return clean.length === 0 ? null : Math.min(...clean);
+      .map(figures)
+      .filter((f) => f.cpuMicrosPerDora !== null)
+      .sort((a, b) => a.cpuMicrosPerDora! - b.cpuMicrosPerDora!);
+    const best = clean[0];
+    return best === undefined ? null : { micros: best.cpuMicrosPerDora!, generatorCores: best.generatorCores };
   };
   const rates = [...new Set(results.map((r) => r.rate))].sort((a, b) => a - b);
   const steps = rates.flatMap((rate) => {
-    const plainMicros = comparableMicros('homeplane-process', rate);
-    const optionsMicros = comparableMicros('homeplane-options', rate);
-    if (plainMicros === null || optionsMicros === null) return [];
-    return [{ rate, plainMicros, optionsMicros, ratio: optionsMicros / plainMicros }];
+    const plainStep = comparable('homeplane-process', rate);
+    const optionsStep = comparable('homeplane-options', rate);
+    if (plainStep === null || optionsStep === null) return [];
+    return [
+      {
+        rate,
+        plainMicros: plainStep.micros,
+        optionsMicros: optionsStep.micros,
+        ratio: optionsStep.micros / plainStep.micros,
+        plainGeneratorCores: plainStep.generatorCores,
+        optionsGeneratorCores: optionsStep.generatorCores,
+      },
+    ];
   });
   const sorted = steps.map((s) => s.ratio).sort((a, b) => a - b);
   const middle = sorted.length / 2;
@@ -220,7 +252,10 @@ export function formatOptionsComparison(c: OptionsComparison): string {
       (c.rateRatio === null ? '' : ` (ratio ${c.rateRatio.toFixed(2)})`),
     ...c.steps.map(
       (s) =>
-        `  at ${s.rate}/s: CPU per DORA ${s.plainMicros.toFixed(1)} µs plain, ${s.optionsMicros.toFixed(1)} µs with options (ratio ${s.ratio.toFixed(3)})`,
+        `  at ${s.rate}/s: CPU per DORA ${s.plainMicros.toFixed(1)} µs plain, ${s.optionsMicros.toFixed(1)} µs with options (ratio ${s.ratio.toFixed(3)})` +
+        (s.plainGeneratorCores === null || s.optionsGeneratorCores === null
+          ? ''
+          : `; perfdhcp ${s.plainGeneratorCores.toFixed(2)} cores against plain, ${s.optionsGeneratorCores.toFixed(2)} against options`),
     ),
     c.medianCpuRatio === null
       ? `no rate both served with at most ${COMPARABLE_LOSS_PERCENT}% lost: no CPU ratio`

@@ -265,10 +265,15 @@ async function waitForKea(lab: Lab, child: ChildProcess, output: { text: string 
   throw new Error(`kea-dhcp4 did not open ${BENCH_SERVER_ADDRESS}:67 within ${READY_TIMEOUT_MS} ms:\n${output.text}`);
 }
 
+/** Every process in the server's namespace. */
+export async function serverPids(lab: Lab): Promise<number[]> {
+  const { stdout } = await runCommand('ip', ['netns', 'pids', lab.serverNamespace]);
+  return stdout.split('\n').filter(Boolean).map(Number);
+}
+
 /** CPU seconds of every process in the namespace. */
 async function namespaceCpuSeconds(lab: Lab): Promise<number> {
-  const { stdout } = await runCommand('ip', ['netns', 'pids', lab.serverNamespace]);
-  const pids = stdout.split('\n').filter(Boolean);
+  const pids = await serverPids(lab);
   let seconds = 0;
   for (const pid of pids) seconds += processCpuSeconds(pid) ?? 0;
   return seconds;

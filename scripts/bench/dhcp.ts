@@ -6,7 +6,7 @@
 //
 //   npm run bench [-- --duration 10] [--rates 1000,2000] [--servers kea,homeplane-process]
 //                 [--repeat 2] [--quick] [--profile] [--profile-rate 8000] [--profile-dir DIR]
-//                 [--scrape] [--options]
+//                 [--scrape] [--options] [--pin]
 //
 // --servers: any of kea, homeplane-process, homeplane-power (the default) and kea-mt (Kea with
 // its multi-threading on, a stronger baseline on a machine with cores to spare).
@@ -21,6 +21,9 @@
 // print both rates, the CPU per DORA at the rates both served almost fully and its median ratio,
 // then the extra time per reply measured in-process (dhcp-options-cost.ts), where the machine's
 // noise does not swamp a few percent.
+// --pin: the server's processes on CPU 0, perfdhcp on CPU 1 (taskset), so neither waits for the
+// other's core; every step prints both one's CPU in cores, so a load generator at 1.00 shows the
+// rate was its limit, not the server's.
 // --scrape: also run homeplane-scraped (Homeplane, durability process, its /metrics scraped every
 // second during each step) beside homeplane-process, then measure the daemon's CPU per scrape
 // and print what scraping every second costs against the highest rate Homeplane kept up with.
@@ -36,6 +39,7 @@ import {
   DEFAULT_SERVERS,
   processCpuSeconds,
   SERVER_NAMES,
+  serverPids,
   startScraper,
   startServer,
   type ServerName,
@@ -51,6 +55,7 @@ import {
   type StepResult,
 } from './dhcp-report.ts';
 import { formatProfile, readCpuProfile, summariseProfile } from './dhcp-profile.ts';
+import { pinProcesses } from './cpu-share.ts';
 import { formatReplyCost, measureReplyCost } from './dhcp-options-cost.ts';
 
 interface BenchOptions {
@@ -63,7 +68,11 @@ interface BenchOptions {
   profileDir: string | null;
   scrape: boolean;
   options: boolean;
+  pin: boolean;
 }
+
+/** --pin: the server's CPU and the load generator's, one core each. */
+const PIN = { server: '0', generator: '1' };
 
 const DEFAULT_RATES = [1000, 2000, 4000, 6000, 8000, 10000, 12000];
 const QUICK_RATES = [1000, 4000];
@@ -84,6 +93,7 @@ function readOptions(argv: string[]): BenchOptions {
       'profile-dir': { type: 'string' },
       scrape: { type: 'boolean', default: false },
       options: { type: 'boolean', default: false },
+      pin: { type: 'boolean', default: false },
     },
   });
   const rates = values.rates?.split(',').map(Number) ?? (values.quick ? QUICK_RATES : DEFAULT_RATES);
@@ -122,6 +132,7 @@ function readOptions(argv: string[]): BenchOptions {
     profileDir: values['profile-dir'] ?? null,
     scrape: values.scrape,
     options: values.options,
+    pin: values.pin,
   };
 }
 
@@ -132,15 +143,22 @@ async function runStep(
   rate: number,
   seconds: number,
   dir: string,
+  pin: boolean,
   cpuProfileDir?: string,
 ): Promise<StepResult> {
   const running = await startServer(lab, server, { dir, cpuProfileDir });
   try {
-    await runPerfdhcp(lab, newClientsStep(WARMUP.rate, WARMUP.seconds, WARMUP.baseMac));
+    if (pin) pinProcesses(await serverPids(lab), PIN.server);
+    const generatorCpus = pin ? PIN.generator : undefined;
+    await runPerfdhcp(lab, newClientsStep(WARMUP.rate, WARMUP.seconds, WARMUP.baseMac), generatorCpus);
     const storeBefore = await running.storeCounters();
     const cpuBefore = await running.cpuSeconds();
     if (cpuProfileDir !== undefined) running.toggleProfiler();
-    const report = await runPerfdhcp(lab, newClientsStep(rate, seconds));
+    const { report, cpuSeconds: generatorCpuSeconds } = await runPerfdhcp(
+      lab,
+      newClientsStep(rate, seconds),
+      generatorCpus,
+    );
     if (cpuProfileDir !== undefined) running.toggleProfiler();
     const cpuSeconds = (await running.cpuSeconds()) - cpuBefore;
     const storeAfter = await running.storeCounters();
@@ -152,7 +170,15 @@ async function runStep(
             rows: storeAfter.rowsWritten - storeBefore.rowsWritten,
             commits: storeAfter.batchesCommitted - storeBefore.batchesCommitted,
           };
-    return { server, rate, seconds, report, cpuSeconds, store, ...(scrapes === null ? {} : { scrapes }) };
+    return {
+      server,
+      rate,
+      seconds,
+      report,
+      cpuSeconds,
+      generatorCpuSeconds,
+      store,
+      ...(scrapes === null ? {} : { scrapes }) };
   } finally {
     await running.stop();
   }
@@ -176,7 +202,7 @@ async function measure(lab: Lab, opts: BenchOptions, scratch: string): Promise<S
     for (const rate of opts.rates) {
       // Alternating at every step spreads the machine's drift over all servers alike.
       for (const server of opts.servers) {
-        const result = await runStep(lab, server, rate, opts.seconds, join(scratch, `run-${++run}`));
+        const result = await runStep(lab, server, rate, opts.seconds, join(scratch, `run-${++run}`), opts.pin);
         console.error(describe(result));
         results.push(result);
       }
@@ -195,7 +221,7 @@ function profileRate(opts: BenchOptions, results: StepResult[]): number {
 async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: string): Promise<void> {
   const profileDir = join(scratch, 'profile');
   mkdirSync(profileDir, { recursive: true });
-  const result = await runStep(lab, 'homeplane-process', rate, opts.seconds, join(scratch, 'run-profile'), profileDir);
+  const result = await runStep(lab, 'homeplane-process', rate, opts.seconds, join(scratch, 'run-profile'), opts.pin, profileDir);
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (file === undefined) throw new Error(`the daemon wrote no .cpuprofile into ${profileDir}`);
   const cpuProfile = readCpuProfile(join(profileDir, file));

@@ -76,7 +76,7 @@ export async function runWatchStep(ctx: StepContext, plan: StepPlan, dir: string
     const before = daemon.sample();
     const clientCpuBefore = clientCpuSeconds(ctx.pool);
     const started = performance.now();
-    const report = await runPerfdhcp(ctx.lab, newClientsStep(plan.rate, plan.seconds));
+    const { report } = await runPerfdhcp(ctx.lab, newClientsStep(plan.rate, plan.seconds));
     const behindAtEnd = watching ? await settle(ctx, daemon) : 0;
     const windowSeconds = (performance.now() - started) / 1000;
     const end = daemon.sample();
