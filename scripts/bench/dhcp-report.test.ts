@@ -4,6 +4,8 @@ import {
   compareOptions,
   figures,
   formatOptionsComparison,
+  formatTargets,
+  latencyTargets,
   formatVerdicts,
   peakRatioToKea,
   ratioToKea,
@@ -86,4 +88,54 @@ test('compareOptions: the rates each kept up with, CPU per DORA where both serve
   );
   assert.ok(Math.abs(c.medianCpuRatio! - 1.04) < 1e-9);
   assert.match(formatOptionsComparison(c), /median CPU ratio options\/plain: 1\.040 \(4\.0%\)/);
+});
+
+test('latencyTargets: RA avg over Kea at 2000 and 4000/s, loss and worst delay at 6000/s, clean rates over Kea-MT', () => {
+  /** A step with the given RA average and maximum, `acked` of rate x 10 s exchanges completed. */
+  const timed = (server: ServerName, rate: number, raAvg: number, raMax = 3, acked = rate * 10): StepResult => {
+    const base = step(server, rate, acked);
+    return {
+      ...base,
+      report: { ...base.report, requestAck: { ...base.report.requestAck, avgDelayMs: raAvg, maxDelayMs: raMax } },
+    };
+  };
+  const results = [
+    timed('kea', 2000, 0.2),
+    timed('kea', 2000, 0.3), // the worse repeat: Kea's best (0.2) is the baseline
+    timed('homeplane-process', 2000, 0.5),
+    timed('homeplane-process', 2000, 0.29), // the better repeat: 1.45x, a pass
+    timed('homeplane-power', 2000, 0.31), // 1.55x: a miss
+    timed('kea', 4000, 1),
+    timed('homeplane-process', 4000, 1.5), // exactly 1.5x: a pass
+    timed('homeplane-power', 4000, 2),
+    timed('kea-mt', 6000, 1),
+    timed('homeplane-process', 6000, 4, 25), // 0% lost but 25 ms: a miss
+    timed('homeplane-power', 6000, 4, 12, 59_000), // 1.67% lost: a miss
+    timed('homeplane-power', 6000, 4, 19, 59_700), // 0.5% lost, 19 ms: the best repeat passes
+    timed('kea-mt', 8000, 1, 3, 70_000), // 12.5% lost: Kea-MT's best clean rate stays 6000
+    timed('homeplane-process', 8000, 4, 10),
+  ];
+  const checks = latencyTargets(results);
+  assert.deepEqual(
+    checks.map((c) => [c.target, c.pass]),
+    [
+      ["homeplane-process RA avg at 2000/s <= 1.5x Kea's", true],
+      ["homeplane-power RA avg at 2000/s <= 1.5x Kea's", false],
+      ["homeplane-process RA avg at 4000/s <= 1.5x Kea's", true],
+      ["homeplane-power RA avg at 4000/s <= 1.5x Kea's", false],
+      ['homeplane-process at 6000/s: <= 1% lost, RA max < 20 ms', false],
+      ['homeplane-power at 6000/s: <= 1% lost, RA max < 20 ms', true],
+      ["homeplane-process highest clean rate >= 1.3x Kea-MT's", true], // 8000 / 6000 = 1.33
+      ["homeplane-power highest clean rate >= 1x Kea-MT's", true], // 6000 / 6000
+    ],
+  );
+  assert.match(checks[0]!.measured, /0\.290 ms vs Kea 0\.200 ms \(Kea lost 0\.00%\): 1\.45x/);
+  assert.match(checks[6]!.measured, /8000\/s vs Kea-MT 6000\/s: 1\.33x/);
+  assert.match(formatTargets(checks), /MISS/);
+});
+
+test('latencyTargets: a check the run cannot make says so instead of passing', () => {
+  const checks = latencyTargets([step('homeplane-process', 2000, 20_000)]);
+  assert.ok(checks.every((c) => c.pass === null));
+  assert.match(formatTargets(checks), /n\/a/);
 });

@@ -263,3 +263,110 @@ export function formatOptionsComparison(c: OptionsComparison): string {
   ];
   return lines.join('\n');
 }
+
+/**
+ * The DHCP latency targets (issue 12), from one run with Kea and Kea-MT beside Homeplane: at the
+ * rates single-threaded Kea serves without loss, Homeplane's REQUEST-ACK average over Kea's; at
+ * the high step, Homeplane's loss and worst delay; and the highest clean rates over Kea-MT's.
+ * "Best" is the best of the repeats: the lowest RA average, the least loss.
+ */
+export const LATENCY_TARGETS = {
+  /** Offered rates where RA avg is weighed against Kea's, and the most it may be over it. */
+  delayRates: [2000, 4000],
+  maxDelayRatio: 1.5,
+  /** The high step: at most MAX_LOSS_PERCENT lost there, and no ACK later than this. */
+  highRate: 6000,
+  highMaxDelayMs: 20,
+  /** Highest clean rate over Kea-MT's, per durability mode. */
+  minRateRatio: { 'homeplane-process': 1.3, 'homeplane-power': 1 },
+} as const;
+
+const HOMEPLANE_MODES = ['homeplane-process', 'homeplane-power'] as const;
+
+export interface TargetCheck {
+  target: string;
+  /** What was measured, as printed. */
+  measured: string;
+  /** null when the run lacked what the check needs (a server or a rate left out). */
+  pass: boolean | null;
+}
+
+function runsAt(results: readonly StepResult[], server: ServerName, rate: number): StepResult[] {
+  return results.filter((r) => r.server === server && r.rate === rate);
+}
+
+function lowestRaAvg(runs: readonly StepResult[]): number | null {
+  const delays = runs.map((r) => r.report.requestAck.avgDelayMs).filter((d): d is number => d !== null);
+  return delays.length === 0 ? null : Math.min(...delays);
+}
+
+export function latencyTargets(results: readonly StepResult[]): TargetCheck[] {
+  const t = LATENCY_TARGETS;
+  const checks: TargetCheck[] = [];
+  for (const rate of t.delayRates) {
+    const keaRuns = runsAt(results, 'kea', rate);
+    const kea = lowestRaAvg(keaRuns);
+    const keaLoss = keaRuns.length === 0 ? null : Math.min(...keaRuns.map((r) => figures(r).lossPercent));
+    for (const server of HOMEPLANE_MODES) {
+      const own = lowestRaAvg(runsAt(results, server, rate));
+      const target = `${server} RA avg at ${rate}/s <= ${t.maxDelayRatio}x Kea's`;
+      if (kea === null || own === null) {
+        checks.push({ target, measured: 'not measured (needs kea and this server at this rate)', pass: null });
+        continue;
+      }
+      const ratio = own / kea;
+      checks.push({
+        target,
+        measured: `${own.toFixed(3)} ms vs Kea ${kea.toFixed(3)} ms (Kea lost ${keaLoss!.toFixed(2)}%): ${ratio.toFixed(2)}x`,
+        pass: ratio <= t.maxDelayRatio,
+      });
+    }
+  }
+  for (const server of HOMEPLANE_MODES) {
+    const target = `${server} at ${t.highRate}/s: <= ${MAX_LOSS_PERCENT}% lost, RA max < ${t.highMaxDelayMs} ms`;
+    const runs = runsAt(results, server, t.highRate);
+    if (runs.length === 0) {
+      checks.push({ target, measured: 'not measured', pass: null });
+      continue;
+    }
+    const best = [...runs].sort((a, b) => figures(a).lossPercent - figures(b).lossPercent)[0]!;
+    const loss = figures(best).lossPercent;
+    const max = best.report.requestAck.maxDelayMs;
+    checks.push({
+      target,
+      measured: `${loss.toFixed(2)}% lost, RA max ${max === null ? '-' : `${max.toFixed(1)} ms`}`,
+      pass: loss <= MAX_LOSS_PERCENT && max !== null && max < t.highMaxDelayMs,
+    });
+  }
+  const [keaMt] = verdicts(results, ['kea-mt']);
+  for (const server of HOMEPLANE_MODES) {
+    const min = t.minRateRatio[server];
+    const target = `${server} highest clean rate >= ${min}x Kea-MT's`;
+    const [own] = verdicts(results, [server]);
+    if (
+      keaMt === undefined ||
+      own === undefined ||
+      !results.some((r) => r.server === 'kea-mt') ||
+      !results.some((r) => r.server === server)
+    ) {
+      checks.push({ target, measured: 'not measured (needs kea-mt and this server)', pass: null });
+      continue;
+    }
+    const ratio = ratioToKea(own, keaMt);
+    const rate = (v: ServerVerdict) => (v.best === null ? 'none' : `${v.best.rate}/s`);
+    checks.push({
+      target,
+      measured: `${rate(own)} vs Kea-MT ${rate(keaMt)}${ratio === null ? '' : `: ${ratio.toFixed(2)}x`}`,
+      pass: ratio !== null && ratio >= min,
+    });
+  }
+  return checks;
+}
+
+export function formatTargets(checks: readonly TargetCheck[]): string {
+  const verdict = (pass: boolean | null) => (pass === null ? 'n/a' : pass ? 'PASS' : 'MISS');
+  return table(
+    ['target', 'measured', 'verdict'],
+    checks.map((c) => [c.target, c.measured, verdict(c.pass)]),
+  );
+}

@@ -12,14 +12,9 @@ import { BENCH_SERVER_ADDRESS, homeplaneBenchConfig, keaBenchConfig, type Durabi
 
 export type ServerName =
   'kea' | 'kea-mt' | 'homeplane-process' | 'homeplane-power' | 'homeplane-scraped' | 'homeplane-options';
-/** Measured by default; kea-mt (Kea with its multi-threading on) on request. */
-export const DEFAULT_SERVERS: readonly ServerName[] = ['kea', 'homeplane-process', 'homeplane-power'];
-export const SERVER_NAMES: readonly ServerName[] = [
-  ...DEFAULT_SERVERS,
-  'kea-mt',
-  'homeplane-scraped',
-  'homeplane-options',
-];
+/** Measured by default: both Kea baselines (single-threaded, and with its multi-threading on) and both durability modes. */
+export const DEFAULT_SERVERS: readonly ServerName[] = ['kea', 'kea-mt', 'homeplane-process', 'homeplane-power'];
+export const SERVER_NAMES: readonly ServerName[] = [...DEFAULT_SERVERS, 'homeplane-scraped', 'homeplane-options'];
 
 export interface RunningServer {
   readonly name: ServerName;

@@ -8,8 +8,11 @@
 //                 [--repeat 2] [--quick] [--profile] [--profile-rate 8000] [--profile-dir DIR]
 //                 [--scrape] [--options] [--pin]
 //
-// --servers: any of kea, homeplane-process, homeplane-power (the default) and kea-mt (Kea with
-// its multi-threading on, a stronger baseline on a machine with cores to spare).
+// --servers: any of kea, kea-mt (Kea with its multi-threading on, a stronger baseline on a
+// machine with cores to spare), homeplane-process and homeplane-power; all four by default, and
+// then the latency targets are checked against both Kea baselines (a table of PASS / MISS). The
+// run also times a 4 KiB write + fdatasync where the servers keep their leases: the floor under
+// any commit that must survive power loss (durability: power).
 // --quick: two short steps (under a minute in all), a smoke run of the whole machinery.
 // --repeat N: run the whole alternation N times; a server keeps up with a rate when its best
 // run there does (other work on the machine only ever slows a run down, never speeds it up).
@@ -27,7 +30,17 @@
 // --scrape: also run homeplane-scraped (Homeplane, durability process, its /metrics scraped every
 // second during each step) beside homeplane-process, then measure the daemon's CPU per scrape
 // and print what scraping every second costs against the highest rate Homeplane kept up with.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  fdatasyncSync,
+  mkdirSync,
+  openSync,
+  writeSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,7 +62,9 @@ import {
   figures,
   formatOptionsComparison,
   formatSteps,
+  formatTargets,
   formatVerdicts,
+  latencyTargets,
   MAX_LOSS_PERCENT,
   verdicts,
   type StepResult,
@@ -178,7 +193,8 @@ async function runStep(
       cpuSeconds,
       generatorCpuSeconds,
       store,
-      ...(scrapes === null ? {} : { scrapes }) };
+      ...(scrapes === null ? {} : { scrapes }),
+    };
   } finally {
     await running.stop();
   }
@@ -221,7 +237,15 @@ function profileRate(opts: BenchOptions, results: StepResult[]): number {
 async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: string): Promise<void> {
   const profileDir = join(scratch, 'profile');
   mkdirSync(profileDir, { recursive: true });
-  const result = await runStep(lab, 'homeplane-process', rate, opts.seconds, join(scratch, 'run-profile'), opts.pin, profileDir);
+  const result = await runStep(
+    lab,
+    'homeplane-process',
+    rate,
+    opts.seconds,
+    join(scratch, 'run-profile'),
+    opts.pin,
+    profileDir,
+  );
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (file === undefined) throw new Error(`the daemon wrote no .cpuprofile into ${profileDir}`);
   const cpuProfile = readCpuProfile(join(profileDir, file));
@@ -238,6 +262,27 @@ async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: stri
     copyFileSync(join(profileDir, file), join(opts.profileDir, file));
     console.log(`profile kept: ${join(opts.profileDir, file)}`);
   }
+}
+
+/** Times `count` 4 KiB writes each followed by fdatasync in `dir`: median and 99th percentile, ms. */
+function measureFsync(dir: string, count = 200): { medianMs: number; p99Ms: number } {
+  const file = join(dir, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(4096, 1);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      writeSync(fd, block, 0, block.length, 0);
+      fdatasyncSync(fd);
+      times.push(performance.now() - started);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: times[Math.floor(count / 2)]!, p99Ms: times[Math.floor(count * 0.99)]! };
 }
 
 /** Scrapes back to back against an idle daemon that holds the warm-up's leases: its CPU per scrape. */
@@ -305,11 +350,20 @@ async function main(): Promise<void> {
       console.error(
         `steps of ${opts.seconds} s at ${opts.rates.join(', ')} DORA/s offered, ${opts.repeat} round(s); servers alternate: ${opts.servers.join(', ')}`,
       );
+      const fsync = measureFsync(scratch);
       const results = await measure(lab, opts, scratch);
       console.log('\nEvery step (DO = DISCOVER-OFFER, RA = REQUEST-ACK delays; loss = exchanges without an ACK):');
       console.log(formatSteps(results));
       console.log(`\nHighest offered rate kept up with (at most ${MAX_LOSS_PERCENT}% loss), with its delays:`);
       console.log(formatVerdicts(verdicts(results, opts.servers), opts.rates[opts.rates.length - 1]!));
+      console.log(
+        `\nfsync on this machine (4 KiB write + fdatasync, where the servers keep their leases, 200 times): ` +
+          `median ${fsync.medianMs.toFixed(3)} ms, p99 ${fsync.p99Ms.toFixed(3)} ms: the floor under a durability: power commit`,
+      );
+      if (opts.servers.includes('kea')) {
+        console.log('\nLatency targets (best of the repeats; Kea and Kea-MT from this run):');
+        console.log(formatTargets(latencyTargets(results)));
+      }
       if (opts.scrape) await scrapeCost(lab, results, scratch);
       if (opts.options) {
         console.log(
