@@ -3,6 +3,7 @@
 // there, and Homeplane's ratio to Kea measured in the same run.
 import type { ExchangeStats, PerfdhcpReport } from './dhcp-perfdhcp.ts';
 import type { ScrapeSummary, ServerName } from './dhcp-servers.ts';
+import { median } from './stats.ts';
 
 /** A step counts as kept up with when at most this share of DORA exchanges did not complete. */
 export const MAX_LOSS_PERCENT = 1;
@@ -228,14 +229,7 @@ export function compareOptions(results: readonly StepResult[]): OptionsCompariso
       },
     ];
   });
-  const sorted = steps.map((s) => s.ratio).sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  const medianCpuRatio =
-    sorted.length === 0
-      ? null
-      : sorted.length % 2 === 1
-        ? sorted[Math.floor(middle)]!
-        : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const medianCpuRatio = median(steps.map((s) => s.ratio));
   return {
     plainRate,
     optionsRate,
@@ -295,29 +289,31 @@ function runsAt(results: readonly StepResult[], server: ServerName, rate: number
   return results.filter((r) => r.server === server && r.rate === rate);
 }
 
-function lowestRaAvg(runs: readonly StepResult[]): number | null {
-  const delays = runs.map((r) => r.report.requestAck.avgDelayMs).filter((d): d is number => d !== null);
-  return delays.length === 0 ? null : Math.min(...delays);
+/** The run with the lowest REQUEST-ACK average; undefined when none has one. */
+function fastestRun(runs: readonly StepResult[]): StepResult | undefined {
+  return runs
+    .filter((r) => r.report.requestAck.avgDelayMs !== null)
+    .sort((a, b) => a.report.requestAck.avgDelayMs! - b.report.requestAck.avgDelayMs!)[0];
 }
 
 export function latencyTargets(results: readonly StepResult[]): TargetCheck[] {
   const t = LATENCY_TARGETS;
   const checks: TargetCheck[] = [];
   for (const rate of t.delayRates) {
-    const keaRuns = runsAt(results, 'kea', rate);
-    const kea = lowestRaAvg(keaRuns);
-    const keaLoss = keaRuns.length === 0 ? null : Math.min(...keaRuns.map((r) => figures(r).lossPercent));
+    const keaRun = fastestRun(runsAt(results, 'kea', rate));
     for (const server of HOMEPLANE_MODES) {
-      const own = lowestRaAvg(runsAt(results, server, rate));
+      const ownRun = fastestRun(runsAt(results, server, rate));
       const target = `${server} RA avg at ${rate}/s <= ${t.maxDelayRatio}x Kea's`;
-      if (kea === null || own === null) {
+      if (keaRun === undefined || ownRun === undefined) {
         checks.push({ target, measured: 'not measured (needs kea and this server at this rate)', pass: null });
         continue;
       }
+      const kea = keaRun.report.requestAck.avgDelayMs!;
+      const own = ownRun.report.requestAck.avgDelayMs!;
       const ratio = own / kea;
       checks.push({
         target,
-        measured: `${own.toFixed(3)} ms vs Kea ${kea.toFixed(3)} ms (Kea lost ${keaLoss!.toFixed(2)}%): ${ratio.toFixed(2)}x`,
+        measured: `${own.toFixed(3)} ms vs Kea ${kea.toFixed(3)} ms (Kea lost ${figures(keaRun).lossPercent.toFixed(2)}%): ${ratio.toFixed(2)}x`,
         pass: ratio <= t.maxDelayRatio,
       });
     }
@@ -338,17 +334,13 @@ export function latencyTargets(results: readonly StepResult[]): TargetCheck[] {
       pass: loss <= MAX_LOSS_PERCENT && max !== null && max < t.highMaxDelayMs,
     });
   }
-  const [keaMt] = verdicts(results, ['kea-mt']);
+  const ran = (server: ServerName): boolean => results.some((r) => r.server === server);
+  const [keaMt] = verdicts(results, ['kea-mt']) as [ServerVerdict];
   for (const server of HOMEPLANE_MODES) {
     const min = t.minRateRatio[server];
     const target = `${server} highest clean rate >= ${min}x Kea-MT's`;
-    const [own] = verdicts(results, [server]);
-    if (
-      keaMt === undefined ||
-      own === undefined ||
-      !results.some((r) => r.server === 'kea-mt') ||
-      !results.some((r) => r.server === server)
-    ) {
+    const [own] = verdicts(results, [server]) as [ServerVerdict];
+    if (!ran('kea-mt') || !ran(server)) {
       checks.push({ target, measured: 'not measured (needs kea-mt and this server)', pass: null });
       continue;
     }

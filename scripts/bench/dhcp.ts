@@ -35,11 +35,11 @@ import {
   copyFileSync,
   fdatasyncSync,
   mkdirSync,
-  openSync,
-  writeSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   rmSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,7 @@ import {
 } from './dhcp-report.ts';
 import { formatProfile, readCpuProfile, summariseProfile } from './dhcp-profile.ts';
 import { pinProcesses } from './cpu-share.ts';
+import { median } from './stats.ts';
 import { formatReplyCost, measureReplyCost } from './dhcp-options-cost.ts';
 
 interface BenchOptions {
@@ -282,7 +283,7 @@ function measureFsync(dir: string, count = 200): { medianMs: number; p99Ms: numb
     rmSync(file, { force: true });
   }
   times.sort((a, b) => a - b);
-  return { medianMs: times[Math.floor(count / 2)]!, p99Ms: times[Math.floor(count * 0.99)]! };
+  return { medianMs: median(times)!, p99Ms: times[Math.ceil(count * 0.99) - 1]! };
 }
 
 /** Scrapes back to back against an idle daemon that holds the warm-up's leases: its CPU per scrape. */

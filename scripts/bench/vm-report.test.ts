@@ -4,13 +4,13 @@ import {
   formatMemory,
   formatRounds,
   formatTargets,
-  median,
   ownPartMs,
   ratio,
   targets,
   type MemoryMeasure,
   type RoundMeasure,
 } from './vm-report.ts';
+import { median } from './stats.ts';
 
 const MIB = 1024 * 1024;
 

@@ -3,6 +3,7 @@
 // against Kea), medians, Homeplane / floor ratios, the daemon's memory and CPU, and the targets.
 // Pure: vm.ts measures, this formats.
 import { table } from './dhcp-report.ts';
+import { median } from './stats.ts';
 
 /** One round: Homeplane's CreateVm and both floors, back to back. All times in ms. */
 export interface RoundMeasure {
@@ -68,13 +69,6 @@ export const DEFINED_GROWTH_MIB = 10;
 export const OWN_PART_TARGET_MS = 300;
 /** CreateVm -> address over the by-hand boot's start -> lease. */
 export const ADDRESS_RATIO_TARGET = 1.2;
-
-export function median(values: readonly (number | null)[]): number | null {
-  const xs = values.filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
-  if (xs.length === 0) return null;
-  const mid = Math.floor(xs.length / 2);
-  return xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
-}
 
 /** a / b, or null when either is missing or b is 0. */
 export function ratio(a: number | null, b: number | null): number | null {
