@@ -179,7 +179,7 @@ export class SqliteLeaseStore implements LeaseStore {
     // commit takes long enough that the packets arriving meanwhile queue in the socket and are
     // all read in the next turn, so batches grow with the load by themselves. (A 1 ms gathering
     // window after a recent commit, tried before, kept REQUEST-ACK at 1.51 ms instead of 1.11 ms
-    // at 2,000/s, and batches at 6,000/s and above held 14-17 rows either way: issue 12's note.)
+    // at 2,000/s, and batches at 6,000/s and above held 13-19 rows either way: issue 12's note.)
     const immediate = setImmediate(() => this.flush());
     const cancelFlush = (): void => clearImmediate(immediate);
     const batch: PendingBatch = {
