@@ -100,6 +100,19 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     return ok(await api.listLeases({ pageSize: 1 }), 'ListLeases').revision;
   }
 
+  /**
+   * A DHCPRELEASE has no reply, so a client is done once it has sent one: waits (polling
+   * ListLeases) until the daemon has committed up to `target`, and returns the revision then.
+   */
+  async function revisionReaches(target: number): Promise<number> {
+    const deadline = Date.now() + STREAM_WAIT_MS;
+    for (;;) {
+      const revision = await revisionNow();
+      if (revision >= target || Date.now() > deadline) return revision;
+      await sleep(20);
+    }
+  }
+
   async function caughtUp(watch: WatchRecorder, revision?: number): Promise<void> {
     const target = revision ?? (await revisionNow());
     await watch.until((w) => lastEventRevision(w.frames) >= target, `events up to revision ${target}`, STREAM_WAIT_MS);
@@ -136,7 +149,7 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     dropped = api.watch({ sinceRevision: 0 });
     const [a1, a2, a3] = await Promise.all([lease(0), lease(1), lease(2)]);
     await Promise.all([clients[0]!.release(), clients[1]!.release()]);
-    await caughtUp(current());
+    await caughtUp(current(), await revisionReaches(5));
 
     const events = loggedEvents(current().frames);
     // A fresh log: revisions 1..5, nothing before the first grant (no Reset either).
@@ -428,7 +441,7 @@ describe('Watch on the real daemon with real DHCP clients', { concurrency: 1 }, 
     }
 
     await clients[3]!.release();
-    const revision = await revisionNow();
+    const revision = await revisionReaches(before.revision + 1);
     assert.equal(revision, before.revision + 1, 'the revision continues after compaction');
     for (const watch of [reset, fromZero, current()]) {
       await caughtUp(watch, revision);
