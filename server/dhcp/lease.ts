@@ -44,8 +44,7 @@ export interface LeaseStore {
   loadAll(): Promise<Lease[]>;
   /**
    * Queues an insert-or-replace (by address) and resolves once the transaction holding it has
-   * committed. Writes queued in one event-loop turn, or while the previous transaction commits,
-   * share one transaction. With `kind`, the event
+   * committed. Writes queued in one event-loop turn share one transaction. With `kind`, the event
    * recording the change is appended in that same transaction.
    */
   put(lease: Lease, kind?: LeaseEventKind): Promise<void>;

@@ -3,12 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSqlite } from './sqlite.ts';
-import Database from 'better-sqlite3';
-import { EVENT_INSERT_SQL, SqliteEventLog, eventValues } from './sqlite-event-log.ts';
+import { SqliteEventLog } from './sqlite-event-log.ts';
 import { SqliteLeaseStore } from './sqlite-lease-store.ts';
 import { SqliteReservationStore } from './sqlite-reservation-store.ts';
 import { labBase, makeLease, makeScratchDir } from './testing/fixtures.ts';
-import type { EventDraft, StoredEvent } from '../events/types.ts';
+import type { StoredEvent } from '../events/types.ts';
 
 function open(file: string) {
   const handle = openSqlite({ file, durability: 'process' });
@@ -146,102 +145,5 @@ test('reservation changes commit with their event and are published at once', as
   assert.deepEqual(heard, ['1 reservation.created', '2 reservation.updated', '3 reservation.deleted']);
   assert.equal(db.log.lastRevision(), 3, 'the failed insert handed out no revision');
   assert.deepEqual(db.reservations.loadAll(), []);
-  await db.store.close();
-});
-
-function reservationFields(n: number) {
-  return {
-    subnetId: '10.123.0.0/24',
-    mac: `52:54:00:00:01:${n.toString(16).padStart(2, '0')}`,
-    clientId: null,
-    ip: labBase + 100 + n,
-    hostname: null,
-    source: 'api' as const,
-    options: [],
-    nextServer: null,
-    bootFile: null,
-    serverHostname: null,
-  };
-}
-
-test('events the lease writer commits on its own connection and those committed here are published in revision order', async (t) => {
-  const dir = makeScratchDir();
-  t.after(() => dir.remove());
-  const db = open(dir.databaseFile);
-  // The other connection, doing by hand what the lease writer's worker does.
-  const other = new Database(dir.databaseFile);
-  t.after(() => other.close());
-  const insert = other.prepare(EVENT_INSERT_SQL);
-  const draft: EventDraft = { object: 'lease', kind: 'lease.granted', lease: makeLease(labBase + 1) };
-  const commitThere = (): StoredEvent => {
-    const time = Date.now();
-    return { ...draft, revision: Number(insert.run(time, ...eventValues(draft)).lastInsertRowid), time };
-  };
-  const heard: number[][] = [];
-  db.log.subscribe((events) => heard.push(events.map((e) => e.revision)));
-
-  // Committed there, not yet reported, when this connection commits revision 2: 2 waits for 1.
-  db.log.externalCommitStarted();
-  const first = commitThere();
-  db.reservations.create(reservationFields(1));
-  assert.deepEqual(heard, [], 'revision 2 is held while revision 1 is unreported');
-  db.log.externalCommitted([first]);
-  assert.deepEqual(heard, [[1, 2]]);
-  assert.equal(db.log.lastRevision(), 2);
-
-  // This connection commits first (3) while the writer's batch is in flight: nothing to wait for.
-  db.log.externalCommitStarted();
-  db.reservations.create(reservationFields(2));
-  assert.deepEqual(heard.at(-1), [3], 'a contiguous revision goes out at once');
-  db.log.externalCommitted([commitThere()]);
-  assert.deepEqual(heard.at(-1), [4]);
-
-  // A batch that rolled back releases what waited behind a gap it would not fill; so does a gap
-  // with nothing in flight (another process wrote revision 5).
-  db.log.externalCommitStarted();
-  commitThere(); // revision 5, as if by another process
-  db.reservations.create(reservationFields(3));
-  assert.deepEqual(heard.at(-1), [4], 'revision 6 waits behind the gap while a batch is in flight');
-  db.log.externalAbandoned();
-  assert.deepEqual(heard.at(-1), [6]);
-  commitThere(); // revision 7, nothing in flight
-  db.reservations.create(reservationFields(4));
-  assert.deepEqual(heard.at(-1), [8]);
-  assert.equal(db.log.lastRevision(), 8);
-  await db.store.close();
-});
-
-test('lease batches from the worker and reservations committed meanwhile reach a watcher once each, in revision order', async (t) => {
-  const dir = makeScratchDir();
-  t.after(() => dir.remove());
-  const db = open(dir.databaseFile);
-  const heard: number[] = [];
-  db.log.subscribe((events) => heard.push(...events.map((e) => e.revision)));
-  const writes: Promise<void>[] = [];
-  let reservations = 0;
-  for (let i = 0; i < 400; i += 1) {
-    writes.push(db.store.put(makeLease(labBase + (i % 50), { hostname: `h${i}` }), 'lease.renewed'));
-    // Turns of different lengths, so reservations land before, during and after a batch's commit.
-    if (i % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
-    if (i % 7 === 0) await new Promise((resolve) => setTimeout(resolve, i % 2));
-    if (i % 5 === 0) {
-      // Busy for 2 ms, as with a burst of packets: the worker's commit lands meanwhile and its
-      // report waits behind this turn, so this reservation gets the higher revision.
-      if (i % 10 === 0) {
-        const until = performance.now() + 2;
-        while (performance.now() < until);
-      }
-      db.reservations.create(reservationFields(reservations));
-      reservations += 1;
-    }
-  }
-  await Promise.all(writes);
-  const total = 400 + reservations;
-  assert.equal(db.log.lastRevision(), total);
-  assert.deepEqual(
-    heard,
-    Array.from({ length: total }, (_, i) => i + 1),
-    'every revision once, in order',
-  );
   await db.store.close();
 });

@@ -1,10 +1,7 @@
 // The event log on SQLite: appended inside the transaction of the change it records (the
 // caller's), read back synchronously for replays, published to subscribers after commit.
-// Revisions come from AUTOINCREMENT: strictly increasing in commit order (SQLite has one writer
-// at a time) and never reused, also after compaction or a kill -9 (sqlite_sequence is part of the
-// commit). Two connections append: this one (transact(), for every store but the leases) and the
-// lease writer's worker (sqlite-lease-store.ts), which reports its commits here; publishing keeps
-// revision order across both (deliver()).
+// Revisions come from AUTOINCREMENT: strictly increasing in commit order (one writer connection)
+// and never reused, also after compaction or a kill -9 (sqlite_sequence is part of the commit).
 import type Database from 'better-sqlite3';
 import {
   objectIdOf,
@@ -29,15 +26,6 @@ export const DEFAULT_HISTORY_SCAN_ROWS = 20_000;
 /** Revisions deleted per statement while compacting, so no single delete holds the lock long. */
 const COMPACT_CHUNK = 10_000;
 
-/** The event INSERT; its values are the commit time and then eventValues(draft). */
-export const EVENT_INSERT_SQL =
-  'INSERT INTO events (time, kind, object_type, object_id, payload) VALUES (?, ?, ?, ?, ?)';
-
-/** An event's column values after the time, as EVENT_INSERT_SQL binds them. */
-export function eventValues(draft: EventDraft): [kind: string, objectType: string, objectId: string, payload: string] {
-  return [draft.kind, draft.object, objectIdOf(draft, formatIPv4), JSON.stringify(payloadOf(draft))];
-}
-
 interface EventRowRaw {
   revision: number;
   time: number;
@@ -59,10 +47,6 @@ export class SqliteEventLog implements EventLogReader, EventHistory, EventFeed {
   private readonly listeners = new Set<Listener>();
   private last: number;
   private first: number;
-  /** Commits of the other connection begun and not yet reported (0 or 1: the lease writer sends one batch at a time). */
-  private externalInFlight = 0;
-  /** Committed events not yet published: they wait for a lower revision still being reported. */
-  private held: StoredEvent[] = [];
 
   constructor(
     private readonly raw: Database.Database,
@@ -70,7 +54,9 @@ export class SqliteEventLog implements EventLogReader, EventHistory, EventFeed {
     options: { historyScanRows?: number } = {},
   ) {
     this.scanRows = options.historyScanRows ?? DEFAULT_HISTORY_SCAN_ROWS;
-    this.insert = raw.prepare(EVENT_INSERT_SQL);
+    this.insert = raw.prepare(
+      'INSERT INTO events (time, kind, object_type, object_id, payload) VALUES (?, ?, ?, ?, ?)',
+    );
     this.selectSince = raw.prepare(
       'SELECT revision, time, kind, object_type, payload FROM events WHERE revision > ? ORDER BY revision LIMIT ?',
     );
@@ -187,65 +173,23 @@ export class SqliteEventLog implements EventLogReader, EventHistory, EventFeed {
       return { result, stored: this.append(drafts, this.clock.now()) };
     });
     const { result, stored } = run.immediate();
-    this.deliver(stored);
+    this.publish(stored);
     return result;
-  }
-
-  /** The time a commit made now is stamped with (the lease writer stamps its batches with it). */
-  commitTime(): number {
-    return this.clock.now();
-  }
-
-  /**
-   * The lease writer is about to commit events on its own connection. Until it reports the commit
-   * (externalCommitted) or its failure (externalAbandoned), events committed here after its
-   * commit are held back, so subscribers still see revisions in order.
-   */
-  externalCommitStarted(): void {
-    this.externalInFlight += 1;
-  }
-
-  /** The lease writer's commit, with the revisions it got: published now, with what waited for it. */
-  externalCommitted(events: readonly StoredEvent[]): void {
-    this.externalInFlight -= 1;
-    this.deliver(events);
-  }
-
-  /** The lease writer's commit rolled back: it holds nothing back any more. */
-  externalAbandoned(): void {
-    this.externalInFlight -= 1;
-    this.deliver([]);
   }
 
   private append(drafts: readonly EventDraft[], time: number): StoredEvent[] {
     const stored: StoredEvent[] = [];
     for (const draft of drafts) {
-      const result = this.insert.run(time, ...eventValues(draft));
+      const result = this.insert.run(
+        time,
+        draft.kind,
+        draft.object,
+        objectIdOf(draft, formatIPv4),
+        JSON.stringify(payloadOf(draft)),
+      );
       stored.push({ ...draft, revision: Number(result.lastInsertRowid), time });
     }
     return stored;
-  }
-
-  /**
-   * Publishes committed events in revision order. Revisions have no gaps (AUTOINCREMENT, and a
-   * rolled-back transaction gives its numbers back), so while the lease writer has a commit in
-   * flight, events above a gap wait for it: the gap is its commit, done but not yet reported.
-   * With nothing in flight a gap cannot be ours to fill (another process wrote events), and all
-   * that is held goes out.
-   */
-  private deliver(events: readonly StoredEvent[]): void {
-    if (this.held.length === 0 && this.externalInFlight === 0) {
-      this.publish(events);
-      return;
-    }
-    this.held.push(...events);
-    this.held.sort((a, b) => a.revision - b.revision);
-    let ready = this.held.length;
-    if (this.externalInFlight > 0) {
-      ready = 0;
-      while (ready < this.held.length && this.held[ready]!.revision === this.last + 1 + ready) ready += 1;
-    }
-    this.publish(this.held.splice(0, ready));
   }
 
   /** After commit: advance the revision and tell every subscriber, in revision order. */

@@ -1,20 +1,14 @@
 // LeaseStore on SQLite with group commit: every put()/remove() of one event-loop turn goes into
-// one transaction. A DHCP server must commit a lease before its ACK leaves (RFC 2131 4.3.1: the
-// server must not reuse an address it has promised), and one commit per packet would cap the
-// server at the disk's commit rate; one commit per turn lets a busy turn's many requests share it,
-// while a lone request still waits only one turn.
-//
-// The transactions run in a worker thread on a connection of its own (lease-writer.worker.mjs),
-// so the daemon's thread, which reads and answers the packets, never waits for SQLite's writes,
-// an fsync or a checkpoint. One batch is in the worker at a time; what is queued meanwhile is the
-// next batch, sent when the worker reports the first committed (so batches grow with the load by
-// themselves). The daemon's own connection (handle) keeps every read and the other stores' writes.
-import { Worker } from 'node:worker_threads';
+// one transaction, committed on the next setImmediate. A DHCP server must commit a lease before
+// its ACK leaves (RFC 2131 4.3.1: the server must not reuse an address it has promised), and one
+// commit per packet would cap the server at the disk's commit rate; one commit per turn lets a
+// busy turn's many requests share it, while a lone request still waits only one turn.
+import type Database from 'better-sqlite3';
 import type { Lease, LeaseEventKind, LeaseStore } from '../dhcp/lease.ts';
 import { leases, type LeaseRow } from '../../drizzle/sqlite/schema.ts';
-import { connectionPragmas, type SqliteHandle } from './sqlite.ts';
-import type { EventDraft, StoredEvent } from '../events/types.ts';
-import { EVENT_INSERT_SQL, eventValues, type SqliteEventLog } from './sqlite-event-log.ts';
+import type { SqliteHandle } from './sqlite.ts';
+import type { EventDraft } from '../events/types.ts';
+import type { SqliteEventLog } from './sqlite-event-log.ts';
 
 export interface LeaseStoreCounters {
   /** Transactions committed. */
@@ -42,24 +36,6 @@ export class LeaseStoreClosedError extends Error {
   }
 }
 
-/** A commit the lease writer could not make (SQLite's message; `code` such as SQLITE_FULL or SQLITE_BUSY). */
-export class LeaseWriteError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | null,
-  ) {
-    super(message);
-    this.name = 'LeaseWriteError';
-  }
-}
-
-/**
- * How long the lease writer waits for the write lock while the daemon's own connection (an
- * operator's change, compaction) or another process holds it. Waiting blocks only the writer's
- * thread and delays the ACKs of one batch; failing would delay them by the bindings' retry.
- */
-export const LEASE_WRITER_BUSY_TIMEOUT_MS = 1000;
-
 /**
  * A lease as the upsert's positional parameters, in column order. Taken at put() time, so the row
  * is the lease as it was then even if the caller's in-memory table changes the object before the
@@ -78,26 +54,6 @@ type LeaseParams = [
   expiresAt: number,
 ];
 
-const UPSERT_SQL = `INSERT INTO leases (address, subnet_id, client_key, hw_address, client_id, hostname, fqdn,
-    state, starts_at, expires_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (address) DO UPDATE SET
-    subnet_id = excluded.subnet_id, client_key = excluded.client_key,
-    hw_address = excluded.hw_address, client_id = excluded.client_id,
-    hostname = excluded.hostname, fqdn = excluded.fqdn, state = excluded.state,
-    starts_at = excluded.starts_at, expires_at = excluded.expires_at`;
-const DELETE_SQL = 'DELETE FROM leases WHERE address = ?';
-
-/** One batch as the worker takes it (see lease-writer.worker.mjs). */
-interface WriterRequest {
-  upserts: LeaseParams[];
-  deletes: number[];
-  time: number;
-  events: ReturnType<typeof eventValues>[];
-}
-
-type WriterReply = { ok: true; revisions: number[] } | { ok: false; message: string; code: string | null };
-
 /** The writes of one turn, keyed by address: a later write to an address replaces an earlier. */
 interface PendingBatch {
   /** A lease to upsert, or null to delete the row. */
@@ -110,21 +66,16 @@ interface PendingBatch {
   reject: (error: unknown) => void;
   /** Cancels the scheduled flush (flushNow commits at once instead). */
   cancelFlush: () => void;
-  /** Its turn has ended: it goes to the worker as soon as the one there is reported. */
-  due: boolean;
   /** performance.now() when the batch's first write was queued. */
   openedAt: number;
-  /** The commit time its events are stamped with, once sent. */
-  time: number;
 }
 
 export class SqliteLeaseStore implements LeaseStore {
   private readonly handle: SqliteHandle;
-  private worker: Worker | null = null;
-  /** Gathering: the writes of this turn (or of the turns since the batch in the worker was sent). */
+  private readonly upsertRow: Database.Statement;
+  private readonly deleteRow: Database.Statement;
+  private readonly commitBatch: (batch: PendingBatch) => void;
   private pending: PendingBatch | null = null;
-  /** In the worker, not yet reported. */
-  private inFlight: PendingBatch | null = null;
   private closed = false;
   private readonly stats: LeaseStoreCounters = {
     batchesCommitted: 0,
@@ -141,6 +92,38 @@ export class SqliteLeaseStore implements LeaseStore {
     private readonly onCommit: CommitObserver | null = null,
   ) {
     this.handle = handle;
+    // Raw prepared statements on the hot path: drizzle's builder builds and prepares SQL per call.
+    this.upsertRow = handle.raw.prepare(
+      `INSERT INTO leases (address, subnet_id, client_key, hw_address, client_id, hostname, fqdn,
+         state, starts_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (address) DO UPDATE SET
+         subnet_id = excluded.subnet_id, client_key = excluded.client_key,
+         hw_address = excluded.hw_address, client_id = excluded.client_id,
+         hostname = excluded.hostname, fqdn = excluded.fqdn, state = excluded.state,
+         starts_at = excluded.starts_at, expires_at = excluded.expires_at`,
+    );
+    this.deleteRow = handle.raw.prepare('DELETE FROM leases WHERE address = ?');
+    // IMMEDIATE takes the write lock at BEGIN, waiting up to busy_timeout if another connection
+    // (a CLI, a backup) is writing; a deferred BEGIN would take it at the first write instead,
+    // where SQLite may return SQLITE_BUSY at once rather than wait. With an event log, the batch's
+    // events go through its transact() seam: appended in this transaction, published on commit.
+    const writeRows = (batch: PendingBatch): void => {
+      for (const [address, params] of batch.writes) {
+        if (params === null) this.deleteRow.run(address);
+        else this.upsertRow.run(params);
+      }
+    };
+    const log = this.eventLog;
+    const rowsOnly = handle.raw.transaction(writeRows).immediate;
+    this.commitBatch =
+      log === null
+        ? rowsOnly
+        : (batch) =>
+            log.transact((record) => {
+              writeRows(batch);
+              record(batch.events);
+            });
   }
 
   async loadAll(): Promise<Lease[]> {
@@ -168,7 +151,6 @@ export class SqliteLeaseStore implements LeaseStore {
     try {
       await this.flushNow();
     } finally {
-      await this.stopWorker();
       this.handle.close();
     }
   }
@@ -176,9 +158,6 @@ export class SqliteLeaseStore implements LeaseStore {
   get counters(): Readonly<LeaseStoreCounters> {
     return { ...this.stats };
   }
-
-  /** A batch rolled back; called before its promises reject. For the failing-disk test fixture. */
-  protected batchFailed(_error: LeaseWriteError): void {}
 
   private enqueue(address: number, params: LeaseParams | null, event: EventDraft | null): Promise<void> {
     if (this.closed) return Promise.reject(new LeaseStoreClosedError());
@@ -196,14 +175,12 @@ export class SqliteLeaseStore implements LeaseStore {
       reject = rej;
     });
     // Group commit: setImmediate runs after this turn's I/O callbacks, so every request handled
-    // in the turn joins the batch, and the batch leaves as soon as the turn ends, or, while the
-    // worker still commits the one before, as soon as that is reported. (A 1 ms gathering window
-    // after a recent commit, tried before, kept REQUEST-ACK at 1.51 ms instead of 1.11 ms at
-    // 2,000/s, and batches at 6,000/s and above held 13-19 rows either way: issue 12's note.)
-    const immediate = setImmediate(() => {
-      batch.due = true;
-      this.flush();
-    });
+    // in the turn joins the batch, and the batch commits as soon as the turn ends. Under load a
+    // commit takes long enough that the packets arriving meanwhile queue in the socket and are
+    // all read in the next turn, so batches grow with the load by themselves. (A 1 ms gathering
+    // window after a recent commit, tried before, kept REQUEST-ACK at 1.51 ms instead of 1.11 ms
+    // at 2,000/s, and batches at 6,000/s and above held 13-19 rows either way: issue 12's note.)
+    const immediate = setImmediate(() => this.flush());
     const cancelFlush = (): void => clearImmediate(immediate);
     const batch: PendingBatch = {
       writes: new Map(),
@@ -212,113 +189,41 @@ export class SqliteLeaseStore implements LeaseStore {
       resolve,
       reject,
       cancelFlush,
-      due: false,
       openedAt: performance.now(),
-      time: 0,
     };
     this.pending = batch;
     return batch;
   }
 
-  /** Sends the pending batch now instead of at its setImmediate; settles when it has committed. */
+  /** Commits the pending batch now instead of at its setImmediate; settles as that would. */
   private flushNow(): Promise<void> {
     const batch = this.pending;
-    if (batch === null) return this.inFlight?.committed ?? Promise.resolve();
+    if (batch === null) return Promise.resolve();
     batch.cancelFlush();
-    batch.due = true;
     this.flush();
-    // The batch in flight is reported first: the pending one is sent only after it.
     return batch.committed;
   }
 
-  /** Sends the pending batch to the worker, unless one is there already (then it goes when that one is reported). */
+  /**
+   * One transaction for the whole batch. On failure it rolls back entirely and every promise of
+   * the batch rejects with the error; logging is left to the callers, who know what it means.
+   */
   private flush(): void {
     const batch = this.pending;
-    if (batch === null || this.inFlight !== null) return;
-    this.pending = null;
-    this.inFlight = batch;
-    batch.time = this.eventLog?.commitTime() ?? Date.now();
-    const request: WriterRequest = {
-      upserts: [],
-      deletes: [],
-      time: batch.time,
-      events: batch.events.map(eventValues),
-    };
-    for (const [address, params] of batch.writes) {
-      if (params === null) request.deletes.push(address);
-      else request.upserts.push(params);
-    }
-    const worker = this.worker ?? this.startWorker();
-    // Referenced while a batch is in it, so the process waits for the commit; idle, it keeps nothing alive.
-    worker.ref();
-    this.eventLog?.externalCommitStarted();
-    worker.postMessage(request);
-  }
-
-  /**
-   * The worker's report on the batch in flight. On failure the transaction rolled back entirely
-   * and every promise of the batch rejects with the error; logging is left to the callers, who
-   * know what it means.
-   */
-  private settle(reply: WriterReply): void {
-    const batch = this.inFlight;
     if (batch === null) return;
-    this.inFlight = null;
-    if (!this.pending?.due) this.worker?.unref();
-    if (reply.ok) {
-      const time = batch.time;
-      this.eventLog?.externalCommitted(
-        batch.events.map((draft, i): StoredEvent => ({ ...draft, revision: reply.revisions[i]!, time })),
-      );
-      this.stats.batchesCommitted += 1;
-      this.stats.rowsWritten += batch.writes.size;
-      this.stats.lastBatchSize = batch.writes.size;
-      this.onCommit?.({ latencySeconds: (performance.now() - batch.openedAt) / 1000, rows: batch.writes.size });
-      batch.resolve();
-    } else {
-      this.eventLog?.externalAbandoned();
+    this.pending = null;
+    try {
+      this.commitBatch(batch);
+    } catch (error) {
       this.stats.batchesFailed += 1;
-      const error = new LeaseWriteError(reply.message, reply.code);
-      this.batchFailed(error);
       batch.reject(error);
+      return;
     }
-    if (this.pending?.due) this.flush();
-  }
-
-  private startWorker(): Worker {
-    const options = this.handle.options;
-    const worker = new Worker(new URL('./lease-writer.worker.mjs', import.meta.url), {
-      workerData: {
-        file: options.file,
-        pragmas: connectionPragmas({ ...options, busyTimeoutMs: LEASE_WRITER_BUSY_TIMEOUT_MS }),
-        sql: { upsert: UPSERT_SQL, remove: DELETE_SQL, event: EVENT_INSERT_SQL },
-      },
-    });
-    worker.on('message', (reply: WriterReply) => this.settle(reply));
-    // The worker failed outside a transaction (it could not open the database, say): the batch in
-    // it fails, and the next batch starts a new worker.
-    let failure: string | null = null;
-    worker.on('error', (error) => {
-      failure = error.message;
-    });
-    worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = null;
-      if (this.inFlight !== null) {
-        this.settle({ ok: false, message: `the lease writer stopped: ${failure ?? `exit code ${code}`}`, code: null });
-      }
-    });
-    this.worker = worker;
-    return worker;
-  }
-
-  private async stopWorker(): Promise<void> {
-    const worker = this.worker;
-    if (worker === null) return;
-    this.worker = null;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.ref(); // the process waits for the database to be closed
-    worker.postMessage({ close: true });
-    await exited;
+    this.stats.batchesCommitted += 1;
+    this.stats.rowsWritten += batch.writes.size;
+    this.stats.lastBatchSize = batch.writes.size;
+    this.onCommit?.({ latencySeconds: (performance.now() - batch.openedAt) / 1000, rows: batch.writes.size });
+    batch.resolve();
   }
 
   private assertOpen(): void {

@@ -24,27 +24,17 @@ export interface FailingDisk {
 
 export function failingDisk(file: string, clock: Clock = systemClock): FailingDisk {
   const handle = openSqlite({ file, durability: 'process' });
-  // The lease store commits on its own connection, in a worker: the switch is a table both
-  // connections see, and the triggers are stored in this scratch database, not TEMP (a TEMP
-  // trigger exists only on the connection that made it). A failed batch raises on its first row,
-  // which rolls the whole transaction back; the store reports each failure here, so `fail(n)`
-  // counts failed commits and turns the switch off after the n-th.
-  handle.raw.exec(
-    'CREATE TABLE IF NOT EXISTS homeplane_test_disk (failing INTEGER NOT NULL); DELETE FROM homeplane_test_disk; INSERT INTO homeplane_test_disk VALUES (0)',
-  );
-  const setFailing = handle.raw.prepare('UPDATE homeplane_test_disk SET failing = ?');
   let remaining = 0;
-  const set = (n: number): void => {
-    remaining = n;
-    setFailing.run(n > 0 ? 1 : 0);
-  };
-  class FailingStore extends SqliteLeaseStore {
-    protected override batchFailed(): void {
-      if (remaining > 0) set(remaining - 1);
-    }
-  }
-  const events = new SqliteEventLog(handle.raw, clock);
-  const store = { events, store: new FailingStore(handle, events) };
+  const store = (() => {
+    const events = new SqliteEventLog(handle.raw, clock);
+    return { events, store: new SqliteLeaseStore(handle, events) };
+  })();
+  // Called once per row written; a failed batch raises on its first row, so one call per commit.
+  handle.raw.function('homeplane_disk_fails', () => {
+    if (remaining <= 0) return 0;
+    remaining -= 1;
+    return 1;
+  });
   for (const [table, op] of [
     ['leases', 'INSERT'],
     ['leases', 'UPDATE'],
@@ -52,15 +42,19 @@ export function failingDisk(file: string, clock: Clock = systemClock): FailingDi
     ['events', 'INSERT'],
   ] as const) {
     handle.raw.exec(
-      `CREATE TRIGGER IF NOT EXISTS fail_${table}_${op.toLowerCase()} BEFORE ${op} ON ${table}
-       WHEN (SELECT failing FROM homeplane_test_disk) = 1 BEGIN SELECT RAISE(ABORT, 'database or disk is full (test)'); END`,
+      `CREATE TEMP TRIGGER fail_${table}_${op.toLowerCase()} BEFORE ${op} ON main.${table}
+       WHEN homeplane_disk_fails() = 1 BEGIN SELECT RAISE(ABORT, 'database or disk is full (test)'); END`,
     );
   }
   return {
     file,
     ...store,
-    fail: (n = Number.MAX_SAFE_INTEGER) => set(n),
-    heal: () => set(0),
+    fail: (n = Number.MAX_SAFE_INTEGER) => {
+      remaining = n;
+    },
+    heal: () => {
+      remaining = 0;
+    },
     rows: () =>
       new Map(
         (
