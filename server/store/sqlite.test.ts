@@ -98,6 +98,12 @@ describe('openSqlite', () => {
       assert.ok(tableNames(handle.raw).includes('reservations'));
       const lease = handle.raw.prepare('SELECT address, hostname FROM leases').all();
       assert.deepEqual(lease, [{ address: 0x0a7b0064, hostname: 'old' }]);
+      // 0006 drops the two lease indexes 0000 made: nothing reads leases by them, and each cost
+      // WAL pages on every commit.
+      const indexes = handle.raw
+        .prepare("SELECT name FROM pragma_index_list('leases') WHERE origin = 'c' ORDER BY name")
+        .all();
+      assert.deepEqual(indexes, []);
       const applied = handle.raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get();
       assert.deepEqual(applied, { n: journalTags().length });
     } finally {

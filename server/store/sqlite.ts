@@ -37,8 +37,6 @@ export interface SqliteHandle {
   db: StoreDatabase;
   /** The better-sqlite3 connection itself, for prepared statements on the hot path. */
   raw: Database.Database;
-  /** What the connection was opened with: a second connection to the same file (the lease writer's) opens with these. */
-  options: SqliteOptions;
   close(): void;
 }
 
@@ -57,7 +55,7 @@ export function openSqlite(opts: SqliteOptions): SqliteHandle {
     // Runs every migration the file has not seen yet, each in a transaction, and records it in
     // __drizzle_migrations: an empty file gets the whole schema, an old one only what it lacks.
     migrate(db, { migrationsFolder: sqliteMigrationsFolder() });
-    return { db, raw, options: opts, close: () => raw.close() };
+    return { db, raw, close: () => raw.close() };
   } catch (error) {
     raw.close();
     throw error;
@@ -81,7 +79,7 @@ function makePrivate(file: string): void {
 }
 
 function applyPragmas(raw: Database.Database, opts: SqliteOptions): void {
-  for (const pragma of connectionPragmas(opts)) raw.pragma(pragma);
+  raw.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
   // Write-ahead log: a commit appends its pages to <file>-wal and ends with a commit frame; the
   // main file is only rewritten at checkpoints. Readers never block the writer. On open after a
   // crash, SQLite replays the WAL up to the last complete commit frame and ignores the rest, so a
@@ -93,18 +91,8 @@ function applyPragmas(raw: Database.Database, opts: SqliteOptions): void {
         'put the data directory on a local filesystem that supports shared memory',
     );
   }
-}
-
-/**
- * The pragmas every connection to the database sets for itself (journal_mode is the file's, set
- * once by openSqlite): the lease writer's own connection applies the same list.
- */
-export function connectionPragmas(opts: SqliteOptions): string[] {
-  return [
-    `busy_timeout = ${opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`,
-    `synchronous = ${synchronousFor(opts.durability)}`,
-    'foreign_keys = ON',
-  ];
+  raw.pragma(`synchronous = ${synchronousFor(opts.durability)}`);
+  raw.pragma('foreign_keys = ON');
 }
 
 /**
