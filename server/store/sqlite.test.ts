@@ -111,29 +111,6 @@ describe('openSqlite', () => {
     }
   });
 
-  test('background checkpoints: the connection makes none itself, and the worker moves the WAL into the file', async () => {
-    const file = join(scratch.path, 'background', 'db.sqlite');
-    const handle = openSqlite({ file, durability: 'process', checkpoints: 'background' });
-    try {
-      assert.equal(handle.raw.pragma('wal_autocheckpoint', { simple: true }), 0);
-      const sizeBefore = statSync(file).size;
-      handle.raw.exec('CREATE TABLE t (x)');
-      const insert = handle.raw.prepare('INSERT INTO t VALUES (?)');
-      // 2,000 pages and more in the WAL: SQLite's own checkpoint would run at this commit.
-      handle.raw.transaction(() => {
-        for (let i = 0; i < 2000; i += 1) insert.run('x'.repeat(4000));
-      })();
-      assert.equal(statSync(file).size, sizeBefore, 'the commits checkpointed nothing themselves');
-      const deadline = Date.now() + 10_000;
-      while (statSync(file).size === sizeBefore && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      assert.ok(statSync(file).size > sizeBefore + 2000 * 4000, 'the checkpointer copied the pages into the file');
-    } finally {
-      handle.close();
-    }
-  });
-
   test('reopening an up-to-date file applies nothing twice', () => {
     const file = join(scratch.path, 'twice', 'db.sqlite');
     openSqlite({ file, durability: 'process' }).close();

@@ -3,7 +3,6 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -26,22 +25,7 @@ export interface SqliteOptions {
    * callers retry (the lease bindings rewrite what failed; compaction runs again). Default 20.
    */
   busyTimeoutMs?: number;
-  /**
-   * Who copies the WAL back into the database file. 'inline' (SQLite's default): the commit that
-   * finds 1,000 pages in the WAL, which then takes several milliseconds while every packet waits.
-   * 'background': a worker thread on its own connection, every CHECKPOINT_INTERVAL_MS
-   * (checkpointer.worker.mjs), and never this connection's commits. Default 'inline'.
-   */
-  checkpoints?: 'inline' | 'background';
 }
-
-/**
- * How often the background checkpointer runs. Each run copies every page changed since the last
- * once, however often it changed, so a long interval costs less CPU (a DHCP load rewrites the same
- * few pages all the time) and fewer fsyncs; the WAL grows meanwhile, to some 4,000 pages at
- * 2,000 exchanges a second. Measured in issue 12 against 100 ms, which cost 8-11% more CPU a DORA.
- */
-export const CHECKPOINT_INTERVAL_MS = 1000;
 
 /** A few milliseconds: a backup's or sqlite3 CLI's short write passes, a long one fails fast. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 20;
@@ -53,7 +37,6 @@ export interface SqliteHandle {
   db: StoreDatabase;
   /** The better-sqlite3 connection itself, for prepared statements on the hot path. */
   raw: Database.Database;
-  /** Closes the connection, and stops the background checkpointer if there is one. */
   close(): void;
 }
 
@@ -72,15 +55,7 @@ export function openSqlite(opts: SqliteOptions): SqliteHandle {
     // Runs every migration the file has not seen yet, each in a transaction, and records it in
     // __drizzle_migrations: an empty file gets the whole schema, an old one only what it lacks.
     migrate(db, { migrationsFolder: sqliteMigrationsFolder() });
-    const checkpointer = opts.checkpoints === 'background' ? startCheckpointer(raw, opts) : null;
-    return {
-      db,
-      raw,
-      close: () => {
-        checkpointer?.stop();
-        raw.close();
-      },
-    };
+    return { db, raw, close: () => raw.close() };
   } catch (error) {
     raw.close();
     throw error;
@@ -118,43 +93,6 @@ function applyPragmas(raw: Database.Database, opts: SqliteOptions): void {
   }
   raw.pragma(`synchronous = ${synchronousFor(opts.durability)}`);
   raw.pragma('foreign_keys = ON');
-}
-
-/**
- * The daemon's choice, by measurement (issue 12, `npm run bench` at 2,000/s, 2 cores shared with
- * perfdhcp): with durability 'process', checkpoints in the background took DISCOVER-OFFER from
- * about 1.0-1.6 ms to 0.45-0.6 ms and REQUEST-ACK from 1.0-1.8 ms to 0.83-1.03 ms. With 'power',
- * where every commit already fsyncs the WAL, the checkpointer's fsyncs of the database file compete
- * with those and REQUEST-ACK was no better (2.5-3.7 ms against 1.5-6.2 ms), so it stays inline.
- */
-export function checkpointsFor(durability: Durability): 'inline' | 'background' {
-  return durability === 'process' ? 'background' : 'inline';
-}
-
-/**
- * Turns this connection's own checkpoints off and starts the worker that does them instead. The
- * worker is unreferenced, so it never keeps the process alive; a process that ends without
- * close() leaves its connection as a crash would, which WAL recovers from at the next open.
- */
-function startCheckpointer(raw: Database.Database, opts: SqliteOptions): { stop(): void } {
-  raw.pragma('wal_autocheckpoint = 0');
-  const worker = new Worker(new URL('./checkpointer.worker.mjs', import.meta.url), {
-    workerData: { file: opts.file, synchronous: synchronousFor(opts.durability), intervalMs: CHECKPOINT_INTERVAL_MS },
-  });
-  worker.unref();
-  // Should it ever stop (it could not open the file, say), this connection checkpoints again as
-  // SQLite does by default, so the WAL does not grow without bound.
-  let stopping = false;
-  worker.on('error', () => undefined);
-  worker.on('exit', () => {
-    if (!stopping && raw.open) raw.pragma('wal_autocheckpoint = 1000');
-  });
-  return {
-    stop: () => {
-      stopping = true;
-      worker.postMessage({ close: true });
-    },
-  };
 }
 
 /**
