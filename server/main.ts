@@ -11,7 +11,7 @@ import { DhcpServer } from './dhcp/server.ts';
 import { systemClock, type Clock, type Logger } from './ports.ts';
 import { UdpTransport } from './dhcp/transport/udp-transport.ts';
 import { interfaceAddresses, interfaceExists } from './dhcp/transport/interfaces.ts';
-import { openSqlite } from './store/sqlite.ts';
+import { checkpointsFor, openSqlite } from './store/sqlite.ts';
 import { SqliteLeaseStore, type CommitObserver } from './store/sqlite-lease-store.ts';
 import { SqliteEventLog } from './store/sqlite-event-log.ts';
 import { SqliteLeaseQueries } from './store/sqlite-lease-queries.ts';
@@ -74,7 +74,11 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
   const clock = systemClock;
   const about = { version: packageVersion(), startTime: Math.round(performance.timeOrigin) };
 
-  const sqlite = openSqlite({ file: join(config.dataDir, 'homeplane.db'), durability: config.dhcp.durability });
+  const sqlite = openSqlite({
+    file: join(config.dataDir, 'homeplane.db'),
+    durability: config.dhcp.durability,
+    checkpoints: checkpointsFor(config.dhcp.durability),
+  });
   const events = new SqliteEventLog(sqlite.raw, clock);
   // The metrics exist once the parts they read do (assemble); commits before that are not timed.
   const commits: { observer: CommitObserver | null } = { observer: null };

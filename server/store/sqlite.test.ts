@@ -111,6 +111,38 @@ describe('openSqlite', () => {
     }
   });
 
+  test('background checkpoints: the worker copies the WAL into the file, and the WAL stays bounded under steady commits', async () => {
+    const file = join(scratch.path, 'background', 'db.sqlite');
+    const handle = openSqlite({ file, durability: 'process', checkpoints: 'background' });
+    try {
+      const sizeBefore = statSync(file).size;
+      handle.raw.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, x)');
+      const insert = handle.raw.prepare('INSERT INTO t VALUES (?, ?)');
+      // 500 pages: below the 1,000 at which this connection would checkpoint by itself.
+      handle.raw.transaction(() => {
+        for (let i = 0; i < 500; i += 1) insert.run(i, 'x'.repeat(4000));
+      })();
+      const deadline = Date.now() + 10_000;
+      while (statSync(file).size < sizeBefore + 500 * 4000 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.ok(statSync(file).size >= sizeBefore + 500 * 4000, 'the checkpointer copied the pages into the file');
+
+      // Commits one after another for a while, as under load: only the writer's own checkpoint
+      // restarts the WAL, so with it off the WAL grew by hundreds of MB in seconds.
+      const update = handle.raw.prepare('UPDATE t SET x = ? WHERE k = ?');
+      const until = Date.now() + 1500;
+      let walMax = 0;
+      for (let i = 0; Date.now() < until; i += 1) {
+        update.run(`${i}`.padEnd(4000, 'y'), i % 500);
+        if (i % 100 === 0) walMax = Math.max(walMax, statSync(`${file}-wal`).size);
+      }
+      assert.ok(walMax < 16 * 1024 * 1024, `the WAL reached ${walMax} bytes`);
+    } finally {
+      handle.close();
+    }
+  });
+
   test('reopening an up-to-date file applies nothing twice', () => {
     const file = join(scratch.path, 'twice', 'db.sqlite');
     openSqlite({ file, durability: 'process' }).close();

@@ -4,7 +4,7 @@
 // stdout only after its put() promise has resolved. The parent kills it with SIGKILL at some
 // point and then checks that every printed address is in the database. Pipe writes to stdout
 // are synchronous on Linux, so a printed line was committed before the next one was written.
-import { openSqlite, type Durability } from '../sqlite.ts';
+import { checkpointsFor, openSqlite, type Durability } from '../sqlite.ts';
 import { SqliteLeaseStore } from '../sqlite-lease-store.ts';
 import { labBase, makeLease } from './fixtures.ts';
 
@@ -14,7 +14,10 @@ function main(): void {
     process.stderr.write('usage: crash-writer.ts <database file> <process|power>\n');
     process.exit(2);
   }
-  const store = new SqliteLeaseStore(openSqlite({ file, durability: durability as Durability }));
+  // Checkpoints as the daemon does them, so with durability process a kill -9 also lands in the
+  // middle of the background checkpointer's work.
+  const mode = durability as Durability;
+  const store = new SqliteLeaseStore(openSqlite({ file, durability: mode, checkpoints: checkpointsFor(mode) }));
   // A stray child must not outlive a parent that died before killing it.
   setTimeout(() => process.exit(3), 60_000).unref();
   writeForever(store, 0, 0);
