@@ -266,7 +266,7 @@ async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: stri
 }
 
 /** Times `count` 4 KiB writes each followed by fdatasync in `dir`: median and 99th percentile, ms. */
-function measureFsync(dir: string, count = 200): { medianMs: number; p99Ms: number } {
+function measureFsync(dir: string, count = 200): { count: number; medianMs: number; p99Ms: number } {
   const file = join(dir, 'fsync-probe');
   const fd = openSync(file, 'w');
   const block = Buffer.alloc(4096, 1);
@@ -283,7 +283,7 @@ function measureFsync(dir: string, count = 200): { medianMs: number; p99Ms: numb
     rmSync(file, { force: true });
   }
   times.sort((a, b) => a - b);
-  return { medianMs: median(times)!, p99Ms: times[Math.ceil(count * 0.99) - 1]! };
+  return { count, medianMs: median(times)!, p99Ms: times[Math.ceil(count * 0.99) - 1]! };
 }
 
 /** Scrapes back to back against an idle daemon that holds the warm-up's leases: its CPU per scrape. */
@@ -358,7 +358,7 @@ async function main(): Promise<void> {
       console.log(`\nHighest offered rate kept up with (at most ${MAX_LOSS_PERCENT}% loss), with its delays:`);
       console.log(formatVerdicts(verdicts(results, opts.servers), opts.rates[opts.rates.length - 1]!));
       console.log(
-        `\nfsync on this machine (4 KiB write + fdatasync, where the servers keep their leases, 200 times): ` +
+        `\nfsync on this machine (4 KiB write + fdatasync, where the servers keep their leases, ${fsync.count} times): ` +
           `median ${fsync.medianMs.toFixed(3)} ms, p99 ${fsync.p99Ms.toFixed(3)} ms: the floor under a durability: power commit`,
       );
       if (opts.servers.includes('kea')) {

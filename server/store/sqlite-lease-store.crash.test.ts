@@ -11,7 +11,7 @@ import { SqliteLeaseStore } from './sqlite-lease-store.ts';
 import { makeScratchDir } from './testing/fixtures.ts';
 
 const reportsBeforeKill = 3000;
-/** And not before this: the background checkpointer (every 100 ms) and SQLite's own have then run many times. */
+/** And not before this: SQLite's own checkpoints, and with durability process the background checkpointer (every 100 ms), have then run many times. */
 const killAfterMs = 1000;
 
 interface CrashRun {

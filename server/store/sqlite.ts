@@ -71,7 +71,7 @@ export function openSqlite(opts: SqliteOptions): SqliteHandle {
     // Runs every migration the file has not seen yet, each in a transaction, and records it in
     // __drizzle_migrations: an empty file gets the whole schema, an old one only what it lacks.
     migrate(db, { migrationsFolder: sqliteMigrationsFolder() });
-    const checkpointer = opts.checkpoints === 'background' ? startCheckpointer(raw, opts) : null;
+    const checkpointer = opts.checkpoints === 'background' ? startCheckpointer(opts) : null;
     return {
       db,
       raw,
@@ -140,7 +140,7 @@ export function checkpointsFor(durability: Durability): 'inline' | 'background' 
  * unreferenced, so it never keeps the process alive; a process that ends without close() leaves
  * its connection as a crash would, which WAL recovers from at the next open.
  */
-function startCheckpointer(raw: Database.Database, opts: SqliteOptions): { stop(): void } {
+function startCheckpointer(opts: SqliteOptions): { stop(): void } {
   const worker = new Worker(new URL('./checkpointer.worker.mjs', import.meta.url), {
     workerData: { file: opts.file, synchronous: synchronousFor(opts.durability), intervalMs: CHECKPOINT_INTERVAL_MS },
   });
