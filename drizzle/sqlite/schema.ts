@@ -44,25 +44,43 @@ export type NewLeaseRow = typeof leases.$inferInsert;
 
 /**
  * The event log: every state change, appended in the same transaction as the change itself.
- * AUTOINCREMENT (not a bare rowid alias) because a revision must never be handed out twice: once
- * old events are trimmed, or the newest rolled back, a plain rowid may reuse a number a watcher
- * has already seen, and Watch(since_revision) would then skip the new event.
+ * The event log hands out revisions itself (the last committed one plus one), never SQLite: a
+ * revision must never be handed out twice, since Watch(since_revision) would skip an event that
+ * reused a number a watcher had seen. With AUTOINCREMENT that cost an extra page (sqlite_sequence)
+ * in every commit; now the counter is MAX(revision), and when compaction deletes the newest rows
+ * `event_log_floor` remembers the highest revision it deleted. A rolled-back revision was never
+ * published, so the next commit may reuse it. The payload is always JSON.stringify output: the
+ * log is its only writer, so SQLite does not re-parse it on every insert (json_valid was 10% of a
+ * one-row commit).
  */
-export const events = sqliteTable(
-  'events',
+export const events = sqliteTable('events', {
+  revision: integer('revision').primaryKey(),
+  /** Epoch milliseconds of the change. */
+  time: integer('time').notNull(),
+  /** What happened, e.g. "lease.granted", "vm.state". */
+  kind: text('kind').notNull(),
+  /** What it happened to ("lease", "reservation", "vm", "host") and that object's id. */
+  objectType: text('object_type').notNull(),
+  objectId: text('object_id').notNull(),
+  /** The object (or the change) as JSON text. */
+  payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
+});
+
+/**
+ * One row: the highest revision compaction has deleted, so that revisions go on above it even
+ * when the log is empty (see `events`). Written only by compaction and by the migration that
+ * retired AUTOINCREMENT (from sqlite_sequence), never by a commit.
+ */
+export const eventLogFloor = sqliteTable(
+  'event_log_floor',
   {
-    revision: integer('revision').primaryKey({ autoIncrement: true }),
-    /** Epoch milliseconds of the change. */
-    time: integer('time').notNull(),
-    /** What happened, e.g. "lease.granted", "vm.state". */
-    kind: text('kind').notNull(),
-    /** What it happened to ("lease", "reservation", "vm", "host") and that object's id. */
-    objectType: text('object_type').notNull(),
-    objectId: text('object_id').notNull(),
-    /** The object (or the change) as JSON text. */
-    payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
+    id: integer('id').primaryKey(),
+    revision: integer('revision').notNull(),
   },
-  (t) => [check('events_payload_json', sql`json_valid(${t.payload})`)],
+  (t) => [
+    check('event_log_floor_one_row', sql`${t.id} = 1`),
+    check('event_log_floor_revision', sql`${t.revision} >= 0`),
+  ],
 );
 
 export type EventRow = typeof events.$inferSelect;

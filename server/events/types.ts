@@ -1,5 +1,5 @@
 // The event log's model. Every state change is appended in the same transaction as the change,
-// under a revision that rises strictly in commit order and is never reused (SQLite AUTOINCREMENT),
+// under a revision that rises strictly in commit order and is never reused (sqlite-event-log.ts),
 // and published to watchers only after that transaction commits. Each domain owns its objects
 // and kinds; this file only gathers them (domains never import it back).
 import type { Lease, LeaseEventKind } from '../dhcp/lease.ts';

@@ -1,7 +1,9 @@
 // The event log on SQLite: appended inside the transaction of the change it records (the
 // caller's), read back synchronously for replays, published to subscribers after commit.
-// Revisions come from AUTOINCREMENT: strictly increasing in commit order (one writer connection)
-// and never reused, also after compaction or a kill -9 (sqlite_sequence is part of the commit).
+// Revisions are handed out here, the last committed one plus one, so strictly increasing in commit
+// order (the daemon's one connection is the only writer). They are never reused, also after
+// compaction or a kill -9: the last revision is MAX(revision), or when compaction has emptied the
+// log the floor it left in event_log_floor (schema.ts says why this is not AUTOINCREMENT).
 import type Database from 'better-sqlite3';
 import {
   objectIdOf,
@@ -19,6 +21,8 @@ import { formatIPv4 } from '../dhcp/codec/ipv4.ts';
 import { systemClock, type Clock } from '../ports.ts';
 
 type Listener = (events: readonly StoredEvent[]) => void;
+/** A change made inside transact(): it records the drafts of the events it makes. */
+type Change<T> = (record: (drafts: readonly EventDraft[]) => void) => T;
 
 /** Revisions a history page reads at most: a few milliseconds of the daemon's time. */
 export const DEFAULT_HISTORY_SCAN_ROWS = 20_000;
@@ -36,6 +40,11 @@ interface EventRowRaw {
 
 export class SqliteEventLog implements EventLogReader, EventHistory, EventFeed {
   private readonly insert: Database.Statement;
+  private readonly raiseFloor: Database.Statement;
+  /** One IMMEDIATE transaction around a change and its events (made once: see transact). */
+  private readonly runChange: (change: Change<unknown>) => { result: unknown; stored: StoredEvent[] };
+  /** One compaction chunk: the delete and the floor it leaves, together. */
+  private readonly deleteChunk: (upTo: number) => number;
   private readonly selectSince: Database.Statement;
   private readonly selectFirstAtOrAfter: Database.Statement;
   private readonly deleteBelow: Database.Statement;
@@ -55,7 +64,11 @@ export class SqliteEventLog implements EventLogReader, EventHistory, EventFeed {
   ) {
     this.scanRows = options.historyScanRows ?? DEFAULT_HISTORY_SCAN_ROWS;
     this.insert = raw.prepare(
-      'INSERT INTO events (time, kind, object_type, object_id, payload) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO events (revision, time, kind, object_type, object_id, payload) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.raiseFloor = raw.prepare(
+      `INSERT INTO event_log_floor (id, revision) VALUES (1, ?)
+       ON CONFLICT (id) DO UPDATE SET revision = max(revision, excluded.revision)`,
     );
     this.selectSince = raw.prepare(
       'SELECT revision, time, kind, object_type, payload FROM events WHERE revision > ? ORDER BY revision LIMIT ?',
@@ -70,6 +83,20 @@ export class SqliteEventLog implements EventLogReader, EventHistory, EventFeed {
     this.selectAtOrAbove = raw.prepare(
       'SELECT revision, time FROM events WHERE revision >= ? ORDER BY revision LIMIT 1',
     );
+    // Made once: better-sqlite3's transaction() builds its wrappers on every call, which was a
+    // tenth of a one-row lease commit.
+    this.runChange = raw.transaction((change: Change<unknown>) => {
+      const drafts: EventDraft[] = [];
+      const result = change((more) => {
+        for (const draft of more) drafts.push(draft);
+      });
+      return { result, stored: this.append(drafts, this.clock.now()) };
+    }).immediate;
+    this.deleteChunk = raw.transaction((upTo: number) => {
+      const removed = this.deleteBelow.run(upTo).changes;
+      this.raiseFloor.run(upTo - 1);
+      return removed;
+    }).immediate;
     this.last = this.readLastRevision();
     this.first = this.readFirstRevision();
   }
@@ -165,29 +192,30 @@ export class SqliteEventLog implements EventLogReader, EventHistory, EventFeed {
    * appends the drafts it records in that same transaction, and publishes them once (and only
    * if) it commits. A store cannot forget the publish, nor publish a rolled-back event.
    */
-  transact<T>(change: (record: (drafts: readonly EventDraft[]) => void) => T): T {
-    const drafts: EventDraft[] = [];
-    const run = this.raw.transaction((): { result: T; stored: StoredEvent[] } => {
-      drafts.length = 0;
-      const result = change((more) => drafts.push(...more));
-      return { result, stored: this.append(drafts, this.clock.now()) };
-    });
-    const { result, stored } = run.immediate();
+  transact<T>(change: Change<T>): T {
+    const { result, stored } = this.runChange(change);
     this.publish(stored);
-    return result;
+    return result as T;
   }
 
+  /**
+   * Numbers the drafts from the last committed revision. Inside the transaction, so a rollback
+   * takes the numbers back with the rows: `last` moves only on publish, after the commit.
+   */
   private append(drafts: readonly EventDraft[], time: number): StoredEvent[] {
     const stored: StoredEvent[] = [];
+    let revision = this.last;
     for (const draft of drafts) {
-      const result = this.insert.run(
+      revision += 1;
+      this.insert.run(
+        revision,
         time,
         draft.kind,
         draft.object,
         objectIdOf(draft, formatIPv4),
         JSON.stringify(payloadOf(draft)),
       );
-      stored.push({ ...draft, revision: Number(result.lastInsertRowid), time });
+      stored.push({ ...draft, revision, time });
     }
     return stored;
   }
@@ -221,17 +249,22 @@ export class SqliteEventLog implements EventLogReader, EventHistory, EventFeed {
     let removed = 0;
     while (this.first < keepFrom) {
       const upTo = Math.min(keepFrom, this.first + COMPACT_CHUNK);
-      removed += this.deleteBelow.run(upTo).changes;
+      removed += this.deleteChunk(upTo);
       this.first = upTo;
     }
     this.first = this.readFirstRevision();
     return removed;
   }
 
+  /** The newest revision, or the floor compaction left when it deleted the newest ones too. */
   private readLastRevision(): number {
-    const row = this.raw.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get() as
-      { seq: number } | undefined;
-    return row?.seq ?? 0;
+    const row = this.raw
+      .prepare(
+        `SELECT max(coalesce((SELECT max(revision) FROM events), 0),
+                    coalesce((SELECT revision FROM event_log_floor WHERE id = 1), 0)) AS last`,
+      )
+      .get() as { last: number };
+    return row.last;
   }
 
   private readFirstRevision(): number {

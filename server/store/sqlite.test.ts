@@ -6,7 +6,9 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { openSqlite, sqliteMigrationsFolder } from './sqlite.ts';
-import { makeScratchDir } from './testing/fixtures.ts';
+import { SqliteEventLog } from './sqlite-event-log.ts';
+import { SqliteLeaseStore } from './sqlite-lease-store.ts';
+import { labBase, makeLease, makeScratchDir } from './testing/fixtures.ts';
 
 function tableNames(raw: Database.Database): string[] {
   const rows = raw
@@ -72,6 +74,7 @@ describe('openSqlite', () => {
     try {
       assert.deepEqual(tableNames(handle.raw), [
         '__drizzle_migrations',
+        'event_log_floor',
         'events',
         'hosts',
         'leases',
@@ -108,6 +111,43 @@ describe('openSqlite', () => {
       assert.deepEqual(applied, { n: journalTags().length });
     } finally {
       handle.close();
+    }
+  });
+
+  test('0007 carries the revision counter over from AUTOINCREMENT: kept events keep their numbers, an emptied log goes on above it', async () => {
+    // Two files at 0006 with revisions 1-5 handed out: one still holds 4 and 5, one was emptied.
+    const cases = [
+      { name: 'kept', deleteBelow: 4, kept: [4, 5] },
+      { name: 'emptied', deleteBelow: 6, kept: [] },
+    ];
+    for (const { name, deleteBelow, kept } of cases) {
+      const file = join(scratch.path, `revisions-${name}`, 'db.sqlite');
+      mkdirSync(dirname(file), { recursive: true });
+      const raw = migrateWithFirst(file, join(scratch.path, `revisions-${name}-migrations`), 7);
+      try {
+        const insert = raw.prepare(
+          `INSERT INTO events (time, kind, object_type, object_id, payload) VALUES (1, 'lease.granted', 'lease', ?, '{}')`,
+        );
+        for (let i = 1; i <= 5; i += 1) insert.run(`10.123.0.${i}`);
+        raw.prepare('DELETE FROM events WHERE revision < ?').run(deleteBelow);
+      } finally {
+        raw.close();
+      }
+      const handle = openSqlite({ file, durability: 'process' });
+      const log = new SqliteEventLog(handle.raw);
+      const store = new SqliteLeaseStore(handle, log);
+      try {
+        assert.deepEqual(
+          log.readSince(0, 10).map((e) => e.revision),
+          kept,
+          name,
+        );
+        assert.equal(log.lastRevision(), 5, name);
+        await store.put(makeLease(labBase + 9), 'lease.granted');
+        assert.equal(log.lastRevision(), 6, `${name}: the next revision follows the last one AUTOINCREMENT gave`);
+      } finally {
+        await store.close();
+      }
     }
   });
 
@@ -156,18 +196,28 @@ describe('openSqlite', () => {
   });
 });
 
-/** Builds what a database from the first release looks like: only 0000 applied, one lease. */
-function migrateWithFirstMigrationOnly(file: string, folder: string): void {
-  assert.ok(journalTags().length >= 2, 'this test needs at least two migrations');
+/** A database as an older release left it: only the first `count` migrations applied; still open. */
+function migrateWithFirst(file: string, folder: string, count: number): Database.Database {
+  assert.ok(journalTags().length > count, `this test needs more than ${count} migrations`);
   cpSync(sqliteMigrationsFolder(), folder, { recursive: true });
   const journalFile = join(folder, 'meta', '_journal.json');
   const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: unknown[] };
-  journal.entries = journal.entries.slice(0, 1);
+  journal.entries = journal.entries.slice(0, count);
   writeFileSync(journalFile, JSON.stringify(journal));
-
   const raw = new Database(file);
   try {
     migrate(drizzle({ client: raw }), { migrationsFolder: folder });
+    return raw;
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+}
+
+/** Builds what a database from the first release looks like: only 0000 applied, one lease. */
+function migrateWithFirstMigrationOnly(file: string, folder: string): void {
+  const raw = migrateWithFirst(file, folder, 1);
+  try {
     assert.deepEqual(tableNames(raw), ['__drizzle_migrations', 'leases']);
     raw
       .prepare(
