@@ -1,6 +1,6 @@
 // The servers under test, each started fresh (empty lease database) in the lab's server
-// namespace for one benchmark step and stopped after it: ISC Kea as the baseline, and Homeplane
-// in both durability modes.
+// namespace for one benchmark step and stopped after it: ISC Kea as the baseline, Homeplane in
+// both durability modes, and on request the stateless Node responder that shows the platform's floor.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,13 +8,18 @@ import type { ChildProcess } from 'node:child_process';
 import { stopChild, type Lab } from '../lab/lab.ts';
 import { LabDaemon } from '../lab/daemon.ts';
 import { runCommand } from '../lab/command.ts';
-import { BENCH_SERVER_ADDRESS, homeplaneBenchConfig, keaBenchConfig, type Durability } from './dhcp-lab.ts';
+import { BENCH_POOL, BENCH_SERVER_ADDRESS, homeplaneBenchConfig, keaBenchConfig, type Durability } from './dhcp-lab.ts';
 
 export type ServerName =
-  'kea' | 'kea-mt' | 'homeplane-process' | 'homeplane-power' | 'homeplane-scraped' | 'homeplane-options';
+  'kea' | 'kea-mt' | 'homeplane-process' | 'homeplane-power' | 'homeplane-scraped' | 'homeplane-options' | 'node-floor';
 /** Measured by default: both Kea baselines (single-threaded, and with its multi-threading on) and both durability modes. */
 export const DEFAULT_SERVERS: readonly ServerName[] = ['kea', 'kea-mt', 'homeplane-process', 'homeplane-power'];
-export const SERVER_NAMES: readonly ServerName[] = [...DEFAULT_SERVERS, 'homeplane-scraped', 'homeplane-options'];
+export const SERVER_NAMES: readonly ServerName[] = [
+  ...DEFAULT_SERVERS,
+  'homeplane-scraped',
+  'homeplane-options',
+  'node-floor',
+];
 
 export interface RunningServer {
   readonly name: ServerName;
@@ -66,6 +71,7 @@ const READY_TIMEOUT_MS = 10_000;
 
 export function startServer(lab: Lab, name: ServerName, opts: StartOptions): Promise<RunningServer> {
   if (name === 'kea' || name === 'kea-mt') return startKea(lab, name, opts.dir);
+  if (name === 'node-floor') return startFloorResponder(lab);
   if (name === 'homeplane-scraped') return startScrapedHomeplane(lab, opts);
   if (name === 'homeplane-options') return startHomeplane(lab, 'process', opts, true);
   return startHomeplane(lab, name === 'homeplane-power' ? 'power' : 'process', opts);
@@ -215,6 +221,45 @@ async function startKea(lab: Lab, name: 'kea' | 'kea-mt', dir: string): Promise<
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+const FLOOR_RESPONDER = fileURLToPath(new URL('./dhcp-floor-responder.mjs', import.meta.url));
+
+/** dhcp-floor-responder.mjs on the server's address, handing out the bench pool; ready once it says so. */
+async function startFloorResponder(lab: Lab): Promise<RunningServer> {
+  const poolSize = ipv4Number(BENCH_POOL.last) - ipv4Number(BENCH_POOL.first) + 1;
+  const child = lab.spawn(lab.serverNamespace, process.execPath, [
+    FLOOR_RESPONDER,
+    BENCH_SERVER_ADDRESS,
+    BENCH_POOL.first,
+    String(poolSize),
+  ]);
+  const output = collectOutput(child);
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!output.text.includes('ready')) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+      await stopChild(child, 5_000);
+      throw new Error(`the floor responder did not start:\n${output.text}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    name: 'node-floor',
+    pid: child.pid ?? null,
+    dataDir: null,
+    cpuSeconds: () => namespaceCpuSeconds(lab),
+    toggleProfiler() {
+      throw new Error('the benchmark profiles only Homeplane');
+    },
+    metricsAddress: null,
+    storeCounters: () => Promise.resolve(null),
+    endScraping: () => Promise.resolve(null),
+    stop: () => stopChild(child, 5_000),
+  };
+}
+
+function ipv4Number(dotted: string): number {
+  return dotted.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 }
 
 function keaHandle(lab: Lab, name: 'kea' | 'kea-mt', child: ChildProcess, dir: string): RunningServer {

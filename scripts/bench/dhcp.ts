@@ -12,7 +12,8 @@
 // machine with cores to spare), homeplane-process and homeplane-power; all four by default, and
 // then the latency targets are checked against both Kea baselines (a table of PASS / MISS). The
 // run also times a 4 KiB write + fdatasync where the servers keep their leases: the floor under
-// any commit that must survive power loss (durability: power).
+// any commit that must survive power loss (durability: power). node-floor (not by default) is a
+// stateless responder on node:dgram (dhcp-floor-responder.mjs): the delay of the platform alone.
 // --quick: two short steps (under a minute in all), a smoke run of the whole machinery.
 // --repeat N: run the whole alternation N times; a server keeps up with a rate when its best
 // run there does (other work on the machine only ever slows a run down, never speeds it up).
