@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { bytesToHex, hexToBytes, macToString, PacketError } from './index.ts';
 
 describe('hex helpers', () => {
@@ -11,6 +12,18 @@ describe('hex helpers', () => {
   test('bytesToHex respects the view it is given', () => {
     const bytes = Uint8Array.from([0xff, 0x01, 0xab, 0xff]);
     assert.equal(bytesToHex(bytes.subarray(1, 3)), '01ab');
+  });
+
+  test('bytesToHex: two lower-case digits a byte, short (table) and long (Buffer) alike, and hexToBytes reverses it', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat(8), (data, skip) => {
+        const view = data.subarray(Math.min(skip, data.length));
+        const hex = bytesToHex(view);
+        assert.match(hex, /^(?:[0-9a-f]{2})*$/);
+        assert.equal(hex.length, view.length * 2);
+        assert.deepEqual(hexToBytes(hex), Uint8Array.from(view));
+      }),
+    );
   });
 
   test('hexToBytes accepts plain, colon and dash forms, any case', () => {
