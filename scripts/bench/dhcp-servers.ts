@@ -243,19 +243,7 @@ async function startFloorResponder(lab: Lab): Promise<RunningServer> {
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return {
-    name: 'node-floor',
-    pid: child.pid ?? null,
-    dataDir: null,
-    cpuSeconds: () => namespaceCpuSeconds(lab),
-    toggleProfiler() {
-      throw new Error('the benchmark profiles only Homeplane');
-    },
-    metricsAddress: null,
-    storeCounters: () => Promise.resolve(null),
-    endScraping: () => Promise.resolve(null),
-    stop: () => stopChild(child, 5_000),
-  };
+  return otherServer(lab, 'node-floor', child, () => stopChild(child, 5_000));
 }
 
 function ipv4Number(dotted: string): number {
@@ -263,6 +251,14 @@ function ipv4Number(dotted: string): number {
 }
 
 function keaHandle(lab: Lab, name: 'kea' | 'kea-mt', child: ChildProcess, dir: string): RunningServer {
+  return otherServer(lab, name, child, async () => {
+    await stopChild(child, 5_000);
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** A server that is not Homeplane (Kea, the floor responder): no data folder, metrics or profiler. */
+function otherServer(lab: Lab, name: ServerName, child: ChildProcess, stop: () => Promise<void>): RunningServer {
   return {
     name,
     pid: child.pid ?? null,
@@ -274,10 +270,7 @@ function keaHandle(lab: Lab, name: 'kea' | 'kea-mt', child: ChildProcess, dir: s
     metricsAddress: null,
     storeCounters: () => Promise.resolve(null),
     endScraping: () => Promise.resolve(null),
-    async stop() {
-      await stopChild(child, 5_000);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
