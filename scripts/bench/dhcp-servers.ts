@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { stopChild, type Lab } from '../lab/lab.ts';
 import { LabDaemon } from '../lab/daemon.ts';
 import { runCommand } from '../lab/command.ts';
+import { parseIPv4 } from '../../server/dhcp/codec/ipv4.ts';
 import { BENCH_POOL, BENCH_SERVER_ADDRESS, homeplaneBenchConfig, keaBenchConfig, type Durability } from './dhcp-lab.ts';
 
 export type ServerName =
@@ -227,7 +228,7 @@ const FLOOR_RESPONDER = fileURLToPath(new URL('./dhcp-floor-responder.mjs', impo
 
 /** dhcp-floor-responder.mjs on the server's address, handing out the bench pool; ready once it says so. */
 async function startFloorResponder(lab: Lab): Promise<RunningServer> {
-  const poolSize = ipv4Number(BENCH_POOL.last) - ipv4Number(BENCH_POOL.first) + 1;
+  const poolSize = parseIPv4(BENCH_POOL.last)! - parseIPv4(BENCH_POOL.first)! + 1;
   const child = lab.spawn(lab.serverNamespace, process.execPath, [
     FLOOR_RESPONDER,
     BENCH_SERVER_ADDRESS,
@@ -244,10 +245,6 @@ async function startFloorResponder(lab: Lab): Promise<RunningServer> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return otherServer(lab, 'node-floor', child, () => stopChild(child, 5_000));
-}
-
-function ipv4Number(dotted: string): number {
-  return dotted.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 }
 
 function keaHandle(lab: Lab, name: 'kea' | 'kea-mt', child: ChildProcess, dir: string): RunningServer {
