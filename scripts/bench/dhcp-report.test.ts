@@ -8,6 +8,7 @@ import {
   latencyTargets,
   formatVerdicts,
   peakRatioToKea,
+  powerDelayFloor,
   ratioToKea,
   verdicts,
   type StepResult,
@@ -132,6 +133,33 @@ test('latencyTargets: RA avg over Kea at 2000 and 4000/s, loss and worst delay a
   assert.match(checks[0]!.measured, /0\.290 ms vs Kea 0\.200 ms \(Kea lost 0\.00%\): 1\.45x/);
   assert.match(checks[6]!.measured, /8000\/s vs Kea-MT 6000\/s: 1\.33x/);
   assert.match(formatTargets(checks), /MISS/);
+});
+
+test('powerDelayFloor: the room the delay target leaves over Kea (from its best repeat) beside one paced fsync', () => {
+  const ra = (server: ServerName, rate: number, avgDelayMs: number): StepResult => {
+    const base = step(server, rate, rate * 10);
+    return { ...base, report: { ...base.report, requestAck: { ...base.report.requestAck, avgDelayMs } } };
+  };
+  const results = [
+    ra('kea', 2000, 0.12),
+    ra('kea', 2000, 0.3), // the worse repeat: the room is half of 0.12
+    ra('homeplane-power', 2000, 0.4),
+    ra('kea', 4000, 0.5),
+    ra('homeplane-power', 4000, 0.6),
+    ra('kea', 6000, 0.5), // not a delay rate
+    ra('homeplane-power', 6000, 0.6),
+  ];
+  const lines = powerDelayFloor(results, 0.2);
+  assert.equal(lines.length, 2);
+  assert.match(
+    lines[0]!,
+    /at 2000\/s: the 1\.5x target leaves 0\.060 ms over Kea's 0\.120 ms; one fdatasync here takes 0\.200 ms/,
+  );
+  assert.match(lines[0]!, /more than that room on its own/);
+  assert.match(lines[1]!, /at 4000\/s: the 1\.5x target leaves 0\.250 ms .* so the target has room for it/);
+  // Without a power step or Kea at a rate there is nothing to weigh.
+  assert.deepEqual(powerDelayFloor([ra('kea', 2000, 0.12)], 0.2), []);
+  assert.deepEqual(powerDelayFloor([ra('homeplane-power', 2000, 0.4)], 0.2), []);
 });
 
 test('latencyTargets: a check the run cannot make says so instead of passing', () => {

@@ -355,6 +355,36 @@ export function latencyTargets(results: readonly StepResult[]): TargetCheck[] {
   return checks;
 }
 
+/** What the bench measured of fdatasync where the servers keep their leases. */
+export interface FsyncFigures {
+  count: number;
+  medianMs: number;
+  p99Ms: number;
+}
+
+/**
+ * For durability: power, the room a delay target leaves over Kea's REQUEST-ACK at each delay rate
+ * beside one fdatasync (timed apart, as a lone REQUEST's commit is): a power ACK waits for that
+ * sync on top of the same network path Kea's delay holds, while Kea's memfile does not sync.
+ */
+export function powerDelayFloor(results: readonly StepResult[], pacedFsyncMs: number): string[] {
+  const t = LATENCY_TARGETS;
+  const lines: string[] = [];
+  for (const rate of t.delayRates) {
+    const keaRun = fastestRun(runsAt(results, 'kea', rate));
+    if (keaRun === undefined || !results.some((r) => r.server === 'homeplane-power' && r.rate === rate)) continue;
+    const kea = keaRun.report.requestAck.avgDelayMs!;
+    const room = (t.maxDelayRatio - 1) * kea;
+    const fits = pacedFsyncMs <= room;
+    lines.push(
+      `homeplane-power at ${rate}/s: the ${t.maxDelayRatio}x target leaves ${room.toFixed(3)} ms over Kea's ${kea.toFixed(3)} ms; ` +
+        `one fdatasync here takes ${pacedFsyncMs.toFixed(3)} ms (paced median), ` +
+        (fits ? 'so the target has room for it' : 'more than that room on its own'),
+    );
+  }
+  return lines;
+}
+
 export function formatTargets(checks: readonly TargetCheck[]): string {
   const verdict = (pass: boolean | null) => (pass === null ? 'n/a' : pass ? 'PASS' : 'MISS');
   return table(
