@@ -77,7 +77,6 @@ describe('openSqlite', () => {
         'event_log_floor',
         'events',
         'hosts',
-        'lease_journal',
         'leases',
         'reservations',
         'sessions',
