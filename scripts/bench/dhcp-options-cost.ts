@@ -27,10 +27,13 @@ const ROUNDS = 5;
 
 const RELAY = parseIPv4(BENCH_RELAY_ADDRESS)!;
 
-/** perfdhcp's DISCOVER as far as the engine looks: relayed, a new MAC, asking for 1, 3, 6, 15. */
-function discover(n: number): Packet {
+/**
+ * perfdhcp's message of client `n` as far as the engine looks: relayed, a new MAC per client,
+ * asking for 1, 3, 6, 15 (also dhcp-path-cost.ts's).
+ */
+export function perfdhcpMessage(n: number, type: MessageType = MessageType.Discover): Packet {
   const options = emptyOptions();
-  options.messageType = MessageType.Discover;
+  options.messageType = type;
   options.parameterRequestList = [1, 28, 2, 3, 15, 6, 12];
   return {
     op: 1,
@@ -71,7 +74,7 @@ function world(withOptions: boolean, dir: string): World {
   const iface = { name: 'bench0', address: server, subnet: subnets[0]! };
   return {
     answer(n, now) {
-      const outcome = engine.handle(discover(n), { iface, now });
+      const outcome = engine.handle(perfdhcpMessage(n), { iface, now });
       if (outcome.action !== 'reply') throw new Error(`no reply: ${JSON.stringify(outcome)}`);
       return encode(outcome.reply, { maxMessageSize: outcome.maxMessageSize, fileAsOption67: true });
     },

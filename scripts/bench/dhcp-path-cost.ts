@@ -15,7 +15,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../server/config/load.ts';
 import { Bindings } from '../../server/dhcp/bindings.ts';
-import { decode, emptyOptions, encode, MessageType, parseIPv4, PacketError } from '../../server/dhcp/codec/index.ts';
+import { decode, encode, MessageType, parseIPv4, PacketError } from '../../server/dhcp/codec/index.ts';
 import type { Packet } from '../../server/dhcp/codec/index.ts';
 import { DhcpEngine } from '../../server/dhcp/engine.ts';
 import type { Lease, LeaseEventKind, LeaseStore } from '../../server/dhcp/lease.ts';
@@ -28,6 +28,7 @@ import { SqliteEventLog } from '../../server/store/sqlite-event-log.ts';
 import { SqliteLeaseStore } from '../../server/store/sqlite-lease-store.ts';
 import { makeScratchDir } from '../../server/store/testing/fixtures.ts';
 import { BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS, homeplaneBenchConfig } from './dhcp-lab.ts';
+import { perfdhcpMessage } from './dhcp-options-cost.ts';
 import { median } from './stats.ts';
 
 /** Medians, µs, of one pace. */
@@ -40,7 +41,6 @@ export interface PathCost {
 }
 
 const IFACE = 'bench0';
-const RELAY = parseIPv4(BENCH_RELAY_ADDRESS)!;
 const SERVER = parseIPv4(BENCH_SERVER_ADDRESS)!;
 const FROM = { address: BENCH_RELAY_ADDRESS, port: 67 };
 
@@ -52,32 +52,13 @@ const silent: Logger = {
   child: () => silent,
 } as unknown as Logger;
 
-/** A client message as perfdhcp sends it: relayed, a new MAC per client, asking for 1, 3, 6, 15... */
+/** A client message as perfdhcp sends it, encoded; a REQUEST names the offered address and the server. */
 function clientMessage(n: number, type: MessageType, requested?: number): Buffer {
-  const options = emptyOptions();
-  options.messageType = type;
-  options.parameterRequestList = [1, 28, 2, 3, 15, 6, 12];
+  const packet = perfdhcpMessage(n, type);
   if (requested !== undefined) {
-    options.requestedIp = requested;
-    options.serverId = SERVER;
+    packet.options.requestedIp = requested;
+    packet.options.serverId = SERVER;
   }
-  const packet: Packet = {
-    op: 1,
-    htype: 1,
-    hlen: 6,
-    hops: 1,
-    xid: n,
-    secs: 0,
-    flags: 0,
-    ciaddr: 0,
-    yiaddr: 0,
-    siaddr: 0,
-    giaddr: RELAY,
-    chaddr: Uint8Array.of(0x00, 0x0c, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff),
-    sname: '',
-    file: '',
-    options,
-  };
   return Buffer.from(encode(packet, {}));
 }
 
