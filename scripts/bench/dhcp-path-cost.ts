@@ -8,8 +8,8 @@
 //   reply: resolved -> the encoded ACK handed to the transport (promise hops, encode; one hop is
 //   the timing wrapper's own).
 // Two paces: one exchange every millisecond, as at a low rate (each stage then finds colder
-// caches and costs about twice as much), and back to back. Run on its own: node --import tsx scripts/bench/dhcp-path-cost.ts
-// [--durability process|power] [--exchanges N]
+// caches and costs about twice as much), and back to back. Run on its own:
+//   node --import tsx scripts/bench/dhcp-path-cost.ts [--durability process|power] [--exchanges N]
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
 import { stringify } from 'yaml';

@@ -355,13 +355,6 @@ export function latencyTargets(results: readonly StepResult[]): TargetCheck[] {
   return checks;
 }
 
-/** What the bench measured of fdatasync where the servers keep their leases. */
-export interface FsyncFigures {
-  count: number;
-  medianMs: number;
-  p99Ms: number;
-}
-
 /**
  * For durability: power, the room a delay target leaves over Kea's REQUEST-ACK at each delay rate
  * beside one fdatasync (timed apart, as a lone REQUEST's commit is): a power ACK waits for that

@@ -68,7 +68,6 @@ import {
   formatVerdicts,
   latencyTargets,
   powerDelayFloor,
-  type FsyncFigures,
   MAX_LOSS_PERCENT,
   verdicts,
   type StepResult,
@@ -267,6 +266,13 @@ async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: stri
     copyFileSync(join(profileDir, file), join(opts.profileDir, file));
     console.log(`profile kept: ${join(opts.profileDir, file)}`);
   }
+}
+
+/** What the bench measured of fdatasync where the servers keep their leases. */
+interface FsyncFigures {
+  count: number;
+  medianMs: number;
+  p99Ms: number;
 }
 
 /** How far apart the paced fsync probe's writes are: a REQUEST's spacing at 2,000 exchanges a second, doubled. */
