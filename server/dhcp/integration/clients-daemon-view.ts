@@ -53,6 +53,48 @@ export function committedLeases(dataDir: string): LeaseRecord[] {
   }
 }
 
+/** A lease change the daemon logged: what happened and the lease as it was committed. */
+export interface LeaseEvent {
+  revision: number;
+  kind: string;
+  lease: LeaseRecord;
+}
+
+/** The lease events of `address` in the daemon's event log, oldest first; none while there is no file. */
+export function leaseEvents(dataDir: string, address: string): LeaseEvent[] {
+  let db: Database.Database;
+  try {
+    db = new Database(join(dataDir, 'homeplane.db'), { readonly: true, fileMustExist: true });
+  } catch {
+    return [];
+  }
+  try {
+    const rows = db
+      .prepare(
+        "SELECT revision, kind, payload FROM events WHERE object_type = 'lease' AND object_id = ? ORDER BY revision",
+      )
+      .all(address) as { revision: number; kind: string; payload: string }[];
+    return rows.map((r) => {
+      const l = JSON.parse(r.payload) as Omit<LeaseRecord, 'address'> & { address: number };
+      return {
+        revision: r.revision,
+        kind: r.kind,
+        lease: {
+          address: formatIPv4(l.address),
+          hwAddress: l.hwAddress,
+          clientKey: l.clientKey,
+          hostname: l.hostname,
+          state: l.state,
+          startsAt: l.startsAt,
+          expiresAt: l.expiresAt,
+        },
+      };
+    });
+  } finally {
+    db.close();
+  }
+}
+
 /** The lease row of `address` once `accept` holds for it; fails after `timeoutMs` showing what was there. */
 export async function waitForLease(
   dataDir: string,
