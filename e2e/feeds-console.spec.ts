@@ -15,7 +15,7 @@ import { CreateVmRequest, DeleteVmRequest, VmServiceClient } from '../proto/gen/
 import { ensureTinyGuest } from '../scripts/guest/tiny.ts';
 import { LabDaemon, labConfig } from '../scripts/lab/daemon.ts';
 import { Lab } from '../scripts/lab/lab.ts';
-import { grpcConfig, watcherCount, type Endpoint } from './fixtures/api-daemon.ts';
+import { watcherCount, type Endpoint } from './fixtures/api-daemon.ts';
 import { startDashboard, type Dashboard } from './fixtures/dashboard.ts';
 import { addSessionCookie, createAdmin } from './fixtures/session.ts';
 
@@ -42,7 +42,7 @@ test.beforeAll(async () => {
     lab,
     (dataDir) => ({
       ...labConfig(lab, dataDir),
-      grpc: grpcConfig(`unix:${join(dir, 'grpc.sock')}`),
+      grpc: { listen: `unix:${join(dir, 'grpc.sock')}` },
       hypervisor: { bridge: lab.subnets[0]!.serverInterface, accel: 'tcg', imageDirs: [images] },
     }),
     { dir },

@@ -1,7 +1,7 @@
 // The Leases page's stream handling in the browser, against the real daemon in a lab with real
 // udhcpc clients: resume after the daemon ended the stream (a restart), rebuild after a Reset
 // (the page's revision compacted out of the event log), client-side filtering, and the relay
-// cancelling its Watch when a tab goes (counted against the daemon's Watch quota).
+// cancelling its Watch when a tab goes (counted by the daemon's StatusService).
 // leases.spec.ts does the plain grant-and-release path end to end.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { expect, test, type Page } from '@playwright/test';
 import { LabDaemon, labConfig } from '../scripts/lab/daemon.ts';
 import { Lab } from '../scripts/lab/lab.ts';
-import { churnReservations, grpcConfig, watcherCount, type Endpoint } from './fixtures/api-daemon.ts';
+import { churnReservations, watcherCount, type Endpoint } from './fixtures/api-daemon.ts';
 import { startDashboard, type Dashboard } from './fixtures/dashboard.ts';
 import { openStream } from './fixtures/raw-http.ts';
 import { addSessionCookie, createAdmin, sessionCookie } from './fixtures/session.ts';
@@ -43,7 +43,7 @@ test.beforeEach(async () => {
     lab,
     (dataDir) => ({
       ...labConfig(lab, dataDir),
-      grpc: grpcConfig(`unix:${join(dir, 'grpc.sock')}`),
+      grpc: { listen: `unix:${join(dir, 'grpc.sock')}` },
       events: { maxRows: MAX_ROWS },
     }),
     { dir },
@@ -235,7 +235,7 @@ test('streams that the browser drops at once leave no watcher behind', async ({ 
 test('1,000 streams opened and dropped, and 50 page loads, leave no watcher behind', async ({ page }) => {
   const cookie = await sessionCookie(endpoint);
   // Raw connections dropped at every moment of the relay's set-up: before its Watch opened,
-  // while it opens, once it streams. 25 at a time, under the daemon's Watch quota of this lab.
+  // while it opens, once it streams. 25 at a time.
   for (let batch = 0; batch < 40; batch++) {
     await Promise.all(
       Array.from({ length: 25 }, async (_, i) => {

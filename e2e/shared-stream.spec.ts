@@ -3,7 +3,7 @@
 // /api/events request (one Watch on the daemon) and leave the browser's ~6 connections per host
 // free for a ninth page. When the leading tab closes, another takes over from the last revision
 // it saw, so a change committed in between still reaches every tab. The real daemon in a lab, its
-// leases from real udhcpc clients (as leases.spec.ts); the Watch count from the daemon's quota.
+// leases from real udhcpc clients (as leases.spec.ts); the Watch count from the daemon's StatusService.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { LabDaemon, labConfig } from '../scripts/lab/daemon.ts';
 import { Lab } from '../scripts/lab/lab.ts';
-import { grpcConfig, watcherCount, type Endpoint } from './fixtures/api-daemon.ts';
+import { watcherCount, type Endpoint } from './fixtures/api-daemon.ts';
 import { startDashboard, type Dashboard } from './fixtures/dashboard.ts';
 import { addSessionCookie, createAdmin } from './fixtures/session.ts';
 import { Udhcpc } from './fixtures/udhcpc.ts';
@@ -39,7 +39,7 @@ test.beforeEach(async () => {
   held = [];
   daemon = await LabDaemon.start(
     lab,
-    (dataDir) => ({ ...labConfig(lab, dataDir), grpc: grpcConfig(`unix:${join(dir, 'grpc.sock')}`) }),
+    (dataDir) => ({ ...labConfig(lab, dataDir), grpc: { listen: `unix:${join(dir, 'grpc.sock')}` } }),
     { dir },
   );
   const found = JSON.parse(

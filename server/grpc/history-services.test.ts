@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { LeaseEventKind } from '../dhcp/lease.ts';
 import type { EventDraft } from '../events/types.ts';
 import { testLease, WORLD_NOW } from './testing/dhcp-world.ts';
-import { call, startHarness, TEST_STATUS, type Harness } from './testing/harness.ts';
+import { call, startHarness, TEST_STATUS, waitFor, WatchRecorder, type Harness } from './testing/harness.ts';
 import { INVALID_FIELD_KEY } from './status.ts';
 
 const MINUTE = 60_000;
@@ -255,7 +255,26 @@ describe('history services', () => {
         startTime: new Date(TEST_STATUS.startTime),
         dhcp: { serving: true, disabledReason: '', interfaces: ['hp-test0'] },
         revision: 2,
+        watchStreams: 0,
       });
+    });
+
+    test("counts the Watch streams open at the call, every client's", async () => {
+      const statusWatchStreams = async (): Promise<unknown> => {
+        const { response, error } = await call(h.status.getStatus.bind(h.status) as never, {});
+        assert.equal(error, undefined);
+        return (response as { watchStreams: unknown }).watchStreams;
+      };
+      const first = new WatchRecorder(h.events, {});
+      const second = new WatchRecorder(h.separateEventClient(), {});
+      await waitFor(() => h.server.openWatches === 2, 'both Watches open');
+      assert.equal(await statusWatchStreams(), 2);
+      await first.cancel();
+      await waitFor(() => h.server.openWatches === 1, 'the cancelled Watch gone');
+      assert.equal(await statusWatchStreams(), 1);
+      await second.cancel();
+      await waitFor(() => h.server.openWatches === 0, 'both Watches gone');
+      assert.equal(await statusWatchStreams(), 0);
     });
   });
 });

@@ -165,7 +165,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   server.addService(StatsServiceService, statsService(admin, log, activity, clock, logger));
   const served: string[] = [...HOMEPLANE_SERVICES];
   if (options.status !== undefined) {
-    server.addService(StatusServiceService, statusService(options.status, log, logger));
+    server.addService(
+      StatusServiceService,
+      statusService(options.status, log, () => hub.size, logger),
+    );
     served.push(...STATUS_SERVICES);
   }
   const vmStreams = new OpenStreams();

@@ -55,6 +55,8 @@ export interface GetStatusResponse {
     | undefined;
   /** The newest event revision at the time of the call. */
   revision: number;
+  /** EventService.Watch streams open at the time of the call, every client's. */
+  watchStreams: number;
 }
 
 function createBaseDhcpStatus(): DhcpStatus {
@@ -217,7 +219,7 @@ export const GetStatusRequest: MessageFns<GetStatusRequest> = {
 };
 
 function createBaseGetStatusResponse(): GetStatusResponse {
-  return { version: "", startTime: undefined, dhcp: undefined, revision: 0 };
+  return { version: "", startTime: undefined, dhcp: undefined, revision: 0, watchStreams: 0 };
 }
 
 export const GetStatusResponse: MessageFns<GetStatusResponse> = {
@@ -233,6 +235,9 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
     }
     if (message.revision !== 0) {
       writer.uint32(32).uint64(message.revision);
+    }
+    if (message.watchStreams !== 0) {
+      writer.uint32(40).uint32(message.watchStreams);
     }
     return writer;
   },
@@ -282,6 +287,14 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
             message.revision = longToNumber(reader.uint64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.watchStreams = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -304,6 +317,11 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
         : undefined,
       dhcp: isSet(object.dhcp) ? DhcpStatus.fromJSON(object.dhcp) : undefined,
       revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      watchStreams: isSet(object.watchStreams)
+        ? globalThis.Number(object.watchStreams)
+        : isSet(object.watch_streams)
+        ? globalThis.Number(object.watch_streams)
+        : 0,
     };
   },
 
@@ -321,6 +339,9 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
     if (message.revision !== 0) {
       obj.revision = Math.round(message.revision);
     }
+    if (message.watchStreams !== 0) {
+      obj.watchStreams = Math.round(message.watchStreams);
+    }
     return obj;
   },
 
@@ -335,6 +356,7 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
       ? DhcpStatus.fromPartial(object.dhcp)
       : undefined;
     message.revision = object.revision ?? 0;
+    message.watchStreams = object.watchStreams ?? 0;
     return message;
   },
 };
