@@ -27,8 +27,8 @@ interface LeaseRow {
   expires_at: number;
 }
 
-/** Every lease row in the daemon's database; none while the file does not exist yet. */
-export function committedLeases(dataDir: string): LeaseRecord[] {
+/** What `read` finds in the daemon's database, opened read-only; [] while the file does not exist yet. */
+function readDatabase<T>(dataDir: string, read: (db: Database.Database) => T[]): T[] {
   let db: Database.Database;
   try {
     db = new Database(join(dataDir, 'homeplane.db'), { readonly: true, fileMustExist: true });
@@ -36,6 +36,15 @@ export function committedLeases(dataDir: string): LeaseRecord[] {
     return [];
   }
   try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Every lease row in the daemon's database; none while the file does not exist yet. */
+export function committedLeases(dataDir: string): LeaseRecord[] {
+  return readDatabase(dataDir, (db) => {
     const rows = db
       .prepare('SELECT address, hw_address, client_key, hostname, state, starts_at, expires_at FROM leases')
       .all() as LeaseRow[];
@@ -48,9 +57,7 @@ export function committedLeases(dataDir: string): LeaseRecord[] {
       startsAt: r.starts_at,
       expiresAt: r.expires_at,
     }));
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** A lease change the daemon logged: what happened and the lease as it was committed. */
@@ -62,13 +69,7 @@ export interface LeaseEvent {
 
 /** The lease events of `address` in the daemon's event log, oldest first; none while there is no file. */
 export function leaseEvents(dataDir: string, address: string): LeaseEvent[] {
-  let db: Database.Database;
-  try {
-    db = new Database(join(dataDir, 'homeplane.db'), { readonly: true, fileMustExist: true });
-  } catch {
-    return [];
-  }
-  try {
+  return readDatabase(dataDir, (db) => {
     const rows = db
       .prepare(
         "SELECT revision, kind, payload FROM events WHERE object_type = 'lease' AND object_id = ? ORDER BY revision",
@@ -90,9 +91,7 @@ export function leaseEvents(dataDir: string, address: string): LeaseEvent[] {
         },
       };
     });
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** The lease row of `address` once `accept` holds for it; fails after `timeoutMs` showing what was there. */
