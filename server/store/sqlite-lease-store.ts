@@ -151,7 +151,7 @@ export class SqliteLeaseStore implements LeaseStore {
     try {
       await this.flushNow();
     } finally {
-      this.handle.close();
+      await this.handle.close();
     }
   }
 

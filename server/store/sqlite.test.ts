@@ -179,8 +179,29 @@ describe('openSqlite', () => {
       }
       assert.ok(walMax < 16 * 1024 * 1024, `the WAL reached ${walMax} bytes`);
     } finally {
-      handle.close();
+      await handle.close();
     }
+  });
+
+  test('closing with background checkpoints resolves once the worker has closed too: nothing touches the files after', async () => {
+    const file = join(scratch.path, 'background-close', 'db.sqlite');
+    const handle = openSqlite({ file, durability: 'process', checkpoints: 'background' });
+    // Once the worker has copied these pages into the file, it has its connection open.
+    const sizeBefore = statSync(file).size;
+    handle.raw.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, x)');
+    const insert = handle.raw.prepare('INSERT INTO t VALUES (?, ?)');
+    handle.raw.transaction(() => {
+      for (let i = 0; i < 20; i += 1) insert.run(i, 'x'.repeat(4000));
+    })();
+    const deadline = Date.now() + 10_000;
+    while (statSync(file).size < sizeBefore + 20 * 4000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(statSync(file).size >= sizeBefore + 20 * 4000, 'the checkpointer has its connection open');
+    await handle.close();
+    // The last connection to close deletes the WAL and its index: so none is left open anywhere.
+    assert.equal(existsSync(`${file}-wal`), false, 'no connection left holding the WAL');
+    assert.equal(existsSync(`${file}-shm`), false, 'no connection left holding the WAL index');
   });
 
   test('reopening an up-to-date file applies nothing twice', () => {

@@ -52,8 +52,12 @@ export interface SqliteHandle {
   db: StoreDatabase;
   /** The better-sqlite3 connection itself, for prepared statements on the hot path. */
   raw: Database.Database;
-  /** Closes the connection, and stops the background checkpointer if there is one. */
-  close(): void;
+  /**
+   * Closes the connection at once, and stops the background checkpointer if there is one; resolves
+   * once that thread has closed its own connection and ended, after which nothing of this handle
+   * touches the database files (a folder removed before then may see them come back).
+   */
+  close(): Promise<void>;
 }
 
 /** The folder of generated migrations, found from this file so the cwd does not matter. */
@@ -75,9 +79,9 @@ export function openSqlite(opts: SqliteOptions): SqliteHandle {
     return {
       db,
       raw,
-      close: () => {
-        checkpointer?.stop();
+      close: async () => {
         raw.close();
+        await checkpointer?.stop();
       },
     };
   } catch (error) {
@@ -140,14 +144,25 @@ export function checkpointsFor(durability: Durability): 'inline' | 'background' 
  * unreferenced, so it never keeps the process alive; a process that ends without close() leaves
  * its connection as a crash would, which WAL recovers from at the next open.
  */
-function startCheckpointer(opts: SqliteOptions): { stop(): void } {
+/** How long a stopping checkpointer may take to close its connection before its thread is ended. */
+const CHECKPOINTER_STOP_MS = 2_000;
+
+function startCheckpointer(opts: SqliteOptions): { stop(): Promise<void> } {
   const worker = new Worker(new URL('./checkpointer.worker.mjs', import.meta.url), {
     workerData: { file: opts.file, synchronous: synchronousFor(opts.durability), intervalMs: CHECKPOINT_INTERVAL_MS },
   });
   worker.unref();
   worker.on('error', () => undefined); // it only makes the inline checkpoints shorter: without it they are as before
+  // Made now, so a thread that has already ended (an error at its start) counts as stopped.
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
-    stop: () => worker.postMessage({ close: true }),
+    // A thread still starting gets the message once it listens, so it closes what it opened.
+    stop: async () => {
+      worker.postMessage({ close: true });
+      const late = setTimeout(() => void worker.terminate(), CHECKPOINTER_STOP_MS);
+      await exited;
+      clearTimeout(late);
+    },
   };
 }
 
