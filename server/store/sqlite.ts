@@ -136,6 +136,9 @@ export function checkpointsFor(durability: Durability): 'inline' | 'background' 
   return durability === 'process' ? 'background' : 'inline';
 }
 
+/** How long a stopping checkpointer may take to close its connection before its thread is ended. */
+const CHECKPOINTER_STOP_MS = 2_000;
+
 /**
  * Starts the worker that checkpoints beside this connection. This connection keeps SQLite's own
  * checkpoint at 1,000 pages: a PASSIVE checkpoint never catches a moment when every frame is
@@ -144,9 +147,6 @@ export function checkpointsFor(durability: Durability): 'inline' | 'background' 
  * unreferenced, so it never keeps the process alive; a process that ends without close() leaves
  * its connection as a crash would, which WAL recovers from at the next open.
  */
-/** How long a stopping checkpointer may take to close its connection before its thread is ended. */
-const CHECKPOINTER_STOP_MS = 2_000;
-
 function startCheckpointer(opts: SqliteOptions): { stop(): Promise<void> } {
   const worker = new Worker(new URL('./checkpointer.worker.mjs', import.meta.url), {
     workerData: { file: opts.file, synchronous: synchronousFor(opts.durability), intervalMs: CHECKPOINT_INTERVAL_MS },
