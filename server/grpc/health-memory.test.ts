@@ -17,10 +17,11 @@ const MIB = 1024 * 1024;
 const LARGEST_NAME = MAX_RECEIVE_MESSAGE_BYTES - 4;
 /**
  * grpc-health-check's HealthImplementation kept every watched name: +82 MiB of RSS (+63 MiB of
- * heap) for these 1,000 calls. Without state for them the RSS moves by -5..+10 MiB (allocator
- * and HTTP/2 buffers); the bound sits between, far from both.
+ * heap) for these 1,000 calls; a map of the names alone, +64 MiB (+63 MiB). Without state for them
+ * the RSS moves by -5..+10 MiB here (allocator and HTTP/2 buffers), and once by +27.9 MiB in a
+ * clean-clone CI run; the bound sits between. The heap bound below is the sharp one.
  */
-const RSS_GROWTH_ALLOWED = 24 * MIB;
+const RSS_GROWTH_ALLOWED = 40 * MIB;
 
 function request<T>(child: ChildProcess, message: string, key: string): Promise<T> {
   return new Promise((resolve, reject) => {
