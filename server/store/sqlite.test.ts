@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { openSqlite, sqliteMigrationsFolder } from './sqlite.ts';
+import { openSqlite, sqliteMigrationsFolder, type SqliteHandle } from './sqlite.ts';
 import { SqliteEventLog } from './sqlite-event-log.ts';
 import { SqliteLeaseStore } from './sqlite-lease-store.ts';
 import { labBase, makeLease, makeScratchDir } from './testing/fixtures.ts';
@@ -155,18 +155,8 @@ describe('openSqlite', () => {
     const file = join(scratch.path, 'background', 'db.sqlite');
     const handle = openSqlite({ file, durability: 'process', checkpoints: 'background' });
     try {
-      const sizeBefore = statSync(file).size;
-      handle.raw.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, x)');
-      const insert = handle.raw.prepare('INSERT INTO t VALUES (?, ?)');
       // 500 pages: below the 1,000 at which this connection would checkpoint by itself.
-      handle.raw.transaction(() => {
-        for (let i = 0; i < 500; i += 1) insert.run(i, 'x'.repeat(4000));
-      })();
-      const deadline = Date.now() + 10_000;
-      while (statSync(file).size < sizeBefore + 500 * 4000 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      assert.ok(statSync(file).size >= sizeBefore + 500 * 4000, 'the checkpointer copied the pages into the file');
+      assert.ok(await copiedByCheckpointer(handle, file, 500), 'the checkpointer copied the pages into the file');
 
       // Commits one after another for a while, as under load: only the writer's own checkpoint
       // restarts the WAL, so with it off the WAL grew by hundreds of MB in seconds.
@@ -186,18 +176,8 @@ describe('openSqlite', () => {
   test('closing with background checkpoints resolves once the worker has closed too: nothing touches the files after', async () => {
     const file = join(scratch.path, 'background-close', 'db.sqlite');
     const handle = openSqlite({ file, durability: 'process', checkpoints: 'background' });
-    // Once the worker has copied these pages into the file, it has its connection open.
-    const sizeBefore = statSync(file).size;
-    handle.raw.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, x)');
-    const insert = handle.raw.prepare('INSERT INTO t VALUES (?, ?)');
-    handle.raw.transaction(() => {
-      for (let i = 0; i < 20; i += 1) insert.run(i, 'x'.repeat(4000));
-    })();
-    const deadline = Date.now() + 10_000;
-    while (statSync(file).size < sizeBefore + 20 * 4000 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    assert.ok(statSync(file).size >= sizeBefore + 20 * 4000, 'the checkpointer has its connection open');
+    // Once the worker has copied pages into the file, it has its connection open.
+    assert.ok(await copiedByCheckpointer(handle, file, 20), 'the checkpointer has its connection open');
     await handle.close();
     // The last connection to close deletes the WAL and its index: so none is left open anywhere.
     assert.equal(existsSync(`${file}-wal`), false, 'no connection left holding the WAL');
@@ -216,6 +196,24 @@ describe('openSqlite', () => {
     }
   });
 });
+
+/**
+ * Creates table t and commits `pages` rows of about a page each in one transaction; true once the
+ * database file has grown by them, which only a checkpoint does (false after 10 s).
+ */
+async function copiedByCheckpointer(handle: SqliteHandle, file: string, pages: number): Promise<boolean> {
+  const sizeBefore = statSync(file).size;
+  handle.raw.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, x)');
+  const insert = handle.raw.prepare('INSERT INTO t VALUES (?, ?)');
+  handle.raw.transaction(() => {
+    for (let i = 0; i < pages; i += 1) insert.run(i, 'x'.repeat(4000));
+  })();
+  const deadline = Date.now() + 10_000;
+  while (statSync(file).size < sizeBefore + pages * 4000 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return statSync(file).size >= sizeBefore + pages * 4000;
+}
 
 /** A database as an older release left it: only the first `count` migrations applied; still open. */
 function migrateWithFirst(file: string, folder: string, count: number): Database.Database {
