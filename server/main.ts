@@ -1,6 +1,6 @@
 // The composition root: the only place adapters (SQLite, sockets, clock, ip commands) are built
 // and handed to the domain. Everything else receives its ports.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, MetricsConfig } from './config/types.ts';
 import { formatIPv4 } from './dhcp/codec/ipv4.ts';
@@ -12,7 +12,8 @@ import { systemClock, type Clock, type Logger } from './ports.ts';
 import { UdpTransport } from './dhcp/transport/udp-transport.ts';
 import { interfaceAddresses, interfaceExists } from './dhcp/transport/interfaces.ts';
 import { checkpointsFor, openSqlite } from './store/sqlite.ts';
-import { SqliteLeaseStore, type CommitObserver } from './store/sqlite-lease-store.ts';
+import { SqliteLeaseStore, type CommitObserver, type StoreJournal } from './store/sqlite-lease-store.ts';
+import { LeaseJournal } from './store/lease-journal.ts';
 import { SqliteEventLog } from './store/sqlite-event-log.ts';
 import { SqliteLeaseQueries } from './store/sqlite-lease-queries.ts';
 import { SqliteReservationStore } from './store/sqlite-reservation-store.ts';
@@ -82,7 +83,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
   const events = new SqliteEventLog(sqlite.raw, clock);
   // The metrics exist once the parts they read do (assemble); commits before that are not timed.
   const commits: { observer: CommitObserver | null } = { observer: null };
-  const store = new SqliteLeaseStore(sqlite, events, (commit) => commits.observer?.(commit));
+  const store = await openLeaseStore(config, logger, sqlite, events, (commit) => commits.observer?.(commit));
   // Undone in reverse order if start-up fails half-way, so a failed start exits instead of
   // lingering with its API up and DHCP down (Incus's revert pattern).
   const undo: (() => unknown)[] = [() => store.close()];
@@ -114,7 +115,7 @@ async function assemble(
   { sqlite, events, store, commits, dhcpOff, clock, undo, hostProbe, about }: Parts,
 ): Promise<Daemon> {
   const dhcpEnabled = dhcpOff === null;
-  const leaseQueries = new SqliteLeaseQueries(sqlite.raw);
+  const leaseQueries = new SqliteLeaseQueries(sqlite.raw, () => store.commitJournaled());
   const subnets = config.dhcp.subnets.map((s) => new Subnet(s, config.dhcp));
   const { served: interfaces, serverIds } = dhcpEnabled
     ? resolveInterfaces(config.dhcp.interfaces, subnets)
@@ -363,6 +364,59 @@ async function serveMetrics(
   return server;
 }
 
+/**
+ * The lease store, with the lease journal in front of SQLite in durability 'process' (an ACK
+ * waits for one write() instead of a transaction: lease-journal.ts). In 'power' an ACK waits for
+ * SQLite's synced commit, so a journal left by a 'process' run is only committed and removed.
+ */
+async function openLeaseStore(
+  config: Config,
+  logger: Logger,
+  sqlite: ReturnType<typeof openSqlite>,
+  events: SqliteEventLog,
+  onCommit: CommitObserver,
+): Promise<SqliteLeaseStore> {
+  const file = join(config.dataDir, 'lease-journal');
+  const appending = config.dhcp.durability === 'process';
+  let journal: StoreJournal | null = null;
+  try {
+    if (appending || existsSync(file))
+      journal = {
+        file: LeaseJournal.open(file),
+        recoverOnly: !appending,
+        onHealth: (error, waiting) => {
+          if (error !== null)
+            logger.error(
+              { err: String(error), waiting },
+              'lease database refuses writes: leases already acknowledged wait in the lease journal (they are durable there) and are retried; new changes are refused until it takes them',
+            );
+          else logger.info({ journal: file }, 'lease database took every lease waiting in the lease journal');
+        },
+        onDropped: (error) =>
+          logger.error(
+            { err: String(error) },
+            'the lease database refused a lease change as invalid after its reply had gone; it is not stored (a bug: please report it)',
+          ),
+      };
+    const store = new SqliteLeaseStore(sqlite, events, onCommit, journal);
+    if (store.recovered.batches + store.recovered.dropped + store.recovered.ignoredBytes > 0)
+      logger.warn(
+        { journal: file, ...store.recovered },
+        'committed lease changes the last run had acknowledged but not yet stored in the database (it stopped without closing)',
+      );
+    if (!appending && journal !== null) rmSync(file, { force: true });
+    return store;
+  } catch (err) {
+    try {
+      journal?.file.close();
+    } catch {
+      // already closed by a recover-only store; the error that matters is err
+    }
+    await sqlite.close();
+    throw err;
+  }
+}
+
 /** Falling behind is an error (DHCP replies are withheld meanwhile); catching up is news. */
 function logStoreHealth(logger: Logger, health: StoreHealth, error: unknown): void {
   if (health.behind)
@@ -380,8 +434,9 @@ function snapshotOf(
   admin: DhcpAdminService,
   hypervisor: Hypervisor,
 ): { revision: number; events: EventDraft[] } {
-  const revision = events.lastRevision();
+  // The table first: reading it commits what the lease journal holds, which moves the revision.
   const drafts: EventDraft[] = leases.all().map((lease) => ({ object: 'lease', kind: 'lease.granted', lease }));
+  const revision = events.lastRevision();
   for (const reservation of admin.listReservations({}).items)
     drafts.push({ object: 'reservation', kind: 'reservation.created', reservation });
   for (const vm of hypervisor.inventory.list()) drafts.push({ object: 'vm', kind: 'vm.created', vm });

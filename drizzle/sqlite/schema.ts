@@ -83,6 +83,20 @@ export const eventLogFloor = sqliteTable(
   ],
 );
 
+/**
+ * One row: the last lease-journal batch committed here (server/store/lease-journal.ts). Written in
+ * the same transaction as the batch, so after a crash the batches of the journal above it are the
+ * ones still to commit, and none is committed twice.
+ */
+export const leaseJournal = sqliteTable(
+  'lease_journal',
+  {
+    id: integer('id').primaryKey(),
+    appliedSeq: integer('applied_seq').notNull(),
+  },
+  (t) => [check('lease_journal_one_row', sql`${t.id} = 1`)],
+);
+
 export type EventRow = typeof events.$inferSelect;
 export type NewEventRow = typeof events.$inferInsert;
 

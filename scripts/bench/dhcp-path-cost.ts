@@ -4,12 +4,14 @@
 // new) through an in-memory transport. The store is seen through its port, so the split needs no
 // hooks in the product:
 //   decode + engine: the datagram handed over -> the first write queued in the store;
-//   commit: that write queued -> its promise resolved (the turn's wait, the transaction);
+//   commit: that write queued -> its promise resolved (the turn's wait, then the transaction, or
+//   with the lease journal of durability 'process' its append: the transaction comes after);
 //   reply: resolved -> the encoded ACK handed to the transport (promise hops, encode; one hop is
 //   the timing wrapper's own).
 // Two paces: one exchange every millisecond, as at a low rate (each stage then finds colder
 // caches and costs about twice as much), and back to back. Run on its own:
 //   node --import tsx scripts/bench/dhcp-path-cost.ts [--durability process|power] [--exchanges N]
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
 import { stringify } from 'yaml';
@@ -26,6 +28,7 @@ import { systemClock, type Logger } from '../../server/ports.ts';
 import { checkpointsFor, openSqlite, type Durability } from '../../server/store/sqlite.ts';
 import { SqliteEventLog } from '../../server/store/sqlite-event-log.ts';
 import { SqliteLeaseStore } from '../../server/store/sqlite-lease-store.ts';
+import { LeaseJournal } from '../../server/store/lease-journal.ts';
 import { makeScratchDir } from '../../server/store/testing/fixtures.ts';
 import { BENCH_RELAY_ADDRESS, BENCH_SERVER_ADDRESS, homeplaneBenchConfig } from './dhcp-lab.ts';
 import { perfdhcpMessage } from './dhcp-options-cost.ts';
@@ -104,7 +107,9 @@ async function world(durability: Durability): Promise<World> {
   const subnets = config.dhcp.subnets.map((s) => new Subnet(s, config.dhcp));
   // As the daemon opens it (server/main.ts): the same pragmas and checkpointer for the mode.
   const sqlite = openSqlite({ file: scratch.databaseFile, durability, checkpoints: checkpointsFor(durability) });
-  const store = new TimedStore(new SqliteLeaseStore(sqlite, new SqliteEventLog(sqlite.raw)));
+  // In 'process' with the lease journal in front, as server/main.ts builds it.
+  const journal = durability === 'process' ? { file: LeaseJournal.open(join(scratch.path, 'lease-journal')) } : null;
+  const store = new TimedStore(new SqliteLeaseStore(sqlite, new SqliteEventLog(sqlite.raw), null, journal));
   const bindings = new Bindings(subnets, store);
   bindings.load(await store.loadAll());
   const engine = new DhcpEngine(config.dhcp, bindings, new Set([SERVER]));

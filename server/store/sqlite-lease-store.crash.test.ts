@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { openSqlite, type Durability } from './sqlite.ts';
 import { SqliteLeaseStore } from './sqlite-lease-store.ts';
 import { makeScratchDir } from './testing/fixtures.ts';
+import { LeaseJournal } from './lease-journal.ts';
+import { journalNextTo } from './testing/crash-writer.ts';
 
 const reportsBeforeKill = 3000;
 /** And not before this: SQLite's own checkpoints, and with durability process the background checkpointer (every 100 ms), have then run many times. */
@@ -21,10 +23,17 @@ interface CrashRun {
 }
 
 /** Runs the writer until it has reported enough leases for long enough, then kills it with SIGKILL. */
-function runAndKill(file: string, durability: Durability): Promise<CrashRun> {
+function runAndKill(file: string, durability: Durability, journal: boolean): Promise<CrashRun> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./testing/crash-writer.ts', import.meta.url)), file, durability],
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./testing/crash-writer.ts', import.meta.url)),
+      file,
+      durability,
+      ...(journal ? ['journal'] : []),
+    ],
     { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const reported: number[] = [];
@@ -52,16 +61,27 @@ describe('SqliteLeaseStore survives kill -9', () => {
   const scratch = makeScratchDir();
   after(() => scratch.remove());
 
-  for (const durability of ['process', 'power'] as const) {
-    test(`no reported lease is lost (durability ${durability})`, async () => {
-      const file = `${scratch.path}/${durability}/homeplane.sqlite`;
-      const run = await runAndKill(file, durability);
+  const runs = [
+    { durability: 'process', journal: false },
+    { durability: 'process', journal: true }, // as the daemon runs 'process'
+    { durability: 'power', journal: false },
+  ] as const;
+  for (const { durability, journal } of runs) {
+    test(`no reported lease is lost (durability ${durability}${journal ? ', lease journal' : ''})`, async () => {
+      const file = `${scratch.path}/${durability}${journal ? '-journal' : ''}/homeplane.sqlite`;
+      const run = await runAndKill(file, durability, journal);
       assert.equal(run.signal, 'SIGKILL', `the writer ended on its own: ${run.stderr}`);
       assert.ok(run.reported.length >= reportsBeforeKill, `only ${run.reported.length} reports`);
 
       const handle = openSqlite({ file, durability });
       assert.equal(handle.raw.pragma('integrity_check', { simple: true }), 'ok');
-      const store = new SqliteLeaseStore(handle);
+      // With a journal, reopening commits what the kill left in it, as the daemon's start does.
+      const store = new SqliteLeaseStore(
+        handle,
+        null,
+        null,
+        journal ? { file: LeaseJournal.open(journalNextTo(file)) } : null,
+      );
       try {
         const stored = new Map((await store.loadAll()).map((l) => [l.address, l]));
         const lost = run.reported.filter((a) => stored.get(a)?.hostname !== `h${a}`);

@@ -88,6 +88,8 @@ describe('SqliteLeaseStore', () => {
       batchesFailed: 0,
       rowsWritten: 1000,
       lastBatchSize: 1000,
+      journaled: 0,
+      batchesDropped: 0,
     });
 
     await Promise.all([store.put(makeLease(labBase + 5000)), store.remove(labBase + 1)]);
@@ -96,6 +98,8 @@ describe('SqliteLeaseStore', () => {
       batchesFailed: 0,
       rowsWritten: 1002,
       lastBatchSize: 2,
+      journaled: 0,
+      batchesDropped: 0,
     });
     assert.equal((await store.loadAll()).length, 1000);
   });

@@ -3,15 +3,23 @@
 // its ACK leaves (RFC 2131 4.3.1: the server must not reuse an address it has promised), and one
 // commit per packet would cap the server at the disk's commit rate; one commit per turn lets a
 // busy turn's many requests share it, while a lone request still waits only one turn.
+//
+// With a lease journal (durability 'process', lease-journal.ts) a batch is durable, and its
+// promises resolve, once its record is appended there; its SQLite transaction runs in the next
+// turn, after the replies have gone, and records the batch's sequence number in lease_journal so
+// a restart commits exactly the journal's batches above it. Batches reach SQLite in journal order.
+// While SQLite refuses them (a backup holds the lock, the disk is full), the journal takes nothing
+// more: new batches are refused as without a journal, and the waiting ones are retried.
 import type Database from 'better-sqlite3';
 import type { Lease, LeaseEventKind, LeaseStore } from '../dhcp/lease.ts';
 import { leases, type LeaseRow } from '../../drizzle/sqlite/schema.ts';
 import type { SqliteHandle } from './sqlite.ts';
 import type { EventDraft } from '../events/types.ts';
 import type { SqliteEventLog } from './sqlite-event-log.ts';
+import type { LeaseJournal } from './lease-journal.ts';
 
 export interface LeaseStoreCounters {
-  /** Transactions committed. */
+  /** Batches committed to SQLite (with the lease journal, the batches waiting there share one transaction). */
   batchesCommitted: number;
   /** Transactions rolled back (their put()/remove() promises were rejected). */
   batchesFailed: number;
@@ -19,7 +27,39 @@ export interface LeaseStoreCounters {
   rowsWritten: number;
   /** Rows in the last committed transaction, after coalescing. */
   lastBatchSize: number;
+  /** Batches durable in the journal and not yet committed to SQLite. */
+  journaled: number;
+  /** Journaled batches SQLite refused as invalid (constraints), so never stored: a bug upstream. */
+  batchesDropped: number;
 }
+
+export interface StoreJournal {
+  file: LeaseJournal;
+  onHealth?: JournalHealthObserver;
+  /** Told of each journaled batch SQLite refused as invalid and that was dropped (see batchesDropped). */
+  onDropped?: (error: unknown) => void;
+  /**
+   * Only commit what the journal holds from an earlier run, then close it and commit directly
+   * (durability 'power', whose commits sync SQLite's WAL, after a run with 'process').
+   */
+  recoverOnly?: boolean;
+}
+
+/** Told when SQLite starts refusing journaled batches (with the error) and when it has taken them all (null). */
+export type JournalHealthObserver = (error: unknown, waiting: number) => void;
+
+/** How often batches waiting in the journal are retried while SQLite refuses them. */
+export const JOURNAL_RETRY_MS = 200;
+
+/** The journal is emptied when SQLite has caught up and it holds more than this. */
+export const JOURNAL_RESET_BYTES = 1 << 20;
+
+/** Batches that may wait in the journal for the next SQLite transaction, and for how long (see applySoon). */
+const MAX_JOURNALED_BEFORE_COMMIT = 64;
+const MAX_COMMIT_DELAY_MS = 2;
+
+/** A batch of this many rows or more skips the journal (commitPastJournal). */
+export const DIRECT_COMMIT_ROWS = 4;
 
 /** Told of every committed batch (the metrics' histograms); called on the commit path, so it must be cheap. */
 export type CommitObserver = (commit: {
@@ -54,12 +94,16 @@ type LeaseParams = [
   expiresAt: number,
 ];
 
-/** The writes of one turn, keyed by address: a later write to an address replaces an earlier. */
-interface PendingBatch {
+/** What one transaction writes: lease rows by address, and the events recording the changes. */
+interface BatchContent {
   /** A lease to upsert, or null to delete the row. */
   writes: Map<number, LeaseParams | null>;
   /** Events of the batch, in the order the changes were made; appended in the same transaction. */
   events: EventDraft[];
+}
+
+/** The writes of one turn, keyed by address: a later write to an address replaces an earlier. */
+interface PendingBatch extends BatchContent {
   /** Settles when the batch's transaction has committed (or rolled back). */
   committed: Promise<void>;
   resolve: () => void;
@@ -74,7 +118,9 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly handle: SqliteHandle;
   private readonly upsertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
-  private readonly commitBatch: (batch: PendingBatch) => void;
+  private readonly markApplied: Database.Statement;
+  /** One transaction for the batches, in order; with a journal sequence number, recorded in the same one. */
+  private readonly commitBatches: (batches: readonly BatchContent[], seq: number | null) => void;
   private pending: PendingBatch | null = null;
   private closed = false;
   private readonly stats: LeaseStoreCounters = {
@@ -82,7 +128,20 @@ export class SqliteLeaseStore implements LeaseStore {
     batchesFailed: 0,
     rowsWritten: 0,
     lastBatchSize: 0,
+    journaled: 0,
+    batchesDropped: 0,
   };
+  /** Batches durable in the journal, oldest first, with their sequence numbers, not yet in SQLite. */
+  private readonly journaled: { seq: number; batch: BatchContent; at: number }[] = [];
+  private nextSeq = 1;
+  /** The commit of journaled batches scheduled for the next turn. */
+  private applyScheduled: NodeJS.Immediate | null = null;
+  /** While SQLite refuses journaled batches: the error, and the timer that retries them. */
+  private refusing: { error: unknown; retry: NodeJS.Timeout } | null = null;
+  /** The journal batches go through first; null without one, or once a recover-only journal is read. */
+  private readonly journal: StoreJournal | null;
+  /** What recovery found in the journal at start. */
+  readonly recovered = { batches: 0, dropped: 0, ignoredBytes: 0 };
 
   /** Takes ownership of the handle: close() closes it. */
   constructor(
@@ -90,6 +149,7 @@ export class SqliteLeaseStore implements LeaseStore {
     /** Where lease events go, in the same transaction as the lease rows; none in store-only tests. */
     private readonly eventLog: SqliteEventLog | null = null,
     private readonly onCommit: CommitObserver | null = null,
+    journal: StoreJournal | null = null,
   ) {
     this.handle = handle;
     // Raw prepared statements on the hot path: drizzle's builder builds and prepares SQL per call.
@@ -104,31 +164,78 @@ export class SqliteLeaseStore implements LeaseStore {
          starts_at = excluded.starts_at, expires_at = excluded.expires_at`,
     );
     this.deleteRow = handle.raw.prepare('DELETE FROM leases WHERE address = ?');
+    this.markApplied = handle.raw.prepare(
+      `INSERT INTO lease_journal (id, applied_seq) VALUES (1, ?)
+       ON CONFLICT (id) DO UPDATE SET applied_seq = excluded.applied_seq`,
+    );
     // IMMEDIATE takes the write lock at BEGIN, waiting up to busy_timeout if another connection
     // (a CLI, a backup) is writing; a deferred BEGIN would take it at the first write instead,
     // where SQLite may return SQLITE_BUSY at once rather than wait. With an event log, the batch's
     // events go through its transact() seam: appended in this transaction, published on commit.
-    const writeRows = (batch: PendingBatch): void => {
-      for (const [address, params] of batch.writes) {
-        if (params === null) this.deleteRow.run(address);
-        else this.upsertRow.run(params);
-      }
+    const writeRows = (batches: readonly BatchContent[], seq: number | null): void => {
+      for (const batch of batches)
+        for (const [address, params] of batch.writes) {
+          if (params === null) this.deleteRow.run(address);
+          else this.upsertRow.run(params);
+        }
+      if (seq !== null) this.markApplied.run(seq);
     };
     const log = this.eventLog;
     const rowsOnly = handle.raw.transaction(writeRows).immediate;
-    this.commitBatch =
+    this.commitBatches =
       log === null
         ? rowsOnly
-        : (batch) =>
+        : (batches, seq) =>
             log.transact((record) => {
-              writeRows(batch);
-              record(batch.events);
+              writeRows(batches, seq);
+              for (const batch of batches) record(batch.events);
             });
+    if (journal !== null) this.recover(handle.raw, journal.file);
+    if (journal?.recoverOnly === true) journal.file.close();
+    this.journal = journal?.recoverOnly === true ? null : journal;
+  }
+
+  /**
+   * Commits the journal's batches that SQLite does not have yet (those above lease_journal's
+   * sequence number: a kill -9 landed between their append and their commit), in order, then
+   * empties the journal. Throws if SQLite refuses them: the journal is kept for the next start.
+   */
+  private recover(raw: Database.Database, journal: LeaseJournal): void {
+    const row = raw.prepare('SELECT applied_seq AS seq FROM lease_journal WHERE id = 1').get() as
+      { seq: number } | undefined;
+    let last = row?.seq ?? 0;
+    const contents = journal.read();
+    const missing: BatchContent[] = [];
+    for (const body of contents.records) {
+      const { seq, writes, events } = JSON.parse(body) as JournalRecord;
+      if (seq <= last) continue;
+      missing.push({ writes: new Map(writes), events });
+      last = seq;
+    }
+    try {
+      if (missing.length > 0) this.commitBatches(missing, last);
+    } catch (error) {
+      if (!isInvalidData(error)) throw error;
+      // One of them SQLite refuses as invalid (dropped while running, see applyOneByOne): the rest go in.
+      for (const batch of missing)
+        try {
+          this.commitBatches([batch], null);
+        } catch (each) {
+          if (!isInvalidData(each)) throw each;
+          this.recovered.dropped += 1;
+        }
+      this.commitBatches([], last);
+    }
+    this.recovered.batches = missing.length - this.recovered.dropped;
+    this.recovered.ignoredBytes = contents.ignoredBytes;
+    journal.reset();
+    this.nextSeq = last + 1;
   }
 
   async loadAll(): Promise<Lease[]> {
     this.assertOpen();
     await this.flushNow();
+    if (!this.applyJournaled()) throw this.refusing!.error;
     return this.handle.db.select().from(leases).all().map(leaseFromRow);
   }
 
@@ -151,12 +258,26 @@ export class SqliteLeaseStore implements LeaseStore {
     try {
       await this.flushNow();
     } finally {
+      // What SQLite still refuses stays in the journal, committed at the next start.
+      if (this.applyScheduled !== null) clearImmediate(this.applyScheduled);
+      this.applyJournaled();
+      if (this.refusing !== null) clearInterval(this.refusing.retry);
+      this.journal?.file.close();
       await this.handle.close();
     }
   }
 
+  /**
+   * Commits to SQLite now what the journal holds (readers of the table call it first, so they
+   * see every change whose promise has resolved). A no-op without a journal; if SQLite refuses,
+   * the batches keep waiting and the table is read as it is.
+   */
+  commitJournaled(): void {
+    if (this.journaled.length > 0) this.applyJournaled();
+  }
+
   get counters(): Readonly<LeaseStoreCounters> {
-    return { ...this.stats };
+    return { ...this.stats, journaled: this.journaled.length };
   }
 
   private enqueue(address: number, params: LeaseParams | null, event: EventDraft | null): Promise<void> {
@@ -211,23 +332,213 @@ export class SqliteLeaseStore implements LeaseStore {
     const batch = this.pending;
     if (batch === null) return;
     this.pending = null;
+    if (this.journal !== null) {
+      if (batch.writes.size < DIRECT_COMMIT_ROWS) this.journalBatch(batch, this.journal.file);
+      else this.commitPastJournal(batch);
+      return;
+    }
     try {
-      this.commitBatch(batch);
+      this.commitBatches([batch], null);
     } catch (error) {
       this.stats.batchesFailed += 1;
       batch.reject(error);
       return;
     }
+    this.counted(batch);
+    this.onCommit?.({ latencySeconds: (performance.now() - batch.openedAt) / 1000, rows: batch.writes.size });
+    batch.resolve();
+  }
+
+  /**
+   * A batch of DIRECT_COMMIT_ROWS or more goes to SQLite without the journal, in one transaction
+   * after the journaled batches still waiting (so SQLite takes every change in the order it was
+   * made) and with the last one's sequence number, and resolves at that commit, as without a
+   * journal. Such a batch means a busy loop, where a transaction per batch is already shared by
+   * many rows and the journal's record and write() would only add to the CPU every exchange costs.
+   * If the transaction fails, the waiting batches are committed on their own terms (applyJournaled)
+   * and then the batch alone; what fails of it is rejected.
+   */
+  private commitPastJournal(batch: PendingBatch): void {
+    const waiting = this.journaled;
+    try {
+      this.commitBatches([...waiting.map((j) => j.batch), batch], waiting.at(-1)?.seq ?? null);
+    } catch (error) {
+      if (waiting.length === 0) {
+        this.stats.batchesFailed += 1;
+        batch.reject(error);
+        return;
+      }
+      if (!this.applyJournaled()) {
+        this.stats.batchesFailed += 1;
+        batch.reject(this.refusing!.error);
+        return;
+      }
+      try {
+        this.commitBatches([batch], null);
+      } catch (alone) {
+        this.stats.batchesFailed += 1;
+        batch.reject(alone);
+        return;
+      }
+      this.committedDirect(batch);
+      return;
+    }
+    for (const { batch: each } of waiting) this.counted(each);
+    waiting.length = 0;
+    this.caughtUp(this.journal!);
+    this.committedDirect(batch);
+  }
+
+  private committedDirect(batch: PendingBatch): void {
+    this.counted(batch);
+    this.onCommit?.({ latencySeconds: (performance.now() - batch.openedAt) / 1000, rows: batch.writes.size });
+    batch.resolve();
+  }
+
+  private counted(batch: BatchContent): void {
     this.stats.batchesCommitted += 1;
     this.stats.rowsWritten += batch.writes.size;
     this.stats.lastBatchSize = batch.writes.size;
+  }
+
+  /**
+   * Makes the batch durable in the journal and resolves it; SQLite commits it next turn. Refused
+   * (rejected, nothing appended) while SQLite refuses the batches already waiting: the journal
+   * only bridges a commit's moment, it is not a second database.
+   */
+  private journalBatch(batch: PendingBatch, journal: LeaseJournal): void {
+    if (this.refusing !== null && !this.applyJournaled()) {
+      this.stats.batchesFailed += 1;
+      batch.reject(this.refusing.error);
+      return;
+    }
+    const seq = this.nextSeq;
+    const record: JournalRecord = { seq, writes: [...batch.writes], events: batch.events };
+    try {
+      journal.append(JSON.stringify(record));
+    } catch (error) {
+      this.stats.batchesFailed += 1;
+      batch.reject(error);
+      return;
+    }
+    this.nextSeq += 1;
+    this.journaled.push({ seq, batch, at: performance.now() });
+    this.applyScheduled ??= setImmediate(() => this.applySoon());
     this.onCommit?.({ latencySeconds: (performance.now() - batch.openedAt) / 1000, rows: batch.writes.size });
     batch.resolve();
+  }
+
+  /**
+   * After SQLite refused a group of journaled batches as invalid (a constraint: a bug upstream,
+   * since the engine only makes valid leases): commits them one at a time and drops, counted in
+   * batchesDropped, each that is itself invalid, so one bad batch cannot hold every later one
+   * back. Its reply has gone; its change is not stored and its events are not published.
+   */
+  private applyOneByOne(): boolean {
+    while (this.journaled.length > 0) {
+      const { seq, batch } = this.journaled[0]!;
+      try {
+        this.commitBatches([batch], seq);
+      } catch (error) {
+        if (!isInvalidData(error)) return this.refuse(error);
+        this.stats.batchesDropped += 1;
+        this.journal?.onDropped?.(error);
+        this.journaled.shift(); // a restart skips it too (recover)
+        continue;
+      }
+      this.journaled.shift();
+      this.counted(batch);
+    }
+    return this.applyJournaled();
+  }
+
+  /** SQLite refused the journaled batches for now: they wait, retried every JOURNAL_RETRY_MS. */
+  private refuse(error: unknown): false {
+    if (this.refusing === null) {
+      const retry = setInterval(() => this.applyJournaled(), JOURNAL_RETRY_MS);
+      retry.unref();
+      this.refusing = { error, retry };
+      this.journal?.onHealth?.(error, this.journaled.length);
+    } else this.refusing.error = error;
+    return false;
+  }
+
+  /**
+   * The turn after a batch was journaled. If another batch has been queued meanwhile (its packets
+   * were read in this loop's poll phase), it is journaled first and the commit waits one more
+   * turn, so its replies leave before the transaction rather than after; then one transaction
+   * takes every journaled batch. Under load that groups many batches per commit by itself; at
+   * most MAX_JOURNALED_BEFORE_COMMIT wait, and not beyond MAX_COMMIT_DELAY_MS, so a steady flow
+   * cannot hold SQLite (and the Watch streams, which hear of a change at its commit) off.
+   */
+  private applySoon(): void {
+    this.applyScheduled = null;
+    const oldest = this.journaled[0];
+    if (
+      this.pending !== null &&
+      this.refusing === null &&
+      this.journaled.length < MAX_JOURNALED_BEFORE_COMMIT &&
+      oldest !== undefined &&
+      performance.now() - oldest.at < MAX_COMMIT_DELAY_MS
+    ) {
+      this.flushNow();
+      this.applyScheduled ??= setImmediate(() => this.applySoon());
+      return;
+    }
+    this.applyJournaled();
+  }
+
+  /**
+   * Commits the journaled batches to SQLite in one transaction, oldest first; empties
+   * the journal once all are in and it has grown. Returns false if SQLite refused one: it and the
+   * newer ones wait, retried every JOURNAL_RETRY_MS.
+   */
+  private applyJournaled(): boolean {
+    const journal = this.journal;
+    if (journal === null) return true;
+    if (this.journaled.length > 0) {
+      const batches = this.journaled.map((j) => j.batch);
+      try {
+        this.commitBatches(batches, this.journaled[this.journaled.length - 1]!.seq);
+      } catch (error) {
+        return isInvalidData(error) ? this.applyOneByOne() : this.refuse(error);
+      }
+      this.journaled.length = 0;
+      for (const batch of batches) this.counted(batch);
+    }
+    this.caughtUp(journal);
+    return true;
+  }
+
+  /** SQLite holds every journaled batch: a refusal is over, and a grown journal is emptied. */
+  private caughtUp(journal: StoreJournal): void {
+    if (this.refusing !== null) {
+      clearInterval(this.refusing.retry);
+      this.refusing = null;
+      journal.onHealth?.(null, 0);
+    }
+    if (journal.file.size > JOURNAL_RESET_BYTES) journal.file.reset();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new LeaseStoreClosedError();
   }
+}
+
+/** Whether SQLite refused the data itself (a constraint, a type), which no retry can change. */
+function isInvalidData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG')
+  );
+}
+
+/** A journal record: one batch, as JSON. */
+interface JournalRecord {
+  seq: number;
+  writes: [number, LeaseParams | null][];
+  events: EventDraft[];
 }
 
 function leaseParams(l: Lease): LeaseParams {

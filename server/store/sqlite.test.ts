@@ -77,6 +77,7 @@ describe('openSqlite', () => {
         'event_log_floor',
         'events',
         'hosts',
+        'lease_journal',
         'leases',
         'reservations',
         'sessions',

@@ -1,8 +1,11 @@
 // The real daemon while its lease database refuses writes: another process holds SQLite's write
 // lock (as a backup or the sqlite3 CLI would), so every commit fails with SQLITE_BUSY after the
-// short busy timeout. The daemon must keep answering what needs no write, withhold ACKs, say it is
-// behind (an error log line, health NOT_SERVING, a counter), and once the lock is gone store the
-// lease, say it caught up, and ACK the client's retransmission.
+// short busy timeout. In durability 'process' the lease journal is in front of SQLite: the first
+// change after the lock is durable there and ACKed, and its SQLite commit meets the lock (an error
+// line). From then on the journal takes nothing more, and the daemon must keep answering what
+// needs no write, withhold ACKs, say it is behind (an error log line, health NOT_SERVING, a
+// counter), and once the lock is gone store both leases, say it caught up, and ACK the second
+// client's retransmission.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -17,7 +20,7 @@ import { assertType } from './conformance-assert.ts';
 import { grpcListenIn } from '../../grpc/integration/daemon-api.ts';
 import { check, healthClient } from '../../grpc/testing/health-client.ts';
 
-test('a database that refuses writes: no ACK, health NOT_SERVING and an error line; once it recovers the lease is stored and ACKed', async (t) => {
+test('a database that refuses writes: the journaled lease is ACKed, then no ACK, health NOT_SERVING and error lines; once it recovers both leases are stored', async (t) => {
   const lab = await createLab({ name: 'behind' });
   t.after(() => lab.destroy());
   const daemon = await LabDaemon.start(lab, (dataDir) => ({
@@ -38,9 +41,20 @@ test('a database that refuses writes: no ACK, health NOT_SERVING and an error li
   const lock = new Database(join(daemon.dataDir, 'homeplane.db'));
   t.after(() => lock.close());
   lock.exec('BEGIN IMMEDIATE');
+  const logsBefore = daemon.logs.length;
+  const first = new SimClient(labMac(3));
+  const firstOffer = assertType(await peer.ask(first.discover()), MessageType.Offer);
+  assertType(await peer.ask(first.select(ip('10.123.0.1'), firstOffer.yiaddr)), MessageType.Ack);
+  const refused = await daemon.waitFor(
+    (l) => l.msg?.startsWith('lease database refuses writes') === true,
+    5_000,
+    logsBefore,
+  );
+  assert.equal(refused.level, 50, 'an error line');
+  assert.match(String(refused.err), /SQLITE_BUSY|database is locked/);
+
   const client = new SimClient(labMac(1));
   const offer = assertType(await peer.ask(client.discover()), MessageType.Offer);
-  const logsBefore = daemon.logs.length;
   await peer.askSilently(client.select(ip('10.123.0.1'), offer.yiaddr));
   const behind = await daemon.waitFor(
     (l) => l.msg?.startsWith('lease store is failing commits') === true,
@@ -65,4 +79,7 @@ test('a database that refuses writes: no ACK, health NOT_SERVING and an error li
   const row = lock.prepare('SELECT hw_address FROM leases WHERE address = ?').get(offer.yiaddr) as
     { hw_address: string } | undefined;
   assert.equal(row?.hw_address, labMac(1), 'the lease is stored');
+  const journaled = lock.prepare('SELECT hw_address FROM leases WHERE address = ?').get(firstOffer.yiaddr) as
+    { hw_address: string } | undefined;
+  assert.equal(journaled?.hw_address, labMac(3), 'the lease ACKed from the journal is stored too');
 });
