@@ -1,6 +1,6 @@
 // The composition root: the only place adapters (SQLite, sockets, clock, ip commands) are built
 // and handed to the domain. Everything else receives its ports.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, MetricsConfig } from './config/types.ts';
 import { formatIPv4 } from './dhcp/codec/ipv4.ts';
@@ -365,9 +365,9 @@ async function serveMetrics(
 }
 
 /**
- * The lease store, with the lease journal in front of SQLite (lease-journal.ts): an ACK waits for
- * one write() of its batch's record in durability 'process', and for an fdatasync of the journal,
- * run off the event loop, in 'power', instead of a SQLite transaction (and its fsync).
+ * The lease store, with the lease journal in front of SQLite in durability 'process' (an ACK
+ * waits for one write() instead of a transaction: lease-journal.ts). In 'power' an ACK waits for
+ * SQLite's synced commit, so a journal left by a 'process' run is only committed and removed.
  */
 async function openLeaseStore(
   config: Config,
@@ -377,34 +377,41 @@ async function openLeaseStore(
   onCommit: CommitObserver,
 ): Promise<SqliteLeaseStore> {
   const file = join(config.dataDir, 'lease-journal');
+  const appending = config.dhcp.durability === 'process';
   let journal: StoreJournal | null = null;
   try {
-    journal = {
-      file: LeaseJournal.open(file),
-      sync: config.dhcp.durability === 'power',
-      onHealth: (error, waiting) => {
-        if (error !== null)
+    if (appending || existsSync(file))
+      journal = {
+        file: LeaseJournal.open(file),
+        recoverOnly: !appending,
+        onHealth: (error, waiting) => {
+          if (error !== null)
+            logger.error(
+              { err: String(error), waiting },
+              'lease database refuses writes: leases already acknowledged wait in the lease journal (they are durable there) and are retried; new changes are refused until it takes them',
+            );
+          else logger.info({ journal: file }, 'lease database took every lease waiting in the lease journal');
+        },
+        onDropped: (error) =>
           logger.error(
-            { err: String(error), waiting },
-            'lease database refuses writes: leases already acknowledged wait in the lease journal (they are durable there) and are retried; new changes are refused until it takes them',
-          );
-        else logger.info({ journal: file }, 'lease database took every lease waiting in the lease journal');
-      },
-      onDropped: (error) =>
-        logger.error(
-          { err: String(error) },
-          'the lease database refused a lease change as invalid after its reply had gone; it is not stored (a bug: please report it)',
-        ),
-    };
+            { err: String(error) },
+            'the lease database refused a lease change as invalid after its reply had gone; it is not stored (a bug: please report it)',
+          ),
+      };
     const store = new SqliteLeaseStore(sqlite, events, onCommit, journal);
     if (store.recovered.batches + store.recovered.dropped + store.recovered.ignoredBytes > 0)
       logger.warn(
         { journal: file, ...store.recovered },
         'committed lease changes the last run had acknowledged but not yet stored in the database (it stopped without closing)',
       );
+    if (!appending && journal !== null) rmSync(file, { force: true });
     return store;
   } catch (err) {
-    journal?.file.close();
+    try {
+      journal?.file.close();
+    } catch {
+      // already closed by a recover-only store; the error that matters is err
+    }
     await sqlite.close();
     throw err;
   }

@@ -5,8 +5,7 @@
 // hooks in the product:
 //   decode + engine: the datagram handed over -> the first write queued in the store;
 //   commit: that write queued -> its promise resolved (the turn's wait, then the transaction, or
-//   with the lease journal its append, and in durability 'power' its fdatasync: the transaction
-//   comes after);
+//   with the lease journal of durability 'process' its append: the transaction comes after);
 //   reply: resolved -> the encoded ACK handed to the transport (promise hops, encode; one hop is
 //   the timing wrapper's own).
 // Two paces: one exchange every millisecond, as at a low rate (each stage then finds colder
@@ -108,8 +107,8 @@ async function world(durability: Durability): Promise<World> {
   const subnets = config.dhcp.subnets.map((s) => new Subnet(s, config.dhcp));
   // As the daemon opens it (server/main.ts): the same pragmas and checkpointer for the mode.
   const sqlite = openSqlite({ file: scratch.databaseFile, durability, checkpoints: checkpointsFor(durability) });
-  // With the lease journal in front, synced in 'power', as server/main.ts builds it.
-  const journal = { file: LeaseJournal.open(join(scratch.path, 'lease-journal')), sync: durability === 'power' };
+  // In 'process' with the lease journal in front, as server/main.ts builds it.
+  const journal = durability === 'process' ? { file: LeaseJournal.open(join(scratch.path, 'lease-journal')) } : null;
   const store = new TimedStore(new SqliteLeaseStore(sqlite, new SqliteEventLog(sqlite.raw), null, journal));
   const bindings = new Bindings(subnets, store);
   bindings.load(await store.loadAll());

@@ -9,7 +9,7 @@
 // A record: length (uint32 LE) | CRC-32 of the body (uint32 LE) | body (UTF-8 JSON). Reading stops
 // at the first record that is short or fails its CRC: a torn tail (a write cut short by a full
 // disk) is where the journal ends.
-import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 const HEADER_BYTES = 8;
@@ -60,15 +60,6 @@ export class LeaseJournal {
     if (written !== record.length)
       throw new Error(`lease journal ${this.file}: wrote ${written} of ${record.length} bytes (disk full?)`);
     this.bytes += written;
-  }
-
-  /**
-   * fdatasync()s the file on libuv's thread pool: resolves once every record appended before the
-   * call is on the disk, which survives an OS crash or power loss too (durability 'power'). The
-   * event loop goes on meanwhile.
-   */
-  sync(): Promise<void> {
-    return new Promise((resolve, reject) => fdatasync(this.fd, (error) => (error ? reject(error) : resolve())));
   }
 
   /** Every whole record, oldest first. */

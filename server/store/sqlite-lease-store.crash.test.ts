@@ -63,9 +63,8 @@ describe('SqliteLeaseStore survives kill -9', () => {
 
   const runs = [
     { durability: 'process', journal: false },
-    { durability: 'process', journal: true }, // as the daemon runs it
+    { durability: 'process', journal: true }, // as the daemon runs 'process'
     { durability: 'power', journal: false },
-    { durability: 'power', journal: true }, // likewise
   ] as const;
   for (const { durability, journal } of runs) {
     test(`no reported lease is lost (durability ${durability}${journal ? ', lease journal' : ''})`, async () => {

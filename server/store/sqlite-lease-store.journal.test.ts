@@ -26,16 +26,15 @@ describe('SqliteLeaseStore with a lease journal', () => {
   let opened: Opened[];
 
   function open(extra: Partial<StoreJournal> = {}): Opened {
-    const durability = extra.sync === true ? 'power' : 'process';
-    const handle: SqliteHandle = openSqlite({ file: scratch.databaseFile, durability });
+    const handle: SqliteHandle = openSqlite({ file: scratch.databaseFile, durability: 'process' });
     const events = new SqliteEventLog(handle.raw);
     const health: Opened['health'] = [];
     const dropped: unknown[] = [];
     const store = new SqliteLeaseStore(handle, events, null, {
+      file: LeaseJournal.open(journalFile),
       onHealth: (error, waiting) => health.push({ error, waiting }),
       onDropped: (error) => dropped.push(error),
       ...extra,
-      file: extra.file ?? LeaseJournal.open(journalFile),
     });
     const o = { store, events, health, dropped };
     opened.push(o);
@@ -268,7 +267,7 @@ describe('SqliteLeaseStore with a lease journal', () => {
     assert.equal((await store.loadAll()).length, 3, 'the store goes on');
   });
 
-  test('a process run left batches in the journal: a power run commits them at start (synced), then syncs the journal for its own', async () => {
+  test('recover-only (durability power after a process run): commits what the journal holds, then commits directly', async () => {
     const first = open();
     const lock = other();
     lock.exec('BEGIN IMMEDIATE');
@@ -279,122 +278,18 @@ describe('SqliteLeaseStore with a lease journal', () => {
     lock.exec('ROLLBACK');
     lock.close();
 
-    const { store } = open({ sync: true });
+    const { store } = open({ recoverOnly: true });
     assert.equal(store.recovered.batches, 1);
-    await store.put(makeLease(labBase + 2, { hostname: 'synced' }));
-    assert.deepEqual(
-      (await store.loadAll()).map((l) => [l.address, l.hostname]),
-      [
+    const db = other();
+    try {
+      const direct = store.put(makeLease(labBase + 2, { hostname: 'direct' })).then(() => hostnames(db));
+      assert.deepEqual(await direct, [
         [labBase + 1, 'journaled'],
-        [labBase + 2, 'synced'],
-      ],
-    );
-  });
-
-  describe('synced (durability power)', () => {
-    /** The store's journal, with each fdatasync held until the test lets it run. */
-    function gated(): { o: Opened; syncs: (() => void)[] } {
-      const syncs: (() => void)[] = [];
-      const file = LeaseJournal.open(journalFile);
-      const sync = file.sync.bind(file);
-      file.sync = () => new Promise<void>((resolve, reject) => syncs.push(() => void sync().then(resolve, reject)));
-      return { o: open({ sync: true, file }), syncs };
+        [labBase + 2, 'direct'],
+      ]);
+      assert.equal(store.counters.journaled, 0);
+    } finally {
+      db.close();
     }
-    const settled = (p: Promise<void>) => {
-      const state = { done: false };
-      void p.then(() => (state.done = true));
-      return state;
-    };
-
-    test('put() resolves only after the fdatasync; batches appended meanwhile share the next one', async () => {
-      const { o, syncs } = gated();
-      const db = other();
-      try {
-        const a = settled(o.store.put(makeLease(labBase + 1, { hostname: 'a' }), 'lease.granted'));
-        await turn();
-        assert.equal(syncs.length, 1, 'its record is appended and a sync started');
-        const b = settled(o.store.put(makeLease(labBase + 2, { hostname: 'b' }), 'lease.granted'));
-        await turn();
-        const c = settled(o.store.put(makeLease(labBase + 3, { hostname: 'c' }), 'lease.granted'));
-        await turn();
-        await turn();
-        assert.equal(syncs.length, 1, 'one sync at a time');
-        assert.deepEqual([a.done, b.done, c.done], [false, false, false]);
-        assert.deepEqual(hostnames(db), [], 'SQLite takes nothing before it is durable');
-        assert.equal(o.events.lastRevision(), 0, 'and nothing is published');
-
-        syncs[0]!();
-        await sleep(20);
-        assert.deepEqual([a.done, b.done, c.done], [true, false, false]);
-        assert.equal(syncs.length, 2, 'the batches appended meanwhile wait for one more sync');
-        syncs[1]!();
-        await sleep(20);
-        assert.deepEqual([b.done, c.done], [true, true]);
-        await turn();
-        await turn();
-        assert.deepEqual(hostnames(db), [
-          [labBase + 1, 'a'],
-          [labBase + 2, 'b'],
-          [labBase + 3, 'c'],
-        ]);
-        assert.deepEqual(
-          o.events.readSince(0, 10).map((e) => (e.object === 'lease' ? e.lease.hostname : null)),
-          ['a', 'b', 'c'],
-        );
-      } finally {
-        for (const release of syncs) release();
-        db.close();
-      }
-    });
-
-    test('a large batch is journaled and synced too (no direct commit with an fsync on the event loop)', async () => {
-      const { o, syncs } = gated();
-      const big = Array.from({ length: DIRECT_COMMIT_ROWS * 4 }, (_, i) => o.store.put(makeLease(labBase + i)));
-      await turn();
-      assert.equal(syncs.length, 1);
-      assert.equal(o.store.counters.batchesCommitted, 0);
-      syncs[0]!();
-      await Promise.all(big);
-      assert.equal((await o.store.loadAll()).length, DIRECT_COMMIT_ROWS * 4);
-    });
-
-    test("SQLite takes the journal's batches with synchronous=NORMAL, and leaves FULL to its other writers", async () => {
-      const { store, events } = open({ sync: true });
-      const raw = (store as unknown as { handle: SqliteHandle }).handle.raw;
-      const synchronous = () => raw.pragma('synchronous', { simple: true });
-      assert.equal(synchronous(), 2, 'FULL, as durability power opens it');
-      const during: unknown[] = [];
-      const transact = events.transact.bind(events);
-      events.transact = (work) => {
-        during.push(synchronous());
-        return transact(work);
-      };
-      await store.put(makeLease(labBase + 1), 'lease.granted');
-      await turn();
-      await turn();
-      assert.equal(store.counters.batchesCommitted, 1);
-      assert.deepEqual(during, [1], 'NORMAL for the batch already synced in the journal');
-      assert.equal(synchronous(), 2, 'FULL again after it');
-    });
-
-    test('a failed fdatasync rejects the batches it covered; the next batches are synced anew', async () => {
-      const file = LeaseJournal.open(journalFile);
-      const sync = file.sync.bind(file);
-      let fail = true;
-      file.sync = () => (fail ? Promise.reject(new Error('EIO: i/o error, fdatasync')) : sync());
-      const { store } = open({ sync: true, file });
-      await assert.rejects(store.put(makeLease(labBase + 1)), /EIO/);
-      assert.equal(store.counters.batchesFailed, 1);
-      fail = false;
-      await store.put(makeLease(labBase + 2, { hostname: 'after' }));
-      await turn();
-      await turn();
-      const db = other();
-      try {
-        assert.deepEqual(hostnames(db), [[labBase + 2, 'after']]);
-      } finally {
-        db.close();
-      }
-    });
   });
 });

@@ -10,7 +10,6 @@
 // a restart commits exactly the journal's batches above it. Batches reach SQLite in journal order.
 // While SQLite refuses them (a backup holds the lock, the disk is full), the journal takes nothing
 // more: new batches are refused as without a journal, and the waiting ones are retried.
-import { closeSync, fdatasyncSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Lease, LeaseEventKind, LeaseStore } from '../dhcp/lease.ts';
 import { leases, type LeaseRow } from '../../drizzle/sqlite/schema.ts';
@@ -40,12 +39,10 @@ export interface StoreJournal {
   /** Told of each journaled batch SQLite refused as invalid and that was dropped (see batchesDropped). */
   onDropped?: (error: unknown) => void;
   /**
-   * Durability 'power': a batch is durable once the journal is fdatasync()ed after its record
-   * (startSync), and SQLite then takes the journaled batches with synchronous=NORMAL, as a power
-   * loss can only cost it what the journal still holds; the journal is emptied only after the WAL
-   * is synced. Without it ('process'), a batch is durable once its record is written.
+   * Only commit what the journal holds from an earlier run, then close it and commit directly
+   * (durability 'power', whose commits sync SQLite's WAL, after a run with 'process').
    */
-  sync?: boolean;
+  recoverOnly?: boolean;
 }
 
 /** Told when SQLite starts refusing journaled batches (with the error) and when it has taken them all (null). */
@@ -124,8 +121,6 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly markApplied: Database.Statement;
   /** One transaction for the batches, in order; with a journal sequence number, recorded in the same one. */
   private readonly commitBatches: (batches: readonly BatchContent[], seq: number | null) => void;
-  /** commitBatches for batches already durable in the journal (with a synced journal, not synced again). */
-  private readonly applyBatches: (batches: readonly BatchContent[], seq: number) => void;
   private pending: PendingBatch | null = null;
   private closed = false;
   private readonly stats: LeaseStoreCounters = {
@@ -138,10 +133,6 @@ export class SqliteLeaseStore implements LeaseStore {
   };
   /** Batches durable in the journal, oldest first, with their sequence numbers, not yet in SQLite. */
   private readonly journaled: { seq: number; batch: BatchContent; at: number }[] = [];
-  /** With a synced journal: batches appended to it, waiting for an fdatasync (startSync). */
-  private readonly unsynced: { seq: number; batch: PendingBatch }[] = [];
-  /** The fdatasync running, if any. */
-  private syncing: Promise<void> | null = null;
   private nextSeq = 1;
   /** The commit of journaled batches scheduled for the next turn. */
   private applyScheduled: NodeJS.Immediate | null = null;
@@ -200,22 +191,8 @@ export class SqliteLeaseStore implements LeaseStore {
               for (const batch of batches) record(batch.events);
             });
     if (journal !== null) this.recover(handle.raw, journal.file);
-    this.journal = journal;
-    // The connection's other writers (reservations, VMs, auth) keep FULL, and each of their
-    // commits syncs the WAL, with every lease transaction before it, as well. (SQLite applies
-    // this pragma when the statement is prepared, not when it runs: it cannot be prepared once.)
-    const raw = handle.raw;
-    this.applyBatches =
-      journal?.sync === true
-        ? (batches, seq) => {
-            raw.exec('PRAGMA synchronous = NORMAL');
-            try {
-              this.commitBatches(batches, seq);
-            } finally {
-              raw.exec('PRAGMA synchronous = FULL');
-            }
-          }
-        : this.commitBatches;
+    if (journal?.recoverOnly === true) journal.file.close();
+    this.journal = journal?.recoverOnly === true ? null : journal;
   }
 
   /**
@@ -281,8 +258,6 @@ export class SqliteLeaseStore implements LeaseStore {
     try {
       await this.flushNow();
     } finally {
-      // A sync running settles its batches first (and starts none after: nothing is pending).
-      while (this.syncing !== null) await this.syncing;
       // What SQLite still refuses stays in the journal, committed at the next start.
       if (this.applyScheduled !== null) clearImmediate(this.applyScheduled);
       this.applyJournaled();
@@ -358,8 +333,7 @@ export class SqliteLeaseStore implements LeaseStore {
     if (batch === null) return;
     this.pending = null;
     if (this.journal !== null) {
-      if (this.journal.sync === true || batch.writes.size < DIRECT_COMMIT_ROWS)
-        this.journalBatch(batch, this.journal.file);
+      if (batch.writes.size < DIRECT_COMMIT_ROWS) this.journalBatch(batch, this.journal.file);
       else this.commitPastJournal(batch);
       return;
     }
@@ -448,44 +422,10 @@ export class SqliteLeaseStore implements LeaseStore {
       return;
     }
     this.nextSeq += 1;
-    if (this.journal?.sync === true) {
-      this.unsynced.push({ seq, batch });
-      this.startSync(journal);
-    } else this.durable(seq, batch);
-  }
-
-  /** The batch's record is as durable as the mode asks: it resolves, and SQLite takes it soon. */
-  private durable(seq: number, batch: PendingBatch): void {
     this.journaled.push({ seq, batch, at: performance.now() });
     this.applyScheduled ??= setImmediate(() => this.applySoon());
     this.onCommit?.({ latencySeconds: (performance.now() - batch.openedAt) / 1000, rows: batch.writes.size });
     batch.resolve();
-  }
-
-  /**
-   * Durability 'power': one fdatasync of the journal at a time, off the event loop, covering every
-   * batch appended before it started; the batches appended while it runs wait for the next one
-   * (group commit on the disk's own pace). A failed sync rejects the batches it covered, as a
-   * failed commit does.
-   */
-  private startSync(journal: LeaseJournal): void {
-    if (this.syncing !== null || this.unsynced.length === 0) return;
-    const covered = this.unsynced.splice(0);
-    this.syncing = journal.sync().then(
-      () => {
-        this.syncing = null;
-        for (const { seq, batch } of covered) this.durable(seq, batch);
-        this.startSync(journal);
-      },
-      (error: unknown) => {
-        this.syncing = null;
-        for (const { batch } of covered) {
-          this.stats.batchesFailed += 1;
-          batch.reject(error);
-        }
-        this.startSync(journal);
-      },
-    );
   }
 
   /**
@@ -498,7 +438,7 @@ export class SqliteLeaseStore implements LeaseStore {
     while (this.journaled.length > 0) {
       const { seq, batch } = this.journaled[0]!;
       try {
-        this.applyBatches([batch], seq);
+        this.commitBatches([batch], seq);
       } catch (error) {
         if (!isInvalidData(error)) return this.refuse(error);
         this.stats.batchesDropped += 1;
@@ -559,7 +499,7 @@ export class SqliteLeaseStore implements LeaseStore {
     if (this.journaled.length > 0) {
       const batches = this.journaled.map((j) => j.batch);
       try {
-        this.applyBatches(batches, this.journaled[this.journaled.length - 1]!.seq);
+        this.commitBatches(batches, this.journaled[this.journaled.length - 1]!.seq);
       } catch (error) {
         return isInvalidData(error) ? this.applyOneByOne() : this.refuse(error);
       }
@@ -570,47 +510,18 @@ export class SqliteLeaseStore implements LeaseStore {
     return true;
   }
 
-  /**
-   * SQLite holds every journaled batch: a refusal is over, and a grown journal is emptied (with a
-   * synced journal, once nothing waits for a sync and SQLite's WAL is synced: its lease
-   * transactions were not).
-   */
+  /** SQLite holds every journaled batch: a refusal is over, and a grown journal is emptied. */
   private caughtUp(journal: StoreJournal): void {
     if (this.refusing !== null) {
       clearInterval(this.refusing.retry);
       this.refusing = null;
       journal.onHealth?.(null, 0);
     }
-    if (journal.file.size <= JOURNAL_RESET_BYTES) return;
-    if (journal.sync === true) {
-      if (this.syncing !== null || this.unsynced.length > 0) return;
-      try {
-        syncWal(this.handle.raw.name);
-      } catch {
-        return; // kept, with what SQLite may still lose; tried again at the next catch-up
-      }
-    }
-    journal.file.reset();
+    if (journal.file.size > JOURNAL_RESET_BYTES) journal.file.reset();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new LeaseStoreClosedError();
-  }
-}
-
-/** fdatasync()s the database's WAL file, if it has one; throws if that fails. */
-function syncWal(databaseFile: string): void {
-  let fd: number;
-  try {
-    fd = openSync(`${databaseFile}-wal`, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // all checkpointed, and synced then
-    throw error;
-  }
-  try {
-    fdatasyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

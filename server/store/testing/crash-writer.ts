@@ -1,7 +1,7 @@
 // Child process of the kill -9 test (sqlite-lease-store.crash.test.ts). Usage:
 //   node --import tsx crash-writer.ts <database file> <process|power> [journal]
 // With `journal`, the lease journal (lease-journal.ts, next to the database file) goes in front
-// of SQLite, synced in durability 'power', as the daemon runs.
+// of SQLite, as the daemon runs durability 'process'.
 // Writes leases without pause, a varying number per turn, and prints each lease's address on
 // stdout only after its put() promise has resolved. The parent kills it with SIGKILL at some
 // point and then checks that every printed address is in the database. Pipe writes to stdout
@@ -25,7 +25,7 @@ function main(): void {
     openSqlite({ file, durability: mode, checkpoints: checkpointsFor(mode) }),
     null,
     null,
-    journal === 'journal' ? { file: LeaseJournal.open(journalNextTo(file)), sync: mode === 'power' } : null,
+    journal === 'journal' ? { file: LeaseJournal.open(journalNextTo(file)) } : null,
   );
   // A stray child must not outlive a parent that died before killing it.
   setTimeout(() => process.exit(3), 60_000).unref();
