@@ -9,7 +9,9 @@
 // turn, after the replies have gone, and records the batch's sequence number in lease_journal so
 // a restart commits exactly the journal's batches above it. Batches reach SQLite in journal order.
 // While SQLite refuses them (a backup holds the lock, the disk is full), the journal takes nothing
-// more: new batches are refused as without a journal, and the waiting ones are retried.
+// more: new batches are refused as without a journal, and the waiting ones are retried. A batch
+// of DIRECT_COMMIT_ROWS rows or more (a busy loop) skips the journal and commits straight to
+// SQLite, with the journaled batches still waiting before it in the same transaction.
 import type Database from 'better-sqlite3';
 import type { Lease, LeaseEventKind, LeaseStore } from '../dhcp/lease.ts';
 import { leases, type LeaseRow } from '../../drizzle/sqlite/schema.ts';
