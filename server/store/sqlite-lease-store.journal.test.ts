@@ -10,7 +10,13 @@ import type { Lease } from '../dhcp/lease.ts';
 import { LeaseJournal } from './lease-journal.ts';
 import { openSqlite, type SqliteHandle } from './sqlite.ts';
 import { SqliteEventLog } from './sqlite-event-log.ts';
-import { DIRECT_COMMIT_ROWS, JOURNAL_RETRY_MS, SqliteLeaseStore, type StoreJournal } from './sqlite-lease-store.ts';
+import {
+  DIRECT_COMMIT_ROWS,
+  JOURNAL_RETRY_MS,
+  MAX_COMMIT_DELAY_MS,
+  SqliteLeaseStore,
+  type StoreJournal,
+} from './sqlite-lease-store.ts';
 import { labBase, makeLease, makeScratchDir, type ScratchDir } from './testing/fixtures.ts';
 
 interface Opened {
@@ -64,7 +70,7 @@ describe('SqliteLeaseStore with a lease journal', () => {
     scratch.remove();
   });
 
-  test('put() resolves once the batch is journaled; SQLite has it a turn later, with its events', async () => {
+  test('put() resolves once the batch is journaled; SQLite has it MAX_COMMIT_DELAY_MS later, with its events', async () => {
     const { store, events } = open();
     const db = other();
     try {
@@ -74,6 +80,8 @@ describe('SqliteLeaseStore with a lease journal', () => {
       assert.equal(events.lastRevision(), 0, 'events are published with the SQLite commit');
       await turn();
       await turn();
+      assert.deepEqual(hostnames(db), [], 'nor a turn later: it waits for the leases of the next moments');
+      await sleep(MAX_COMMIT_DELAY_MS); // a timer set later fires after the store's
       assert.deepEqual(hostnames(db), [[labBase + 1, 'one']]);
       assert.equal(store.counters.journaled, 0);
       assert.equal(store.counters.batchesCommitted, 1);
@@ -86,8 +94,14 @@ describe('SqliteLeaseStore with a lease journal', () => {
     }
   });
 
-  test('batches queued while one waits for SQLite go in with it, in order', async () => {
+  test('batches queued while one waits for SQLite go in with it, in one transaction, in order', async () => {
     const { store, events } = open();
+    let transactions = 0;
+    const transact = events.transact.bind(events);
+    events.transact = (work) => {
+      transactions += 1;
+      return transact(work);
+    };
     const writes: Promise<void>[] = [];
     for (let i = 0; i < 5; i++) {
       writes.push(
@@ -96,8 +110,9 @@ describe('SqliteLeaseStore with a lease journal', () => {
       await turn(); // each its own batch, journaled before the commit of the first has run
     }
     await Promise.all(writes);
-    await store.loadAll();
+    await sleep(MAX_COMMIT_DELAY_MS);
     assert.equal(store.counters.batchesCommitted, 5);
+    assert.equal(transactions, 1);
     assert.deepEqual(
       events.readSince(0, 10).map((e) => (e.object === 'lease' ? e.lease.hostname : null)),
       ['h0', 'h1', 'h2', 'h3', 'h4'],
@@ -227,8 +242,7 @@ describe('SqliteLeaseStore with a lease journal', () => {
     try {
       lock.exec('BEGIN IMMEDIATE');
       await store.put(makeLease(labBase + 1, { hostname: 'acked' }), 'lease.granted'); // journaled: durable
-      await turn();
-      await turn(); // its commit ran and met the lock
+      await sleep(MAX_COMMIT_DELAY_MS); // its commit ran and met the lock
       assert.equal(health.length, 1);
       assert.match(String(health[0]!.error), /SQLITE_BUSY|database is locked/);
       assert.equal(health[0]!.waiting, 1);
