@@ -41,6 +41,11 @@ export interface PathCost {
   decodeEngine: number;
   commit: number;
   reply: number;
+  /**
+   * The process's CPU time (every thread: the checkpointer, and work done between exchanges such
+   * as a deferred SQLite transaction, included) per DORA over the measured half; a mean, not a median.
+   */
+  cpuPerDora: number;
 }
 
 const IFACE = 'bench0';
@@ -158,11 +163,14 @@ async function world(durability: Durability): Promise<World> {
 export async function measurePathCost(durability: Durability, exchanges: number, gapMs: number): Promise<PathCost> {
   const w = await world(durability);
   const samples = { discoverOffer: [], requestAck: [], decodeEngine: [], commit: [], reply: [] } as Record<
-    keyof PathCost,
+    Exclude<keyof PathCost, 'cpuPerDora'>,
     number[]
   >;
+  let cpuFrom: NodeJS.CpuUsage | null = null;
+  let cpu: NodeJS.CpuUsage = { user: 0, system: 0 };
   try {
     for (let n = 1; n <= exchanges; n++) {
+      if (n === Math.floor(exchanges / 2) + 1) cpuFrom = process.cpuUsage();
       const discover = clientMessage(n, MessageType.Discover);
       let started = performance.now();
       const offer = await w.exchange(discover);
@@ -183,6 +191,7 @@ export async function measurePathCost(durability: Durability, exchanges: number,
       }
       if (gapMs > 0) await delay(gapMs);
     }
+    cpu = process.cpuUsage(cpuFrom ?? undefined);
   } finally {
     await w.close();
   }
@@ -193,6 +202,7 @@ export async function measurePathCost(durability: Durability, exchanges: number,
     decodeEngine: micros(samples.decodeEngine),
     commit: micros(samples.commit),
     reply: micros(samples.reply),
+    cpuPerDora: (cpu.user + cpu.system) / samples.requestAck.length,
   };
 }
 
@@ -200,11 +210,11 @@ export function formatPathCost(durability: Durability, rows: readonly { pace: st
   const f = (x: number) => x.toFixed(1).padStart(8);
   const lines = [
     `in-process, durability ${durability}, medians in µs (REQUEST -> ACK = decode + engine, commit, reply):`,
-    'pace                  DISCOVER->OFFER  REQUEST->ACK  decode+engine    commit     reply',
+    'pace                  DISCOVER->OFFER  REQUEST->ACK  decode+engine    commit     reply  cpu/DORA (mean)',
   ];
   for (const { pace, cost } of rows)
     lines.push(
-      `${pace.padEnd(20)}  ${f(cost.discoverOffer)}         ${f(cost.requestAck)}      ${f(cost.decodeEngine)}  ${f(cost.commit)}  ${f(cost.reply)}`,
+      `${pace.padEnd(20)}  ${f(cost.discoverOffer)}         ${f(cost.requestAck)}      ${f(cost.decodeEngine)}  ${f(cost.commit)}  ${f(cost.reply)}  ${f(cost.cpuPerDora)}`,
     );
   return lines.join('\n');
 }
