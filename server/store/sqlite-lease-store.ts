@@ -5,9 +5,10 @@
 // busy turn's many requests share it, while a lone request still waits only one turn.
 //
 // With a lease journal (durability 'process', lease-journal.ts) a batch is durable, and its
-// promises resolve, once its record is appended there; its SQLite transaction runs in the next
-// turn, after the replies have gone, and records the batch's sequence number in lease_journal so
-// a restart commits exactly the journal's batches above it. Batches reach SQLite in journal order.
+// promises resolve, once its record is appended there; its SQLite transaction runs up to 2 ms
+// later (applySoon), after the replies have gone, and records the batch's sequence number in
+// lease_journal so a restart commits exactly the journal's batches above it. Batches reach SQLite
+// in journal order.
 // While SQLite refuses them (a backup holds the lock, the disk is full), the journal takes nothing
 // more: new batches are refused as without a journal, and the waiting ones are retried. A batch
 // of DIRECT_COMMIT_ROWS rows or more (a busy loop) skips the journal and commits straight to
@@ -405,7 +406,7 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   /**
-   * Makes the batch durable in the journal and resolves it; SQLite commits it next turn. Refused
+   * Makes the batch durable in the journal and resolves it; SQLite commits it soon (applySoon). Refused
    * (rejected, nothing appended) while SQLite refuses the batches already waiting: the journal
    * only bridges a commit's moment, it is not a second database.
    */
