@@ -95,7 +95,7 @@ export function formatSteps(results: readonly StepResult[]): string {
     'cpu us/DORA',
     'server cores',
     'perfdhcp cores',
-    'rows/commit',
+    'rows/batch',
   ];
   const rows = results.map((r) => {
     const f = figures(r);

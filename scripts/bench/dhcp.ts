@@ -257,7 +257,7 @@ async function profile(lab: Lab, opts: BenchOptions, rate: number, scratch: stri
   if (result.store !== null) {
     const { rows, commits } = result.store;
     console.log(
-      `lease store: ${rows} rows in ${commits} transactions (${(rows / Math.max(commits, 1)).toFixed(1)} rows per commit)`,
+      `lease store: ${rows} rows in ${commits} batches (${(rows / Math.max(commits, 1)).toFixed(1)} rows per batch; journaled batches share SQLite transactions)`,
     );
   }
   console.log(formatProfile(summariseProfile(cpuProfile)));

@@ -179,13 +179,13 @@ export function createMetrics(sources: MetricsSources): Metrics {
   // --- The lease store.
   const commitLatency = new client.Histogram({
     name: 'homeplane_store_commit_latency_seconds',
-    help: "Time from a lease batch's first write being queued to its transaction committing: what a reply waits for.",
+    help: "Time from a lease batch's first write being queued to its being durable (its lease-journal record written, or its transaction committed): what a reply waits for.",
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers,
   });
   const batchRows = new client.Histogram({
     name: 'homeplane_store_commit_batch_rows',
-    help: 'Lease rows per committed transaction (group commit), after coalescing.',
+    help: 'Lease rows per batch made durable (group commit), after coalescing.',
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
     registers,
   });
