@@ -146,8 +146,20 @@ export class LabDaemon {
     await this.exited;
   }
 
-  /** Lease events in the daemon's event log, read from its database (read-only, beside the daemon: WAL). */
-  leaseEventCount(): number {
+  /**
+   * Lease events in the daemon's event log, read from its database (read-only, beside the daemon:
+   * WAL) once every lease change it has acknowledged is there: it ACKs once a change is in its
+   * lease journal, and SQLite takes it within milliseconds, so this waits until its counters say
+   * the journal holds nothing SQLite lacks.
+   */
+  async leaseEventCount(): Promise<number> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const store = (await this.stats()).store as { journaled?: number } | undefined;
+      if (store?.journaled === 0) break;
+      if (Date.now() > deadline) throw new Error(`the lease journal still held batches: ${JSON.stringify(store)}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const db = new Database(join(this.dataDir, 'homeplane.db'), { readonly: true });
     try {
       return (db.prepare("SELECT COUNT(*) AS n FROM events WHERE object_type = 'lease'").get() as { n: number }).n;

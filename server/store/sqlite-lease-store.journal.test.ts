@@ -70,7 +70,9 @@ describe('SqliteLeaseStore with a lease journal', () => {
     scratch.remove();
   });
 
-  test('put() resolves once the batch is journaled; SQLite has it MAX_COMMIT_DELAY_MS later, with its events', async () => {
+  test('put() resolves once the batch is journaled; SQLite has it MAX_COMMIT_DELAY_MS later, with its events', async (t) => {
+    // The store's delay runs on a mocked clock, so a slow machine cannot make it pass early.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const { store, events } = open();
     const db = other();
     try {
@@ -80,8 +82,9 @@ describe('SqliteLeaseStore with a lease journal', () => {
       assert.equal(events.lastRevision(), 0, 'events are published with the SQLite commit');
       await turn();
       await turn();
+      t.mock.timers.tick(MAX_COMMIT_DELAY_MS - 1);
       assert.deepEqual(hostnames(db), [], 'nor a turn later: it waits for the leases of the next moments');
-      await sleep(MAX_COMMIT_DELAY_MS); // a timer set later fires after the store's
+      t.mock.timers.tick(1);
       assert.deepEqual(hostnames(db), [[labBase + 1, 'one']]);
       assert.equal(store.counters.journaled, 0);
       assert.equal(store.counters.batchesCommitted, 1);
@@ -94,7 +97,8 @@ describe('SqliteLeaseStore with a lease journal', () => {
     }
   });
 
-  test('batches queued while one waits for SQLite go in with it, in one transaction, in order', async () => {
+  test('batches queued while one waits for SQLite go in with it, in one transaction, in order', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const { store, events } = open();
     let transactions = 0;
     const transact = events.transact.bind(events);
@@ -110,7 +114,8 @@ describe('SqliteLeaseStore with a lease journal', () => {
       await turn(); // each its own batch, journaled before the commit of the first has run
     }
     await Promise.all(writes);
-    await sleep(MAX_COMMIT_DELAY_MS);
+    assert.equal(transactions, 0, 'none before the delay');
+    t.mock.timers.tick(MAX_COMMIT_DELAY_MS);
     assert.equal(store.counters.batchesCommitted, 5);
     assert.equal(transactions, 1);
     assert.deepEqual(

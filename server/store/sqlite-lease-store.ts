@@ -341,16 +341,23 @@ export class SqliteLeaseStore implements LeaseStore {
       else this.commitPastJournal(batch);
       return;
     }
+    this.commitAlone(batch);
+  }
+
+  /** The batch in a transaction of its own; resolved at its commit, or rejected with the error. */
+  private commitAlone(batch: PendingBatch): void {
     try {
       this.commitBatches([batch], null);
     } catch (error) {
-      this.stats.batchesFailed += 1;
-      batch.reject(error);
+      this.failed(batch, error);
       return;
     }
-    this.counted(batch);
-    this.onCommit?.({ latencySeconds: (performance.now() - batch.openedAt) / 1000, rows: batch.writes.size });
-    batch.resolve();
+    this.committedDirect(batch);
+  }
+
+  private failed(batch: PendingBatch, error: unknown): void {
+    this.stats.batchesFailed += 1;
+    batch.reject(error);
   }
 
   /**
@@ -367,24 +374,9 @@ export class SqliteLeaseStore implements LeaseStore {
     try {
       this.commitBatches([...waiting.map((j) => j.batch), batch], waiting.at(-1)?.seq ?? null);
     } catch (error) {
-      if (waiting.length === 0) {
-        this.stats.batchesFailed += 1;
-        batch.reject(error);
-        return;
-      }
-      if (!this.applyJournaled()) {
-        this.stats.batchesFailed += 1;
-        batch.reject(this.refusing!.error);
-        return;
-      }
-      try {
-        this.commitBatches([batch], null);
-      } catch (alone) {
-        this.stats.batchesFailed += 1;
-        batch.reject(alone);
-        return;
-      }
-      this.committedDirect(batch);
+      if (waiting.length === 0) this.failed(batch, error);
+      else if (!this.applyJournaled()) this.failed(batch, this.refusing!.error);
+      else this.commitAlone(batch);
       return;
     }
     for (const { batch: each } of waiting) this.counted(each);
@@ -412,8 +404,7 @@ export class SqliteLeaseStore implements LeaseStore {
    */
   private journalBatch(batch: PendingBatch, journal: LeaseJournal): void {
     if (this.refusing !== null && !this.applyJournaled()) {
-      this.stats.batchesFailed += 1;
-      batch.reject(this.refusing.error);
+      this.failed(batch, this.refusing.error);
       return;
     }
     const seq = this.nextSeq;
@@ -421,8 +412,7 @@ export class SqliteLeaseStore implements LeaseStore {
     try {
       journal.append(JSON.stringify(record));
     } catch (error) {
-      this.stats.batchesFailed += 1;
-      batch.reject(error);
+      this.failed(batch, error);
       return;
     }
     this.nextSeq += 1;

@@ -94,19 +94,33 @@ export function leaseEvents(dataDir: string, address: string): LeaseEvent[] {
   });
 }
 
-/** The lease row of `address` once `accept` holds for it; fails after `timeoutMs` showing what was there. */
+/**
+ * The lease row of `address` once `accept` holds for it; fails after `timeoutMs` showing what was
+ * there. (The daemon ACKs once a lease is in its lease journal; the row follows within
+ * milliseconds, so a test reading the table right after an ACK waits for it here.)
+ */
 export async function waitForLease(
   dataDir: string,
   address: string,
   accept: (lease: LeaseRecord) => boolean,
   timeoutMs = 5_000,
 ): Promise<LeaseRecord> {
+  const found = await waitForLeases(dataDir, (all) => all.some((l) => l.address === address && accept(l)), timeoutMs);
+  return found.find((l) => l.address === address && accept(l))!;
+}
+
+/** Every lease row, once `accept` holds for them; fails after `timeoutMs` showing what was there. */
+export async function waitForLeases(
+  dataDir: string,
+  accept: (leases: LeaseRecord[]) => boolean,
+  timeoutMs = 5_000,
+): Promise<LeaseRecord[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const lease = committedLeases(dataDir).find((l) => l.address === address);
-    if (lease && accept(lease)) return lease;
+    const leases = committedLeases(dataDir);
+    if (accept(leases)) return leases;
     if (Date.now() > deadline) {
-      throw new Error(`lease of ${address} not as expected within ${timeoutMs} ms: ${JSON.stringify(lease ?? null)}`);
+      throw new Error(`lease rows not as expected within ${timeoutMs} ms: ${JSON.stringify(leases)}`);
     }
     await sleep(100);
   }

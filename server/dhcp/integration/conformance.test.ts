@@ -586,7 +586,7 @@ describe('early renewals answered from the stored lease (cacheThreshold, default
     const client = fx.newClient();
     const address = await bind(fx.client, client);
     const before = await fx.counters();
-    const eventsBefore = fx.daemon.leaseEventCount();
+    const eventsBefore = await fx.daemon.leaseEventCount();
     const started = Date.now();
     let acked = 0;
     let lastLeaseTime = Infinity;
@@ -606,7 +606,7 @@ describe('early renewals answered from the stored lease (cacheThreshold, default
       }
     });
     const after = await fx.counters();
-    const written = fx.daemon.leaseEventCount() - eventsBefore;
+    const written = (await fx.daemon.leaseEventCount()) - eventsBefore;
     t.diagnostic(
       `${acked} renewals in ${((Date.now() - started) / 1000).toFixed(1)} s: ${written} events, ${after.leasesCommitted - before.leasesCommitted} lease writes`,
     );
@@ -619,7 +619,7 @@ describe('early renewals answered from the stored lease (cacheThreshold, default
     const client = fx.newClient();
     const address = await bind(fx.client, client);
     const before = await fx.counters();
-    const eventsBefore = fx.daemon.leaseEventCount();
+    const eventsBefore = await fx.daemon.leaseEventCount();
     const ack = assertType(
       await fx.withClientAddress(address, (bound) =>
         bound.ask(client.renew(address, { hostName: 'renamed' }), SERVER_ID),
@@ -628,6 +628,6 @@ describe('early renewals answered from the stored lease (cacheThreshold, default
     );
     assert.equal(ack.options.leaseTime, LEASE_SECONDS, 'a full new lease');
     assert.equal((await fx.counters()).leasesCommitted - before.leasesCommitted, 1);
-    assert.equal(fx.daemon.leaseEventCount() - eventsBefore, 1);
+    assert.equal((await fx.daemon.leaseEventCount()) - eventsBefore, 1);
   });
 });

@@ -16,7 +16,7 @@ import { parseTftpRequest, type TftpRequest } from '../../../scripts/lab/netboot
 import { Probe, type ProbeDatagram } from '../../../scripts/lab/probe.ts';
 import { addAddress } from '../../../scripts/lab/topology.ts';
 import { decode, formatIPv4, macToString, MessageType, PacketError, type Packet } from '../codec/index.ts';
-import { committedLeases } from './clients-daemon-view.ts';
+import { committedLeases, waitForLeases } from './clients-daemon-view.ts';
 
 const MAC = '52:54:00:0b:00:01';
 /**
@@ -165,7 +165,7 @@ describe('network boot: QEMU iPXE against the real daemon', { concurrency: 1, ti
     for (const code of [1, 3, 6, 66, 67]) assert.ok(prl.includes(code), `option 55 asks for ${code}: ${prl.join(',')}`);
   });
 
-  test("the OFFER and the ACK name the next-server and the boot file of iPXE's class", () => {
+  test("the OFFER and the ACK name the next-server and the boot file of iPXE's class", async () => {
     const offers = ofType(messages, MessageType.Offer);
     const acks = ofType(messages, MessageType.Ack);
     assert.ok(offers.length >= 1 && acks.length >= 1, `an OFFER and an ACK were captured:\n${summary(messages)}`);
@@ -174,7 +174,8 @@ describe('network boot: QEMU iPXE against the real daemon', { concurrency: 1, ti
       assert.equal(formatIPv4(reply.siaddr), NEXT_SERVER, 'siaddr is the next-server, not the DHCP server');
       assert.equal(bootFileOf(reply), BIOS_FILE, "the class's file, not the subnet's or the other class's");
     }
-    const lease = committedLeases(daemon.dataDir).find((l) => l.hwAddress === MAC && l.state === 'active');
+    const active = (l: { hwAddress: string; state: string }) => l.hwAddress === MAC && l.state === 'active';
+    const lease = (await waitForLeases(daemon.dataDir, (all) => all.some(active))).find(active);
     assert.ok(lease, `the daemon holds an active lease for ${MAC}`);
     assert.equal(formatIPv4(acks[0]!.yiaddr), lease.address);
   });

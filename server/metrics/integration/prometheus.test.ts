@@ -13,7 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createLab, type Lab } from '../../../scripts/lab/lab.ts';
 import { LabDaemon, labConfig } from '../../../scripts/lab/daemon.ts';
 import { Udhcpc } from '../../dhcp/integration/clients-udhcpc.ts';
-import { committedLeases, daemonCounters } from '../../dhcp/integration/clients-daemon-view.ts';
+import { daemonCounters, waitForLeases } from '../../dhcp/integration/clients-daemon-view.ts';
 import { fetchInLab } from '../testing/scrape-in-lab.ts';
 
 const CLIENTS = 2;
@@ -111,7 +111,9 @@ describe('Prometheus scraping the daemon while clients lease', { concurrency: 1 
     const bound = await Promise.all(clients.map((c) => c.waitForEvent(['bound'], BIND_WAIT_MS)));
     const addresses = new Set(bound.map((b) => b.address));
     assert.equal(addresses.size, CLIENTS, `each client got its own address: ${[...addresses].join(', ')}`);
-    const active = committedLeases(daemon.dataDir).filter((l) => l.state === 'active');
+    const active = (
+      await waitForLeases(daemon.dataDir, (all) => all.filter((l) => l.state === 'active').length >= CLIENTS)
+    ).filter((l) => l.state === 'active');
     assert.equal(active.length, CLIENTS);
 
     await waitForValue(`homeplane_dhcp_leased_addresses{job="homeplane",subnet="${SUBNET}"}`, CLIENTS);
