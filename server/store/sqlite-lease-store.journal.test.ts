@@ -186,7 +186,7 @@ describe('SqliteLeaseStore with a lease journal', () => {
     // changed in SQLite by batch 2's successor), batches 2 and 3 only journaled.
     const seed = openSqlite({ file: scratch.databaseFile, durability: 'process' });
     seed.raw.exec(`INSERT INTO lease_journal (id, applied_seq) VALUES (1, 1)`);
-    seed.close();
+    await seed.close();
     const journal = LeaseJournal.open(journalFile);
     const params = (l: Lease) => [
       l.address,

@@ -107,7 +107,7 @@ interface BatchContent {
 
 /** The writes of one turn, keyed by address: a later write to an address replaces an earlier. */
 interface PendingBatch extends BatchContent {
-  /** Settles when the batch's transaction has committed (or rolled back). */
+  /** Settles when the batch is durable (journaled, or its transaction committed), or has failed. */
   committed: Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -126,23 +126,23 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly commitBatches: (batches: readonly BatchContent[], seq: number | null) => void;
   private pending: PendingBatch | null = null;
   private closed = false;
-  private readonly stats: LeaseStoreCounters = {
+  /** The counters kept; `journaled` is the length of the list below, added by the getter. */
+  private readonly stats: Omit<LeaseStoreCounters, 'journaled'> = {
     batchesCommitted: 0,
     batchesFailed: 0,
     rowsWritten: 0,
     lastBatchSize: 0,
-    journaled: 0,
     batchesDropped: 0,
   };
   /** Batches durable in the journal, oldest first, with their sequence numbers, not yet in SQLite. */
-  private readonly journaled: { seq: number; batch: BatchContent; at: number }[] = [];
+  private readonly journaled: { seq: number; batch: BatchContent }[] = [];
   private nextSeq = 1;
   /** The commit of the journaled batches, scheduled (applySoon): after the delay, or at once. */
   private applyScheduled: NodeJS.Timeout | null = null;
   private applyNow: NodeJS.Immediate | null = null;
   /** While SQLite refuses journaled batches: the error, and the timer that retries them. */
   private refusing: { error: unknown; retry: NodeJS.Timeout } | null = null;
-  /** The journal batches go through first; null without one, or once a recover-only journal is read. */
+  /** The journal that small batches go through; null without one, or once a recover-only journal is read. */
   private readonly journal: StoreJournal | null;
   /** What recovery found in the journal at start. */
   readonly recovered = { batches: 0, dropped: 0, ignoredBytes: 0 };
@@ -329,8 +329,9 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   /**
-   * One transaction for the whole batch. On failure it rolls back entirely and every promise of
-   * the batch rejects with the error; logging is left to the callers, who know what it means.
+   * Makes the whole batch durable: journaled, or in one transaction (commitAlone,
+   * commitPastJournal). On failure nothing of it is stored and every promise of the batch rejects
+   * with the error; logging is left to the callers, who know what it means.
    */
   private flush(): void {
     const batch = this.pending;
@@ -387,6 +388,11 @@ export class SqliteLeaseStore implements LeaseStore {
 
   private committedDirect(batch: PendingBatch): void {
     this.counted(batch);
+    this.durable(batch);
+  }
+
+  /** The batch is durable (in SQLite, or in the journal): its replies may go. */
+  private durable(batch: PendingBatch): void {
     this.onCommit?.({ latencySeconds: (performance.now() - batch.openedAt) / 1000, rows: batch.writes.size });
     batch.resolve();
   }
@@ -416,11 +422,10 @@ export class SqliteLeaseStore implements LeaseStore {
       return;
     }
     this.nextSeq += 1;
-    this.journaled.push({ seq, batch, at: performance.now() });
+    this.journaled.push({ seq, batch });
     if (this.journaled.length >= MAX_JOURNALED_BEFORE_COMMIT) this.applyNow ??= setImmediate(() => this.applySoon());
     else this.applyScheduled ??= setTimeout(() => this.applySoon(), MAX_COMMIT_DELAY_MS);
-    this.onCommit?.({ latencySeconds: (performance.now() - batch.openedAt) / 1000, rows: batch.writes.size });
-    batch.resolve();
+    this.durable(batch);
   }
 
   /**
@@ -491,7 +496,7 @@ export class SqliteLeaseStore implements LeaseStore {
     if (this.journaled.length > 0) {
       const batches = this.journaled.map((j) => j.batch);
       try {
-        this.commitBatches(batches, this.journaled[this.journaled.length - 1]!.seq);
+        this.commitBatches(batches, this.journaled.at(-1)!.seq);
       } catch (error) {
         return isInvalidData(error) ? this.applyOneByOne() : this.refuse(error);
       }

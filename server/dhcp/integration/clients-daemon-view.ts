@@ -105,8 +105,8 @@ export async function waitForLease(
   accept: (lease: LeaseRecord) => boolean,
   timeoutMs = 5_000,
 ): Promise<LeaseRecord> {
-  const found = await waitForLeases(dataDir, (all) => all.some((l) => l.address === address && accept(l)), timeoutMs);
-  return found.find((l) => l.address === address && accept(l))!;
+  const wanted = (l: LeaseRecord) => l.address === address && accept(l);
+  return (await waitForLeases(dataDir, (all) => all.some(wanted), timeoutMs)).find(wanted)!;
 }
 
 /** Every lease row, once `accept` holds for them; fails after `timeoutMs` showing what was there. */

@@ -19,6 +19,8 @@ import { ip, labMac, SimClient } from './conformance-client.ts';
 import { assertType } from './conformance-assert.ts';
 import { grpcListenIn } from '../../grpc/integration/daemon-api.ts';
 import { check, healthClient } from '../../grpc/testing/health-client.ts';
+import { formatIPv4 } from '../codec/ipv4.ts';
+import { waitForLeases, type LeaseRecord } from './clients-daemon-view.ts';
 
 test('a database that refuses writes: the journaled lease is ACKed, then no ACK, health NOT_SERVING and error lines; once it recovers both leases are stored', async (t) => {
   const lab = await createLab({ name: 'behind' });
@@ -42,27 +44,21 @@ test('a database that refuses writes: the journaled lease is ACKed, then no ACK,
   t.after(() => lock.close());
   lock.exec('BEGIN IMMEDIATE');
   const logsBefore = daemon.logs.length;
+  /** The error line that starts with `prefix`, naming the lock. */
+  const lockError = async (prefix: string) => {
+    const line = await daemon.waitFor((l) => l.msg?.startsWith(prefix) === true, 5_000, logsBefore);
+    assert.equal(line.level, 50, `an error line: ${prefix}`);
+    assert.match(String(line.err), /SQLITE_BUSY|database is locked/);
+  };
   const first = new SimClient(labMac(3));
   const firstOffer = assertType(await peer.ask(first.discover()), MessageType.Offer);
   assertType(await peer.ask(first.select(ip('10.123.0.1'), firstOffer.yiaddr)), MessageType.Ack);
-  const refused = await daemon.waitFor(
-    (l) => l.msg?.startsWith('lease database refuses writes') === true,
-    5_000,
-    logsBefore,
-  );
-  assert.equal(refused.level, 50, 'an error line');
-  assert.match(String(refused.err), /SQLITE_BUSY|database is locked/);
+  await lockError('lease database refuses writes');
 
   const client = new SimClient(labMac(1));
   const offer = assertType(await peer.ask(client.discover()), MessageType.Offer);
   await peer.askSilently(client.select(ip('10.123.0.1'), offer.yiaddr));
-  const behind = await daemon.waitFor(
-    (l) => l.msg?.startsWith('lease store is failing commits') === true,
-    5_000,
-    logsBefore,
-  );
-  assert.equal(behind.level, 50, 'an error line');
-  assert.match(String(behind.err), /SQLITE_BUSY|database is locked/);
+  await lockError('lease store is failing commits');
   assert.equal((await check(health, '')).status, 'NOT_SERVING');
   assert.equal((await check(health, 'homeplane.v1.LeaseService')).status, 'NOT_SERVING');
   const stats = await daemon.stats();
@@ -76,10 +72,11 @@ test('a database that refuses writes: the journaled lease is ACKed, then no ACK,
   assert.equal((await check(health, '')).status, 'SERVING');
   const ack = assertType(await peer.ask(client.select(ip('10.123.0.1'), offer.yiaddr)), MessageType.Ack);
   assert.equal(ack.yiaddr, offer.yiaddr);
-  const row = lock.prepare('SELECT hw_address FROM leases WHERE address = ?').get(offer.yiaddr) as
-    { hw_address: string } | undefined;
-  assert.equal(row?.hw_address, labMac(1), 'the lease is stored');
-  const journaled = lock.prepare('SELECT hw_address FROM leases WHERE address = ?').get(firstOffer.yiaddr) as
-    { hw_address: string } | undefined;
-  assert.equal(journaled?.hw_address, labMac(3), 'the lease ACKed from the journal is stored too');
+  // The ACK can leave before SQLite has the row (the journal's delay): wait for both rows.
+  const macAt = (all: LeaseRecord[], address: number) => all.find((l) => l.address === formatIPv4(address))?.hwAddress;
+  const rows = await waitForLeases(daemon.dataDir, (all) =>
+    [offer.yiaddr, firstOffer.yiaddr].every((a) => macAt(all, a) !== undefined),
+  );
+  assert.equal(macAt(rows, offer.yiaddr), labMac(1), 'the lease is stored');
+  assert.equal(macAt(rows, firstOffer.yiaddr), labMac(3), 'the lease ACKed from the journal is stored too');
 });
