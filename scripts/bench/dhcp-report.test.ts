@@ -4,6 +4,7 @@ import {
   compareOptions,
   figures,
   formatOptionsComparison,
+  formatSteps,
   formatTargets,
   latencyTargets,
   formatVerdicts,
@@ -166,4 +167,16 @@ test('latencyTargets: a check the run cannot make says so instead of passing', (
   const checks = latencyTargets([step('homeplane-process', 2000, 20_000)]);
   assert.ok(checks.every((c) => c.pass === null));
   assert.match(formatTargets(checks), /n\/a/);
+});
+
+test('formatSteps puts each side\'s receive-buffer drops in its own column, "-" when not read', () => {
+  const lines = formatSteps([
+    { ...step('kea', 8000, 79_000), socketDrops: { server: 12, generator: 3456 } },
+    step('homeplane-process', 8000, 80_000),
+  ]).split('\n');
+  const header = lines[0]!.split(/ {2,}/);
+  const cells = (line: string) => line.trim().split(/ {2,}/);
+  assert.deepEqual(header.slice(-2), ['srv rcvbuf drops', 'perfdhcp rcvbuf drops']);
+  assert.deepEqual(cells(lines[2]!).slice(-2), ['12', '3456']);
+  assert.deepEqual(cells(lines[3]!).slice(-2), ['-', '-']);
 });

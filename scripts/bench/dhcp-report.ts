@@ -4,6 +4,7 @@
 import type { ExchangeStats, PerfdhcpReport } from './dhcp-perfdhcp.ts';
 import type { ScrapeSummary, ServerName } from './dhcp-servers.ts';
 import { median } from './stats.ts';
+import type { SocketDrops } from './udp-drops.ts';
 
 /** A step counts as kept up with when at most this share of DORA exchanges did not complete. */
 export const MAX_LOSS_PERCENT = 1;
@@ -20,6 +21,8 @@ export interface StepResult {
   generatorCpuSeconds?: number;
   /** Homeplane: lease rows written and transactions committed during the step. */
   store: { rows: number; commits: number } | null;
+  /** Datagrams dropped at full receive buffers during the step, each side's, when read. */
+  socketDrops?: SocketDrops;
   /** homeplane-scraped: the scrapes during the step (warm-up included). */
   scrapes?: ScrapeSummary | null;
 }
@@ -96,6 +99,8 @@ export function formatSteps(results: readonly StepResult[]): string {
     'server cores',
     'perfdhcp cores',
     'rows/batch',
+    'srv rcvbuf drops',
+    'perfdhcp rcvbuf drops',
   ];
   const rows = results.map((r) => {
     const f = figures(r);
@@ -110,6 +115,8 @@ export function formatSteps(results: readonly StepResult[]): string {
       f.serverCores.toFixed(2),
       f.generatorCores === null ? '-' : f.generatorCores.toFixed(2),
       r.store === null || r.store.commits === 0 ? '-' : (r.store.rows / r.store.commits).toFixed(1),
+      r.socketDrops === undefined ? '-' : String(r.socketDrops.server),
+      r.socketDrops === undefined ? '-' : String(r.socketDrops.generator),
     ];
   });
   return table(header, rows);

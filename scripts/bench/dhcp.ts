@@ -75,6 +75,7 @@ import {
 import { formatProfile, readCpuProfile, summariseProfile } from './dhcp-profile.ts';
 import { pinProcesses } from './cpu-share.ts';
 import { median } from './stats.ts';
+import { dropsBetween, readSocketDrops } from './udp-drops.ts';
 import { formatReplyCost, measureReplyCost } from './dhcp-options-cost.ts';
 
 interface BenchOptions {
@@ -170,7 +171,9 @@ async function runStep(
     if (pin) pinProcesses(await serverPids(lab), PIN.server);
     const generatorCpus = pin ? PIN.generator : undefined;
     await runPerfdhcp(lab, newClientsStep(WARMUP.rate, WARMUP.seconds, WARMUP.baseMac), generatorCpus);
+    const generatorNamespace = lab.relay!.namespace; // runPerfdhcp has checked it exists
     const storeBefore = await running.storeCounters();
+    const dropsBefore = await readSocketDrops(lab, generatorNamespace);
     const cpuBefore = await running.cpuSeconds();
     if (cpuProfileDir !== undefined) running.toggleProfiler();
     const { report, cpuSeconds: generatorCpuSeconds } = await runPerfdhcp(
@@ -180,6 +183,7 @@ async function runStep(
     );
     if (cpuProfileDir !== undefined) running.toggleProfiler();
     const cpuSeconds = (await running.cpuSeconds()) - cpuBefore;
+    const socketDrops = dropsBetween(dropsBefore, await readSocketDrops(lab, generatorNamespace));
     const storeAfter = await running.storeCounters();
     const scrapes = await running.endScraping();
     const store =
@@ -197,6 +201,7 @@ async function runStep(
       cpuSeconds,
       generatorCpuSeconds,
       store,
+      socketDrops,
       ...(scrapes === null ? {} : { scrapes }),
     };
   } finally {
@@ -374,7 +379,8 @@ async function main(): Promise<void> {
       const fsync = await measureFsync(scratch);
       const fsyncPaced = await measureFsync(scratch, FSYNC_GAP_MS);
       const results = await measure(lab, opts, scratch);
-      console.log('\nEvery step (DO = DISCOVER-OFFER, RA = REQUEST-ACK delays; loss = exchanges without an ACK):');
+      console.log('\nEvery step (DO = DISCOVER-OFFER, RA = REQUEST-ACK delays; loss = exchanges without an ACK;');
+      console.log('rcvbuf drops = datagrams dropped at a full receive buffer: requests at the server, replies at perfdhcp):');
       console.log(formatSteps(results));
       console.log(`\nHighest offered rate kept up with (at most ${MAX_LOSS_PERCENT}% loss), with its delays:`);
       console.log(formatVerdicts(verdicts(results, opts.servers), opts.rates[opts.rates.length - 1]!));
