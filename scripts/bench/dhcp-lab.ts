@@ -112,8 +112,9 @@ export const BENCH_CLASSES = [
  * comparable to Homeplane's 'process': it survives a crash of the server, not of the machine),
  * lease file cleanup off so it does not run mid-step. UDP sockets, as Homeplane uses: relayed
  * traffic needs no raw sockets. Single-threaded (Kea 2.2's default, like the Node daemon) unless
- * asked for. Kea leaves its socket's receive buffer at the kernel default (net.core.rmem_default,
- * 208 KiB here) where Homeplane asks for 4 MiB: bursts Homeplane queues, Kea may drop.
+ * asked for. Kea leaves its socket's receive buffer at the kernel default (net.core.rmem_default),
+ * where Homeplane asks for 1 MiB: the bench raises that default to Homeplane's size for its run
+ * (udp-drops.ts), so Kea's socket, and perfdhcp's, get the same buffer.
  */
 export function keaBenchConfig(
   serverInterface: string,

@@ -75,7 +75,8 @@ import {
 import { formatProfile, readCpuProfile, summariseProfile } from './dhcp-profile.ts';
 import { pinProcesses } from './cpu-share.ts';
 import { median } from './stats.ts';
-import { dropsBetween, readSocketDrops } from './udp-drops.ts';
+import { dropsBetween, raiseDefaultReceiveBuffer, readSocketDrops } from './udp-drops.ts';
+import { DEFAULT_RECEIVE_BUFFER_BYTES } from '../../server/dhcp/transport/udp-transport.ts';
 import { formatReplyCost, measureReplyCost } from './dhcp-options-cost.ts';
 
 interface BenchOptions {
@@ -371,16 +372,28 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'homeplane-bench-'));
   const removeScratch = (): void => rmSync(scratch, { recursive: true, force: true });
   const forgetScratch = onProcessEnd(removeScratch);
+  const buffers = raiseDefaultReceiveBuffer(DEFAULT_RECEIVE_BUFFER_BYTES);
+  const forgetBuffers = onProcessEnd(buffers.restore);
   try {
     await withLab(benchLabOptions('bench'), async (lab) => {
       console.error(
         `steps of ${opts.seconds} s at ${opts.rates.join(', ')} DORA/s offered, ${opts.repeat} round(s); servers alternate: ${opts.servers.join(', ')}`,
       );
+      console.log(
+        buffers.to > buffers.from
+          ? `every socket in the lab starts with a ${buffers.to}-byte receive buffer, as Homeplane's does ` +
+              `(net.core.rmem_default ${buffers.from} -> ${buffers.to} for this run): Kea and perfdhcp take the default, ` +
+              "and a full buffer at perfdhcp drops replies, counted as the server's loss"
+          : `net.core.rmem_default is already ${buffers.from} bytes, at least Homeplane's ${DEFAULT_RECEIVE_BUFFER_BYTES}: ` +
+              "Kea's and perfdhcp's sockets start with it",
+      );
       const fsync = await measureFsync(scratch);
       const fsyncPaced = await measureFsync(scratch, FSYNC_GAP_MS);
       const results = await measure(lab, opts, scratch);
       console.log('\nEvery step (DO = DISCOVER-OFFER, RA = REQUEST-ACK delays; loss = exchanges without an ACK;');
-      console.log('rcvbuf drops = datagrams dropped at a full receive buffer: requests at the server, replies at perfdhcp):');
+      console.log(
+        'rcvbuf drops = datagrams dropped at a full receive buffer: requests at the server, replies at perfdhcp):',
+      );
       console.log(formatSteps(results));
       console.log(`\nHighest offered rate kept up with (at most ${MAX_LOSS_PERCENT}% loss), with its delays:`);
       console.log(formatVerdicts(verdicts(results, opts.servers), opts.rates[opts.rates.length - 1]!));
@@ -409,6 +422,8 @@ async function main(): Promise<void> {
       if (opts.profile) await profile(lab, opts, profileRate(opts, results), scratch);
     });
   } finally {
+    forgetBuffers();
+    buffers.restore();
     forgetScratch();
     removeScratch();
   }

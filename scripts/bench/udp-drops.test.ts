@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dropsBetween, parseUdpRcvbufErrors } from './udp-drops.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dropsBetween, parseUdpRcvbufErrors, raiseDefaultReceiveBuffer } from './udp-drops.ts';
 
 // As Linux 6.x prints it: the Udp header line, then its values, among the other protocols'.
 const SNMP = [
@@ -25,10 +27,7 @@ test('parseUdpRcvbufErrors reads this machine /proc/net/snmp', () => {
 
 test('parseUdpRcvbufErrors refuses text without the Udp counters', () => {
   assert.throws(() => parseUdpRcvbufErrors('Ip: Forwarding\nIp: 1\n'), /no Udp header/);
-  assert.throws(
-    () => parseUdpRcvbufErrors('Udp: InDatagrams NoPorts\nUdp: 1 2\n'),
-    /no Udp RcvbufErrors value/,
-  );
+  assert.throws(() => parseUdpRcvbufErrors('Udp: InDatagrams NoPorts\nUdp: 1 2\n'), /no Udp RcvbufErrors value/);
 });
 
 test('dropsBetween: each side counted from its own before reading', () => {
@@ -36,4 +35,32 @@ test('dropsBetween: each side counted from its own before reading', () => {
     server: 2,
     generator: 75,
   });
+});
+
+test('raiseDefaultReceiveBuffer raises a smaller default and restore puts it back, once', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rmem-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'rmem_default');
+  writeFileSync(file, '212992\n');
+  const raised = raiseDefaultReceiveBuffer(1_048_576, file);
+  assert.deepEqual([raised.from, raised.to], [212_992, 1_048_576]);
+  assert.equal(readFileSync(file, 'utf8'), '1048576');
+  raised.restore();
+  assert.equal(readFileSync(file, 'utf8'), '212992');
+  writeFileSync(file, '4194304\n'); // someone else changed it since: a second restore leaves it
+  raised.restore();
+  assert.equal(readFileSync(file, 'utf8'), '4194304\n');
+});
+
+test('raiseDefaultReceiveBuffer leaves a default that is already large enough', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rmem-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'rmem_default');
+  writeFileSync(file, '4194304\n');
+  const kept = raiseDefaultReceiveBuffer(1_048_576, file);
+  assert.deepEqual([kept.from, kept.to], [4_194_304, 4_194_304]);
+  kept.restore();
+  assert.equal(readFileSync(file, 'utf8'), '4194304\n');
+  writeFileSync(file, 'many\n');
+  assert.throws(() => raiseDefaultReceiveBuffer(1_048_576, file), /does not hold a whole number/);
 });

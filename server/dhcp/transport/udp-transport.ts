@@ -37,7 +37,7 @@ interface ServedSocket {
  * and the ~4 s real clients wait before retransmitting. A deeper queue only delays answers the
  * client has stopped waiting for (measured: 4 MiB collapsed to ~2,500/s under overload).
  */
-const DEFAULT_RECEIVE_BUFFER_BYTES = 1024 * 1024;
+export const DEFAULT_RECEIVE_BUFFER_BYTES = 1024 * 1024;
 
 export class UdpTransport implements DhcpTransport {
   readonly counters: TransportCounters = { received: 0, sent: 0, sendErrors: 0 };
