@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,11 +37,17 @@ test('dropsBetween: each side counted from its own before reading', () => {
   });
 });
 
-test('raiseDefaultReceiveBuffer raises a smaller default and restore puts it back, once', (t) => {
+/** A stand-in for rmem_default holding `content`, removed after the test. */
+function rmemFile(t: TestContext, content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'rmem-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'rmem_default');
-  writeFileSync(file, '212992\n');
+  writeFileSync(file, content);
+  return file;
+}
+
+test('raiseDefaultReceiveBuffer raises a smaller default and restore puts it back, once', (t) => {
+  const file = rmemFile(t, '212992\n');
   const raised = raiseDefaultReceiveBuffer(1_048_576, file);
   assert.deepEqual([raised.from, raised.to], [212_992, 1_048_576]);
   assert.equal(readFileSync(file, 'utf8'), '1048576');
@@ -53,10 +59,7 @@ test('raiseDefaultReceiveBuffer raises a smaller default and restore puts it bac
 });
 
 test('raiseDefaultReceiveBuffer leaves a default that is already large enough', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rmem-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'rmem_default');
-  writeFileSync(file, '4194304\n');
+  const file = rmemFile(t, '4194304\n');
   const kept = raiseDefaultReceiveBuffer(1_048_576, file);
   assert.deepEqual([kept.from, kept.to], [4_194_304, 4_194_304]);
   kept.restore();
