@@ -149,13 +149,13 @@ function overloadOf(raw: OptionInstances): number {
 
 function typedOptions(raw: OptionInstances): DhcpOptions {
   const options = emptyOptions();
-  for (const [code, { data, offset, joined }] of raw) {
-    if (code === OPTION_OVERLOAD) continue;
+  raw.forEach((code, { data, offset, joined }) => {
+    if (code === OPTION_OVERLOAD) return;
     const spec = optionSpec(code);
     // A view would pin the receive buffer; a join is already a copy of its own.
     if (spec === undefined) options.other.set(code, joined ? data : copyBytes(data));
     else assignTyped(options, spec, data, offset);
-  }
+  });
   return options;
 }
 

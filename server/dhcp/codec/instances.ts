@@ -36,9 +36,13 @@ export class OptionInstances {
     return instances === undefined ? undefined : join(instances);
   }
 
-  /** Every code in the order its first instance was read, with its joined data. */
-  *[Symbol.iterator](): IterableIterator<[number, OptionData]> {
-    for (const [code, instances] of this.byCode) yield [code, join(instances)];
+  /**
+   * Calls `visit` with every code in the order its first instance was read, and its joined data.
+   * A callback, not an iterator: an iterator's entry tuples and results were the largest
+   * allocation of a decode (about 1.4 KB a packet, with the Map iterator's own).
+   */
+  forEach(visit: (code: number, option: OptionData) => void): void {
+    this.byCode.forEach((instances, code) => visit(code, join(instances)));
   }
 }
 
