@@ -2,8 +2,32 @@
 // Two indexes: by address, and by (subnet, client). A client holds at most one lease per subnet.
 import type { Lease } from './lease.ts';
 
-export function clientIndexKey(subnetId: string, clientKey: string): string {
-  return `${subnetId}\u0000${clientKey}`;
+/**
+ * Values by (subnet, client key), one map per subnet. Not one map keyed by the two joined: that
+ * built a new string at every lookup (several a DORA) and kept one more per entry.
+ */
+export class ClientIndex<V> {
+  private readonly bySubnet = new Map<string, Map<string, V>>();
+
+  get(subnetId: string, clientKey: string): V | undefined {
+    return this.bySubnet.get(subnetId)?.get(clientKey);
+  }
+
+  set(subnetId: string, clientKey: string, value: V): void {
+    let clients = this.bySubnet.get(subnetId);
+    if (clients === undefined) {
+      clients = new Map();
+      this.bySubnet.set(subnetId, clients);
+    }
+    clients.set(clientKey, value);
+  }
+
+  /** Removes the entry when it holds `value` (or any value when `value` is undefined). */
+  delete(subnetId: string, clientKey: string, value?: V): void {
+    const clients = this.bySubnet.get(subnetId);
+    if (clients === undefined || (value !== undefined && clients.get(clientKey) !== value)) return;
+    clients.delete(clientKey);
+  }
 }
 
 /** A subnet's leases by state, kept as the table changes (reading it costs nothing per lease). */
@@ -16,7 +40,7 @@ export interface SubnetLeaseCounts {
 
 export class LeaseTable {
   private readonly byAddress = new Map<number, Lease>();
-  private readonly byClient = new Map<string, Lease>();
+  private readonly byClient = new ClientIndex<Lease>();
   private readonly counts = new Map<string, SubnetLeaseCounts>();
 
   /** `inPool`: whether an address is in the pools of the subnet (for SubnetLeaseCounts.busyInPool). */
@@ -36,7 +60,7 @@ export class LeaseTable {
   }
 
   forClient(subnetId: string, clientKey: string): Lease | undefined {
-    return this.byClient.get(clientIndexKey(subnetId, clientKey));
+    return this.byClient.get(subnetId, clientKey);
   }
 
   /**
@@ -47,20 +71,17 @@ export class LeaseTable {
   set(lease: Lease): number | null {
     const displaced = this.byAddress.get(lease.address);
     if (displaced) this.tally(displaced, -1);
-    if (displaced && displaced.clientKey !== '') {
-      const key = clientIndexKey(displaced.subnetId, displaced.clientKey);
-      if (this.byClient.get(key) === displaced) this.byClient.delete(key);
-    }
+    if (displaced && displaced.clientKey !== '')
+      this.byClient.delete(displaced.subnetId, displaced.clientKey, displaced);
     let moved: number | null = null;
     if (lease.clientKey !== '') {
-      const key = clientIndexKey(lease.subnetId, lease.clientKey);
-      const previous = this.byClient.get(key);
+      const previous = this.byClient.get(lease.subnetId, lease.clientKey);
       if (previous && previous.address !== lease.address) {
         this.byAddress.delete(previous.address);
         this.tally(previous, -1);
         moved = previous.address;
       }
-      this.byClient.set(key, lease);
+      this.byClient.set(lease.subnetId, lease.clientKey, lease);
     }
     this.byAddress.set(lease.address, lease);
     this.tally(lease, 1);
@@ -72,10 +93,7 @@ export class LeaseTable {
     if (!lease) return undefined;
     this.byAddress.delete(address);
     this.tally(lease, -1);
-    if (lease.clientKey !== '') {
-      const key = clientIndexKey(lease.subnetId, lease.clientKey);
-      if (this.byClient.get(key) === lease) this.byClient.delete(key);
-    }
+    if (lease.clientKey !== '') this.byClient.delete(lease.subnetId, lease.clientKey, lease);
     return lease;
   }
 

@@ -6,7 +6,7 @@
 // time: expire(now) looks only at the offers that lapsed (O(lapsed * log n)), and every other
 // operation is O(log n) or O(1). A heap, not insertion order: the wall clock can step back, so a
 // later offer may expire sooner.
-import { clientIndexKey } from './lease-table.ts';
+import { ClientIndex } from './lease-table.ts';
 
 interface Offer {
   address: number;
@@ -21,7 +21,7 @@ interface Offer {
 
 export class OfferBook {
   private readonly byAddress = new Map<number, Offer>();
-  private readonly byClient = new Map<string, Offer>();
+  private readonly byClient = new ClientIndex<Offer>();
   private readonly byExpiry = new ExpiryHeap();
   private holds = 0;
 
@@ -34,13 +34,13 @@ export class OfferBook {
     this.release(address);
     const offer = { address, subnetId, clientKey, expiresAt, sequence: this.holds++, slot: -1 };
     this.byAddress.set(address, offer);
-    this.byClient.set(clientIndexKey(subnetId, clientKey), offer);
+    this.byClient.set(subnetId, clientKey, offer);
     this.byExpiry.push(offer);
     return previous !== address ? previous : undefined;
   }
 
   forClient(subnetId: string, clientKey: string, now: number): number | undefined {
-    const offer = this.byClient.get(clientIndexKey(subnetId, clientKey));
+    const offer = this.byClient.get(subnetId, clientKey);
     return offer && offer.expiresAt > now ? offer.address : undefined;
   }
 
@@ -57,7 +57,7 @@ export class OfferBook {
 
   /** Forgets the client's offer in the subnet; returns the address it held. */
   dropClient(subnetId: string, clientKey: string): number | undefined {
-    const offer = this.byClient.get(clientIndexKey(subnetId, clientKey));
+    const offer = this.byClient.get(subnetId, clientKey);
     if (!offer) return undefined;
     this.forget(offer);
     return offer.address;
@@ -80,7 +80,7 @@ export class OfferBook {
   /** An offer is in both maps and the heap, or in none of them. */
   private forget(offer: Offer): void {
     this.byAddress.delete(offer.address);
-    this.byClient.delete(clientIndexKey(offer.subnetId, offer.clientKey));
+    this.byClient.delete(offer.subnetId, offer.clientKey, offer);
     this.byExpiry.remove(offer);
   }
 }
