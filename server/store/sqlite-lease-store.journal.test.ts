@@ -1,5 +1,5 @@
 // SqliteLeaseStore with the lease journal in front of SQLite (durability 'process'): a put()
-// resolves once its batch is in the journal, SQLite takes it a turn later, a restart commits
+// resolves once its batch is in the journal, SQLite takes it up to 2 ms later, a restart commits
 // exactly what SQLite missed, and while SQLite refuses writes the journal takes nothing more.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

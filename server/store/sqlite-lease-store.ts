@@ -371,17 +371,15 @@ export class SqliteLeaseStore implements LeaseStore {
    * and then the batch alone; what fails of it is rejected.
    */
   private commitPastJournal(batch: PendingBatch): void {
-    const waiting = this.journaled;
+    const waited = this.journaled.length > 0;
     try {
-      this.commitBatches([...waiting.map((j) => j.batch), batch], waiting.at(-1)?.seq ?? null);
+      this.commitWaiting(batch);
     } catch (error) {
-      if (waiting.length === 0) this.failed(batch, error);
+      if (!waited) this.failed(batch, error);
       else if (!this.applyJournaled()) this.failed(batch, this.refusing!.error);
       else this.commitAlone(batch);
       return;
     }
-    for (const { batch: each } of waiting) this.counted(each);
-    waiting.length = 0;
     this.caughtUp(this.journal!);
     this.committedDirect(batch);
   }
@@ -494,17 +492,27 @@ export class SqliteLeaseStore implements LeaseStore {
     const journal = this.journal;
     if (journal === null) return true;
     if (this.journaled.length > 0) {
-      const batches = this.journaled.map((j) => j.batch);
       try {
-        this.commitBatches(batches, this.journaled.at(-1)!.seq);
+        this.commitWaiting(null);
       } catch (error) {
         return isInvalidData(error) ? this.applyOneByOne() : this.refuse(error);
       }
-      this.journaled.length = 0;
-      for (const batch of batches) this.counted(batch);
     }
     this.caughtUp(journal);
     return true;
+  }
+
+  /**
+   * One transaction: the journaled batches, oldest first, then `after` when given, with the last
+   * journaled sequence number; once it has committed they are counted and no longer wait. Throws
+   * SQLite's error, and then they still wait.
+   */
+  private commitWaiting(after: BatchContent | null): void {
+    const batches = this.journaled.map((j) => j.batch);
+    const seq = this.journaled.at(-1)?.seq ?? null;
+    this.commitBatches(after === null ? batches : [...batches, after], seq);
+    this.journaled.length = 0;
+    for (const batch of batches) this.counted(batch);
   }
 
   /** SQLite holds every journaled batch: a refusal is over, and a grown journal is emptied. */
