@@ -46,6 +46,20 @@ describe('SqliteLeaseStore', () => {
     assert.deepEqual(byAddress(await store.loadAll()), byAddress(written));
   });
 
+  test('each commit tells the handle how many rows it wrote (the background checkpointer wakes on a burst)', async () => {
+    await store.close();
+    const handle = openSqlite({ file: scratch.databaseFile, durability: 'process' });
+    const told: number[] = [];
+    store = new SqliteLeaseStore({ ...handle, committed: (rows) => told.push(rows) });
+    await Promise.all([
+      store.put(makeLease(labBase + 1)),
+      store.put(makeLease(labBase + 2)),
+      store.remove(labBase + 3),
+    ]);
+    await store.put(makeLease(labBase + 1, { hostname: 'again' }));
+    assert.deepEqual(told, [3, 1]);
+  });
+
   test('a later write to an address in the same turn wins, and rows are coalesced', async () => {
     const a = labBase + 10;
     const b = labBase + 11;

@@ -186,14 +186,21 @@ export class SqliteLeaseStore implements LeaseStore {
     };
     const log = this.eventLog;
     const rowsOnly = handle.raw.transaction(writeRows).immediate;
-    this.commitBatches =
+    const commit =
       log === null
         ? rowsOnly
-        : (batches, seq) =>
+        : (batches: readonly BatchContent[], seq: number | null) =>
             log.transact((record) => {
               writeRows(batches, seq);
               for (const batch of batches) record(batch.events);
             });
+    // The background checkpointer wakes early for a burst of rows (checkpoint-pace.mjs).
+    this.commitBatches = (batches, seq) => {
+      commit(batches, seq);
+      let rows = 0;
+      for (const batch of batches) rows += batch.writes.size;
+      handle.committed(rows);
+    };
     if (journal !== null) this.recover(handle.raw, journal.file);
     if (journal?.recoverOnly === true) journal.file.close();
     this.journal = journal?.recoverOnly === true ? null : journal;

@@ -174,6 +174,24 @@ describe('openSqlite', () => {
     }
   });
 
+  test('background checkpoints: idle, the worker waits; a burst of committed rows wakes it at once', async () => {
+    const file = join(scratch.path, 'background-wake', 'db.sqlite');
+    // An idle wait far longer than this test: only the writer's signal can make it checkpoint.
+    const pace = { minMs: 20, maxMs: 600_000, wakeRows: 100 };
+    const handle = openSqlite({ file, durability: 'process', checkpoints: 'background', checkpointPace: pace });
+    try {
+      const sizeBefore = statSync(file).size;
+      commitPages(handle, 50);
+      handle.committed(50); // fewer than wakeRows
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(statSync(file).size, sizeBefore, 'fifty rows did not wake the checkpointer');
+      handle.committed(50); // a hundred pending now
+      assert.ok(await fileGrows(file, sizeBefore + 50 * 4000), 'the checkpointer copied the pages once woken');
+    } finally {
+      await handle.close();
+    }
+  });
+
   test('closing with background checkpoints resolves once the worker has closed too: nothing touches the files after', async () => {
     const file = join(scratch.path, 'background-close', 'db.sqlite');
     const handle = openSqlite({ file, durability: 'process', checkpoints: 'background' });
@@ -204,16 +222,26 @@ describe('openSqlite', () => {
  */
 async function copiedByCheckpointer(handle: SqliteHandle, file: string, pages: number): Promise<boolean> {
   const sizeBefore = statSync(file).size;
+  commitPages(handle, pages);
+  return fileGrows(file, sizeBefore + pages * 4000);
+}
+
+/** Creates table t with `pages` rows of about a page each, in one transaction. */
+function commitPages(handle: SqliteHandle, pages: number): void {
   handle.raw.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, x)');
   const insert = handle.raw.prepare('INSERT INTO t VALUES (?, ?)');
   handle.raw.transaction(() => {
     for (let i = 0; i < pages; i += 1) insert.run(i, 'x'.repeat(4000));
   })();
+}
+
+/** True once the file has at least `size` bytes, false if it has not after 10 s. */
+async function fileGrows(file: string, size: number): Promise<boolean> {
   const deadline = Date.now() + 10_000;
-  while (statSync(file).size < sizeBefore + pages * 4000 && Date.now() < deadline) {
+  while (statSync(file).size < size && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return statSync(file).size >= sizeBefore + pages * 4000;
+  return statSync(file).size >= size;
 }
 
 /** A database as an older release left it: only the first `count` migrations applied; still open. */

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../drizzle/sqlite/schema.ts';
+import { createCheckpointSignal, noteCommitted, type CheckpointPace } from './checkpoint-pace.mjs';
 
 /**
  * What a committed transaction survives.
@@ -30,17 +31,22 @@ export interface SqliteOptions {
    * Who copies the WAL back into the database file. 'inline' (SQLite's default): the commit that
    * finds 1,000 pages in the WAL, which then takes several milliseconds (the copies and two
    * fsyncs) while every packet waits. 'background': a worker thread on its own connection as well,
-   * every CHECKPOINT_INTERVAL_MS (checkpointer.worker.mjs), so by the time a commit reaches 1,000
+   * at CHECKPOINT_PACE (checkpointer.worker.mjs), so by the time a commit reaches 1,000
    * pages nearly all of them are already copied and its own checkpoint is short. Default 'inline'.
    */
   checkpoints?: 'inline' | 'background';
+  /** The background checkpointer's pace; CHECKPOINT_PACE unless a test needs another. */
+  checkpointPace?: CheckpointPace;
 }
 
 /**
- * How often the background checkpointer runs: some 400 WAL pages apart at 2,000 exchanges a
- * second, so the commit that reaches 1,000 finds little left to copy.
+ * When the background checkpointer runs (checkpoint-pace.mjs). Under load every 100 ms: some 400
+ * WAL pages apart at 2,000 exchanges a second, so the commit that reaches 1,000 finds little left
+ * to copy. With fewer than 100 rows committed since its last look it sleeps up to a second: each
+ * checkpoint that finds new pages syncs two files, and at a fixed 100 ms the worker's wake-ups
+ * were most of an idle daemon's CPU. A hundred rows are some 200-400 pages, well below 1,000.
  */
-export const CHECKPOINT_INTERVAL_MS = 100;
+export const CHECKPOINT_PACE: CheckpointPace = { minMs: 100, maxMs: 1_000, wakeRows: 100 };
 
 /** A few milliseconds: a backup's or sqlite3 CLI's short write passes, a long one fails fast. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 20;
@@ -52,6 +58,11 @@ export interface SqliteHandle {
   db: StoreDatabase;
   /** The better-sqlite3 connection itself, for prepared statements on the hot path. */
   raw: Database.Database;
+  /**
+   * Tells the background checkpointer that a transaction of `rows` rows has committed, so a burst
+   * wakes it before its idle wait ends (checkpoint-pace.mjs); one atomic add. A no-op without it.
+   */
+  committed(rows: number): void;
   /**
    * Closes the connection at once, and stops the background checkpointer if there is one; resolves
    * once that thread has closed its own connection and ended, after which nothing of this handle
@@ -79,6 +90,7 @@ export function openSqlite(opts: SqliteOptions): SqliteHandle {
     return {
       db,
       raw,
+      committed: checkpointer?.committed ?? (() => undefined),
       close: async () => {
         raw.close();
         await checkpointer?.stop();
@@ -147,15 +159,18 @@ const CHECKPOINTER_STOP_MS = 2_000;
  * unreferenced, so it never keeps the process alive; a process that ends without close() leaves
  * its connection as a crash would, which WAL recovers from at the next open.
  */
-function startCheckpointer(opts: SqliteOptions): { stop(): Promise<void> } {
+function startCheckpointer(opts: SqliteOptions): { committed(rows: number): void; stop(): Promise<void> } {
+  const pace = opts.checkpointPace ?? CHECKPOINT_PACE;
+  const signal = createCheckpointSignal();
   const worker = new Worker(new URL('./checkpointer.worker.mjs', import.meta.url), {
-    workerData: { file: opts.file, synchronous: synchronousFor(opts.durability), intervalMs: CHECKPOINT_INTERVAL_MS },
+    workerData: { file: opts.file, synchronous: synchronousFor(opts.durability), pace, signal },
   });
   worker.unref();
   worker.on('error', () => undefined); // it only makes the inline checkpoints shorter: without it they are as before
   // Made now, so a thread that has already ended (an error at its start) counts as stopped.
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
+    committed: (rows) => void noteCommitted(signal, rows, pace.wakeRows),
     // A thread still starting gets the message once it listens, so it closes what it opened.
     stop: async () => {
       worker.postMessage({ close: true });
