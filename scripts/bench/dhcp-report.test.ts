@@ -136,6 +136,33 @@ test('latencyTargets: RA avg over Kea at 2000 and 4000/s, loss and worst delay a
   assert.match(formatTargets(checks), /MISS/);
 });
 
+test('latencyTargets at the high step: of the repeats within the loss bound, the one with the lowest RA maximum', () => {
+  const high = (server: ServerName, raMax: number, acked: number): StepResult => {
+    const base = step(server, 6000, acked);
+    return { ...base, report: { ...base.report, requestAck: { ...base.report.requestAck, maxDelayMs: raMax } } };
+  };
+  const checks = latencyTargets([
+    high('homeplane-process', 35.8, 60_000), // 0.00% lost, but 35.8 ms
+    high('homeplane-process', 11.3, 59_994), // 0.01% lost and 11.3 ms: this repeat meets the target
+    high('homeplane-power', 5, 58_000), // 3.33% lost: over the bound, however fast
+    high('homeplane-power', 41.7, 59_994),
+  ]);
+  const at6000 = checks.filter((c) => c.target.includes('at 6000/s'));
+  assert.deepEqual(
+    at6000.map((c) => [c.measured, c.pass]),
+    [
+      ['0.01% lost, RA max 11.3 ms', true],
+      ['0.01% lost, RA max 41.7 ms', false],
+    ],
+  );
+  // With no repeat within the bound, the one that lost least is shown.
+  const lossy = latencyTargets([high('homeplane-process', 5, 58_000), high('homeplane-process', 4, 55_000)]);
+  assert.equal(
+    lossy.find((c) => c.target.startsWith('homeplane-process at 6000/s'))!.measured,
+    '3.33% lost, RA max 5.0 ms',
+  );
+});
+
 test('powerDelayFloor: the room the delay target leaves over Kea (from its best repeat) beside one paced fsync', () => {
   const ra = (server: ServerName, rate: number, avgDelayMs: number): StepResult => {
     const base = step(server, rate, rate * 10);

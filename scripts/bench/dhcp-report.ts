@@ -269,7 +269,8 @@ export function formatOptionsComparison(c: OptionsComparison): string {
  * The DHCP latency targets (issue 12), from one run with Kea and Kea-MT beside Homeplane: at the
  * rates single-threaded Kea serves without loss, Homeplane's REQUEST-ACK average over Kea's; at
  * the high step, Homeplane's loss and worst delay; and the highest clean rates over Kea-MT's.
- * "Best" is the best of the repeats: the lowest RA average, the least loss.
+ * "Best" is the best of the repeats: the lowest RA average; at the high step, the lowest RA
+ * maximum among the repeats within the loss bound (highStepBest).
  */
 export const LATENCY_TARGETS = {
   /** Offered rates where RA avg is weighed against Kea's, and the most it may be over it. */
@@ -303,6 +304,21 @@ function fastestRun(runs: readonly StepResult[]): StepResult | undefined {
     .sort((a, b) => a.report.requestAck.avgDelayMs! - b.report.requestAck.avgDelayMs!)[0];
 }
 
+/**
+ * The best repeat for the high-step target, which has two parts: among the repeats within the
+ * loss bound, the one with the lowest RA maximum; without one, the one that lost least. (Taking
+ * the least loss first picked a 0.00%-lost repeat with a 35.8 ms maximum over a 0.01%-lost one
+ * with 11.3 ms, calling a target missed that one of the repeats had met.)
+ */
+function highStepBest(runs: readonly StepResult[]): StepResult {
+  const clean = runs.filter(
+    (r) => figures(r).lossPercent <= MAX_LOSS_PERCENT && r.report.requestAck.maxDelayMs !== null,
+  );
+  if (clean.length > 0)
+    return [...clean].sort((a, b) => a.report.requestAck.maxDelayMs! - b.report.requestAck.maxDelayMs!)[0]!;
+  return [...runs].sort((a, b) => figures(a).lossPercent - figures(b).lossPercent)[0]!;
+}
+
 export function latencyTargets(results: readonly StepResult[]): TargetCheck[] {
   const t = LATENCY_TARGETS;
   const checks: TargetCheck[] = [];
@@ -332,7 +348,7 @@ export function latencyTargets(results: readonly StepResult[]): TargetCheck[] {
       checks.push({ target, measured: 'not measured', pass: null });
       continue;
     }
-    const best = [...runs].sort((a, b) => figures(a).lossPercent - figures(b).lossPercent)[0]!;
+    const best = highStepBest(runs);
     const loss = figures(best).lossPercent;
     const max = best.report.requestAck.maxDelayMs;
     checks.push({
