@@ -19,3 +19,11 @@ export function waitForRows(signal: Int32Array, ms: number, wakeRows: number): P
 export function markSeen(signal: Int32Array): void;
 /** Wakes a waiting worker whatever is pending (to stop it). */
 export function wakeNow(signal: Int32Array): void;
+/** The worker's side, before its checkpoint: the writer holds back what can wait. */
+export function checkpointStarted(signal: Int32Array): void;
+/** The worker's side, after its checkpoint (also when its thread ends): wakes the writer's wait. */
+export function checkpointEnded(signal: Int32Array): void;
+/** The writer's side: whether the worker is checkpointing now. */
+export function checkpointRunning(signal: Int32Array): boolean;
+/** The writer's side: resolves once no checkpoint is running, or after ms at the latest. */
+export function afterCheckpoint(signal: Int32Array, ms: number): Promise<void>;

@@ -10,16 +10,18 @@
 // wake-up per `maxMs`; a burst after a quiet spell wakes it at once, so SQLite's own checkpoint
 // in the commit that reaches 1,000 pages still finds most of them copied.
 //
-// The shared memory: three int32 slots. ROWS: rows committed so far (the writer adds, wrapping
-// at 2^32); SEEN: ROWS when the worker last looked; WAKE: always 0, the word the worker waits on.
+// The shared memory: four int32 slots. ROWS: rows committed so far (the writer adds, wrapping
+// at 2^32); SEEN: ROWS when the worker last looked; WAKE: always 0, the word the worker waits on;
+// RUNNING: 1 while the worker checkpoints, the word the writer waits on to commit after it.
 
 const ROWS = 0;
 const SEEN = 1;
 const WAKE = 2;
+const RUNNING = 3;
 
 /** The memory both threads share; pass it in workerData. */
 export function createCheckpointSignal() {
-  return new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  return new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
 }
 
 /**
@@ -75,4 +77,40 @@ export function markSeen(signal) {
  */
 export function wakeNow(signal) {
   Atomics.notify(signal, WAKE);
+}
+
+/**
+ * The worker's side, around its checkpoint: while it runs, the writer holds back what can wait.
+ * @param {Int32Array} signal
+ */
+export function checkpointStarted(signal) {
+  Atomics.store(signal, RUNNING, 1);
+}
+
+/**
+ * @param {Int32Array} signal
+ */
+export function checkpointEnded(signal) {
+  Atomics.store(signal, RUNNING, 0);
+  Atomics.notify(signal, RUNNING);
+}
+
+/**
+ * The writer's side: whether the worker is checkpointing now.
+ * @param {Int32Array} signal
+ * @returns {boolean}
+ */
+export function checkpointRunning(signal) {
+  return Atomics.load(signal, RUNNING) !== 0;
+}
+
+/**
+ * The writer's side: resolves once no checkpoint is running, or after `ms` at the latest.
+ * @param {Int32Array} signal
+ * @param {number} ms
+ * @returns {Promise<void>}
+ */
+export async function afterCheckpoint(signal, ms) {
+  const wait = Atomics.waitAsync(signal, RUNNING, 1, ms);
+  if (wait.async) await wait.value;
 }

@@ -1,8 +1,14 @@
-// The checkpointer's signal: the writer counts committed rows, and only a burst wakes the worker.
+// The checkpointer's signal: the writer counts committed rows, and only a burst wakes the worker;
+// while the worker checkpoints, the writer can see it and wait for its end.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
 import {
+  afterCheckpoint,
+  checkpointEnded,
+  checkpointRunning,
+  checkpointStarted,
   createCheckpointSignal,
   markSeen,
   noteCommitted,
@@ -52,5 +58,38 @@ describe('checkpoint signal', () => {
     const waiting = waitForRows(signal, 60_000, 100);
     wakeNow(signal);
     await waiting;
+  });
+});
+
+describe('checkpoint running', () => {
+  test(
+    'the writer sees a running checkpoint, and its wait ends when the worker ends it',
+    { timeout: 5_000 },
+    async () => {
+      const signal = createCheckpointSignal();
+      assert.equal(checkpointRunning(signal), false);
+      await afterCheckpoint(signal, 60_000); // none running: at once
+      checkpointStarted(signal);
+      assert.equal(checkpointRunning(signal), true);
+      let ended = false;
+      const waiting = afterCheckpoint(signal, 60_000).then(() => (ended = true));
+      await sleep(100);
+      assert.equal(ended, false, 'the wait lasts while the checkpoint runs');
+      checkpointEnded(signal);
+      await waiting;
+      assert.equal(checkpointRunning(signal), false);
+    },
+  );
+
+  test('a checkpoint that never ends holds the writer only for the time it gave', { timeout: 5_000 }, async () => {
+    const signal = createCheckpointSignal();
+    checkpointStarted(signal);
+    const started = performance.now();
+    // Atomics.waitAsync's timeout keeps no process alive on its own (the daemon has its sockets).
+    const alive = setTimeout(() => undefined, 5_000);
+    await afterCheckpoint(signal, 50);
+    clearTimeout(alive);
+    assert.ok(performance.now() - started >= 45, 'it waited about the time given');
+    assert.equal(checkpointRunning(signal), true, 'the checkpoint itself is still marked running');
   });
 });

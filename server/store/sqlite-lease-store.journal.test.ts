@@ -11,6 +11,14 @@ import { LeaseJournal } from './lease-journal.ts';
 import { openSqlite, type SqliteHandle } from './sqlite.ts';
 import { SqliteEventLog } from './sqlite-event-log.ts';
 import {
+  afterCheckpoint,
+  checkpointEnded,
+  checkpointRunning,
+  checkpointStarted,
+  createCheckpointSignal,
+} from './checkpoint-pace.mjs';
+import {
+  CHECKPOINT_HOLD_MS,
   DIRECT_COMMIT_ROWS,
   JOURNAL_RETRY_MS,
   MAX_COMMIT_DELAY_MS,
@@ -31,8 +39,8 @@ describe('SqliteLeaseStore with a lease journal', () => {
   let journalFile: string;
   let opened: Opened[];
 
-  function open(extra: Partial<StoreJournal> = {}): Opened {
-    const handle: SqliteHandle = openSqlite({ file: scratch.databaseFile, durability: 'process' });
+  function open(extra: Partial<StoreJournal> = {}, wrap = (h: SqliteHandle) => h): Opened {
+    const handle: SqliteHandle = wrap(openSqlite({ file: scratch.databaseFile, durability: 'process' }));
     const events = new SqliteEventLog(handle.raw);
     const health: Opened['health'] = [];
     const dropped: unknown[] = [];
@@ -158,6 +166,73 @@ describe('SqliteLeaseStore with a lease journal', () => {
         'the changes in the order they were made',
       );
       assert.deepEqual(db.prepare('SELECT applied_seq AS seq FROM lease_journal').get(), { seq: 1 });
+    } finally {
+      db.close();
+    }
+  });
+
+  /** The store over a handle whose background checkpointer is the test's: it starts and ends it. */
+  function openWithCheckpointer(): Opened & { signal: Int32Array } {
+    const signal = createCheckpointSignal();
+    const o = open({}, (h) => ({
+      ...h,
+      checkpointing: () => checkpointRunning(signal),
+      afterCheckpoint: (ms) => afterCheckpoint(signal, ms),
+    }));
+    return { ...o, signal };
+  }
+
+  const journalRecords = () => {
+    const journal = LeaseJournal.open(journalFile);
+    try {
+      return journal.read().records.length;
+    } finally {
+      journal.close();
+    }
+  };
+
+  test('while the background checkpointer runs, journaled batches wait for it, large ones are journaled too; its end lets them in', async () => {
+    const { store, events, signal } = openWithCheckpointer();
+    let transactions = 0;
+    const transact = events.transact.bind(events);
+    events.transact = (work) => {
+      transactions += 1;
+      return transact(work);
+    };
+    const db = other();
+    try {
+      checkpointStarted(signal);
+      await store.put(makeLease(labBase + 1, { hostname: 'small' }), 'lease.granted');
+      await sleep(MAX_COMMIT_DELAY_MS + 30);
+      assert.deepEqual(hostnames(db), [], 'past the delay, the journaled batch still waits for the checkpoint');
+      const big = Array.from({ length: DIRECT_COMMIT_ROWS }, (_, i) =>
+        store.put(makeLease(labBase + 10 + i, { hostname: `big${i}` }), 'lease.granted'),
+      );
+      await Promise.all(big);
+      assert.equal(journalRecords(), 2, 'the large batch was journaled instead of committed');
+      assert.deepEqual(hostnames(db), []);
+      assert.equal(transactions, 0);
+
+      checkpointEnded(signal);
+      for (let i = 0; i < 100 && store.counters.journaled > 0; i++) await sleep(10);
+      assert.deepEqual(hostnames(db), [[labBase + 1, 'small'], ...big.map((_, i) => [labBase + 10 + i, `big${i}`])]);
+      assert.equal(transactions, 1, 'both in one transaction once the checkpoint ended');
+      assert.deepEqual(db.prepare('SELECT applied_seq AS seq FROM lease_journal').get(), { seq: 2 });
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a checkpoint that runs past CHECKPOINT_HOLD_MS holds the journaled batches no longer', async () => {
+    const { store, signal } = openWithCheckpointer();
+    const db = other();
+    try {
+      checkpointStarted(signal);
+      await store.put(makeLease(labBase + 1, { hostname: 'waited' }));
+      await sleep(CHECKPOINT_HOLD_MS + MAX_COMMIT_DELAY_MS + 50);
+      assert.deepEqual(hostnames(db), [[labBase + 1, 'waited']], 'committed while the checkpoint still runs');
+      assert.equal(checkpointRunning(signal), true);
+      checkpointEnded(signal);
     } finally {
       db.close();
     }

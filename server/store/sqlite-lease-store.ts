@@ -60,6 +60,8 @@ export const JOURNAL_RESET_BYTES = 1 << 20;
 /** Batches that may wait in the journal for the next SQLite transaction, and for how long (see applySoon). */
 const MAX_JOURNALED_BEFORE_COMMIT = 64;
 export const MAX_COMMIT_DELAY_MS = 2;
+/** The longest the journaled batches wait for a running background checkpoint (holdForCheckpoint). */
+export const CHECKPOINT_HOLD_MS = 50;
 
 /** A batch of this many rows or more skips the journal (commitPastJournal). */
 export const DIRECT_COMMIT_ROWS = 4;
@@ -140,6 +142,8 @@ export class SqliteLeaseStore implements LeaseStore {
   /** The commit of the journaled batches, scheduled (applySoon): after the delay, or at once. */
   private applyScheduled: NodeJS.Timeout | null = null;
   private applyNow: NodeJS.Immediate | null = null;
+  /** The journaled batches wait for the background checkpoint to end (holdForCheckpoint). */
+  private held = false;
   /** While SQLite refuses journaled batches: the error, and the timer that retries them. */
   private refusing: { error: unknown; retry: NodeJS.Timeout } | null = null;
   /** The journal that small batches go through; null without one, or once a recover-only journal is read. */
@@ -345,7 +349,8 @@ export class SqliteLeaseStore implements LeaseStore {
     if (batch === null) return;
     this.pending = null;
     if (this.journal !== null) {
-      if (batch.writes.size < DIRECT_COMMIT_ROWS) this.journalBatch(batch, this.journal.file);
+      if (batch.writes.size < DIRECT_COMMIT_ROWS || this.handle.checkpointing())
+        this.journalBatch(batch, this.journal.file);
       else this.commitPastJournal(batch);
       return;
     }
@@ -429,7 +434,7 @@ export class SqliteLeaseStore implements LeaseStore {
     this.nextSeq += 1;
     this.journaled.push({ seq, batch });
     if (this.journaled.length >= MAX_JOURNALED_BEFORE_COMMIT) this.applyNow ??= setImmediate(() => this.applySoon());
-    else this.applyScheduled ??= setTimeout(() => this.applySoon(), MAX_COMMIT_DELAY_MS);
+    else if (!this.held) this.applyScheduled ??= setTimeout(() => this.applySoon(), MAX_COMMIT_DELAY_MS);
     this.durable(batch);
   }
 
@@ -477,10 +482,32 @@ export class SqliteLeaseStore implements LeaseStore {
    * commit, hear of it at most that much later, and readers of the table commit first
    * (commitJournaled), so they see every change that has been acknowledged.
    */
-  private applySoon(): void {
+  private applySoon(mayHold = true): void {
     this.cancelApply();
     if (this.pending !== null && this.refusing === null) void this.flushNow();
+    if (mayHold && this.holdForCheckpoint()) return;
     this.applyJournaled();
+  }
+
+  /**
+   * While the background checkpointer copies the WAL, the journaled batches (whose replies have
+   * gone) wait for it to end, up to CHECKPOINT_HOLD_MS: a transaction beside it shares SQLite's
+   * locks with that thread and can wait for them, and any frame committed during the copy keeps
+   * the WAL from being wholly copied, when only a wholly copied WAL lets the next transaction write
+   * from its start again instead of leaving the restart to SQLite's own checkpoint, with its two
+   * fsyncs, on this thread. Not with MAX_JOURNALED_BEFORE_COMMIT waiting, nor while SQLite refuses.
+   */
+  private holdForCheckpoint(): boolean {
+    if (this.journaled.length === 0 || this.journaled.length >= MAX_JOURNALED_BEFORE_COMMIT) return false;
+    if (this.refusing !== null) return false;
+    if (this.held) return true; // the wait under way commits them at its end
+    if (!this.handle.checkpointing()) return false;
+    this.held = true;
+    void this.handle.afterCheckpoint(CHECKPOINT_HOLD_MS).then(() => {
+      this.held = false;
+      if (!this.closed && this.journaled.length > 0) this.applySoon(false);
+    });
+    return true;
   }
 
   private cancelApply(): void {

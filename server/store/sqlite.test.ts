@@ -192,6 +192,29 @@ describe('openSqlite', () => {
     }
   });
 
+  test('background checkpoints: the writer sees the worker checkpointing, and then its end', async () => {
+    const file = join(scratch.path, 'background-running', 'db.sqlite');
+    const pace = { minMs: 0, maxMs: 600_000, wakeRows: 100 };
+    const handle = openSqlite({ file, durability: 'process', checkpoints: 'background', checkpointPace: pace });
+    try {
+      assert.equal(handle.checkpointing(), false);
+      handle.raw.pragma('wal_autocheckpoint = 0'); // the worker alone copies these pages
+      commitPages(handle, 2000); // some 8 MB: copying and syncing them takes a while
+      const sizeBefore = statSync(file).size;
+      handle.committed(100);
+      let seen = false;
+      for (const deadline = Date.now() + 5_000; !seen && Date.now() < deadline;) seen = handle.checkpointing();
+      assert.ok(seen, 'the worker marked its checkpoint as running');
+      const alive = setTimeout(() => undefined, 10_000);
+      await handle.afterCheckpoint(10_000);
+      clearTimeout(alive);
+      assert.equal(handle.checkpointing(), false);
+      assert.ok(statSync(file).size > sizeBefore + 1000 * 4000, 'and had copied the pages when it ended it');
+    } finally {
+      await handle.close();
+    }
+  });
+
   test('closing with background checkpoints resolves once the worker has closed too: nothing touches the files after', async () => {
     const file = join(scratch.path, 'background-close', 'db.sqlite');
     const handle = openSqlite({ file, durability: 'process', checkpoints: 'background' });

@@ -8,7 +8,14 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../drizzle/sqlite/schema.ts';
-import { createCheckpointSignal, noteCommitted, type CheckpointPace } from './checkpoint-pace.mjs';
+import {
+  afterCheckpoint,
+  checkpointEnded,
+  checkpointRunning,
+  createCheckpointSignal,
+  noteCommitted,
+  type CheckpointPace,
+} from './checkpoint-pace.mjs';
 
 /**
  * What a committed transaction survives.
@@ -32,7 +39,9 @@ export interface SqliteOptions {
    * finds 1,000 pages in the WAL, which then takes several milliseconds (the copies and two
    * fsyncs) while every packet waits. 'background': a worker thread on its own connection as well,
    * at CHECKPOINT_PACE (checkpointer.worker.mjs), so by the time a commit reaches 1,000
-   * pages nearly all of them are already copied and its own checkpoint is short. Default 'inline'.
+   * pages nearly all of them are already copied and its own checkpoint is short, and a writer that
+   * waits for the worker's checkpoint to end (`afterCheckpoint`) starts the WAL over without one.
+   * Default 'inline'.
    */
   checkpoints?: 'inline' | 'background';
   /** The background checkpointer's pace; CHECKPOINT_PACE unless a test needs another. */
@@ -64,6 +73,10 @@ export interface SqliteHandle {
    * wakes it before its idle wait ends (checkpoint-pace.mjs); one atomic add. A no-op without it.
    */
   committed(rows: number): void;
+  /** Whether the background checkpointer is copying the WAL now (false without one). */
+  checkpointing(): boolean;
+  /** Resolves once no background checkpoint is running, or after `ms`. */
+  afterCheckpoint(ms: number): Promise<void>;
   /**
    * Closes the connection at once, and stops the background checkpointer if there is one; resolves
    * once that thread has closed its own connection and ended, after which nothing of this handle
@@ -92,6 +105,8 @@ export function openSqlite(opts: SqliteOptions): SqliteHandle {
       db,
       raw,
       committed: checkpointer?.committed ?? (() => undefined),
+      checkpointing: checkpointer?.checkpointing ?? (() => false),
+      afterCheckpoint: checkpointer?.afterCheckpoint ?? (() => Promise.resolve()),
       close: async () => {
         raw.close();
         await checkpointer?.stop();
@@ -153,14 +168,22 @@ export function checkpointsFor(durability: Durability): 'inline' | 'background' 
 const CHECKPOINTER_STOP_MS = 2_000;
 
 /**
- * Starts the worker that checkpoints beside this connection. This connection keeps SQLite's own
- * checkpoint at 1,000 pages: a PASSIVE checkpoint never catches a moment when every frame is
- * copied while commits go on, so only the writer's own checkpoint restarts the WAL, and without it
- * the WAL grew without bound (503 MB after 5 s of back-to-back renewals). The worker is
+ * Starts the worker that checkpoints beside this connection. The WAL starts over only at a
+ * transaction that finds every frame copied; a writer that commits while the worker copies
+ * (back-to-back commits straight to SQLite, as in the test of this) never gives it that moment, and
+ * without a checkpoint of its own the WAL grew without bound (503 MB after 5 s of back-to-back
+ * renewals). So this connection keeps SQLite's own checkpoint at 1,000 pages, and the lease store
+ * holds its journaled batches while the worker runs (`checkpointing`, `afterCheckpoint`), so that
+ * at its pace the worker's checkpoint is usually whole and that one rarely runs. The worker is
  * unreferenced, so it never keeps the process alive; a process that ends without close() leaves
  * its connection as a crash would, which WAL recovers from at the next open.
  */
-function startCheckpointer(opts: SqliteOptions): { committed(rows: number): void; stop(): Promise<void> } {
+function startCheckpointer(opts: SqliteOptions): {
+  committed(rows: number): void;
+  checkpointing(): boolean;
+  afterCheckpoint(ms: number): Promise<void>;
+  stop(): Promise<void>;
+} {
   const pace = opts.checkpointPace ?? CHECKPOINT_PACE;
   const signal = createCheckpointSignal();
   const worker = new Worker(new URL('./checkpointer.worker.mjs', import.meta.url), {
@@ -169,9 +192,17 @@ function startCheckpointer(opts: SqliteOptions): { committed(rows: number): void
   worker.unref();
   worker.on('error', () => undefined); // it only makes the inline checkpoints shorter: without it they are as before
   // Made now, so a thread that has already ended (an error at its start) counts as stopped.
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // A thread that ends mid-checkpoint (terminated at close) leaves nothing held back.
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      checkpointEnded(signal);
+      resolve();
+    }),
+  );
   return {
     committed: (rows) => void noteCommitted(signal, rows, pace.wakeRows),
+    checkpointing: () => checkpointRunning(signal),
+    afterCheckpoint: (ms) => afterCheckpoint(signal, ms),
     // A thread still starting gets the message once it listens, so it closes what it opened.
     stop: async () => {
       worker.postMessage({ close: true });
