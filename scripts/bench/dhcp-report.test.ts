@@ -37,8 +37,12 @@ test('figures: completed exchanges per second, loss against DISCOVERs sent, CPU 
     cpuMicrosPerDora: 1e6 / 9_900,
     generatorCores: null,
     serverCores: 0.1,
+    serverWaitPercent: null,
   });
   assert.equal(figures({ ...step('kea', 1000, 9_900), generatorCpuSeconds: 7.5 }).generatorCores, 0.75);
+  const waited = { ...step('kea', 1000, 9_900), serverThread: { runSeconds: 7, waitSeconds: 0.5 } };
+  assert.equal(figures(waited).serverWaitPercent, 5, 'half a second of the 10 s step waiting for a CPU');
+  assert.match(formatSteps([waited]).split('\n')[2]!, /\s5\.0\s/);
 });
 
 test('verdicts: highest rate with at most 1% loss, even above a failed one; peak of all steps', () => {

@@ -19,6 +19,8 @@ export interface StepResult {
   cpuSeconds: number;
   /** CPU seconds perfdhcp used during the step (its drop-time wait included), when measured. */
   generatorCpuSeconds?: number;
+  /** The server's busiest thread during the step: seconds it ran, and seconds it waited runnable for a CPU. */
+  serverThread?: { runSeconds: number; waitSeconds: number };
   /** Homeplane: lease rows written and transactions committed during the step. */
   store: { rows: number; commits: number } | null;
   /** Datagrams dropped at full receive buffers during the step, each side's, when read. */
@@ -38,6 +40,8 @@ export interface StepFigures {
   generatorCores: number | null;
   /** The server's CPU over the step's seconds, in cores. */
   serverCores: number;
+  /** Share of the step's time the server's busiest thread was runnable but not running, in percent. */
+  serverWaitPercent: number | null;
 }
 
 export function figures(step: StepResult): StepFigures {
@@ -49,6 +53,7 @@ export function figures(step: StepResult): StepFigures {
     cpuMicrosPerDora: completed === 0 ? null : (step.cpuSeconds * 1e6) / completed,
     generatorCores: step.generatorCpuSeconds === undefined ? null : step.generatorCpuSeconds / step.seconds,
     serverCores: step.cpuSeconds / step.seconds,
+    serverWaitPercent: step.serverThread === undefined ? null : (100 * step.serverThread.waitSeconds) / step.seconds,
   };
 }
 
@@ -97,6 +102,7 @@ export function formatSteps(results: readonly StepResult[]): string {
     'RA max ms',
     'cpu us/DORA',
     'server cores',
+    'srv wait %',
     'perfdhcp cores',
     'rows/batch',
     'srv rcvbuf drops',
@@ -113,6 +119,7 @@ export function formatSteps(results: readonly StepResult[]): string {
       ...delays(r.report.requestAck),
       f.cpuMicrosPerDora === null ? '-' : whole(f.cpuMicrosPerDora),
       f.serverCores.toFixed(2),
+      f.serverWaitPercent === null ? '-' : f.serverWaitPercent.toFixed(1),
       f.generatorCores === null ? '-' : f.generatorCores.toFixed(2),
       r.store === null || r.store.commits === 0 ? '-' : (r.store.rows / r.store.commits).toFixed(1),
       r.socketDrops === undefined ? '-' : String(r.socketDrops.server),

@@ -75,6 +75,7 @@ import {
 import { formatProfile, readCpuProfile, summariseProfile } from './dhcp-profile.ts';
 import { pinProcesses } from './cpu-share.ts';
 import { median } from './stats.ts';
+import { busiestThread, threadTimes } from './thread-wait.ts';
 import { dropsBetween, raiseDefaultReceiveBuffer, readSocketDrops } from './udp-drops.ts';
 import { DEFAULT_RECEIVE_BUFFER_BYTES } from '../../server/dhcp/transport/udp-transport.ts';
 import { formatReplyCost, measureReplyCost } from './dhcp-options-cost.ts';
@@ -175,6 +176,8 @@ async function runStep(
     const generatorNamespace = lab.relay!.namespace; // runPerfdhcp has checked it exists
     const storeBefore = await running.storeCounters();
     const dropsBefore = await readSocketDrops(lab, generatorNamespace);
+    const pids = await serverPids(lab);
+    const threadsBefore = threadTimes(pids);
     const cpuBefore = await running.cpuSeconds();
     if (cpuProfileDir !== undefined) running.toggleProfiler();
     const { report, cpuSeconds: generatorCpuSeconds } = await runPerfdhcp(
@@ -184,6 +187,7 @@ async function runStep(
     );
     if (cpuProfileDir !== undefined) running.toggleProfiler();
     const cpuSeconds = (await running.cpuSeconds()) - cpuBefore;
+    const serverThread = busiestThread(threadsBefore, threadTimes(pids));
     const socketDrops = dropsBetween(dropsBefore, await readSocketDrops(lab, generatorNamespace));
     const storeAfter = await running.storeCounters();
     const scrapes = await running.endScraping();
@@ -201,6 +205,7 @@ async function runStep(
       report,
       cpuSeconds,
       generatorCpuSeconds,
+      ...(serverThread === null ? {} : { serverThread }),
       store,
       socketDrops,
       ...(scrapes === null ? {} : { scrapes }),
@@ -392,7 +397,8 @@ async function main(): Promise<void> {
       const results = await measure(lab, opts, scratch);
       console.log('\nEvery step (DO = DISCOVER-OFFER, RA = REQUEST-ACK delays; loss = exchanges without an ACK;');
       console.log(
-        'rcvbuf drops = datagrams dropped at a full receive buffer: requests at the server, replies at perfdhcp):',
+        "srv wait % = share of the step the server's busiest thread was runnable but waiting for a CPU;\n" +
+          'rcvbuf drops = datagrams dropped at a full receive buffer: requests at the server, replies at perfdhcp):',
       );
       console.log(formatSteps(results));
       console.log(`\nHighest offered rate kept up with (at most ${MAX_LOSS_PERCENT}% loss), with its delays:`);
