@@ -170,7 +170,7 @@ const CHECKPOINTER_STOP_MS = 2_000;
 /**
  * Starts the worker that checkpoints beside this connection. The WAL starts over only at a
  * transaction that finds every frame copied; a writer that commits while the worker copies
- * (back-to-back commits straight to SQLite, as in the test of this) never gives it that moment, and
+ * (back-to-back commits straight to SQLite, as the bounded-WAL test makes) never gives it that moment, and
  * without a checkpoint of its own the WAL grew without bound (503 MB after 5 s of back-to-back
  * renewals). So this connection keeps SQLite's own checkpoint at 1,000 pages, and the lease store
  * holds its journaled batches while the worker runs (`checkpointing`, `afterCheckpoint`), so that
