@@ -4,6 +4,7 @@
 import type { ExchangeStats, PerfdhcpReport } from './dhcp-perfdhcp.ts';
 import type { ScrapeSummary, ServerName } from './dhcp-servers.ts';
 import { median } from './stats.ts';
+import type { ThreadInterval } from './thread-wait.ts';
 import type { SocketDrops } from './udp-drops.ts';
 
 /** A step counts as kept up with when at most this share of DORA exchanges did not complete. */
@@ -19,8 +20,8 @@ export interface StepResult {
   cpuSeconds: number;
   /** CPU seconds perfdhcp used during the step (its drop-time wait included), when measured. */
   generatorCpuSeconds?: number;
-  /** The server's busiest thread during the step: seconds it ran, and seconds it waited runnable for a CPU. */
-  serverThread?: { runSeconds: number; waitSeconds: number };
+  /** The server's busiest thread during the step (thread-wait.ts). */
+  serverThread?: ThreadInterval;
   /** Homeplane: lease rows written and transactions committed during the step. */
   store: { rows: number; commits: number } | null;
   /** Datagrams dropped at full receive buffers during the step, each side's, when read. */

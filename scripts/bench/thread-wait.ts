@@ -33,12 +33,18 @@ export function threadTimes(pids: readonly number[]): Map<string, ThreadTimes> {
   return times;
 }
 
-/** Of the threads in both snapshots, the one that ran most between them: its run and wait, in seconds. */
+/** One thread over an interval: seconds on a CPU, and seconds runnable waiting for one. */
+export interface ThreadInterval {
+  runSeconds: number;
+  waitSeconds: number;
+}
+
+/** Of the threads in both snapshots, the one that ran most between them. */
 export function busiestThread(
   before: ReadonlyMap<string, ThreadTimes>,
   after: ReadonlyMap<string, ThreadTimes>,
-): { runSeconds: number; waitSeconds: number } | null {
-  let busiest: { runSeconds: number; waitSeconds: number } | null = null;
+): ThreadInterval | null {
+  let busiest: ThreadInterval | null = null;
   for (const [id, end] of after) {
     const start = before.get(id);
     if (start === undefined) continue;
