@@ -59,9 +59,9 @@ export const JOURNAL_RESET_BYTES = 1 << 20;
 
 /**
  * Batches that may wait in the journal for the next SQLite transaction, and for how long (see
- * applySoon). 10 ms instead of 2 was measured (issue 12, `npm run bench`, 4,000/s, five runs each):
- * CPU per DORA 134-143 µs against 147-154, REQUEST-ACK within the runs' noise either way (0.162-0.306
- * against 0.149-0.213 ms); 2 ms keeps the Watch streams that much closer to the leases.
+ * applySoon). 10 ms instead of 2 was measured (issue 12, `npm run bench`, 4,000/s, three
+ * alternating runs each): CPU per DORA 139-141 µs against 147-154, REQUEST-ACK 0.171-0.183 against
+ * 0.149-0.176 ms; so 2 ms, which keeps the Watch streams that much closer to the leases.
  */
 const MAX_JOURNALED_BEFORE_COMMIT = 64;
 export const MAX_COMMIT_DELAY_MS = 2;
