@@ -6,7 +6,8 @@
 // the journal only has to hold what SQLite has not committed yet, so it is emptied whenever
 // SQLite has caught up and it has grown past a bound.
 //
-// A record: length (uint32 LE) | CRC-32 of the body (uint32 LE) | body (UTF-8 JSON). Reading stops
+// A record: length (uint32 LE) | CRC-32 of the body (uint32 LE) | body (lease-journal-record.ts
+// says what is in it; this file only frames it). Reading stops
 // at the first record that is short or fails its CRC: a torn tail (a write cut short by a full
 // disk) is where the journal ends.
 import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
@@ -16,7 +17,7 @@ const HEADER_BYTES = 8;
 
 export interface JournalContents {
   /** Bodies of the whole records, in the order they were appended. */
-  records: string[];
+  records: Buffer[];
   /** Bytes after the last whole record (a torn or corrupt tail), ignored. */
   ignoredBytes: number;
 }
@@ -45,12 +46,12 @@ export class LeaseJournal {
    * Appends one record with a single write(). Throws if the write fails or is cut short; a short
    * write is cut off again, so the next record starts where this one would have.
    */
-  append(body: string): void {
-    const length = Buffer.byteLength(body);
+  append(body: Uint8Array): void {
+    const length = body.byteLength;
     const record = Buffer.allocUnsafe(HEADER_BYTES + length);
-    record.write(body, HEADER_BYTES, 'utf8');
+    record.set(body, HEADER_BYTES);
     record.writeUInt32LE(length, 0);
-    record.writeUInt32LE(crc32(record.subarray(HEADER_BYTES)), 4);
+    record.writeUInt32LE(crc32(body), 4);
     let written = 0;
     try {
       written = writeSync(this.fd, record);
@@ -65,7 +66,7 @@ export class LeaseJournal {
   /** Every whole record, oldest first. */
   read(): JournalContents {
     const data = readFileSync(this.file);
-    const records: string[] = [];
+    const records: Buffer[] = [];
     let at = 0;
     while (at + HEADER_BYTES <= data.length) {
       const length = data.readUInt32LE(at);
@@ -73,7 +74,7 @@ export class LeaseJournal {
       if (end > data.length) break;
       const body = data.subarray(at + HEADER_BYTES, end);
       if (crc32(body) !== data.readUInt32LE(at + 4)) break;
-      records.push(body.toString('utf8'));
+      records.push(body);
       at = end;
     }
     return { records, ignoredBytes: data.length - at };

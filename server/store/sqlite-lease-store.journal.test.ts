@@ -26,6 +26,20 @@ import {
   type StoreJournal,
 } from './sqlite-lease-store.ts';
 import { labBase, makeLease, makeScratchDir, type ScratchDir } from './testing/fixtures.ts';
+import { JournalRecordEncoder, type LeaseParams } from './lease-journal-record.ts';
+
+const params = (l: Lease): LeaseParams => [
+  l.address,
+  l.subnetId,
+  l.clientKey,
+  l.hwAddress,
+  l.clientId,
+  l.hostname,
+  l.fqdn,
+  l.state,
+  l.startsAt,
+  l.expiresAt,
+];
 
 interface Opened {
   store: SqliteLeaseStore;
@@ -256,65 +270,71 @@ describe('SqliteLeaseStore with a lease journal', () => {
     assert.equal(store.counters.batchesFailed, 1);
   });
 
-  test('a restart commits exactly the journaled batches SQLite missed, then empties the journal', async () => {
-    // What a kill -9 between the append and the commit leaves: batch 1 was committed (and then
-    // changed in SQLite by batch 2's successor), batches 2 and 3 only journaled.
-    const seed = openSqlite({ file: scratch.databaseFile, durability: 'process' });
-    seed.raw.exec(`INSERT INTO lease_journal (id, applied_seq) VALUES (1, 1)`);
-    await seed.close();
-    const journal = LeaseJournal.open(journalFile);
-    const params = (l: Lease) => [
-      l.address,
-      l.subnetId,
-      l.clientKey,
-      l.hwAddress,
-      l.clientId,
-      l.hostname,
-      l.fqdn,
-      l.state,
-      l.startsAt,
-      l.expiresAt,
-    ];
-    const record = (seq: number, lease: Lease) =>
-      JSON.stringify({
-        seq,
-        writes: [[lease.address, params(lease)]],
-        events: [{ object: 'lease', kind: 'lease.granted', lease }],
-      });
-    journal.append(record(1, makeLease(labBase + 1, { hostname: 'committed before' })));
-    journal.append(record(2, makeLease(labBase + 2, { hostname: 'two' })));
-    journal.append(record(3, makeLease(labBase + 3, { hostname: 'three' })));
-    journal.close();
+  // What a kill -9 between the append and the commit leaves: batch 1 was committed (and then
+  // changed in SQLite by batch 2's successor), batches 2 and 3 only journaled. Journals of this
+  // version hold binary records; those of earlier versions JSON ones, read the same way.
+  const restartRecords: [string, (seq: number, lease: Lease) => Uint8Array][] = [
+    [
+      'records of this version',
+      (seq, lease) =>
+        Buffer.from(
+          new JournalRecordEncoder().encode(seq, new Map([[lease.address, params(lease)]]), [
+            { object: 'lease', kind: 'lease.granted', lease },
+          ]),
+        ),
+    ],
+    [
+      'JSON records of earlier versions',
+      (seq, lease) =>
+        Buffer.from(
+          JSON.stringify({
+            seq,
+            writes: [[lease.address, params(lease)]],
+            events: [{ object: 'lease', kind: 'lease.granted', lease }],
+          }),
+        ),
+    ],
+  ];
+  for (const [format, record] of restartRecords)
+    test(`a restart commits exactly the journaled batches SQLite missed, then empties the journal (${format})`, async () => {
+      const seed = openSqlite({ file: scratch.databaseFile, durability: 'process' });
+      seed.raw.exec(`INSERT INTO lease_journal (id, applied_seq) VALUES (1, 1)`);
+      await seed.close();
+      const journal = LeaseJournal.open(journalFile);
+      journal.append(record(1, makeLease(labBase + 1, { hostname: 'committed before' })));
+      journal.append(record(2, makeLease(labBase + 2, { hostname: 'two' })));
+      journal.append(record(3, makeLease(labBase + 3, { hostname: 'three' })));
+      journal.close();
 
-    const { store, events } = open();
-    assert.deepEqual(store.recovered, { batches: 2, dropped: 0, ignoredBytes: 0 });
-    assert.deepEqual(
-      (await store.loadAll()).map((l) => [l.address, l.hostname]),
-      [
-        [labBase + 2, 'two'],
-        [labBase + 3, 'three'],
-      ],
-      'batch 1 is not committed a second time',
-    );
-    assert.deepEqual(
-      events.readSince(0, 10).map((e) => e.revision),
-      [1, 2],
-      "batches 2 and 3's events, once each",
-    );
-    // The journal was emptied, and sequence numbers go on above the recovered ones.
-    await store.put(makeLease(labBase + 4));
-    await store.close();
-    opened.length = 0;
-    const db = other();
-    try {
-      assert.deepEqual(db.prepare('SELECT applied_seq AS seq FROM lease_journal').get(), { seq: 4 });
-    } finally {
-      db.close();
-    }
-    const again = open();
-    assert.deepEqual(again.store.recovered, { batches: 0, dropped: 0, ignoredBytes: 0 });
-    assert.equal((await again.store.loadAll()).length, 3);
-  });
+      const { store, events } = open();
+      assert.deepEqual(store.recovered, { batches: 2, dropped: 0, ignoredBytes: 0 });
+      assert.deepEqual(
+        (await store.loadAll()).map((l) => [l.address, l.hostname]),
+        [
+          [labBase + 2, 'two'],
+          [labBase + 3, 'three'],
+        ],
+        'batch 1 is not committed a second time',
+      );
+      assert.deepEqual(
+        events.readSince(0, 10).map((e) => e.revision),
+        [1, 2],
+        "batches 2 and 3's events, once each",
+      );
+      // The journal was emptied, and sequence numbers go on above the recovered ones.
+      await store.put(makeLease(labBase + 4));
+      await store.close();
+      opened.length = 0;
+      const db = other();
+      try {
+        assert.deepEqual(db.prepare('SELECT applied_seq AS seq FROM lease_journal').get(), { seq: 4 });
+      } finally {
+        db.close();
+      }
+      const again = open();
+      assert.deepEqual(again.store.recovered, { batches: 0, dropped: 0, ignoredBytes: 0 });
+      assert.equal((await again.store.loadAll()).length, 3);
+    });
 
   test('while SQLite refuses writes: the journaled batch waits and is retried, new ones are refused; then all go in', async () => {
     const { store, health } = open();

@@ -17,9 +17,14 @@ import type Database from 'better-sqlite3';
 import type { Lease, LeaseEventKind, LeaseStore } from '../dhcp/lease.ts';
 import { leases, type LeaseRow } from '../../drizzle/sqlite/schema.ts';
 import type { SqliteHandle } from './sqlite.ts';
-import type { EventDraft } from '../events/types.ts';
 import type { SqliteEventLog } from './sqlite-event-log.ts';
 import type { LeaseJournal } from './lease-journal.ts';
+import {
+  decodeJournalRecord,
+  JournalRecordEncoder,
+  type LeaseEventDraft,
+  type LeaseParams,
+} from './lease-journal-record.ts';
 
 export interface LeaseStoreCounters {
   /** Batches committed to SQLite (with the lease journal, the batches waiting there share one transaction). */
@@ -86,30 +91,12 @@ export class LeaseStoreClosedError extends Error {
   }
 }
 
-/**
- * A lease as the upsert's positional parameters, in column order. Taken at put() time, so the row
- * is the lease as it was then even if the caller's in-memory table changes the object before the
- * batch commits; positional binding is also cheaper than named binding on the hot path.
- */
-type LeaseParams = [
-  address: number,
-  subnetId: string,
-  clientKey: string,
-  hwAddress: string,
-  clientId: string | null,
-  hostname: string | null,
-  fqdn: string | null,
-  state: string,
-  startsAt: number,
-  expiresAt: number,
-];
-
 /** What one transaction writes: lease rows by address, and the events recording the changes. */
 interface BatchContent {
   /** A lease to upsert, or null to delete the row. */
   writes: Map<number, LeaseParams | null>;
   /** Events of the batch, in the order the changes were made; appended in the same transaction. */
-  events: EventDraft[];
+  events: LeaseEventDraft[];
 }
 
 /** The writes of one turn, keyed by address: a later write to an address replaces an earlier. */
@@ -144,6 +131,8 @@ export class SqliteLeaseStore implements LeaseStore {
   /** Batches durable in the journal, oldest first, with their sequence numbers, not yet in SQLite. */
   private readonly journaled: { seq: number; batch: BatchContent }[] = [];
   private nextSeq = 1;
+  /** Builds each journaled batch's record, in one buffer it reuses. */
+  private readonly records = new JournalRecordEncoder();
   /** The commit of the journaled batches, scheduled (applySoon): after the delay, or at once. */
   private applyScheduled: NodeJS.Timeout | null = null;
   private applyNow: NodeJS.Immediate | null = null;
@@ -227,7 +216,7 @@ export class SqliteLeaseStore implements LeaseStore {
     const contents = journal.read();
     const missing: BatchContent[] = [];
     for (const body of contents.records) {
-      const { seq, writes, events } = JSON.parse(body) as JournalRecord;
+      const { seq, writes, events } = decodeJournalRecord(body);
       if (seq <= last) continue;
       missing.push({ writes: new Map(writes), events });
       last = seq;
@@ -300,7 +289,7 @@ export class SqliteLeaseStore implements LeaseStore {
     return { ...this.stats, journaled: this.journaled.length };
   }
 
-  private enqueue(address: number, params: LeaseParams | null, event: EventDraft | null): Promise<void> {
+  private enqueue(address: number, params: LeaseParams | null, event: LeaseEventDraft | null): Promise<void> {
     if (this.closed) return Promise.reject(new LeaseStoreClosedError());
     const batch = this.pending ?? this.openBatch();
     batch.writes.set(address, params);
@@ -429,9 +418,8 @@ export class SqliteLeaseStore implements LeaseStore {
       return;
     }
     const seq = this.nextSeq;
-    const record: JournalRecord = { seq, writes: [...batch.writes], events: batch.events };
     try {
-      journal.append(JSON.stringify(record));
+      journal.append(this.records.encode(seq, batch.writes, batch.events));
     } catch (error) {
       this.failed(batch, error);
       return;
@@ -581,13 +569,6 @@ function isInvalidData(error: unknown): boolean {
     typeof code === 'string' &&
     (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG')
   );
-}
-
-/** A journal record: one batch, as JSON. */
-interface JournalRecord {
-  seq: number;
-  writes: [number, LeaseParams | null][];
-  events: EventDraft[];
 }
 
 function leaseParams(l: Lease): LeaseParams {
