@@ -60,16 +60,45 @@ describe('journal records', () => {
         fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
         fc.array(fc.tuple(lease, fc.boolean()), { maxLength: 20 }),
         fc.array(fc.tuple(fc.constantFrom(...kinds), lease), { maxLength: 20 }),
-        (seq, rows, drafts) => {
+        fc.array(fc.boolean(), { maxLength: 20 }),
+        (seq, rows, drafts, echoes) => {
           const writes = new Map<number, LeaseParams | null>(
             rows.map(([l, removed]) => [l.address, removed ? null : paramsOf(l)]),
           );
+          // Events of leases of their own, and (as a put makes) events carrying a copy of a written lease.
           const events: LeaseEventDraft[] = drafts.map(([kind, l]) => ({ object: 'lease', kind, lease: l }));
+          rows.forEach(([l], i) => {
+            if (echoes[i] === true) events.push({ object: 'lease', kind: 'lease.granted', lease: { ...l } });
+          });
           const decoded = decodeJournalRecord(Buffer.from(encoder.encode(seq, writes, events)));
           assert.deepEqual(decoded, { seq, writes: [...writes], events });
         },
       ),
     );
+  });
+
+  test("an event whose lease is its address's write is stored as a reference, and only then", () => {
+    const encoder = new JournalRecordEncoder();
+    const first = makeLease(labBase + 5, { hostname: 'first' });
+    const second = makeLease(labBase + 5, { hostname: 'second' });
+    // The same address put twice in one batch: the write is the second lease, the first event keeps the first.
+    const writes = new Map([[second.address, paramsOf(second)]]);
+    const events: LeaseEventDraft[] = [
+      { object: 'lease', kind: 'lease.granted', lease: { ...first } },
+      { object: 'lease', kind: 'lease.renewed', lease: { ...second } },
+    ];
+    const body = Buffer.from(encoder.encode(9, writes, events));
+    assert.deepEqual(decodeJournalRecord(body), { seq: 9, writes: [...writes], events });
+    const alone = Buffer.from(encoder.encode(9, writes, [events[1]!]));
+    const writesOnly = encoder.encode(9, writes, []).length;
+    assert.equal(
+      alone.length,
+      writesOnly + 2 + 'lease.renewed'.length + 1 + 4,
+      'the event: its kind, the form, the address',
+    );
+    const dangling = Buffer.from(alone);
+    dangling.writeUInt32LE(labBase + 6, dangling.length - 4); // the event's address: now one without a write
+    assert.throws(() => decodeJournalRecord(dangling), /refers to the write of/);
   });
 
   test('one encoder serves record after record, growing for a large one', () => {

@@ -7,7 +7,9 @@
 // Layout, little-endian:
 //   u8 format (1) | f64 seq | u32 writes | writes... | u32 events | events...
 //   write:  u32 address | u8 0 (delete the row) or 1 (upsert, then the lease's other fields)
-//   event:  str kind | lease (u32 address, then its other fields)
+//   event:  str kind | u8 1 and u32 address: its lease is that address's write in this record,
+//           field for field (the usual case: a put's event carries the lease it writes), or
+//           u8 0 and the lease (u32 address, then its other fields)
 //   fields: str subnetId | str clientKey | str hwAddress | nstr clientId | nstr hostname |
 //           nstr fqdn | str state | f64 startsAt | f64 expiresAt
 //   str:    u16 byte length | UTF-8 bytes; nstr: the same, or u16 0xffff for null
@@ -73,19 +75,23 @@ export class JournalRecordEncoder {
     this.at = this.buf.writeUInt32LE(events.length, this.at);
     for (const { kind, lease: l } of events) {
       this.string(kind);
-      this.room(4);
+      const written = writes.get(l.address);
+      const reference = written != null && sameLease(l, written);
+      this.room(5);
+      this.buf[this.at++] = reference ? 1 : 0;
       this.at = this.buf.writeUInt32LE(l.address, this.at);
-      this.fields(
-        l.subnetId,
-        l.clientKey,
-        l.hwAddress,
-        l.clientId,
-        l.hostname,
-        l.fqdn,
-        l.state,
-        l.startsAt,
-        l.expiresAt,
-      );
+      if (!reference)
+        this.fields(
+          l.subnetId,
+          l.clientKey,
+          l.hwAddress,
+          l.clientId,
+          l.hostname,
+          l.fqdn,
+          l.state,
+          l.startsAt,
+          l.expiresAt,
+        );
     }
     return this.buf.subarray(0, this.at);
   }
@@ -120,7 +126,7 @@ export class JournalRecordEncoder {
       return;
     }
     this.room(2 + value.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
-    const bytes = this.buf.write(value, this.at + 2, 'utf8');
+    const bytes = this.ascii(value) ?? this.buf.write(value, this.at + 2, 'utf8');
     if (bytes > MAX_STRING_BYTES)
       throw new RangeError(
         `a lease field of ${bytes} bytes does not fit a journal record (at most ${MAX_STRING_BYTES})`,
@@ -129,12 +135,44 @@ export class JournalRecordEncoder {
     this.at += 2 + bytes;
   }
 
+  /**
+   * Writes an ASCII string byte by byte after its length's place and returns its length, or
+   * null (nothing to undo) at the first other character. Lease fields are short and nearly
+   * always ASCII, and this loop costs less than a call into Buffer's UTF-8 writer per field.
+   */
+  private ascii(value: string): number | null {
+    const buf = this.buf;
+    const start = this.at + 2;
+    for (let i = 0; i < value.length; i += 1) {
+      const unit = value.charCodeAt(i);
+      if (unit > 0x7f) return null;
+      buf[start + i] = unit;
+    }
+    return value.length;
+  }
+
   private room(bytes: number): void {
     if (this.at + bytes <= this.buf.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
     this.buf.copy(grown, 0, 0, this.at);
     this.buf = grown;
   }
+}
+
+/** Whether the lease is the upsert's parameters, field for field. */
+function sameLease(l: Lease, p: LeaseParams): boolean {
+  return (
+    l.address === p[0] &&
+    l.subnetId === p[1] &&
+    l.clientKey === p[2] &&
+    l.hwAddress === p[3] &&
+    l.clientId === p[4] &&
+    l.hostname === p[5] &&
+    l.fqdn === p[6] &&
+    l.state === p[7] &&
+    Object.is(l.startsAt, p[8]) &&
+    Object.is(l.expiresAt, p[9])
+  );
 }
 
 /** Reads a record body back: this format, or the JSON of earlier versions. Throws JournalRecordError. */
@@ -150,6 +188,8 @@ export function decodeJournalRecord(body: Uint8Array): JournalRecord {
 class Reader {
   private readonly buf: Buffer;
   private at = 1;
+  /** The record's writes by address, made at the first event that refers to one. */
+  private written: Map<number, LeaseParams | null> | null = null;
 
   constructor(body: Uint8Array) {
     this.buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -184,11 +224,37 @@ class Reader {
     const events: LeaseEventDraft[] = [];
     for (let n = this.u32(); n > 0; n -= 1) {
       const kind = this.text() as LeaseEventKind;
-      events.push({ object: 'lease', kind, lease: this.lease(this.u32()) });
+      const form = this.u8();
+      const address = this.u32();
+      events.push({ object: 'lease', kind, lease: this.eventLease(seq, form, address, writes) });
     }
     if (this.at !== this.buf.length)
       throw new JournalRecordError(`lease journal record ${seq}: ${this.buf.length - this.at} bytes after its end`);
     return { seq, writes, events };
+  }
+
+  private eventLease(seq: number, form: number, address: number, writes: [number, LeaseParams | null][]): Lease {
+    if (form === 0) return this.lease(address);
+    if (form !== 1) throw new JournalRecordError(`lease journal record ${seq}: event form ${form} is neither 0 nor 1`);
+    this.written ??= new Map(writes);
+    const p = this.written.get(address);
+    if (p == null)
+      throw new JournalRecordError(
+        `lease journal record ${seq}: an event refers to the write of ${address}, which it lacks`,
+      );
+    const [, subnetId, clientKey, hwAddress, clientId, hostname, fqdn, state, startsAt, expiresAt] = p;
+    return {
+      address,
+      subnetId,
+      clientKey,
+      hwAddress,
+      clientId,
+      hostname,
+      fqdn,
+      state: state as LeaseState,
+      startsAt,
+      expiresAt,
+    };
   }
 
   private lease(address: number): Lease {
