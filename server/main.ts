@@ -29,6 +29,7 @@ import type { DaemonStatus } from './grpc/status-service.ts';
 import { removeStaleSocket } from './grpc/stale-socket.ts';
 import { ensureBridge } from './hypervisor/bridge.ts';
 import { canManageNetwork, canServeDhcp } from './privileges.ts';
+import { yieldHelperThreads } from './helper-threads.ts';
 import { preparePrivateDir } from './data-dir.ts';
 import { composeHypervisor, probeHost, type HostProbe, type Hypervisor } from './compose-hypervisor.ts';
 import { createMetrics, type Metrics, type MetricsSources } from './metrics/metrics.ts';
@@ -273,6 +274,7 @@ async function assemble(
   // VMs after DHCP: a guest restarted now can lease at once. A failure here is the VMs', not the daemon's.
   await hypervisor.resume().catch((err: unknown) => logger.error({ err: String(err) }, 'could not resume the VMs'));
   for (const timer of timers) timer.unref();
+  yieldHelpers(logger);
 
   return {
     dhcp: dhcpEnabled ? server : null,
@@ -293,6 +295,18 @@ async function assemble(
       await store.close();
     },
   };
+}
+
+/** Last in start-up, once the threads it concerns exist (helper-threads.ts); a failure only costs latency. */
+function yieldHelpers(logger: Logger): void {
+  try {
+    const { idle, failed } = yieldHelperThreads();
+    if (failed.length > 0)
+      logger.warn({ idle, failed }, 'some helper threads could not be set to yield the CPU to the main thread');
+    else logger.debug({ idle }, 'helper threads yield the CPU to the main thread (SCHED_IDLE)');
+  } catch (err) {
+    logger.warn({ err: String(err) }, 'could not set the helper threads to yield the CPU to the main thread');
+  }
 }
 
 function metricsOf(
